@@ -1,0 +1,112 @@
+#include "git/diff.h"
+
+#include <nlohmann/json.hpp>
+
+#include "git/git_handles.h"
+
+namespace corral::git {
+namespace {
+
+char status_letter(git_delta_t status) {
+  switch (status) {
+    case GIT_DELTA_ADDED: return 'A';
+    case GIT_DELTA_DELETED: return 'D';
+    case GIT_DELTA_RENAMED: return 'R';
+    case GIT_DELTA_TYPECHANGE: return 'T';
+    case GIT_DELTA_COPIED: return 'C';
+    default: return 'M';
+  }
+}
+
+Result<FileChange> describe(git_diff* diff, size_t index) {
+  const git_diff_delta* delta = git_diff_get_delta(diff, index);
+  FileChange change;
+  change.status = status_letter(delta->status);
+  change.path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
+  if (delta->status == GIT_DELTA_RENAMED) change.old_path = delta->old_file.path;
+  change.old_mode = delta->old_file.mode;
+  change.new_mode = delta->new_file.mode;
+  change.binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
+  git_patch* raw = nullptr;
+  CORRAL_RETURN_IF_ERROR(git_status(git_patch_from_diff(&raw, diff, index), "reading patch"));
+  PatchPtr patch(raw);
+  size_t context = 0, additions = 0, deletions = 0;
+  if (patch) {
+    git_patch_line_stats(&context, &additions, &deletions, patch.get());
+    change.binary = change.binary || (git_patch_get_delta(patch.get())->flags & GIT_DIFF_FLAG_BINARY);
+  }
+  change.insertions = static_cast<int>(additions);
+  change.deletions = static_cast<int>(deletions);
+  return change;
+}
+
+Result<std::string> patch_text(git_diff* diff) {
+  git_buf buf = GIT_BUF_INIT;
+  int rc = git_diff_to_buf(&buf, diff, GIT_DIFF_FORMAT_PATCH);
+  std::string text = rc == 0 && buf.ptr ? std::string(buf.ptr, buf.size) : std::string();
+  git_buf_dispose(&buf);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "formatting patch"));
+  return text;
+}
+
+}  // namespace
+
+Result<DiffSummary> diff_commits(const std::string& repo_path, const std::string& from_commit,
+                                 const std::string& to_commit) {
+  auto repo = open_repository(repo_path);
+  if (!repo.is_ok()) return repo.status();
+  auto from = lookup_commit(repo->get(), from_commit);
+  if (!from.is_ok()) return from.status();
+  auto to = lookup_commit(repo->get(), to_commit);
+  if (!to.is_ok()) return to.status();
+  auto from_tree = commit_tree(from->get());
+  if (!from_tree.is_ok()) return from_tree.status();
+  auto to_tree = commit_tree(to->get());
+  if (!to_tree.is_ok()) return to_tree.status();
+
+  git_diff* raw = nullptr;
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  int rc = git_diff_tree_to_tree(&raw, repo->get(), from_tree->get(), to_tree->get(), &options);
+  DiffPtr diff(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "diffing commits"));
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  CORRAL_RETURN_IF_ERROR(git_status(git_diff_find_similar(diff.get(), &find), "finding renames"));
+
+  DiffSummary summary;
+  for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+    auto change = describe(diff.get(), i);
+    if (!change.is_ok()) return change.status();
+    summary.insertions += change->insertions;
+    summary.deletions += change->deletions;
+    summary.files.push_back(std::move(*change));
+  }
+  auto text = patch_text(diff.get());
+  if (!text.is_ok()) return text.status();
+  summary.patch = std::move(*text);
+  return summary;
+}
+
+void to_json(nlohmann::json& out, const DiffSummary& summary) {
+  auto files = nlohmann::json::array();
+  for (const FileChange& change : summary.files) {
+    nlohmann::json file = {{"status", std::string(1, change.status)},
+                           {"path", change.path},
+                           {"insertions", change.insertions},
+                           {"deletions", change.deletions},
+                           {"binary", change.binary}};
+    if (!change.old_path.empty()) file["old_path"] = change.old_path;
+    if (change.old_mode != change.new_mode && change.old_mode && change.new_mode) {
+      char modes[32];
+      std::snprintf(modes, sizeof modes, "%06o -> %06o", change.old_mode, change.new_mode);
+      file["mode_change"] = modes;
+    }
+    files.push_back(std::move(file));
+  }
+  out = {{"files_changed", summary.files.size()},
+         {"insertions", summary.insertions},
+         {"deletions", summary.deletions},
+         {"files", std::move(files)}};
+}
+
+}  // namespace corral::git

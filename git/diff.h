@@ -1,0 +1,38 @@
+// What changed between two commits of a repository: per-file status and line
+// counts (renames detected), totals, and the patch text.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace corral::git {
+
+struct FileChange {
+  char status = 'M';     // A added, M modified, D deleted, R renamed, T type changed
+  std::string path;      // new path (old path for deletions)
+  std::string old_path;  // set for renames
+  int old_mode = 0;      // octal git modes, e.g. 0100644; 0 when absent
+  int new_mode = 0;
+  int insertions = 0;
+  int deletions = 0;
+  bool binary = false;
+};
+
+struct DiffSummary {
+  std::vector<FileChange> files;
+  int insertions = 0;
+  int deletions = 0;
+  std::string patch;  // unified diff text
+};
+
+Result<DiffSummary> diff_commits(const std::string& repo_path, const std::string& from_commit,
+                                 const std::string& to_commit);
+
+// {"files_changed", "insertions", "deletions", "files": [{status, path, ...}]}
+void to_json(nlohmann::json& out, const DiffSummary& summary);
+
+}  // namespace corral::git

@@ -1,0 +1,71 @@
+#include "git/git_handles.h"
+
+#include <mutex>
+
+namespace corral::git {
+
+void ensure_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+Status git_status(int rc, std::string_view what) {
+  if (rc >= 0) return Status::ok();
+  const git_error* error = git_error_last();
+  std::string msg = std::string(what) + ": " + (error && error->message ? error->message : "libgit2 error");
+  switch (rc) {
+    case GIT_ENOTFOUND: return Status::not_found(std::move(msg));
+    case GIT_EEXISTS: return Status::already_exists(std::move(msg));
+    case GIT_EAMBIGUOUS:
+    case GIT_EINVALIDSPEC: return Status::invalid_argument(std::move(msg));
+    case GIT_ECONFLICT:
+    case GIT_ENONFASTFORWARD:
+    case GIT_ELOCKED:
+    case GIT_EMODIFIED: return Status::failed_precondition(std::move(msg));
+    default: return Status::io(std::move(msg));
+  }
+}
+
+Result<RepoPtr> open_repository(const std::string& path) {
+  ensure_libgit2();
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  RepoPtr repo(raw);
+  if (rc == GIT_ENOTFOUND) return Status::invalid_argument(path + " is not a git repository");
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "opening repository " + path));
+  return repo;
+}
+
+Result<git_oid> parse_oid(const std::string& hex) {
+  git_oid oid;
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) != 0) {
+    return Status::invalid_argument("not a commit id: " + hex);
+  }
+  return oid;
+}
+
+std::string oid_hex(const git_oid& oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return buf;
+}
+
+Result<CommitPtr> lookup_commit(git_repository* repo, const std::string& hex) {
+  auto oid = parse_oid(hex);
+  if (!oid.is_ok()) return oid.status();
+  git_commit* raw = nullptr;
+  int rc = git_commit_lookup(&raw, repo, &*oid);
+  CommitPtr commit(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "looking up commit " + hex));
+  return commit;
+}
+
+Result<TreePtr> commit_tree(git_commit* commit) {
+  git_tree* raw = nullptr;
+  int rc = git_commit_tree(&raw, commit);
+  TreePtr tree(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "reading tree of commit"));
+  return tree;
+}
+
+}  // namespace corral::git

@@ -1,0 +1,29 @@
+// The bare mirror corral keeps of each repository under the data directory.
+// Agents never see it: worktrees are made from it, task branches live in it,
+// and only corral writes its refs and objects.
+//
+// Callers serialise writers of one mirror (runner holds a FileLock).
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace corral::git {
+
+// Creates the mirror if missing, then fetches the source's branches and tags
+// (and its HEAD, as refs/source/HEAD) into it. Task branches (corral/*) in the
+// mirror are never overwritten by a fetch.
+Status sync_mirror(const std::string& source_path, const std::string& mirror_path);
+
+// True if the mirror has the commit (after sync: whether it is reachable from
+// the source's branches, tags or HEAD).
+bool has_commit(const std::string& mirror_path, const std::string& commit);
+
+// Branch operations on the mirror. create_branch fails if it exists.
+Status create_branch(const std::string& mirror_path, const std::string& branch, const std::string& commit);
+Status delete_branch(const std::string& mirror_path, const std::string& branch);
+// The commit a branch points at; not_found if it does not exist.
+Result<std::string> branch_commit(const std::string& repo_path, const std::string& branch);
+
+}  // namespace corral::git

@@ -1,0 +1,93 @@
+#include "git/snapshot.h"
+
+#include <chrono>
+
+#include "git/git_handles.h"
+
+namespace corral::git {
+namespace {
+
+// An index that starts as the base tree, with no stat data, owned by a handle
+// of the mirror whose workdir is the agent's worktree.
+Result<IndexPtr> index_of_base(git_repository* repo, git_tree* base_tree) {
+  git_index* raw = nullptr;
+  CORRAL_RETURN_IF_ERROR(git_status(git_index_new(&raw), "creating index"));
+  IndexPtr index(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(git_index_read_tree(index.get(), base_tree), "reading base tree"));
+  CORRAL_RETURN_IF_ERROR(git_status(git_repository_set_index(repo, index.get()), "attaching index"));
+  return index;
+}
+
+Status stage_everything(git_index* index) {
+  // add_all picks up new and modified files; update_all drops deleted ones.
+  int rc = git_index_add_all(index, nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "reading worktree files"));
+  rc = git_index_update_all(index, nullptr, nullptr, nullptr);
+  return git_status(rc, "reading removed worktree files");
+}
+
+Result<SignaturePtr> signature(const CommitDetails& details, TimePoint when) {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
+  git_signature* raw = nullptr;
+  int rc = git_signature_new(&raw, details.author_name.c_str(), details.author_email.c_str(),
+                             static_cast<git_time_t>(seconds), 0);
+  SignaturePtr sig(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "making commit signature"));
+  return sig;
+}
+
+}  // namespace
+
+std::string commit_message(const CommitDetails& details) {
+  std::string message = details.subject + "\n";
+  if (!details.body.empty()) message += "\n" + details.body + "\n";
+  if (!details.trailers.empty()) {
+    message += "\n";
+    for (const auto& [key, value] : details.trailers) message += key + ": " + value + "\n";
+  }
+  return message;
+}
+
+Result<Snapshot> snapshot_worktree(const std::string& mirror_path, const std::string& worktree_path,
+                                   const std::string& branch, const std::string& base_commit,
+                                   const CommitDetails& details, TimePoint when) {
+  auto repo = open_repository(mirror_path);
+  if (!repo.is_ok()) return repo.status();
+  int rc = git_repository_set_workdir(repo->get(), worktree_path.c_str(), /*update_gitlink=*/0);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "reading worktree " + worktree_path));
+  auto base = lookup_commit(repo->get(), base_commit);
+  if (!base.is_ok()) return base.status();
+  auto base_tree = commit_tree(base->get());
+  if (!base_tree.is_ok()) return base_tree.status();
+  auto index = index_of_base(repo->get(), base_tree->get());
+  if (!index.is_ok()) return index.status();
+  CORRAL_RETURN_IF_ERROR(stage_everything(index->get()));
+
+  git_oid tree_oid;
+  rc = git_index_write_tree_to(&tree_oid, index->get(), repo->get());
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "writing tree"));
+  if (git_oid_equal(&tree_oid, git_tree_id(base_tree->get()))) return Snapshot{base_commit, false};
+
+  git_tree* tree_raw = nullptr;
+  CORRAL_RETURN_IF_ERROR(git_status(git_tree_lookup(&tree_raw, repo->get(), &tree_oid), "reading tree"));
+  TreePtr tree(tree_raw);
+  auto sig = signature(details, when);
+  if (!sig.is_ok()) return sig.status();
+  std::string message = commit_message(details);
+  const git_commit* parents[] = {base->get()};
+  git_oid commit_oid;
+  rc = git_commit_create(&commit_oid, repo->get(), nullptr, sig->get(), sig->get(), "UTF-8",
+                         message.c_str(), tree.get(), 1, parents);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "writing commit"));
+
+  // Compare-and-swap: the branch moves only from the base we started from.
+  git_reference* ref_raw = nullptr;
+  git_oid base_oid = *git_commit_id(base->get());
+  rc = git_reference_create_matching(&ref_raw, repo->get(), ("refs/heads/" + branch).c_str(),
+                                     &commit_oid, /*force=*/1, &base_oid, "corral: collect run");
+  ReferencePtr ref(ref_raw);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "moving branch " + branch));
+  return Snapshot{oid_hex(commit_oid), true};
+}
+
+}  // namespace corral::git

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian package corral needs to build, test and run, only where missing.
+# Safe to run again: it asks apt only about packages that are not installed yet.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache lld pkg-config git
+  libboost-dev libboost-system-dev
+  libgit2-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev
+  libgtest-dev libgmock-dev
+  runc crun iproute2 procps
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all packages present"
+fi

@@ -1,0 +1,61 @@
+// The event log: append-only and hash-chained.
+//
+// Each stored event carries prev_hash (the hash of the event before it, or 64
+// zeros for the first) and hash = SHA-256(prev_hash + "\n" + canonical content),
+// where the canonical content is the event's fields as a compact JSON object
+// with sorted keys. Altering, deleting or inserting a row breaks the chain at
+// that row, and verify() names it. (Truncating the tail is only detectable
+// against a head hash kept elsewhere; verify() reports the head for that.)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/event.h"
+#include "store/database.h"
+
+namespace corral::store {
+
+struct StoredEvent {
+  int64_t seq = 0;
+  std::string id;
+  std::string time;  // RFC 3339
+  Event event;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct ChainReport {
+  int64_t events_checked = 0;
+  bool intact = true;
+  int64_t first_broken_seq = 0;  // 0 when intact
+  std::string problem;           // what is wrong at first_broken_seq
+  std::string head_hash;         // hash of the last event checked
+};
+
+class EventLog final : public EventSink {
+ public:
+  // Does not own `db` or `clock`; both must outlive the log.
+  EventLog(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Appends atomically with respect to other writers of the same file.
+  Status record(const Event& event) override;
+  Result<StoredEvent> append(const Event& event);
+
+  // A task's events in order.
+  Result<std::vector<StoredEvent>> for_task(const std::string& task_id);
+
+  // Walks the whole chain from the first event.
+  Result<ChainReport> verify();
+
+ private:
+  Database& db_;
+  const Clock& clock_;
+};
+
+// The hash a stored event must have, given its fields and prev_hash.
+std::string chain_hash(const StoredEvent& stored);
+
+}  // namespace corral::store

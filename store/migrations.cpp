@@ -1,0 +1,91 @@
+// Schema migrations: an ordered list, each applied once in its own transaction.
+// Never edit a migration that has shipped; append a new one.
+#include <array>
+#include <string_view>
+
+#include "store/database.h"
+#include "store/statement.h"
+
+namespace corral::store {
+namespace {
+
+constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: repos, tasks, runs and the append-only, hash-chained event log.
+    R"sql(
+CREATE TABLE repos (
+  id          TEXT PRIMARY KEY,
+  source_path TEXT NOT NULL UNIQUE,
+  mirror_path TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE TABLE tasks (
+  id         TEXT PRIMARY KEY,
+  repo_id    TEXT NOT NULL REFERENCES repos(id),
+  prompt     TEXT NOT NULL,
+  agent      TEXT NOT NULL,
+  base_rev   TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  reason     TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE runs (
+  id          TEXT PRIMARY KEY,
+  task_id     TEXT NOT NULL REFERENCES tasks(id),
+  state       TEXT NOT NULL,
+  base_commit TEXT NOT NULL DEFAULT '',
+  head_commit TEXT NOT NULL DEFAULT '',
+  exit_code   INTEGER,
+  reason      TEXT NOT NULL DEFAULT '',
+  started_at  TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX runs_by_task ON runs(task_id);
+CREATE TABLE events (
+  seq            INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  time           TEXT NOT NULL,
+  type           TEXT NOT NULL,
+  task_id        TEXT NOT NULL DEFAULT '',
+  run_id         TEXT NOT NULL DEFAULT '',
+  repo_id        TEXT NOT NULL DEFAULT '',
+  agent          TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  payload        TEXT NOT NULL,
+  prev_hash      TEXT NOT NULL,
+  hash           TEXT NOT NULL
+);
+CREATE INDEX events_by_task ON events(task_id, seq);
+CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql",
+};
+
+}  // namespace
+
+Status migrate(Database& db) {
+  CORRAL_RETURN_IF_ERROR(db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"));
+  return db.in_transaction([&]() -> Status {
+    Statement current(db.handle(), "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!current.ok()) return current.error();
+    Status status;
+    current.step(&status);
+    CORRAL_RETURN_IF_ERROR(status);
+    int version = static_cast<int>(current.integer(0));
+    if (version > static_cast<int>(kMigrations.size())) {
+      return Status::failed_precondition("database schema version " + std::to_string(version) +
+                                         " is newer than this corral understands");
+    }
+    for (size_t i = version; i < kMigrations.size(); ++i) {
+      CORRAL_RETURN_IF_ERROR(db.exec(kMigrations[i]).with_context("migration " + std::to_string(i + 1)));
+      Statement record(db.handle(), "INSERT INTO schema_migrations(version) VALUES (?)");
+      CORRAL_RETURN_IF_ERROR(record.bind(1, static_cast<int64_t>(i + 1)).run());
+    }
+    db.schema_version_ = static_cast<int>(kMigrations.size());
+    return Status::ok();
+  });
+}
+
+}  // namespace corral::store

@@ -1,0 +1,80 @@
+// The records of work: repositories corral knows, tasks queued on them, and
+// runs (attempts) of those tasks. Typed queries; no SQL leaves store/.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/database.h"
+
+namespace corral::store {
+
+struct RepoRecord {
+  std::string id;
+  std::string source_path;  // absolute path of the user's repository
+  std::string mirror_path;  // bare mirror under the data directory
+  std::string created_at;
+};
+
+// Task and run states, as stored.
+namespace state {
+inline constexpr const char* kQueued = "queued";
+inline constexpr const char* kRunning = "running";
+inline constexpr const char* kSucceeded = "succeeded";
+inline constexpr const char* kFailed = "failed";
+}  // namespace state
+
+struct TaskRecord {
+  std::string id;
+  std::string repo_id;
+  std::string prompt;
+  std::string agent;
+  std::string base_rev;
+  std::string state;
+  std::string reason;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct RunRecord {
+  std::string id;
+  std::string task_id;
+  std::string state;
+  std::string base_commit;
+  std::string head_commit;
+  std::optional<int64_t> exit_code;
+  std::string reason;
+  std::string started_at;
+  std::optional<std::string> finished_at;
+};
+
+class Records {
+ public:
+  // Does not own `db` or `clock`.
+  Records(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // The repository registered for `source_path`, registering it (with a new
+  // id and the mirror path `mirror_path_for(id)`) if it is not yet known.
+  Result<RepoRecord> ensure_repo(const std::string& source_path,
+                                 const std::function<std::string(const std::string&)>& mirror_path_for);
+  Result<std::optional<RepoRecord>> find_repo(const std::string& repo_id);
+
+  Status insert_task(const TaskRecord& task);
+  Status set_task_state(const std::string& task_id, const std::string& state, const std::string& reason);
+  Result<std::optional<TaskRecord>> find_task(const std::string& task_id);
+
+  Status insert_run(const RunRecord& run);
+  Status finish_run(const RunRecord& run);  // state, commits, exit code, reason; sets finished_at
+  Result<std::optional<RunRecord>> find_run(const std::string& run_id);
+  // Runs that were started and never finished (their process may be gone).
+  Result<std::vector<RunRecord>> unfinished_runs();
+
+ private:
+  Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace corral::store
