@@ -24,7 +24,8 @@ struct Event {
   std::string payload = "{}";  // canonical JSON object text
 };
 
-// Sets `event.payload` from a JSON object (sorted keys, compact).
+// Sets `event.payload` from a JSON object (sorted keys, compact; invalid
+// UTF-8 in strings replaced by U+FFFD).
 void set_payload(Event& event, const nlohmann::json& payload);
 
 // Where events go. Implementations must be safe to call from the thread that

@@ -7,13 +7,13 @@
 namespace corral::git {
 namespace {
 
-// Negative refspec: the source may carry branches named corral/* (we publish
-// them there); a fetch must never move the mirror's own task branches.
+// The source's refs live under refs/source/ in the mirror; refs/heads/ holds
+// only corral's task branches, so no fetch can ever move one of them (the
+// source itself carries corral/* branches once they are published).
 constexpr const char* kFetchRefspecs[] = {
-    "+refs/heads/*:refs/heads/*",
-    "+refs/tags/*:refs/tags/*",
+    "+refs/heads/*:refs/source/heads/*",
+    "+refs/tags/*:refs/source/tags/*",
     "+HEAD:refs/source/HEAD",
-    "^refs/heads/corral/*",
 };
 
 Result<RepoPtr> init_mirror(const std::string& mirror_path) {
@@ -38,19 +38,6 @@ Status fetch_source(git_repository* repo, const std::string& source_path) {
   return git_status(rc, "fetching " + source_path + " into the mirror");
 }
 
-// Points the mirror's HEAD where the source's HEAD points, so "HEAD" means the
-// same thing in both.
-Status follow_source_head(git_repository* repo, const std::string& source_path) {
-  auto source = open_repository(source_path);
-  if (!source.is_ok()) return source.status();
-  git_reference* raw = nullptr;
-  if (git_reference_lookup(&raw, source->get(), "HEAD") < 0) return Status::ok();
-  ReferencePtr head(raw);
-  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) return Status::ok();
-  const char* target = git_reference_symbolic_target(head.get());
-  return git_status(git_repository_set_head(repo, target), "setting mirror HEAD");
-}
-
 }  // namespace
 
 Status sync_mirror(const std::string& source_path, const std::string& mirror_path) {
@@ -58,8 +45,7 @@ Status sync_mirror(const std::string& source_path, const std::string& mirror_pat
   bool exists = std::filesystem::exists(std::filesystem::path(mirror_path) / "HEAD");
   auto repo = exists ? open_repository(mirror_path) : init_mirror(mirror_path);
   if (!repo.is_ok()) return repo.status();
-  CORRAL_RETURN_IF_ERROR(fetch_source(repo->get(), source_path));
-  return follow_source_head(repo->get(), source_path);
+  return fetch_source(repo->get(), source_path);
 }
 
 bool has_commit(const std::string& mirror_path, const std::string& commit) {

@@ -11,9 +11,9 @@
 
 namespace corral::git {
 
-// Creates the mirror if missing, then fetches the source's branches and tags
-// (and its HEAD, as refs/source/HEAD) into it. Task branches (corral/*) in the
-// mirror are never overwritten by a fetch.
+// Creates the mirror if missing, then fetches the source's branches, tags and
+// HEAD into it, under refs/source/. The mirror's refs/heads/ holds only task
+// branches (corral/*), which a fetch therefore never moves.
 Status sync_mirror(const std::string& source_path, const std::string& mirror_path);
 
 // True if the mirror has the commit (after sync: whether it is reachable from

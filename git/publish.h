@@ -8,9 +8,12 @@
 
 namespace corral::git {
 
-// Pushes `branch` from the mirror to `target_path` as a new branch of the
-// same name. Never forces: already_exists if the target has that branch
-// (whatever it points at), failed_precondition if the target rejects the push.
+// Makes `branch` of the mirror a new branch of the same name in the local
+// repository at `target_path` (bare or not). The target fetches the commits
+// from the mirror (libgit2 cannot push into a non-bare repository), then the
+// branch is created without force: already_exists if the target has that
+// branch, whatever it points at. Nothing else in the target changes (no
+// FETCH_HEAD, no other refs, no working tree files).
 Status publish_branch(const std::string& mirror_path, const std::string& target_path,
                       const std::string& branch);
 

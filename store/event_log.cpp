@@ -49,7 +49,7 @@ std::string chain_hash(const StoredEvent& stored) {
       // An unparsable payload still hashes (as text), so tampering shows as a mismatch.
       {"payload", payload.is_discarded() ? nlohmann::json(stored.event.payload) : payload},
   };
-  return sha256_hex(stored.prev_hash + "\n" + canonical.dump());
+  return sha256_hex(stored.prev_hash + "\n" + canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Status EventLog::record(const Event& event) { return append(event).status(); }
@@ -63,7 +63,7 @@ Result<StoredEvent> EventLog::append(const Event& event) {
   stored.id = new_id("e");
   stored.time = format_rfc3339(clock_.now());
   stored.event = event;
-  stored.event.payload = payload.dump();
+  stored.event.payload = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   Status status = db_.in_transaction([&]() -> Status {
     Statement last(db_.handle(), "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
     if (!last.ok()) return last.error();

@@ -1,0 +1,25 @@
+// The subcommands of `corral`: each registers its options on a CLI11 app and
+// returns the function that runs it (exit status as int).
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace corral::cli {
+
+struct GlobalOptions {
+  std::string data_dir;  // --data-dir; empty: $CORRAL_DATA_DIR or ~/.local/share/corral
+};
+
+using CommandAction = std::function<int()>;
+
+CommandAction add_run_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_audit_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_reconcile_command(CLI::App& app, const GlobalOptions& globals);
+
+}  // namespace corral::cli

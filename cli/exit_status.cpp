@@ -1,0 +1,23 @@
+#include "cli/exit_status.h"
+
+#include <cstdio>
+
+namespace corral::cli {
+
+ExitStatus exit_status_for(const Status& status) {
+  switch (status.code()) {
+    case Code::kOk: return ExitStatus::kSuccess;
+    case Code::kInvalidArgument:
+    case Code::kNotFound:
+    case Code::kAlreadyExists:
+    case Code::kPermissionDenied: return ExitStatus::kBadInput;
+    default: return ExitStatus::kCorralFailed;
+  }
+}
+
+int report_error(const Status& status) {
+  std::fprintf(stderr, "corral: %s\n", status.message().c_str());
+  return static_cast<int>(exit_status_for(status));
+}
+
+}  // namespace corral::cli

@@ -1,0 +1,108 @@
+// `corral events`, `corral audit verify`, `corral reconcile`.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "orchestrator/history.h"
+
+namespace corral::cli {
+namespace {
+
+nlohmann::json event_json(const store::StoredEvent& stored) {
+  auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
+  return {{"seq", stored.seq},         {"id", stored.id},
+          {"time", stored.time},       {"type", stored.event.type},
+          {"task", stored.event.task_id}, {"run", stored.event.run_id},
+          {"repo", stored.event.repo_id}, {"agent", stored.event.agent},
+          {"correlation", stored.event.correlation_id},
+          {"payload", payload.is_discarded() ? nlohmann::json(stored.event.payload) : payload},
+          {"hash", stored.hash}};
+}
+
+// One line per event: time, type, and the payload's fields. Agent output is
+// shown as its text.
+void print_event(const store::StoredEvent& stored) {
+  auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
+  std::string details;
+  if (stored.event.type == "agent.output" && payload.is_object()) {
+    std::string text = payload.value("text", "");
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    details = payload.value("stream", "") + ": " + text;
+  } else if (payload.is_object()) {
+    for (const auto& [key, value] : payload.items()) {
+      details += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
+    }
+  }
+  std::printf("%6lld  %s  %-18s %s\n", static_cast<long long>(stored.seq), stored.time.c_str(),
+              stored.event.type.c_str(), details.c_str());
+}
+
+}  // namespace
+
+CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
+  struct Options {
+    std::string task;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
+  app.add_option("task", options->task, "The task id (t-…)")->required();
+  app.add_flag("--json", options->json, "One JSON object per line");
+  return [options, &globals] {
+    auto events = orchestrator::task_events(globals.data_dir, options->task);
+    if (!events.is_ok()) return report_error(events.status());
+    for (const auto& stored : *events) {
+      if (options->json) {
+        std::cout << event_json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      } else {
+        print_event(stored);
+      }
+    }
+    return static_cast<int>(ExitStatus::kSuccess);
+  };
+}
+
+CommandAction add_audit_command(CLI::App& app, const GlobalOptions& globals) {
+  auto json = std::make_shared<bool>(false);
+  app.require_subcommand(1);
+  CLI::App* verify = app.add_subcommand("verify", "Walk the whole event chain and name the first broken link");
+  verify->add_flag("--json", *json, "Print one JSON object");
+  return [json, &globals] {
+    auto report = orchestrator::verify_audit(globals.data_dir);
+    if (!report.is_ok()) return report_error(report.status());
+    if (*json) {
+      std::cout << nlohmann::json{{"intact", report->intact},
+                                  {"events_checked", report->events_checked},
+                                  {"first_broken_seq", report->first_broken_seq},
+                                  {"problem", report->problem},
+                                  {"head_hash", report->head_hash}}
+                << "\n";
+    } else if (report->intact) {
+      std::printf("audit: chain intact, %lld events, head %s\n", static_cast<long long>(report->events_checked),
+                  report->head_hash.c_str());
+    } else {
+      std::printf("audit: chain BROKEN at event %lld: %s\n", static_cast<long long>(report->first_broken_seq),
+                  report->problem.c_str());
+    }
+    return static_cast<int>(report->intact ? ExitStatus::kSuccess : ExitStatus::kAuditBroken);
+  };
+}
+
+CommandAction add_reconcile_command(CLI::App& app, const GlobalOptions& globals) {
+  auto runtime = std::make_shared<std::string>("runc");
+  app.add_option("--runtime", *runtime, "OCI runtime binary (default runc)");
+  return [runtime, &globals] {
+    SystemClock clock;
+    auto report = orchestrator::reconcile_now(globals.data_dir, *runtime, clock);
+    if (!report.is_ok()) return report_error(report.status());
+    std::printf("reconcile: %d abandoned run(s) marked failed, %d sandbox(es) removed\n", report->runs_failed,
+                report->sandboxes_removed);
+    return static_cast<int>(ExitStatus::kSuccess);
+  };
+}
+
+}  // namespace corral::cli

@@ -1,0 +1,53 @@
+// corral: queue coding tasks for agents, run them in hardened sandboxes, and
+// see what they did. The subcommands are a table (name, summary, adder).
+#include <CLI/CLI.hpp>
+
+#include <array>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "core/logging.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  corral::cli::CommandAction (*add)(CLI::App&, const corral::cli::GlobalOptions&);
+};
+
+constexpr std::array<Command, 4> kCommands = {{
+    {"run", "Run one task now, without a daemon: agent in a sandbox, changes on branch corral/<task>",
+     corral::cli::add_run_command},
+    {"events", "Print a task's events", corral::cli::add_events_command},
+    {"audit", "Check the event log's hash chain", corral::cli::add_audit_command},
+    {"reconcile", "Remove sandboxes and worktrees left behind by runs that are gone",
+     corral::cli::add_reconcile_command},
+}};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  corral::setup_logging();
+  CLI::App app{"corral: many coding agents, each in its own box, none with the keys"};
+  app.require_subcommand(1);
+  corral::cli::GlobalOptions globals;
+  app.add_option("--data-dir", globals.data_dir,
+                 "Where corral keeps its state (default: $CORRAL_DATA_DIR, else ~/.local/share/corral)");
+
+  std::vector<std::pair<CLI::App*, corral::cli::CommandAction>> actions;
+  for (const Command& command : kCommands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    actions.emplace_back(sub, command.add(*sub, globals));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? 0 : static_cast<int>(corral::cli::ExitStatus::kBadInput);
+  }
+  for (auto& [sub, action] : actions) {
+    if (sub->parsed()) return action();
+  }
+  return static_cast<int>(corral::cli::ExitStatus::kBadInput);
+}

@@ -1,0 +1,295 @@
+#include "containers/oci_runtime.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "containers/oci_bundle.h"
+
+namespace corral::containers {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kKillGrace = std::chrono::seconds(10);   // from SIGKILL to exit
+constexpr auto kDrainGrace = std::chrono::seconds(2);   // output after exit
+constexpr const char* kLabelPrefix = "corral.";
+
+int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+// Reads what is available now; false at end of stream.
+bool forward_output(UniqueFd& fd, OutputStream stream, const OutputHandler& on_output) {
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n > 0) {
+      if (on_output) on_output(stream, std::string_view(buf, static_cast<size_t>(n)));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return true;
+    fd.reset();
+    return false;
+  }
+}
+
+std::string read_available(UniqueFd& fd) {
+  std::string text;
+  forward_output(fd, OutputStream::kStderr, [&](OutputStream, std::string_view chunk) { text += chunk; });
+  return text;
+}
+
+std::string trim(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+std::optional<int64_t> read_counter(const fs::path& file, const std::string& key) {
+  std::ifstream in(file);
+  std::string name;
+  int64_t value = 0;
+  while (in >> name >> value) {
+    if (name == key) return value;
+  }
+  return std::nullopt;
+}
+
+// The labels written into a bundle's config.json, for bundles the runtime
+// never saw (a crash between writing the bundle and `runtime create`).
+std::map<std::string, std::string> bundle_labels(const fs::path& bundle) {
+  std::ifstream in(bundle / "config.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto config = nlohmann::json::parse(text.str(), nullptr, false);
+  std::map<std::string, std::string> labels;
+  if (config.is_discarded() || !config.contains("annotations")) return labels;
+  for (const auto& [key, value] : config["annotations"].items()) {
+    if (key.rfind(kLabelPrefix, 0) == 0 && value.is_string()) labels[key] = value;
+  }
+  return labels;
+}
+
+}  // namespace
+
+struct OciRuntimeBackend::Live {
+  pid_t init_pid = -1;
+  UniqueFd pidfd;
+  UniqueFd out;
+  UniqueFd err;
+  int64_t memory_limit = 0;
+  bool reaped = false;
+};
+
+OciRuntimeBackend::OciRuntimeBackend(OciRuntimeOptions options) : options_(std::move(options)) {
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+OciRuntimeBackend::~OciRuntimeBackend() {
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, live] : live_) names.push_back(name);
+  }
+  for (const std::string& name : names) remove(name);
+}
+
+std::vector<std::string> OciRuntimeBackend::runtime_command(std::initializer_list<std::string> args) const {
+  std::vector<std::string> argv = {options_.runtime, "--root", options_.state_root};
+  argv.insert(argv.end(), args);
+  return argv;
+}
+
+std::string OciRuntimeBackend::bundle_dir(const std::string& name) const {
+  return (fs::path(options_.bundles_dir) / name).string();
+}
+
+OciRuntimeBackend::Live* OciRuntimeBackend::find(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  auto it = live_.find(name);
+  return it == live_.end() ? nullptr : it->second.get();
+}
+
+Result<std::string> OciRuntimeBackend::version() {
+  auto out = run_command({options_.runtime, "--version"});
+  if (!out.is_ok()) return out.status().with_context("OCI runtime " + options_.runtime);
+  if (out->exit_code != 0) return Status::failed_precondition(options_.runtime + " --version failed: " + trim(out->output));
+  return trim(out->output.substr(0, out->output.find('\n')));
+}
+
+Status OciRuntimeBackend::create(const SandboxSpec& spec) {
+  if (spec.name.empty() || spec.name.find('/') != std::string::npos) {
+    return Status::invalid_argument("sandbox name '" + spec.name + "' is not usable");
+  }
+  std::error_code ec;
+  fs::create_directories(options_.state_root, ec);
+  fs::create_directories(options_.bundles_dir, ec);
+  CORRAL_RETURN_IF_ERROR(write_bundle(bundle_dir(spec.name), spec, options_.cgroup_parent));
+  auto live = std::make_unique<Live>();
+  live->memory_limit = spec.limits.memory_bytes;
+  Status launched = launch(spec, live.get());
+  if (!launched.is_ok()) {
+    run_command(runtime_command({"delete", "--force", spec.name}));
+    remove_bundle(bundle_dir(spec.name));
+    return launched;
+  }
+  std::lock_guard lock(mutex_);
+  live_[spec.name] = std::move(live);
+  return Status::ok();
+}
+
+// `runtime create` with our pipes as the container's stdout and stderr.
+Status OciRuntimeBackend::launch(const SandboxSpec& spec, Live* live) {
+  UniqueFd out_write, err_write;
+  CORRAL_RETURN_IF_ERROR(make_pipe(&live->out, &out_write));
+  CORRAL_RETURN_IF_ERROR(make_pipe(&live->err, &err_write));
+  set_nonblocking(live->out.get());
+  set_nonblocking(live->err.get());
+  std::string bundle = bundle_dir(spec.name);
+  std::string pid_file = bundle + "/init.pid";
+  auto pid = spawn({runtime_command({"create", "--bundle", bundle, "--pid-file", pid_file, spec.name}),
+                    -1, out_write.get(), err_write.get()});
+  if (!pid.is_ok()) return pid.status().with_context("starting " + options_.runtime);
+  out_write.reset();
+  err_write.reset();
+  auto code = wait_exit(*pid);
+  if (!code.is_ok()) return code.status();
+  if (*code != 0) {
+    std::string why = trim(read_available(live->err) + read_available(live->out));
+    return Status::failed_precondition(options_.runtime + " could not create sandbox: " + why);
+  }
+  std::ifstream pid_in(pid_file);
+  if (!(pid_in >> live->init_pid)) return Status::io(options_.runtime + " wrote no pid file " + pid_file);
+  live->pidfd = UniqueFd(open_pidfd(live->init_pid));
+  if (live->pidfd.get() < 0) return Status::from_errno(errno, "watching sandbox init");
+  return Status::ok();
+}
+
+Status OciRuntimeBackend::start(const std::string& name) {
+  if (!find(name)) return Status::not_found("no sandbox " + name + " was created here");
+  auto out = run_command(runtime_command({"start", name}));
+  if (!out.is_ok()) return out.status();
+  if (out->exit_code != 0) {
+    return Status::failed_precondition(options_.runtime + " could not start " + name + ": " + trim(out->output));
+  }
+  return Status::ok();
+}
+
+Result<SandboxExit> OciRuntimeBackend::wait(const std::string& name, std::chrono::milliseconds timeout,
+                                            const OutputHandler& on_output) {
+  Live* live = find(name);
+  if (!live) return Status::not_found("no sandbox " + name + " was created here");
+  SandboxExit exit;
+  exit.memory_limit = live->memory_limit;
+  exit.timeout_seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+  auto deadline = Clock::now() + timeout;
+  bool exited = false;
+  while (!exited || live->out.get() >= 0 || live->err.get() >= 0) {
+    auto now = Clock::now();
+    if (!exited && now >= deadline) {
+      if (!exit.timed_out) kill(name);
+      exit.timed_out = true;
+      deadline = now + kKillGrace;
+    } else if (exited && now >= deadline) {
+      break;  // output still open after exit: a leaked descriptor; stop waiting
+    }
+    pollfd fds[3] = {{live->out.get(), POLLIN, 0}, {live->err.get(), POLLIN, 0},
+                     {exited ? -1 : live->pidfd.get(), POLLIN, 0}};
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+    int ready = ::poll(fds, 3, static_cast<int>(std::max<int64_t>(left, 1)));
+    if (ready < 0 && errno != EINTR) return Status::from_errno(errno, "waiting for sandbox " + name);
+    if (fds[0].revents) forward_output(live->out, OutputStream::kStdout, on_output);
+    if (fds[1].revents) forward_output(live->err, OutputStream::kStderr, on_output);
+    if (fds[2].revents) {
+      auto code = wait_exit(live->init_pid);
+      if (!code.is_ok()) return code.status();
+      live->reaped = true;
+      exit.exit_code = *code;
+      exited = true;
+      deadline = Clock::now() + kDrainGrace;
+    }
+  }
+  if (!exited) return Status::timeout("sandbox " + name + " did not stop after SIGKILL");
+  exit.oom_killed = !exit.timed_out && exit.exit_code != 0 && memory_limit_was_hit(name);
+  return exit;
+}
+
+bool OciRuntimeBackend::memory_limit_was_hit(const std::string& name) const {
+  fs::path cgroup = fs::path(options_.cgroup_parent).relative_path() / name;
+  if (fs::exists("/sys/fs/cgroup/cgroup.controllers")) {  // cgroup v2
+    auto kills = read_counter(fs::path("/sys/fs/cgroup") / cgroup / "memory.events", "oom_kill");
+    return kills.value_or(0) > 0;
+  }
+  auto kills = read_counter(fs::path("/sys/fs/cgroup/memory") / cgroup / "memory.oom_control", "oom_kill");
+  return kills.value_or(0) > 0;
+}
+
+Status OciRuntimeBackend::kill(const std::string& name) {
+  auto out = run_command(runtime_command({"kill", name, "KILL"}));
+  if (!out.is_ok()) return out.status();
+  if (out->exit_code != 0) return Status::failed_precondition("killing " + name + ": " + trim(out->output));
+  return Status::ok();
+}
+
+Status OciRuntimeBackend::remove(const std::string& name) {
+  auto out = run_command(runtime_command({"delete", "--force", name}));
+  if (!out.is_ok()) return out.status();
+  bool gone = out->exit_code == 0 || out->output.find("does not exist") != std::string::npos ||
+              out->output.find("not found") != std::string::npos;
+  std::unique_ptr<Live> live;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = live_.find(name); it != live_.end()) {
+      live = std::move(it->second);
+      live_.erase(it);
+    }
+  }
+  if (live && !live->reaped && live->init_pid > 0) ::waitpid(live->init_pid, nullptr, 0);
+  if (!gone) return Status::failed_precondition("removing sandbox " + name + ": " + trim(out->output));
+  return remove_bundle(bundle_dir(name));
+}
+
+Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
+  std::vector<SandboxInfo> ours;
+  if (!fs::exists(options_.state_root)) return ours;
+  auto out = run_command(runtime_command({"list", "--format", "json"}));
+  if (!out.is_ok()) return out.status();
+  if (out->exit_code != 0) return Status::failed_precondition("listing sandboxes: " + trim(out->output));
+  auto list = nlohmann::json::parse(out->output, nullptr, false);
+  if (list.is_discarded()) return Status::io(options_.runtime + " list printed something that is not JSON");
+  if (!list.is_array()) return ours;  // runc prints null when there are none
+  for (const auto& entry : list) {
+    SandboxInfo info;
+    info.name = entry.value("id", "");
+    info.status = entry.value("status", "");
+    for (const auto& [key, value] : entry.value("annotations", nlohmann::json::object()).items()) {
+      if (key.rfind(kLabelPrefix, 0) == 0 && value.is_string()) info.labels[key] = value;
+    }
+    if (!info.labels.empty()) ours.push_back(std::move(info));
+  }
+  // Bundles whose runtime state is gone (crash between writing and creating).
+  if (fs::exists(options_.bundles_dir)) {
+    for (const auto& dir : fs::directory_iterator(options_.bundles_dir)) {
+      std::string name = dir.path().filename().string();
+      bool listed = std::any_of(ours.begin(), ours.end(), [&](const SandboxInfo& i) { return i.name == name; });
+      if (!listed) ours.push_back({name, "bundle-only", bundle_labels(dir.path())});
+    }
+  }
+  return ours;
+}
+
+}  // namespace corral::containers

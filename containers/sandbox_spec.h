@@ -1,0 +1,46 @@
+// What a sandbox is, independent of the backend that makes it: the hardened
+// profile's inputs. Backends (OCI runtime now, Docker Engine next) turn a
+// SandboxSpec into their own format and may not weaken it.
+//
+// Always, whatever the spec says: every capability dropped, no-new-privileges,
+// a read-only root, no network but loopback, the dangerous system calls denied,
+// /proc and /sys paths masked or read-only, nothing of the host's /etc, /root,
+// /home or corral's data directory visible.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace corral::containers {
+
+struct ReadOnlyMount {
+  std::string host_path;     // absolute, already checked by policy::check_host_mount
+  std::string sandbox_path;  // absolute, already checked by policy::check_sandbox_target
+};
+
+inline constexpr uint32_t kSandboxUid = 10001;
+inline constexpr uint32_t kSandboxGid = 10001;
+inline constexpr const char* kSandboxHome = "/home/agent";
+inline constexpr const char* kSandboxWorkspace = "/workspace";
+inline constexpr const char* kSupervisorPath = "/.corral/supervisor";
+
+struct SandboxLimits {
+  int64_t memory_bytes = int64_t{1} << 30;
+  int64_t pids = 256;
+  double cpus = 1.0;
+};
+
+struct SandboxSpec {
+  std::string name;                // unique; the container's id, e.g. "corral-r-…"
+  std::vector<std::string> argv;   // run under the supervisor, in /workspace
+  std::vector<std::string> env;    // KEY=VALUE: the whole environment, nothing inherited
+  std::string workspace_host_path; // bound read-write at /workspace, the only writable host path
+  std::vector<ReadOnlyMount> read_only_mounts;
+  std::string supervisor_host_path;  // the corral-supervisor binary, bound read-only
+  SandboxLimits limits;
+  std::map<std::string, std::string> labels;  // e.g. corral.task, corral.run
+};
+
+}  // namespace corral::containers

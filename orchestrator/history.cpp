@@ -1,0 +1,51 @@
+#include "orchestrator/history.h"
+
+#include <filesystem>
+
+#include "containers/oci_runtime.h"
+#include "core/data_dir.h"
+#include "core/ids.h"
+#include "store/records.h"
+
+namespace corral::orchestrator {
+namespace {
+
+Result<std::unique_ptr<store::Database>> open_existing(const std::string& data_dir) {
+  DataLayout layout(resolve_data_dir(data_dir));
+  if (!std::filesystem::exists(layout.database())) {
+    return Status::not_found("no corral data in " + layout.root() + " (nothing has run there yet)");
+  }
+  return store::Database::open(layout.database());
+}
+
+}  // namespace
+
+Result<std::vector<store::StoredEvent>> task_events(const std::string& data_dir, const std::string& task_id) {
+  if (!is_valid_id(task_id, "t")) return Status::invalid_argument("'" + task_id + "' is not a task id");
+  auto db = open_existing(data_dir);
+  if (!db.is_ok()) return db.status();
+  SystemClock clock;
+  auto task = store::Records(**db, clock).find_task(task_id);
+  if (!task.is_ok()) return task.status();
+  if (!*task) return Status::not_found("no task " + task_id);
+  return store::EventLog(**db, clock).for_task(task_id);
+}
+
+Result<store::ChainReport> verify_audit(const std::string& data_dir) {
+  auto db = open_existing(data_dir);
+  if (!db.is_ok()) return db.status();
+  SystemClock clock;
+  return store::EventLog(**db, clock).verify();
+}
+
+Result<ReconcileReport> reconcile_now(const std::string& data_dir, const std::string& runtime, const Clock& clock) {
+  auto db = open_existing(data_dir);
+  if (!db.is_ok()) return db.status();
+  DataLayout layout(resolve_data_dir(data_dir));
+  containers::OciRuntimeBackend backend({runtime, layout.runtime_state(runtime), layout.sandboxes(), "/corral"});
+  store::Records records(**db, clock);
+  store::EventLog events(**db, clock);
+  return reconcile(layout, records, events, backend);
+}
+
+}  // namespace corral::orchestrator

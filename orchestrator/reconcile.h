@@ -1,0 +1,22 @@
+// After a crash: every run the store says is unfinished and whose process is
+// gone is marked failed with the reason, its worktree removed and its empty
+// task branch deleted; every sandbox whose run is not live is removed. Each
+// step is an event. Safe to run at any time: live runs are never touched.
+#pragma once
+
+#include "containers/sandbox_backend.h"
+#include "orchestrator/data_layout.h"
+#include "store/event_log.h"
+#include "store/records.h"
+
+namespace corral::orchestrator {
+
+struct ReconcileReport {
+  int runs_failed = 0;
+  int sandboxes_removed = 0;
+};
+
+Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::EventLog& events,
+                                  containers::SandboxBackend& backend);
+
+}  // namespace corral::orchestrator

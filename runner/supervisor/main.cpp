@@ -1,0 +1,77 @@
+// corral-supervisor: the first process inside every sandbox (PID 1 of its PID
+// namespace). It starts the agent command, forwards termination signals to it,
+// reaps every orphan (a PID 1 that does not leaves zombies), and exits with the
+// agent's status (128+signal if a signal ended it), which the runner reports.
+//
+// It dies with its parent (PR_SET_PDEATHSIG): if corral is killed, the whole
+// sandbox goes with it. It links nothing but libc, to run from any image.
+//
+// Usage: corral-supervisor -- COMMAND [ARG...]
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <initializer_list>
+
+namespace {
+
+volatile sig_atomic_t g_agent_pid = 0;
+
+void forward_signal(int signal_number) {
+  if (g_agent_pid > 0) ::kill(-g_agent_pid, signal_number);
+}
+
+int status_to_exit_code(int status) {
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+[[noreturn]] void exec_agent(char** argv) {
+  ::setpgid(0, 0);  // its own group, so forwarded signals reach its children too
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execvp(argv[0], argv);
+  std::fprintf(stderr, "corral-supervisor: cannot run %s: %s\n", argv[0], std::strerror(errno));
+  ::_exit(errno == ENOENT ? 127 : 126);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (argc < 3 || std::strcmp(argv[1], "--") != 0) {
+    std::fprintf(stderr, "usage: corral-supervisor -- COMMAND [ARG...]\n");
+    return 2;
+  }
+  struct sigaction action{};
+  action.sa_handler = forward_signal;
+  sigemptyset(&action.sa_mask);
+  for (int signal_number : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::sigaction(signal_number, &action, nullptr);
+
+  pid_t agent = ::fork();
+  if (agent < 0) {
+    std::perror("corral-supervisor: fork");
+    return 125;
+  }
+  if (agent == 0) exec_agent(argv + 2);
+  g_agent_pid = agent;
+
+  int agent_exit = 0;
+  for (;;) {
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid < 0) break;  // no children left
+    if (pid == agent) {
+      agent_exit = status_to_exit_code(status);
+      break;
+    }
+  }
+  // The agent is done: what it left running dies with this PID namespace.
+  return agent_exit;
+}

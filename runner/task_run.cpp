@@ -1,0 +1,222 @@
+#include "runner/task_run.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "core/file_lock.h"
+#include "git/mirror.h"
+#include "git/publish.h"
+#include "git/snapshot.h"
+#include "git/worktree.h"
+#include "runner/output_recorder.h"
+
+namespace corral::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kSandboxPrefix = "corral-";
+constexpr size_t kSubjectMax = 72;
+
+// Hands every file of the worktree to the sandbox user. lchown: a symlink in
+// the checkout must not make us chown its target.
+Status hand_over(const std::string& worktree) {
+  auto give = [](const fs::path& path) -> Status {
+    if (::lchown(path.c_str(), containers::kSandboxUid, containers::kSandboxGid) != 0) {
+      return Status::from_errno(errno, "handing " + path.string() + " to the sandbox user");
+    }
+    return Status::ok();
+  };
+  CORRAL_RETURN_IF_ERROR(give(worktree));
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(worktree, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    CORRAL_RETURN_IF_ERROR(give(it->path()));
+  }
+  if (ec) return Status::from_errno(ec.value(), "walking worktree " + worktree);
+  return Status::ok();
+}
+
+std::string subject_of(const std::string& prompt) {
+  std::string first = prompt.substr(0, prompt.find('\n'));
+  if (first.size() > kSubjectMax) first = first.substr(0, kSubjectMax - 3) + "...";
+  return "corral: " + first;
+}
+
+class TaskRun {
+ public:
+  TaskRun(const RunRequest& request, containers::SandboxBackend& backend, EventSink& events, const Clock& clock)
+      : request_(request), backend_(backend), events_(events), clock_(clock),
+        sandbox_(sandbox_name(request.run_id)) {
+    result_.branch = task_branch(request.task_id);
+    result_.base_commit = request.base_commit;
+    result_.head_commit = request.base_commit;
+  }
+
+  Result<RunResult> run() {
+    Status status = prepare();
+    if (status.is_ok()) status = supervise();
+    if (status.is_ok()) status = collect();
+    Status cleaned = clean_up();
+    if (!status.is_ok()) return status;
+    if (!cleaned.is_ok()) return cleaned;
+    return result_;
+  }
+
+ private:
+  Event event(const std::string& type, const nlohmann::json& payload) const {
+    Event e{type, request_.task_id, request_.run_id, request_.repo_id, request_.agent_command, request_.run_id, "{}"};
+    set_payload(e, payload);
+    return e;
+  }
+
+  Status record(const std::string& type, const nlohmann::json& payload) {
+    return events_.record(event(type, payload));
+  }
+
+  Status prepare() {
+    {
+      auto lock = FileLock::acquire(request_.mirror_lock_path);
+      if (!lock.is_ok()) return lock.status();
+      CORRAL_RETURN_IF_ERROR(git::create_branch(request_.mirror_path, result_.branch, request_.base_commit));
+      branch_created_ = true;
+      worktree_made_ = true;  // even a failed add may leave a directory behind
+      CORRAL_RETURN_IF_ERROR(git::add_worktree(request_.mirror_path, request_.run_id, request_.worktree_path,
+                                               result_.branch));
+    }
+    return hand_over(request_.worktree_path);
+  }
+
+  containers::SandboxSpec sandbox_spec() const {
+    containers::SandboxSpec spec;
+    spec.name = sandbox_;
+    // The prompt travels as "$@", never spliced into the command line.
+    spec.argv = {"/bin/sh", "-c", request_.agent_command + " \"$@\"", "agent", request_.prompt};
+    spec.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                std::string("HOME=") + containers::kSandboxHome,
+                "USER=agent",
+                "LANG=C.UTF-8",
+                "TERM=dumb",
+                "CORRAL_TASK_ID=" + request_.task_id,
+                "CORRAL_RUN_ID=" + request_.run_id,
+                "CORRAL_PROMPT=" + request_.prompt};
+    spec.workspace_host_path = request_.worktree_path;
+    spec.read_only_mounts = request_.read_only_mounts;
+    spec.supervisor_host_path = request_.supervisor_path;
+    spec.limits = request_.limits;
+    spec.labels = {{"corral.task", request_.task_id}, {"corral.run", request_.run_id}, {"corral.repo", request_.repo_id}};
+    return spec;
+  }
+
+  Status supervise() {
+    containers::SandboxSpec spec = sandbox_spec();
+    sandbox_made_ = true;
+    CORRAL_RETURN_IF_ERROR(backend_.create(spec));
+    const auto& limits = request_.limits;
+    CORRAL_RETURN_IF_ERROR(record("sandbox.created", {{"backend", backend_.kind()},
+                                                      {"sandbox", sandbox_},
+                                                      {"memory_bytes", limits.memory_bytes},
+                                                      {"pids", limits.pids},
+                                                      {"cpus", limits.cpus},
+                                                      {"timeout_seconds", request_.timeout.count()},
+                                                      {"network", "none"}}));
+    CORRAL_RETURN_IF_ERROR(backend_.start(sandbox_));
+    OutputRecorder recorder(events_, event("agent.output", nlohmann::json::object()));
+    if (request_.echo_output) recorder.set_echo(request_.echo_output);
+    auto exit = backend_.wait(sandbox_, request_.timeout,
+                              [&](containers::OutputStream stream, std::string_view chunk) {
+                                recorder.on_output(stream, chunk);
+                              });
+    recorder.finish();
+    if (!exit.is_ok()) return exit.status();
+    result_.exit = *exit;
+    result_.output_tail = recorder.tail();
+    return recorder.first_error();
+  }
+
+  Status collect() {
+    git::CommitDetails details;
+    details.subject = subject_of(request_.prompt);
+    details.body = request_.prompt.size() > details.subject.size() ? request_.prompt : "";
+    details.trailers = {{"Corral-Task", request_.task_id},
+                        {"Corral-Run", request_.run_id},
+                        {"Corral-Agent", request_.agent_command},
+                        {"Corral-Outcome", result_.exit.reason()}};
+    auto lock = FileLock::acquire(request_.mirror_lock_path);
+    if (!lock.is_ok()) return lock.status();
+    auto snapshot = git::snapshot_worktree(request_.mirror_path, request_.worktree_path, result_.branch,
+                                           request_.base_commit, details, clock_.now());
+    if (!snapshot.is_ok()) return snapshot.status().with_context("collecting the agent's changes");
+    result_.head_commit = snapshot->commit;
+    result_.changed = snapshot->changed;
+    if (!result_.changed) return record("diff.proposed", {{"changed", false}, {"base", request_.base_commit}});
+
+    auto diff = git::diff_commits(request_.mirror_path, request_.base_commit, result_.head_commit);
+    if (!diff.is_ok()) return diff.status();
+    result_.diff = std::move(*diff);
+    nlohmann::json stats = result_.diff;
+    CORRAL_RETURN_IF_ERROR(record("diff.proposed", {{"changed", true},
+                                                    {"branch", result_.branch},
+                                                    {"base", request_.base_commit},
+                                                    {"head", result_.head_commit},
+                                                    {"stats", stats}}));
+    CORRAL_RETURN_IF_ERROR(git::publish_branch(request_.mirror_path, request_.source_path, result_.branch)
+                               .with_context("publishing the task branch"));
+    result_.published = true;
+    return record("branch.published", {{"branch", result_.branch}, {"repository", request_.source_path},
+                                       {"head", result_.head_commit}});
+  }
+
+  // Runs whatever happened before; keeps the first error.
+  Status clean_up() {
+    Status first;
+    auto keep = [&](Status status) {
+      if (first.is_ok() && !status.is_ok()) first = status;
+    };
+    if (sandbox_made_) {
+      Status removed = backend_.remove(sandbox_);
+      keep(removed);
+      keep(record("sandbox.destroyed", {{"sandbox", sandbox_}, {"removed", removed.is_ok()}}));
+    }
+    if (worktree_made_) keep(git::remove_worktree(request_.mirror_path, request_.run_id, request_.worktree_path));
+    if (branch_created_ && !result_.changed) {
+      auto lock = FileLock::acquire(request_.mirror_lock_path);
+      keep(lock.is_ok() ? git::delete_branch(request_.mirror_path, result_.branch) : lock.status());
+    }
+    return first;
+  }
+
+  const RunRequest& request_;
+  containers::SandboxBackend& backend_;
+  EventSink& events_;
+  const Clock& clock_;
+  std::string sandbox_;
+  RunResult result_;
+  bool branch_created_ = false;
+  bool worktree_made_ = false;
+  bool sandbox_made_ = false;
+};
+
+}  // namespace
+
+std::string RunResult::reason() const { return exit.reason(); }
+
+std::string task_branch(const std::string& task_id) { return "corral/" + task_id; }
+
+std::string sandbox_name(const std::string& run_id) { return std::string(kSandboxPrefix) + run_id; }
+
+std::string run_of_sandbox(const std::string& name) {
+  if (name.rfind(kSandboxPrefix, 0) != 0) return "";
+  return name.substr(kSandboxPrefix.size());
+}
+
+Result<RunResult> run_task(const RunRequest& request, containers::SandboxBackend& backend, EventSink& events,
+                           const Clock& clock) {
+  return TaskRun(request, backend, events, clock).run();
+}
+
+}  // namespace corral::runner

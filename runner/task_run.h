@@ -1,0 +1,75 @@
+// One run of one task: worktree, sandbox, supervision, collection.
+//
+//   prepare  task branch corral/<task> at the base commit in the mirror, a
+//            worktree of it, handed to the sandbox user
+//   run      the agent command under the supervisor in a hardened sandbox;
+//            output streamed into agent.output events; the deadline enforced
+//   collect  what the agent left becomes one commit on the task branch
+//            (written by corral, not the agent), its diff, and the branch
+//            published to the user's repository
+//   clean    sandbox and worktree removed whatever happened
+//
+// The caller has validated the request (repository, base, mounts, limits) and
+// synced the mirror; the caller records task-level events and states.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "containers/sandbox_backend.h"
+#include "core/clock.h"
+#include "core/event.h"
+#include "git/diff.h"
+
+namespace corral::runner {
+
+struct RunRequest {
+  std::string task_id;
+  std::string run_id;
+  std::string repo_id;
+  std::string source_path;    // the user's repository, where the branch is published
+  std::string mirror_path;
+  std::string base_commit;    // 40 hex, present in the mirror
+  std::string agent_command;  // a /bin/sh command line; the prompt is appended as "$@"
+  std::string prompt;
+  std::vector<containers::ReadOnlyMount> read_only_mounts;
+  containers::SandboxLimits limits;
+  std::chrono::seconds timeout{600};
+  std::string worktree_path;   // must not exist
+  std::string supervisor_path; // host path of corral-supervisor
+  std::string mirror_lock_path;
+  std::function<void(std::string_view)> echo_output;  // optional: show output live
+};
+
+struct RunResult {
+  containers::SandboxExit exit;
+  std::string branch;        // corral/<task-id>
+  std::string base_commit;
+  std::string head_commit;   // == base_commit when the agent changed nothing
+  bool changed = false;
+  bool published = false;    // the branch now exists in the user's repository
+  git::DiffSummary diff;
+  std::string output_tail;   // the last lines the agent printed
+
+  bool succeeded() const { return exit.succeeded(); }
+  // One line for a person: why the run failed, or "agent succeeded".
+  std::string reason() const;
+};
+
+// The branch a task's work lands on.
+std::string task_branch(const std::string& task_id);
+
+// The sandbox name of a run; run_of_sandbox inverts it ("" if not ours).
+std::string sandbox_name(const std::string& run_id);
+std::string run_of_sandbox(const std::string& sandbox_name);
+
+// Runs the request to the end. An error Status means corral itself could not
+// do its part (worktree, sandbox runtime, git); everything it made is removed
+// then too. An agent that fails is not an error: see RunResult::exit.
+Result<RunResult> run_task(const RunRequest& request, containers::SandboxBackend& backend,
+                           EventSink& events, const Clock& clock);
+
+}  // namespace corral::runner
