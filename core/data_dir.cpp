@@ -22,6 +22,9 @@ Result<std::string> prepare_data_dir(const std::string& path) {
   std::error_code ec;
   fs::path absolute = fs::absolute(path, ec);
   if (ec) return Status::invalid_argument("data directory " + path + ": " + ec.message());
+  if (fs::exists(absolute, ec) && !fs::is_directory(absolute, ec)) {
+    return Status::invalid_argument("data directory " + absolute.string() + " is not a directory");
+  }
   fs::create_directories(absolute, ec);
   if (ec) return Status::from_errno(ec.value(), "data directory " + absolute.string() + " cannot be created");
   if (!fs::is_directory(absolute)) {

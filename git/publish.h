@@ -12,8 +12,8 @@ namespace corral::git {
 // repository at `target_path` (bare or not). The target fetches the commits
 // from the mirror (libgit2 cannot push into a non-bare repository), then the
 // branch is created without force: already_exists if the target has that
-// branch, whatever it points at. Nothing else in the target changes (no
-// FETCH_HEAD, no other refs, no working tree files).
+// branch, whatever it points at. No other ref and no working-tree file of the
+// target changes.
 Status publish_branch(const std::string& mirror_path, const std::string& target_path,
                       const std::string& branch);
 

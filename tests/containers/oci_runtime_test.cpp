@@ -1,0 +1,127 @@
+// The OCI runtime backend against the real runc on this machine.
+#include "containers/oci_runtime.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/ids.h"
+#include "tests/support/test_support.h"
+
+namespace corral::containers {
+namespace {
+
+namespace fs = std::filesystem;
+
+class OciRuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(workspace());
+    ASSERT_EQ(::chown(workspace().c_str(), kSandboxUid, kSandboxGid), 0);
+    backend_ = std::make_unique<OciRuntimeBackend>(
+        OciRuntimeOptions{"runc", dir_ / "state", dir_ / "bundles", "/corral-test"});
+  }
+
+  void TearDown() override {
+    for (const std::string& name : made_) backend_->remove(name);
+  }
+
+  std::string workspace() const { return dir_ / "workspace"; }
+
+  SandboxSpec spec(const std::string& script) {
+    SandboxSpec spec;
+    spec.name = "corral-" + new_id("r");
+    spec.argv = {"/bin/sh", "-c", script};
+    spec.env = {"PATH=/usr/bin:/bin", "HOME=/home/agent"};
+    spec.workspace_host_path = workspace();
+    spec.supervisor_host_path = testing::supervisor_binary();
+    spec.limits = {int64_t{128} << 20, 64, 1.0};
+    spec.labels = {{"corral.run", spec.name.substr(7)}};
+    return spec;
+  }
+
+  // create + start + wait; returns the exit and what the sandbox printed.
+  SandboxExit run(const SandboxSpec& sandbox, std::string* output = nullptr,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+    made_.push_back(sandbox.name);
+    Status created = backend_->create(sandbox);
+    EXPECT_TRUE(created.is_ok()) << created.to_string();
+    EXPECT_TRUE(backend_->start(sandbox.name).is_ok());
+    std::string text;
+    auto exit = backend_->wait(sandbox.name, timeout, [&](OutputStream stream, std::string_view chunk) {
+      text += (stream == OutputStream::kStdout ? "" : "");
+      text += chunk;
+    });
+    EXPECT_TRUE(exit.is_ok()) << exit.status().to_string();
+    if (output) *output = text;
+    EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
+    return exit.is_ok() ? *exit : SandboxExit{};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<OciRuntimeBackend> backend_;
+  std::vector<std::string> made_;
+};
+
+TEST_F(OciRuntimeTest, RunsACommandAndStreamsItsOutput) {
+  std::string output;
+  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME"), &output);
+  EXPECT_TRUE(exit.succeeded());
+  EXPECT_NE(output.find("out\n"), std::string::npos);
+  EXPECT_NE(output.find("err\n"), std::string::npos);
+  EXPECT_NE(output.find("10001\n/workspace\n/home/agent\n"), std::string::npos) << output;
+}
+
+TEST_F(OciRuntimeTest, ReportsTheAgentsExitCode) {
+  EXPECT_EQ(run(spec("exit 3")).exit_code, 3);
+  SandboxExit missing = run(spec("no-such-agent-command"));
+  EXPECT_EQ(missing.exit_code, 127);
+  EXPECT_EQ(missing.reason(), "agent command not found (exit 127)");
+}
+
+TEST_F(OciRuntimeTest, WritesToTheWorkspaceReachTheHost) {
+  run(spec("echo made-inside > /workspace/file.txt"));
+  EXPECT_EQ(testing::read_file(workspace() + "/file.txt"), "made-inside\n");
+}
+
+TEST_F(OciRuntimeTest, KillsAtTheDeadline) {
+  auto started = std::chrono::steady_clock::now();
+  SandboxExit exit = run(spec("sleep 600"), nullptr, std::chrono::milliseconds(500));
+  EXPECT_TRUE(exit.timed_out);
+  EXPECT_FALSE(exit.succeeded());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(15));
+}
+
+TEST_F(OciRuntimeTest, ReportsOutOfMemory) {
+  SandboxSpec sandbox = spec("x=a; while true; do x=$x$x; done");
+  sandbox.limits.memory_bytes = int64_t{32} << 20;
+  SandboxExit exit = run(sandbox);
+  EXPECT_TRUE(exit.oom_killed) << exit.reason();
+  EXPECT_EQ(exit.reason(), "out of memory (limit 32 MiB)");
+}
+
+TEST_F(OciRuntimeTest, ListsItsOwnSandboxesAndRemovesThemIdempotently) {
+  SandboxSpec sandbox = spec("sleep 600");
+  made_.push_back(sandbox.name);
+  ASSERT_TRUE(backend_->create(sandbox).is_ok());
+  auto listed = backend_->list_ours();
+  ASSERT_TRUE(listed.is_ok()) << listed.status().to_string();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].name, sandbox.name);
+  EXPECT_EQ((*listed)[0].labels.at("corral.run"), sandbox.name.substr(7));
+  EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
+  EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
+  EXPECT_TRUE(backend_->list_ours()->empty());
+  EXPECT_FALSE(fs::exists(dir_ / "bundles/" + sandbox.name));
+}
+
+TEST_F(OciRuntimeTest, AMissingRuntimeIsAClearError) {
+  OciRuntimeBackend missing({"no-such-runtime", dir_ / "s", dir_ / "b", "/corral-test"});
+  auto version = missing.version();
+  ASSERT_FALSE(version.is_ok());
+  EXPECT_NE(version.status().message().find("no-such-runtime"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace corral::containers

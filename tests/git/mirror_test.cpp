@@ -1,0 +1,56 @@
+#include "git/mirror.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/git/git_fixture.h"
+
+namespace corral::git {
+namespace {
+
+using testing::quote;
+using testing::sh_ok;
+
+TEST_F(GitFixture, MirrorIsBareAndHoldsTheSourceUnderRefsSource) {
+  EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse --is-bare-repository"), "true");
+  EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse refs/source/heads/main"), base_);
+  EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse refs/source/HEAD"), base_);
+  EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " for-each-ref refs/heads"), "");
+}
+
+TEST_F(GitFixture, SyncNeverMovesTaskBranches) {
+  ASSERT_TRUE(create_branch(mirror(), branch(), base_).is_ok());
+  // The source gets a branch of the same name pointing elsewhere.
+  sh_ok("cd " + quote(source()) + " && git checkout -q -b " + branch() +
+        " && git -c user.name=x -c user.email=x@x commit -q --allow-empty -m x && git checkout -q main");
+  ASSERT_TRUE(sync_mirror(source(), mirror()).is_ok());
+  EXPECT_EQ(*branch_commit(mirror(), branch()), base_);
+}
+
+TEST_F(GitFixture, SyncPicksUpNewCommitsAndTags) {
+  sh_ok("cd " + quote(source()) + " && git -c user.name=x -c user.email=x@x commit -q --allow-empty -m next"
+        " && git tag v1");
+  ASSERT_TRUE(sync_mirror(source(), mirror()).is_ok());
+  std::string head = sh_ok("git -C " + quote(source()) + " rev-parse HEAD");
+  EXPECT_TRUE(has_commit(mirror(), head));
+  EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse refs/source/tags/v1"), head);
+}
+
+TEST_F(GitFixture, BranchesCannotBeCreatedTwice) {
+  ASSERT_TRUE(create_branch(mirror(), branch(), base_).is_ok());
+  EXPECT_EQ(create_branch(mirror(), branch(), base_).code(), Code::kAlreadyExists);
+  ASSERT_TRUE(delete_branch(mirror(), branch()).is_ok());
+  EXPECT_EQ(branch_commit(mirror(), branch()).status().code(), Code::kNotFound);
+  EXPECT_TRUE(delete_branch(mirror(), branch()).is_ok()) << "deleting is idempotent";
+}
+
+TEST_F(GitFixture, RevisionsResolveInTheSource) {
+  EXPECT_EQ(*resolve_commit(source(), "main"), base_);
+  EXPECT_EQ(*resolve_commit(source(), base_.substr(0, 8)), base_);
+  EXPECT_EQ(resolve_commit(source(), "no-such-branch").status().code(), Code::kNotFound);
+  EXPECT_EQ(resolve_commit(dir_.path(), "HEAD").status().code(), Code::kInvalidArgument);
+  std::string tree = sh_ok("git -C " + quote(source()) + " rev-parse HEAD^{tree}");
+  EXPECT_EQ(resolve_commit(source(), tree).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace corral::git

@@ -1,0 +1,69 @@
+#include "routing/grant.h"
+
+#include <gtest/gtest.h>
+
+namespace corral::routing {
+namespace {
+
+TEST(Grant, DefaultsAreSafe) {
+  auto grant = default_grant({});
+  ASSERT_TRUE(grant.is_ok());
+  EXPECT_FALSE(grant->network);
+  EXPECT_EQ(grant->limits.timeout, std::chrono::seconds(600));
+  EXPECT_EQ(grant->limits.memory_bytes, int64_t{1} << 30);
+  EXPECT_EQ(grant->limits.pids, 256);
+  EXPECT_DOUBLE_EQ(grant->limits.cpus, 1.0);
+}
+
+TEST(Grant, RequestsWithinBoundsApply) {
+  LimitRequest request;
+  request.timeout_seconds = 5;
+  request.memory_bytes = int64_t{64} << 20;
+  request.pids = 32;
+  request.cpus = 0.5;
+  auto grant = default_grant(request);
+  ASSERT_TRUE(grant.is_ok());
+  EXPECT_EQ(grant->limits.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(grant->limits.memory_bytes, int64_t{64} << 20);
+  EXPECT_EQ(grant->limits.pids, 32);
+  EXPECT_DOUBLE_EQ(grant->limits.cpus, 0.5);
+}
+
+TEST(Grant, OutOfBoundsRequestsNameTheFieldAndRange) {
+  struct Case {
+    LimitRequest request;
+    const char* field;
+  };
+  std::vector<Case> cases(8);
+  cases[0].request.timeout_seconds = 0, cases[0].field = "timeout";
+  cases[1].request.timeout_seconds = 86401, cases[1].field = "timeout";
+  cases[2].request.memory_bytes = 1 << 20, cases[2].field = "memory";
+  cases[3].request.memory_bytes = int64_t{65} << 30, cases[3].field = "memory";
+  cases[4].request.pids = 7, cases[4].field = "pids";
+  cases[5].request.pids = -1, cases[5].field = "pids";
+  cases[6].request.cpus = 0.0, cases[6].field = "cpus";
+  cases[7].request.cpus = 65, cases[7].field = "cpus";
+  for (const Case& c : cases) {
+    auto grant = default_grant(c.request);
+    ASSERT_FALSE(grant.is_ok()) << c.field;
+    EXPECT_EQ(grant.status().code(), Code::kInvalidArgument);
+    EXPECT_EQ(grant.status().message().rfind(c.field, 0), 0u) << grant.status().message();
+  }
+}
+
+TEST(ByteSize, ParsesBinaryUnits) {
+  EXPECT_EQ(*parse_byte_size("1048576"), 1048576);
+  EXPECT_EQ(*parse_byte_size("64k"), 64 * 1024);
+  EXPECT_EQ(*parse_byte_size("512m"), int64_t{512} << 20);
+  EXPECT_EQ(*parse_byte_size("2G"), int64_t{2} << 30);
+}
+
+TEST(ByteSize, RejectsWhatIsNotASize) {
+  for (const char* text : {"", "m", "-5m", "5 m", "5mb", "1.5g", "5t", "99999999999999999g", "0x10"}) {
+    auto size = parse_byte_size(text);
+    EXPECT_FALSE(size.is_ok()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace corral::routing
