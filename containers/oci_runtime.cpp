@@ -276,7 +276,8 @@ Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
     SandboxInfo info;
     info.name = entry.value("id", "");
     info.status = entry.value("status", "");
-    for (const auto& [key, value] : entry.value("annotations", nlohmann::json::object()).items()) {
+    const nlohmann::json annotations = entry.value("annotations", nlohmann::json::object());
+    for (const auto& [key, value] : annotations.items()) {
       if (key.rfind(kLabelPrefix, 0) == 0 && value.is_string()) info.labels[key] = value;
     }
     if (!info.labels.empty()) ours.push_back(std::move(info));

@@ -148,7 +148,7 @@ TEST_F(Containment, AForkBombIsHeldByThePidsLimit) {
   auto out = run_hostile("fork_bomb.sh", "bomb", "--timeout 5 --pids 64");
   EXPECT_EQ(out["status"], "failed");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(60));
-  EXPECT_EQ(sh("pgrep -f fork_bomb.sh").out, "") << "no process of the bomb survives";
+  EXPECT_EQ(sh("pgrep -f 'fork_bomb[.]sh'").out, "") << "no process of the bomb survives";
   // corral keeps working.
   EXPECT_EQ(run_agent("true", "after the bomb").exit_code, 0);
 }
@@ -163,7 +163,7 @@ TEST_F(Containment, AMemoryBombIsStoppedByTheMemoryLimit) {
 TEST_F(Containment, AnEndlessLoopIsStoppedAtTheTimeout) {
   auto out = run_hostile("endless.sh", "spin", "--timeout 2");
   EXPECT_EQ(out["reason"], "timed out after 2 s");
-  EXPECT_EQ(sh("pgrep -f endless.sh").out, "");
+  EXPECT_EQ(sh("pgrep -f 'endless[.]sh'").out, "");
 }
 
 TEST_F(Containment, CannotMoveTheMirrorsOrTheSourcesRefs) {

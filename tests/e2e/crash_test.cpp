@@ -39,6 +39,17 @@ class Crash : public CorralE2E {
     return false;
   }
 
+  // The agent wrote started.txt into its worktree: it runs inside the sandbox.
+  bool agent_started() const {
+    return sh("ls " + quote(data()) + "/worktrees/*/started.txt").exit_code == 0;
+  }
+
+  // pgrep -f for a marker (only the sandbox's processes carry it once corral
+  // is dead), written so the pattern does not match the shell running pgrep.
+  bool agent_running(const std::string& marker) const {
+    return !sh("pgrep -f '" + marker.substr(0, 1) + "[" + marker.substr(1, 1) + "]" + marker.substr(2) + "'").out.empty();
+  }
+
   std::string runtime_list() const {
     return sh("runc --root " + quote(data() + "/runtime/runc") + " list -q 2>/dev/null").out;
   }
@@ -47,12 +58,11 @@ class Crash : public CorralE2E {
 TEST_F(Crash, KilledMidRunLeavesNoProcessAndIsReconciled) {
   std::string marker = "crash-marker-" + std::to_string(::getpid());
   pid_t corral_pid = start_corral_in_background("echo started > started.txt; sleep 600 # " + marker);
-  ASSERT_TRUE(wait_for([&] { return !sh("pgrep -f " + marker).out.empty(); }, std::chrono::seconds(30)))
-      << "the agent never started";
+  ASSERT_TRUE(wait_for([&] { return agent_started(); }, std::chrono::seconds(30))) << "the agent never started";
   ASSERT_EQ(::kill(corral_pid, SIGKILL), 0);
   ::waitpid(corral_pid, nullptr, 0);
 
-  EXPECT_TRUE(wait_for([&] { return sh("pgrep -f " + marker).out.empty(); }, std::chrono::seconds(10)))
+  EXPECT_TRUE(wait_for([&] { return !agent_running(marker); }, std::chrono::seconds(10)))
       << "the agent outlived corral";
   EXPECT_NE(runtime_list(), "") << "the runtime still knows the dead sandbox (precondition of this test)";
 
@@ -75,8 +85,8 @@ TEST_F(Crash, KilledMidRunLeavesNoProcessAndIsReconciled) {
 
 TEST_F(Crash, TheNextRunCleansUpBeforeItStarts) {
   std::string marker = "crash-next-" + std::to_string(::getpid());
-  pid_t corral_pid = start_corral_in_background("sleep 600 # " + marker);
-  ASSERT_TRUE(wait_for([&] { return !sh("pgrep -f " + marker).out.empty(); }, std::chrono::seconds(30)));
+  pid_t corral_pid = start_corral_in_background("echo started > started.txt; sleep 600 # " + marker);
+  ASSERT_TRUE(wait_for([&] { return agent_started(); }, std::chrono::seconds(30)));
   ::kill(corral_pid, SIGKILL);
   ::waitpid(corral_pid, nullptr, 0);
   auto result = run_agent("echo ok > ok.txt", "next");

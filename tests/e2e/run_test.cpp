@@ -102,7 +102,7 @@ TEST_F(CorralE2E, StartsFromTheGivenBase) {
   sh_ok("cd " + quote(repo()) + " && echo two > two.txt && git add two.txt && "
         "git -c user.name=x -c user.email=x@x commit -q -m two");
   auto result = corral("run --json --repo " + quote(repo()) + " --base " + first.substr(0, 10) +
-                       " --agent 'ls > listing.txt' 'list'");
+                       " --agent 'ls > listing.txt; true' 'list'");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   nlohmann::json out = parse(result);
   EXPECT_EQ(out["base"], first);
