@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "containers/oci_runtime.h"
 #include "core/data_dir.h"
@@ -93,6 +94,14 @@ class OneShot {
   }
 
   Status register_repo() {
+    auto start = std::chrono::steady_clock::now();
+    Status status = sync_repo();
+    spdlog::debug("sync of {} took {:.1f} ms", checked_.repo_path,
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    return status;
+  }
+
+  Status sync_repo() {
     auto repo = records_.ensure_repo(checked_.repo_path, [&](const std::string& id) { return layout_.mirror(id); });
     if (!repo.is_ok()) return repo.status();
     repo_ = *repo;

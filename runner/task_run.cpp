@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/file_lock.h"
 #include "git/mirror.h"
@@ -58,16 +59,25 @@ class TaskRun {
   }
 
   Result<RunResult> run() {
-    Status status = prepare();
-    if (status.is_ok()) status = supervise();
-    if (status.is_ok()) status = collect();
-    Status cleaned = clean_up();
+    Status status = timed("prepare", [&] { return prepare(); });
+    if (status.is_ok()) status = timed("run", [&] { return supervise(); });
+    if (status.is_ok()) status = timed("collect", [&] { return collect(); });
+    Status cleaned = timed("clean up", [&] { return clean_up(); });
     if (!status.is_ok()) return status;
     if (!cleaned.is_ok()) return cleaned;
     return result_;
   }
 
  private:
+  // Operators see how long each stage took with CORRAL_LOG=debug.
+  Status timed(const char* stage, const std::function<Status()>& body) {
+    auto start = std::chrono::steady_clock::now();
+    Status status = body();
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    spdlog::debug("run {}: {} took {:.1f} ms ({})", request_.run_id, stage, ms, status.to_string());
+    return status;
+  }
+
   Event event(const std::string& type, const nlohmann::json& payload) const {
     Event e{type, request_.task_id, request_.run_id, request_.repo_id, request_.agent_command, request_.run_id, "{}"};
     set_payload(e, payload);
