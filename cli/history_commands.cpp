@@ -93,11 +93,10 @@ CommandAction add_audit_command(CLI::App& app, const GlobalOptions& globals) {
 }
 
 CommandAction add_reconcile_command(CLI::App& app, const GlobalOptions& globals) {
-  auto runtime = std::make_shared<std::string>("runc");
-  app.add_option("--runtime", *runtime, "OCI runtime binary (default runc)");
-  return [runtime, &globals] {
+  (void)app;
+  return [&globals] {
     SystemClock clock;
-    auto report = orchestrator::reconcile_now(globals.data_dir, *runtime, clock);
+    auto report = orchestrator::reconcile_now(globals.data_dir, clock);
     if (!report.is_ok()) return report_error(report.status());
     std::printf("reconcile: %d abandoned run(s) marked failed, %d sandbox(es) removed\n", report->runs_failed,
                 report->sandboxes_removed);

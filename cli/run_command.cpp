@@ -134,7 +134,12 @@ CommandAction add_run_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--memory", options->memory, "Memory limit, e.g. 512m, 2g (default 1g)");
   app.add_option("--pids", options->pids, "Process limit (default 256)");
   app.add_option("--cpus", options->cpus, "CPU limit in cores (default 1)");
-  app.add_option("--runtime", request.runtime, "OCI runtime binary (runc or crun; default runc)");
+  app.add_option("--backend", request.backend,
+                 "Sandbox backend: docker, runc, crun or auto (docker when an image is given, else runc); "
+                 "default $CORRAL_BACKEND or auto")
+      ->envname("CORRAL_BACKEND");
+  app.add_option("--image", request.image, "Image for the docker backend (default $CORRAL_IMAGE)")
+      ->envname("CORRAL_IMAGE");
   app.add_flag("--json", options->json, "Print one JSON object for scripts");
   app.add_flag("--quiet", options->quiet, "Do not echo the agent's output");
   app.add_flag("--show-diff", options->show_diff, "Print the patch after the summary");

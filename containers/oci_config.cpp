@@ -58,7 +58,7 @@ json mounts(const SandboxSpec& spec, const std::vector<std::string>& host_binds)
 }
 
 json process(const SandboxSpec& spec) {
-  std::vector<std::string> args = {kSupervisorPath, "--"};
+  std::vector<std::string> args = supervisor_prefix(spec);
   args.insert(args.end(), spec.argv.begin(), spec.argv.end());
   json no_capabilities = json::array();
   return {

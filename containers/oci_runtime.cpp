@@ -131,6 +131,12 @@ Result<std::string> OciRuntimeBackend::version() {
   return trim(out->output.substr(0, out->output.find('\n')));
 }
 
+Status OciRuntimeBackend::check_image(const std::string& image) {
+  if (image.empty()) return Status::ok();
+  return Status::invalid_argument(options_.runtime + " runs agents on the host's /usr and takes no image ('" + image +
+                                  "'); use --backend docker for images");
+}
+
 Status OciRuntimeBackend::create(const SandboxSpec& spec) {
   if (spec.name.empty() || spec.name.find('/') != std::string::npos) {
     return Status::invalid_argument("sandbox name '" + spec.name + "' is not usable");

@@ -38,6 +38,7 @@ class OciRuntimeBackend final : public SandboxBackend {
   ~OciRuntimeBackend() override;
 
   std::string_view kind() const override { return options_.runtime; }
+  Status check_image(const std::string& image) override;
   Status create(const SandboxSpec& spec) override;
   Status start(const std::string& name) override;
   Result<SandboxExit> wait(const std::string& name, std::chrono::milliseconds timeout,

@@ -35,6 +35,9 @@ class SandboxBackend {
   virtual ~SandboxBackend() = default;
 
   virtual std::string_view kind() const = 0;  // "runc", "crun", "docker"
+  // ok if sandboxes can be made from `image` (empty: the backend's default);
+  // checked before a task is recorded, so a missing image is bad input.
+  virtual Status check_image(const std::string& image) = 0;
   virtual Status create(const SandboxSpec& spec) = 0;
   virtual Status start(const std::string& name) = 0;
   // Returns when the sandbox's main process exited, or after `timeout`, in

@@ -34,13 +34,20 @@ struct SandboxLimits {
 
 struct SandboxSpec {
   std::string name;                // unique; the container's id, e.g. "corral-r-…"
+  std::string image;               // the Docker backend's image; the OCI backend uses the host's /usr
   std::vector<std::string> argv;   // run under the supervisor, in /workspace
   std::vector<std::string> env;    // KEY=VALUE: the whole environment, nothing inherited
   std::string workspace_host_path; // bound read-write at /workspace, the only writable host path
   std::vector<ReadOnlyMount> read_only_mounts;
   std::string supervisor_host_path;  // the corral-supervisor binary, bound read-only
+  // The supervisor kills the agent after this long even if corral is gone
+  // (a Docker container outlives a crashed corral); 0: no own deadline.
+  int64_t supervisor_deadline_seconds = 0;
   SandboxLimits limits;
   std::map<std::string, std::string> labels;  // e.g. corral.task, corral.run
 };
+
+// The supervisor's own arguments, before the agent's argv.
+std::vector<std::string> supervisor_prefix(const SandboxSpec& spec);
 
 }  // namespace corral::containers

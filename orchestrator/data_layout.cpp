@@ -2,19 +2,28 @@
 
 #include <filesystem>
 
+#include "core/data_dir.h"
 #include "core/file_lock.h"
 
 namespace corral::orchestrator {
 
 bool DataLayout::create_directories() const {
   namespace fs = std::filesystem;
-  for (const std::string& dir : {root_ + "/mirrors", worktrees(), runs(), sandboxes(), root_ + "/runtime"}) {
+  for (const std::string& dir : {root_ + "/mirrors", worktrees(), runs(), sandboxes(), runtime_root()}) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return false;
     fs::permissions(dir, fs::perms::owner_all, ec);
   }
   return true;
+}
+
+DataLayout layout_for(const std::string& data_dir_flag) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path wanted = fs::absolute(resolve_data_dir(data_dir_flag), ec);
+  fs::path resolved = fs::weakly_canonical(wanted, ec);
+  return DataLayout(ec ? wanted.string() : resolved.string());
 }
 
 bool is_run_live(const DataLayout& layout, const std::string& run_id) {

@@ -6,7 +6,7 @@
 //   worktrees/<run>            one worktree per run
 //   runs/<run>.lock            held while a run is live (released by the kernel on death)
 //   sandboxes/<name>           OCI bundles
-//   runtime/<runtime>          the OCI runtime's state root (corral's containers only)
+//   runtime/<runtime>          an OCI runtime's state root (corral's containers only)
 #pragma once
 
 #include <string>
@@ -26,7 +26,7 @@ class DataLayout {
   std::string runs() const { return root_ + "/runs"; }
   std::string run_lock(const std::string& run_id) const { return runs() + "/" + run_id + ".lock"; }
   std::string sandboxes() const { return root_ + "/sandboxes"; }
-  std::string runtime_state(const std::string& runtime) const { return root_ + "/runtime/" + runtime; }
+  std::string runtime_root() const { return root_ + "/runtime"; }
 
   // Creates the directories above (mode 0700).
   bool create_directories() const;
@@ -34,6 +34,11 @@ class DataLayout {
  private:
   std::string root_;
 };
+
+// The layout of the data directory the user named (flag, environment or
+// default), as an absolute path with symlinks resolved: the same string every
+// time, so labels and paths recorded by one run match in the next.
+DataLayout layout_for(const std::string& data_dir_flag);
 
 // True while some process holds the run's lock, i.e. the run is in progress.
 bool is_run_live(const DataLayout& layout, const std::string& run_id);

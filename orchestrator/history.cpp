@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "containers/oci_runtime.h"
+#include "orchestrator/backends.h"
 #include "core/data_dir.h"
 #include "core/ids.h"
 #include "store/records.h"
@@ -11,7 +11,7 @@ namespace corral::orchestrator {
 namespace {
 
 Result<std::unique_ptr<store::Database>> open_existing(const std::string& data_dir) {
-  DataLayout layout(resolve_data_dir(data_dir));
+  DataLayout layout = layout_for(data_dir);
   if (!std::filesystem::exists(layout.database())) {
     return Status::not_found("no corral data in " + layout.root() + " (nothing has run there yet)");
   }
@@ -38,14 +38,16 @@ Result<store::ChainReport> verify_audit(const std::string& data_dir) {
   return store::EventLog(**db, clock).verify();
 }
 
-Result<ReconcileReport> reconcile_now(const std::string& data_dir, const std::string& runtime, const Clock& clock) {
+Result<ReconcileReport> reconcile_now(const std::string& data_dir, const Clock& clock) {
   auto db = open_existing(data_dir);
   if (!db.is_ok()) return db.status();
-  DataLayout layout(resolve_data_dir(data_dir));
-  containers::OciRuntimeBackend backend({runtime, layout.runtime_state(runtime), layout.sandboxes(), "/corral"});
+  DataLayout layout = layout_for(data_dir);
+  auto backends = backends_to_reconcile(layout);
+  std::vector<containers::SandboxBackend*> pointers;
+  for (auto& backend : backends) pointers.push_back(backend.get());
   store::Records records(**db, clock);
   store::EventLog events(**db, clock);
-  return reconcile(layout, records, events, backend);
+  return reconcile(layout, records, events, pointers);
 }
 
 }  // namespace corral::orchestrator

@@ -19,7 +19,7 @@ Result<std::vector<store::StoredEvent>> task_events(const std::string& data_dir,
 // Walks the whole chain; see store::EventLog::verify.
 Result<store::ChainReport> verify_audit(const std::string& data_dir);
 
-// reconcile() against the OCI runtime `runtime`.
-Result<ReconcileReport> reconcile_now(const std::string& data_dir, const std::string& runtime, const Clock& clock);
+// reconcile() against every backend that may hold leftovers (backends_to_reconcile).
+Result<ReconcileReport> reconcile_now(const std::string& data_dir, const Clock& clock);
 
 }  // namespace corral::orchestrator

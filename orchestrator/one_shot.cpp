@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "containers/oci_runtime.h"
+#include "orchestrator/backends.h"
 #include "core/data_dir.h"
 #include "core/file_lock.h"
 #include "core/ids.h"
@@ -133,7 +133,9 @@ class OneShot {
     run.base_commit = checked_.base_commit;
     CORRAL_RETURN_IF_ERROR(records_.insert_run(run));
     CORRAL_RETURN_IF_ERROR(records_.set_task_state(result_.task_id, store::state::kRunning, ""));
-    return record("task.started", {{"backend", backend_.kind()}, {"base", checked_.base_commit}});
+    nlohmann::json payload = {{"backend", backend_.kind()}, {"base", checked_.base_commit}};
+    if (backend_.kind() == "docker") payload["image"] = request_.image;
+    return record("task.started", payload);
   }
 
   runner::RunRequest run_request() const {
@@ -145,6 +147,7 @@ class OneShot {
     run.mirror_path = repo_.mirror_path;
     run.base_commit = checked_.base_commit;
     run.agent_command = request_.agent_command;
+    run.image = request_.image;
     run.prompt = request_.prompt;
     run.read_only_mounts = checked_.mounts;
     const routing::SandboxLimits& limits = checked_.grant.limits;
@@ -219,15 +222,12 @@ Result<containers::ReadOnlyMount> parse_mount(const std::string& text, const std
 }
 
 Result<OneShotResult> run_one_shot(const OneShotRequest& request, const Clock& clock) {
-  std::string wanted = resolve_data_dir(request.data_dir);
-  std::error_code ec;
-  DataLayout layout(fs::weakly_canonical(fs::absolute(wanted, ec), ec).string());
+  DataLayout layout = layout_for(request.data_dir);
   auto checked = check_request(request, layout.root());
   if (!checked.is_ok()) return checked.status();
-  containers::OciRuntimeBackend backend({request.runtime, layout.runtime_state(request.runtime),
-                                         layout.sandboxes(), "/corral"});
-  auto version = backend.version();
-  if (!version.is_ok()) return version.status();
+  auto backend = backend_for_run(layout, request.backend, request.image);
+  if (!backend.is_ok()) return backend.status();
+  CORRAL_RETURN_IF_ERROR((*backend)->check_image(request.image));
 
   auto data_dir = prepare_data_dir(layout.root());
   if (!data_dir.is_ok()) return data_dir.status();
@@ -236,9 +236,14 @@ Result<OneShotResult> run_one_shot(const OneShotRequest& request, const Clock& c
   if (!db.is_ok()) return db.status();
   store::Records records(**db, clock);
   store::EventLog events(**db, clock);
-  auto reconciled = reconcile(layout, records, events, backend);
+  auto others = backends_to_reconcile(layout);
+  std::vector<containers::SandboxBackend*> to_reconcile = {backend->get()};
+  for (auto& other : others) {
+    if (other->kind() != (*backend)->kind()) to_reconcile.push_back(other.get());
+  }
+  auto reconciled = reconcile(layout, records, events, to_reconcile);
   if (!reconciled.is_ok()) return reconciled.status().with_context("cleaning up after an earlier run");
-  return OneShot(request, *checked, layout, records, events, backend, clock).run();
+  return OneShot(request, *checked, layout, records, events, **backend, clock).run();
 }
 
 }  // namespace corral::orchestrator

@@ -26,7 +26,8 @@ struct OneShotRequest {
   std::string prompt;
   std::vector<std::string> mounts;       // HOST_PATH[:SANDBOX_PATH], read-only
   routing::LimitRequest limits;
-  std::string runtime = "runc";          // OCI runtime binary: runc or crun
+  std::string backend = "auto";          // docker, runc, crun or auto (containers/backend_factory.h)
+  std::string image;                     // the sandbox image, for docker
   std::string supervisor_path;           // corral-supervisor on the host
   std::function<void(std::string_view)> echo_output;
 };

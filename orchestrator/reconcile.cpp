@@ -49,18 +49,21 @@ Status abandon_run(const DataLayout& layout, store::Records& records, store::Eve
 }  // namespace
 
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::EventLog& events,
-                                  containers::SandboxBackend& backend) {
+                                  const std::vector<containers::SandboxBackend*>& backends) {
   ReconcileReport report;
   auto is_live = [&](const std::string& run_id) { return is_run_live(layout, run_id); };
-  auto removed = runner::remove_orphan_sandboxes(backend, is_live);
-  if (!removed.is_ok()) return removed.status();
-  for (const runner::RemovedSandbox& sandbox : *removed) {
-    store::RunRecord run;
-    run.id = sandbox.run_id;
-    if (auto found = records.find_run(sandbox.run_id); found.is_ok() && *found) run = **found;
-    CORRAL_RETURN_IF_ERROR(record(events, "sandbox.destroyed", run, "",
-                                  {{"sandbox", sandbox.name}, {"orphan", true}, {"status", sandbox.status}}));
-    ++report.sandboxes_removed;
+  for (containers::SandboxBackend* backend : backends) {
+    auto removed = runner::remove_orphan_sandboxes(*backend, is_live);
+    if (!removed.is_ok()) return removed.status();
+    for (const runner::RemovedSandbox& sandbox : *removed) {
+      store::RunRecord run;
+      run.id = sandbox.run_id;
+      if (auto found = records.find_run(sandbox.run_id); found.is_ok() && *found) run = **found;
+      CORRAL_RETURN_IF_ERROR(record(events, "sandbox.destroyed", run, "",
+                                    {{"sandbox", sandbox.name}, {"backend", backend->kind()}, {"orphan", true},
+                                     {"status", sandbox.status}}));
+      ++report.sandboxes_removed;
+    }
   }
   auto unfinished = records.unfinished_runs();
   if (!unfinished.is_ok()) return unfinished.status();

@@ -4,6 +4,8 @@
 // step is an event. Safe to run at any time: live runs are never touched.
 #pragma once
 
+#include <vector>
+
 #include "containers/sandbox_backend.h"
 #include "orchestrator/data_layout.h"
 #include "store/event_log.h"
@@ -17,6 +19,6 @@ struct ReconcileReport {
 };
 
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::EventLog& events,
-                                  containers::SandboxBackend& backend);
+                                  const std::vector<containers::SandboxBackend*>& backends);
 
 }  // namespace corral::orchestrator

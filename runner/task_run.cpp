@@ -22,6 +22,9 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kSandboxPrefix = "corral-";
 constexpr size_t kSubjectMax = 72;
+// corral kills at the deadline; the supervisor's own deadline is a backstop for
+// when corral is gone, so it comes a little later.
+constexpr int64_t kSupervisorGraceSeconds = 10;
 
 // Hands every file of the worktree to the sandbox user. lchown: a symlink in
 // the checkout must not make us chown its target.
@@ -104,6 +107,7 @@ class TaskRun {
   containers::SandboxSpec sandbox_spec() const {
     containers::SandboxSpec spec;
     spec.name = sandbox_;
+    spec.image = request_.image;
     // The prompt travels as "$@", never spliced into the command line.
     spec.argv = {"/bin/sh", "-c", request_.agent_command + " \"$@\"", "agent", request_.prompt};
     spec.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -118,6 +122,7 @@ class TaskRun {
     spec.read_only_mounts = request_.read_only_mounts;
     spec.supervisor_host_path = request_.supervisor_path;
     spec.limits = request_.limits;
+    spec.supervisor_deadline_seconds = request_.timeout.count() + kSupervisorGraceSeconds;
     spec.labels = {{"corral.task", request_.task_id}, {"corral.run", request_.run_id}, {"corral.repo", request_.repo_id}};
     return spec;
   }

@@ -34,6 +34,7 @@ struct RunRequest {
   std::string mirror_path;
   std::string base_commit;    // 40 hex, present in the mirror
   std::string agent_command;  // a /bin/sh command line; the prompt is appended as "$@"
+  std::string image;          // the sandbox image (Docker backend); empty for OCI runtimes
   std::string prompt;
   std::vector<containers::ReadOnlyMount> read_only_mounts;
   containers::SandboxLimits limits;

@@ -8,7 +8,8 @@ packages=(
   libboost-dev libboost-system-dev
   libgit2-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev
-  runc crun iproute2 procps
+  runc crun iproute2 procps curl
+  docker.io
 )
 
 missing=()
@@ -26,3 +27,6 @@ if ((${#missing[@]} > 0)); then
 else
   echo "setup: all packages present"
 fi
+
+# dockerd runs without systemd here (containers, CI): start it where no engine answers.
+"$(dirname "$0")/start-docker.sh"

@@ -6,7 +6,11 @@
 // It dies with its parent (PR_SET_PDEATHSIG): if corral is killed, the whole
 // sandbox goes with it. It links nothing but libc, to run from any image.
 //
-// Usage: corral-supervisor -- COMMAND [ARG...]
+// With --deadline SECONDS it also kills the agent itself when the deadline
+// passes, so a sandbox never outlives its run even if corral died (a Docker
+// container's parent is the engine, not corral).
+//
+// Usage: corral-supervisor [--deadline SECONDS] -- COMMAND [ARG...]
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -14,6 +18,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 
@@ -23,6 +28,12 @@ volatile sig_atomic_t g_agent_pid = 0;
 
 void forward_signal(int signal_number) {
   if (g_agent_pid > 0) ::kill(-g_agent_pid, signal_number);
+}
+
+void deadline_passed(int) {
+  static const char kMessage[] = "corral-supervisor: deadline passed, killing the agent\n";
+  (void)!::write(2, kMessage, sizeof kMessage - 1);
+  if (g_agent_pid > 0) ::kill(-g_agent_pid, SIGKILL);
 }
 
 int status_to_exit_code(int status) {
@@ -44,22 +55,33 @@ int status_to_exit_code(int status) {
 
 int main(int argc, char** argv) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (argc < 3 || std::strcmp(argv[1], "--") != 0) {
-    std::fprintf(stderr, "usage: corral-supervisor -- COMMAND [ARG...]\n");
+  int first = 1;
+  unsigned deadline = 0;
+  if (argc > 2 && std::strcmp(argv[1], "--deadline") == 0) {
+    deadline = static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10));
+    first = 3;
+  }
+  if (argc < first + 2 || std::strcmp(argv[first], "--") != 0) {
+    std::fprintf(stderr, "usage: corral-supervisor [--deadline SECONDS] -- COMMAND [ARG...]\n");
     return 2;
   }
   struct sigaction action{};
   action.sa_handler = forward_signal;
   sigemptyset(&action.sa_mask);
   for (int signal_number : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::sigaction(signal_number, &action, nullptr);
+  struct sigaction alarm_action{};
+  alarm_action.sa_handler = deadline_passed;
+  sigemptyset(&alarm_action.sa_mask);
+  ::sigaction(SIGALRM, &alarm_action, nullptr);
 
   pid_t agent = ::fork();
   if (agent < 0) {
     std::perror("corral-supervisor: fork");
     return 125;
   }
-  if (agent == 0) exec_agent(argv + 2);
+  if (agent == 0) exec_agent(argv + first + 1);
   g_agent_pid = agent;
+  if (deadline > 0) ::alarm(deadline);
 
   int agent_exit = 0;
   for (;;) {
