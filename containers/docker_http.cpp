@@ -21,10 +21,12 @@ using Socket = asio::local::stream_protocol::socket;
 constexpr uint64_t kBodyLimit = 64 << 20;  // the engine's JSON answers are far smaller
 
 Status connect_error(const beast::error_code& error, const std::string& path) {
-  if (error == asio::error::not_found || error == asio::error::connection_refused) {
+  namespace errc = boost::system::errc;
+  if (error == errc::no_such_file_or_directory || error == errc::connection_refused ||
+      error == errc::not_a_socket) {
     return Status::failed_precondition("the Docker engine is not running (nothing answers at " + path + ")");
   }
-  if (error == asio::error::access_denied || error == asio::error::no_permission) {
+  if (error == errc::permission_denied || error == errc::operation_not_permitted) {
     return Status::permission_denied("permission denied on the Docker socket " + path);
   }
   return Status::io("connecting to the Docker engine at " + path + ": " + error.message());

@@ -40,8 +40,11 @@ class CorralE2E : public ::testing::Test {
   testing::CommandResult run_agent(const std::string& agent_command, const std::string& prompt,
                                    const std::string& extra = "") const {
     return corral("run --json --repo " + quote(repo()) + " --mount-ro " + quote(agents() + ":/opt/agents") +
-                  " --agent " + quote(agent_command) + " " + extra + " " + quote(prompt));
+                  " --agent " + quote(agent_command) + " " + backend_args_ + " " + extra + " " + quote(prompt));
   }
+
+  // Runs later `run_agent` calls on the Docker backend with the test image.
+  void use_docker() { backend_args_ = "--backend docker --image " + testing::docker_test_image(); }
 
   static nlohmann::json parse(const testing::CommandResult& result) {
     auto json = nlohmann::json::parse(result.out, nullptr, false);
@@ -77,9 +80,13 @@ class CorralE2E : public ::testing::Test {
     if (std::filesystem::exists(state)) {
       EXPECT_EQ(sh("runc --root " + quote(state) + " list -q").out, "");
     }
+    if (!backend_args_.empty()) {
+      EXPECT_EQ(sh("docker ps -aq --filter " + quote("label=corral.owner=" + data())).out, "");
+    }
   }
 
   testing::TempDir dir_;
+  std::string backend_args_;  // empty: the default (runc)
 };
 
 }  // namespace corral::e2e

@@ -81,6 +81,22 @@ void make_sample_repo(const std::string& dir) {
         " commit -q -m 'initial commit'");
 }
 
+std::string docker_test_image() {
+  static const std::string kImage = "corral-test-agent:1";
+  static bool ready = [] {
+    CommandResult started = sh(quote(source_path("scripts/start-docker.sh")));
+    if (started.exit_code != 0) {
+      ADD_FAILURE() << "cannot start the Docker engine: " << started.err;
+      return false;
+    }
+    CommandResult made = sh(quote(source_path("tests/support/make_test_image.sh")) + " " + kImage);
+    if (made.exit_code != 0) ADD_FAILURE() << "cannot make the test image: " << made.err;
+    return made.exit_code == 0;
+  }();
+  EXPECT_TRUE(ready) << "the Docker engine or the test image is not available";
+  return kImage;
+}
+
 std::string corral_binary() { return CORRAL_BINARY_DIR "/corral"; }
 std::string supervisor_binary() { return CORRAL_BINARY_DIR "/corral-supervisor"; }
 std::string source_path(const std::string& relative) { return std::string(CORRAL_SOURCE_DIR) + "/" + relative; }

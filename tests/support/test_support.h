@@ -44,6 +44,11 @@ std::string read_file(const std::string& path);
 // docs/old-name.txt, scripts/run.sh (not executable), .gitignore (ignoring *.log).
 void make_sample_repo(const std::string& dir);
 
+// Starts the Docker engine if it is not running and makes the test image
+// (tests/support/make_test_image.sh) once per process; returns its name.
+// Fails the calling test if either cannot be done.
+std::string docker_test_image();
+
 // Built binaries (set by CMake).
 std::string corral_binary();
 std::string supervisor_binary();
