@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "containers/oci_bundle.h"
 
@@ -87,17 +87,17 @@ std::map<std::string, std::string> bundle_labels(const fs::path& bundle) {
 }  // namespace
 
 struct OciRuntimeBackend::Live {
-  pid_t init_pid = -1;
-  UniqueFd pidfd;
-  UniqueFd out;
+  pid_t runtime_pid = -1;  // `runc run`, our child; -1 before start
+  UniqueFd runtime_pidfd;
+  UniqueFd out;            // read ends of the container's stdout and stderr
   UniqueFd err;
+  UniqueFd out_write;      // write ends, handed to the runtime at start
+  UniqueFd err_write;
   int64_t memory_limit = 0;
   bool reaped = false;
 };
 
-OciRuntimeBackend::OciRuntimeBackend(OciRuntimeOptions options) : options_(std::move(options)) {
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-}
+OciRuntimeBackend::OciRuntimeBackend(OciRuntimeOptions options) : options_(std::move(options)) {}
 
 OciRuntimeBackend::~OciRuntimeBackend() {
   std::vector<std::string> names;
@@ -106,6 +106,23 @@ OciRuntimeBackend::~OciRuntimeBackend() {
     for (const auto& [name, live] : live_) names.push_back(name);
   }
   for (const std::string& name : names) remove(name);
+  reap_deletions(/*block=*/true);
+}
+
+void OciRuntimeBackend::reap_deletions(bool block) {
+  std::lock_guard lock(mutex_);
+  for (auto it = deleting_.begin(); it != deleting_.end();) {
+    int status = 0;
+    pid_t done = ::waitpid(it->first, &status, block ? 0 : WNOHANG);
+    if (done == 0) {
+      ++it;
+      continue;
+    }
+    if (done > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+      spdlog::warn("{} delete {} failed; reconciliation will remove it", options_.runtime, it->second);
+    }
+    it = deleting_.erase(it);
+  }
 }
 
 std::vector<std::string> OciRuntimeBackend::runtime_command(std::initializer_list<std::string> args) const {
@@ -144,53 +161,50 @@ Status OciRuntimeBackend::create(const SandboxSpec& spec) {
   std::error_code ec;
   fs::create_directories(options_.state_root, ec);
   fs::create_directories(options_.bundles_dir, ec);
-  CORRAL_RETURN_IF_ERROR(write_bundle(bundle_dir(spec.name), spec, options_.cgroup_parent));
   auto live = std::make_unique<Live>();
   live->memory_limit = spec.limits.memory_bytes;
-  Status launched = launch(spec, live.get());
-  if (!launched.is_ok()) {
-    run_command(runtime_command({"delete", "--force", spec.name}));
-    remove_bundle(bundle_dir(spec.name));
-    return launched;
-  }
+  CORRAL_RETURN_IF_ERROR(make_pipe(&live->out, &live->out_write));
+  CORRAL_RETURN_IF_ERROR(make_pipe(&live->err, &live->err_write));
+  set_nonblocking(live->out.get());
+  set_nonblocking(live->err.get());
+  CORRAL_RETURN_IF_ERROR(write_bundle(bundle_dir(spec.name), spec, options_.cgroup_parent));
   std::lock_guard lock(mutex_);
   live_[spec.name] = std::move(live);
   return Status::ok();
 }
 
-// `runtime create` with our pipes as the container's stdout and stderr.
-Status OciRuntimeBackend::launch(const SandboxSpec& spec, Live* live) {
-  UniqueFd out_write, err_write;
-  CORRAL_RETURN_IF_ERROR(make_pipe(&live->out, &out_write));
-  CORRAL_RETURN_IF_ERROR(make_pipe(&live->err, &err_write));
-  set_nonblocking(live->out.get());
-  set_nonblocking(live->err.get());
-  std::string bundle = bundle_dir(spec.name);
-  std::string pid_file = bundle + "/init.pid";
-  auto pid = spawn({runtime_command({"create", "--bundle", bundle, "--pid-file", pid_file, spec.name}),
-                    -1, out_write.get(), err_write.get()});
+Status OciRuntimeBackend::start(const std::string& name) {
+  Live* live = find(name);
+  if (!live) return Status::not_found("no sandbox " + name + " was created here");
+  if (live->runtime_pid > 0) return Status::failed_precondition("sandbox " + name + " was already started");
+  std::string bundle = bundle_dir(name);
+  auto pid = spawn({runtime_command({"run", "--keep", "--bundle", bundle, "--pid-file", bundle + "/init.pid", name}),
+                    -1, live->out_write.get(), live->err_write.get()});
   if (!pid.is_ok()) return pid.status().with_context("starting " + options_.runtime);
-  out_write.reset();
-  err_write.reset();
-  auto code = wait_exit(*pid);
-  if (!code.is_ok()) return code.status();
-  if (*code != 0) {
-    std::string why = trim(read_available(live->err) + read_available(live->out));
-    return Status::failed_precondition(options_.runtime + " could not create sandbox: " + why);
-  }
-  std::ifstream pid_in(pid_file);
-  if (!(pid_in >> live->init_pid)) return Status::io(options_.runtime + " wrote no pid file " + pid_file);
-  live->pidfd = UniqueFd(open_pidfd(live->init_pid));
-  if (live->pidfd.get() < 0) return Status::from_errno(errno, "watching sandbox init");
-  return Status::ok();
+  live->runtime_pid = *pid;
+  live->out_write.reset();  // the container holds them now: EOF comes when it is gone
+  live->err_write.reset();
+  live->runtime_pidfd = UniqueFd(open_pidfd(*pid));
+  if (live->runtime_pidfd.get() < 0) return Status::from_errno(errno, "watching " + options_.runtime);
+  return wait_until_running(name, live);
 }
 
-Status OciRuntimeBackend::start(const std::string& name) {
-  if (!find(name)) return Status::not_found("no sandbox " + name + " was created here");
-  auto out = run_command(runtime_command({"start", name}));
-  if (!out.is_ok()) return out.status();
-  if (out->exit_code != 0) {
-    return Status::failed_precondition(options_.runtime + " could not start " + name + ": " + trim(out->output));
+// The runtime writes the pid file once the container's process exists. If the
+// runtime exits first, it could not create the container: its output says why.
+Status OciRuntimeBackend::wait_until_running(const std::string& name, Live* live) {
+  std::string pid_file = bundle_dir(name) + "/init.pid";
+  auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(pid_file)) {
+    pollfd pfd{live->runtime_pidfd.get(), POLLIN, 0};
+    if (::poll(&pfd, 1, 1) > 0) {
+      if (fs::exists(pid_file)) break;  // started and already finished
+      auto code = wait_exit(live->runtime_pid);
+      live->reaped = true;
+      std::string why = trim(read_available(live->err) + read_available(live->out));
+      return Status::failed_precondition(options_.runtime + " could not start sandbox " + name + " (exit " +
+                                         std::to_string(code.is_ok() ? *code : -1) + "): " + why);
+    }
+    if (Clock::now() > deadline) return Status::timeout(options_.runtime + " did not start " + name + " in 60 s");
   }
   return Status::ok();
 }
@@ -199,6 +213,7 @@ Result<SandboxExit> OciRuntimeBackend::wait(const std::string& name, std::chrono
                                             const OutputHandler& on_output) {
   Live* live = find(name);
   if (!live) return Status::not_found("no sandbox " + name + " was created here");
+  if (live->runtime_pid <= 0 || live->reaped) return Status::failed_precondition("sandbox " + name + " is not running");
   SandboxExit exit;
   exit.memory_limit = live->memory_limit;
   exit.timeout_seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
@@ -214,14 +229,14 @@ Result<SandboxExit> OciRuntimeBackend::wait(const std::string& name, std::chrono
       break;  // output still open after exit: a leaked descriptor; stop waiting
     }
     pollfd fds[3] = {{live->out.get(), POLLIN, 0}, {live->err.get(), POLLIN, 0},
-                     {exited ? -1 : live->pidfd.get(), POLLIN, 0}};
+                     {exited ? -1 : live->runtime_pidfd.get(), POLLIN, 0}};
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
     int ready = ::poll(fds, 3, static_cast<int>(std::max<int64_t>(left, 1)));
     if (ready < 0 && errno != EINTR) return Status::from_errno(errno, "waiting for sandbox " + name);
     if (fds[0].revents) forward_output(live->out, OutputStream::kStdout, on_output);
     if (fds[1].revents) forward_output(live->err, OutputStream::kStderr, on_output);
     if (fds[2].revents) {
-      auto code = wait_exit(live->init_pid);
+      auto code = wait_exit(live->runtime_pid);  // runc run exits with the container's status
       if (!code.is_ok()) return code.status();
       live->reaped = true;
       exit.exit_code = *code;
@@ -252,10 +267,7 @@ Status OciRuntimeBackend::kill(const std::string& name) {
 }
 
 Status OciRuntimeBackend::remove(const std::string& name) {
-  auto out = run_command(runtime_command({"delete", "--force", name}));
-  if (!out.is_ok()) return out.status();
-  bool gone = out->exit_code == 0 || out->output.find("does not exist") != std::string::npos ||
-              out->output.find("not found") != std::string::npos;
+  reap_deletions(/*block=*/false);
   std::unique_ptr<Live> live;
   {
     std::lock_guard lock(mutex_);
@@ -264,12 +276,28 @@ Status OciRuntimeBackend::remove(const std::string& name) {
       live_.erase(it);
     }
   }
-  if (live && !live->reaped && live->init_pid > 0) ::waitpid(live->init_pid, nullptr, 0);
+  if (live && live->reaped) {
+    // Seen to exit: nothing runs any more, so the runtime's bookkeeping can
+    // go in the background while the caller moves on.
+    // --force: the runtime may still see the just-exited init as running.
+    auto pid = spawn({runtime_command({"delete", "--force", name})});
+    if (pid.is_ok()) {
+      std::lock_guard lock(mutex_);
+      deleting_[*pid] = name;
+      return remove_bundle(bundle_dir(name));
+    }
+  }
+  auto out = run_command(runtime_command({"delete", "--force", name}));
+  if (!out.is_ok()) return out.status();
+  bool gone = out->exit_code == 0 || out->output.find("does not exist") != std::string::npos ||
+              out->output.find("not found") != std::string::npos;
+  if (live && !live->reaped && live->runtime_pid > 0) ::waitpid(live->runtime_pid, nullptr, 0);
   if (!gone) return Status::failed_precondition("removing sandbox " + name + ": " + trim(out->output));
   return remove_bundle(bundle_dir(name));
 }
 
 Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
+  reap_deletions(/*block=*/true);
   std::vector<SandboxInfo> ours;
   if (!fs::exists(options_.state_root)) return ours;
   auto out = run_command(runtime_command({"list", "--format", "json"}));
@@ -277,8 +305,8 @@ Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
   if (out->exit_code != 0) return Status::failed_precondition("listing sandboxes: " + trim(out->output));
   auto list = nlohmann::json::parse(out->output, nullptr, false);
   if (list.is_discarded()) return Status::io(options_.runtime + " list printed something that is not JSON");
-  if (!list.is_array()) return ours;  // runc prints null when there are none
-  for (const auto& entry : list) {
+  // runc prints null when it has no containers.
+  for (const auto& entry : list.is_array() ? list : nlohmann::json::array()) {
     SandboxInfo info;
     info.name = entry.value("id", "");
     info.status = entry.value("status", "");
@@ -288,7 +316,8 @@ Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
     }
     if (!info.labels.empty()) ours.push_back(std::move(info));
   }
-  // Bundles whose runtime state is gone (crash between writing and creating).
+  // Bundles the runtime does not know: created but never started, or a crash
+  // between writing the bundle and starting it.
   if (fs::exists(options_.bundles_dir)) {
     for (const auto& dir : fs::directory_iterator(options_.bundles_dir)) {
       std::string name = dir.path().filename().string();

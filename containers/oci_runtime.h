@@ -1,14 +1,18 @@
 // The OCI runtime backend: runc (or crun) driven directly, no daemon.
 //
-// corral builds the bundle itself, then runs `runc create` with its own pipes
-// as the container's stdio, `runc start`, and waits for the container's init
-// (our supervisor) through a pidfd. To be able to reap that init, the process
-// that constructs this backend becomes a child subreaper (PR_SET_CHILD_SUBREAPER):
-// when `runc create` exits, its container init is re-parented to us.
+// create writes the bundle and the output pipes (nothing runs). start runs
+// `runc run --keep` in the foreground with those pipes as the container's
+// stdio: one runtime process per sandbox, our direct child, whose exit status
+// is the container's. --keep leaves the stopped container (and its cgroup)
+// until remove(), so wait() can read whether the memory limit killed anything.
+// remove() of a container seen to exit deletes its runtime state in the
+// background (`runc delete` off the caller's path); list_ours() and the
+// destructor wait for those deletions first.
 //
-// If corral dies, the supervisor (which set PR_SET_PDEATHSIG) dies with it,
-// and with it every process of the sandbox; what is left on disk (runtime
-// state, bundle) is found by list_ours() and removed by remove().
+// If corral dies, runc dies with it (PR_SET_PDEATHSIG), the supervisor dies
+// with runc (its own PR_SET_PDEATHSIG), and with it every process of the
+// sandbox; what is left on disk (runtime state, bundle) is found by
+// list_ours() and removed by remove().
 //
 // Thread-safe: one backend may run several sandboxes from several threads.
 #pragma once
@@ -55,13 +59,15 @@ class OciRuntimeBackend final : public SandboxBackend {
 
   std::vector<std::string> runtime_command(std::initializer_list<std::string> args) const;
   std::string bundle_dir(const std::string& name) const;
-  Status launch(const SandboxSpec& spec, Live* live);
+  Status wait_until_running(const std::string& name, Live* live);
   Live* find(const std::string& name);
   bool memory_limit_was_hit(const std::string& name) const;
+  void reap_deletions(bool block);
 
   OciRuntimeOptions options_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Live>> live_;  // guarded by mutex_
+  std::map<pid_t, std::string> deleting_;              // `runc delete` in flight, by pid; guarded by mutex_
 };
 
 }  // namespace corral::containers

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include "core/ids.h"
 #include "tests/support/test_support.h"
@@ -102,18 +103,38 @@ TEST_F(OciRuntimeTest, ReportsOutOfMemory) {
 }
 
 TEST_F(OciRuntimeTest, ListsItsOwnSandboxesAndRemovesThemIdempotently) {
-  SandboxSpec sandbox = spec("sleep 600");
-  made_.push_back(sandbox.name);
-  ASSERT_TRUE(backend_->create(sandbox).is_ok());
+  SandboxSpec running = spec("sleep 600");
+  SandboxSpec created = spec("true");
+  made_ = {running.name, created.name};
+  ASSERT_TRUE(backend_->create(running).is_ok());
+  ASSERT_TRUE(backend_->start(running.name).is_ok());
+  ASSERT_TRUE(backend_->create(created).is_ok());
   auto listed = backend_->list_ours();
   ASSERT_TRUE(listed.is_ok()) << listed.status().to_string();
-  ASSERT_EQ(listed->size(), 1u);
-  EXPECT_EQ((*listed)[0].name, sandbox.name);
-  EXPECT_EQ((*listed)[0].labels.at("corral.run"), sandbox.name.substr(7));
-  EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
-  EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
+  ASSERT_EQ(listed->size(), 2u);
+  std::map<std::string, SandboxInfo> by_name;
+  for (const SandboxInfo& info : *listed) by_name[info.name] = info;
+  EXPECT_EQ(by_name[running.name].status, "running");
+  EXPECT_EQ(by_name[running.name].labels["corral.run"], running.name.substr(7));
+  EXPECT_EQ(by_name[created.name].status, "bundle-only");
+  EXPECT_EQ(by_name[created.name].labels["corral.run"], created.name.substr(7));
+  for (const std::string& name : made_) {
+    EXPECT_TRUE(backend_->remove(name).is_ok());
+    EXPECT_TRUE(backend_->remove(name).is_ok()) << "idempotent";
+  }
   EXPECT_TRUE(backend_->list_ours()->empty());
-  EXPECT_FALSE(fs::exists(dir_ / "bundles/" + sandbox.name));
+  EXPECT_FALSE(fs::exists(dir_ / "bundles/" + running.name));
+}
+
+TEST_F(OciRuntimeTest, ARuntimeThatCannotStartTheSandboxSaysWhy) {
+  SandboxSpec broken = spec("true");
+  broken.read_only_mounts = {{dir_ / "does-not-exist", "/opt/missing"}};
+  made_.push_back(broken.name);
+  ASSERT_TRUE(backend_->create(broken).is_ok());
+  Status started = backend_->start(broken.name);
+  EXPECT_FALSE(started.is_ok());
+  EXPECT_NE(started.message().find("could not start sandbox"), std::string::npos) << started.message();
+  EXPECT_TRUE(backend_->remove(broken.name).is_ok());
 }
 
 TEST_F(OciRuntimeTest, AMissingRuntimeIsAClearError) {
