@@ -8,62 +8,22 @@
 #include <thread>
 
 #include "containers/backend_factory.h"
-#include "core/ids.h"
-#include "tests/support/test_support.h"
+#include "tests/containers/backend_fixture.h"
 
 namespace corral::containers {
 namespace {
 
 namespace fs = std::filesystem;
 
-class DockerBackendTest : public ::testing::Test {
+class DockerBackendTest : public BackendFixture {
  protected:
   void SetUp() override {
+    BackendFixture::SetUp();
     image_ = testing::docker_test_image();
-    fs::create_directories(workspace());
-    ASSERT_EQ(::chown(workspace().c_str(), kSandboxUid, kSandboxGid), 0);
     auto backend = DockerBackend::connect("/var/run/docker.sock", dir_.path());
     ASSERT_TRUE(backend.is_ok()) << backend.status().to_string();
     backend_ = std::move(*backend);
   }
-
-  void TearDown() override {
-    if (backend_) {
-      for (const auto& info : *backend_->list_ours()) backend_->remove(info.name);
-    }
-  }
-
-  std::string workspace() const { return dir_ / "workspace"; }
-
-  SandboxSpec spec(const std::string& script) const {
-    SandboxSpec spec;
-    spec.name = "corral-" + new_id("r");
-    spec.image = image_;
-    spec.argv = {"/bin/sh", "-c", script};
-    spec.env = {"PATH=/usr/bin:/bin", "HOME=/home/agent"};
-    spec.workspace_host_path = workspace();
-    spec.supervisor_host_path = testing::supervisor_binary();
-    spec.limits = {int64_t{128} << 20, 64, 1.0};
-    spec.labels = {{"corral.run", spec.name.substr(7)}};
-    return spec;
-  }
-
-  SandboxExit run(const SandboxSpec& sandbox, std::string* output = nullptr,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    Status created = backend_->create(sandbox);
-    EXPECT_TRUE(created.is_ok()) << created.to_string();
-    EXPECT_TRUE(backend_->start(sandbox.name).is_ok());
-    std::string text;
-    auto exit = backend_->wait(sandbox.name, timeout, [&](OutputStream, std::string_view chunk) { text += chunk; });
-    EXPECT_TRUE(exit.is_ok()) << exit.status().to_string();
-    if (output) *output = text;
-    EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
-    return exit.is_ok() ? *exit : SandboxExit{};
-  }
-
-  testing::TempDir dir_;
-  std::string image_;
-  std::unique_ptr<DockerBackend> backend_;
 };
 
 TEST_F(DockerBackendTest, RunsACommandAndStreamsBothOutputs) {

@@ -7,62 +7,20 @@
 #include <filesystem>
 #include <map>
 
-#include "core/ids.h"
-#include "tests/support/test_support.h"
+#include "tests/containers/backend_fixture.h"
 
 namespace corral::containers {
 namespace {
 
 namespace fs = std::filesystem;
 
-class OciRuntimeTest : public ::testing::Test {
+class OciRuntimeTest : public BackendFixture {
  protected:
   void SetUp() override {
-    fs::create_directories(workspace());
-    ASSERT_EQ(::chown(workspace().c_str(), kSandboxUid, kSandboxGid), 0);
+    BackendFixture::SetUp();
     backend_ = std::make_unique<OciRuntimeBackend>(
         OciRuntimeOptions{"runc", dir_ / "state", dir_ / "bundles", "/corral-test"});
   }
-
-  void TearDown() override {
-    for (const std::string& name : made_) backend_->remove(name);
-  }
-
-  std::string workspace() const { return dir_ / "workspace"; }
-
-  SandboxSpec spec(const std::string& script) {
-    SandboxSpec spec;
-    spec.name = "corral-" + new_id("r");
-    spec.argv = {"/bin/sh", "-c", script};
-    spec.env = {"PATH=/usr/bin:/bin", "HOME=/home/agent"};
-    spec.workspace_host_path = workspace();
-    spec.supervisor_host_path = testing::supervisor_binary();
-    spec.limits = {int64_t{128} << 20, 64, 1.0};
-    spec.labels = {{"corral.run", spec.name.substr(7)}};
-    return spec;
-  }
-
-  // create + start + wait; returns the exit and what the sandbox printed.
-  SandboxExit run(const SandboxSpec& sandbox, std::string* output = nullptr,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    made_.push_back(sandbox.name);
-    Status created = backend_->create(sandbox);
-    EXPECT_TRUE(created.is_ok()) << created.to_string();
-    EXPECT_TRUE(backend_->start(sandbox.name).is_ok());
-    std::string text;
-    auto exit = backend_->wait(sandbox.name, timeout, [&](OutputStream stream, std::string_view chunk) {
-      text += (stream == OutputStream::kStdout ? "" : "");
-      text += chunk;
-    });
-    EXPECT_TRUE(exit.is_ok()) << exit.status().to_string();
-    if (output) *output = text;
-    EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
-    return exit.is_ok() ? *exit : SandboxExit{};
-  }
-
-  testing::TempDir dir_;
-  std::unique_ptr<OciRuntimeBackend> backend_;
-  std::vector<std::string> made_;
 };
 
 TEST_F(OciRuntimeTest, RunsACommandAndStreamsItsOutput) {
@@ -105,7 +63,6 @@ TEST_F(OciRuntimeTest, ReportsOutOfMemory) {
 TEST_F(OciRuntimeTest, ListsItsOwnSandboxesAndRemovesThemIdempotently) {
   SandboxSpec running = spec("sleep 600");
   SandboxSpec created = spec("true");
-  made_ = {running.name, created.name};
   ASSERT_TRUE(backend_->create(running).is_ok());
   ASSERT_TRUE(backend_->start(running.name).is_ok());
   ASSERT_TRUE(backend_->create(created).is_ok());
@@ -118,7 +75,7 @@ TEST_F(OciRuntimeTest, ListsItsOwnSandboxesAndRemovesThemIdempotently) {
   EXPECT_EQ(by_name[running.name].labels["corral.run"], running.name.substr(7));
   EXPECT_EQ(by_name[created.name].status, "bundle-only");
   EXPECT_EQ(by_name[created.name].labels["corral.run"], created.name.substr(7));
-  for (const std::string& name : made_) {
+  for (const std::string& name : {running.name, created.name}) {
     EXPECT_TRUE(backend_->remove(name).is_ok());
     EXPECT_TRUE(backend_->remove(name).is_ok()) << "idempotent";
   }
@@ -129,7 +86,6 @@ TEST_F(OciRuntimeTest, ListsItsOwnSandboxesAndRemovesThemIdempotently) {
 TEST_F(OciRuntimeTest, ARuntimeThatCannotStartTheSandboxSaysWhy) {
   SandboxSpec broken = spec("true");
   broken.read_only_mounts = {{dir_ / "does-not-exist", "/opt/missing"}};
-  made_.push_back(broken.name);
   ASSERT_TRUE(backend_->create(broken).is_ok());
   Status started = backend_->start(broken.name);
   EXPECT_FALSE(started.is_ok());

@@ -12,6 +12,8 @@
 namespace corral::e2e {
 namespace {
 
+using testing::wait_for;
+
 class Crash : public CorralE2E {
  protected:
   pid_t start_corral_in_background(const std::string& agent_command) {
@@ -30,14 +32,6 @@ class Crash : public CorralE2E {
     return pid;
   }
 
-  bool wait_for(const std::function<bool()>& condition, std::chrono::seconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
 
   // The agent wrote started.txt into its worktree: it runs inside the sandbox.
   bool agent_started() const {

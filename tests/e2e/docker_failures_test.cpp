@@ -12,16 +12,10 @@
 namespace corral::e2e {
 namespace {
 
+using testing::wait_for;
+
 using Seconds = std::chrono::seconds;
 
-bool wait_for(const std::function<bool()>& condition, Seconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
 
 class DockerFailures : public CorralE2E {
  protected:

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace corral::testing {
 
@@ -55,6 +56,15 @@ std::string sh_ok(const std::string& command) {
   EXPECT_EQ(result.exit_code, 0) << command << "\nstdout: " << result.out << "\nstderr: " << result.err;
   while (!result.out.empty() && (result.out.back() == '\n' || result.out.back() == ' ')) result.out.pop_back();
   return result.out;
+}
+
+bool wait_for(const std::function<bool()>& condition, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
 }
 
 void write_file(const std::string& path, const std::string& content) {

@@ -3,6 +3,8 @@
 // libgit2 wrote), and paths of the built binaries.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,9 @@ CommandResult sh(const std::string& command);
 
 // Runs and returns trimmed stdout; fails the current test if the exit code is not 0.
 std::string sh_ok(const std::string& command);
+
+// Polls `condition` every 50 ms until it holds (true) or `limit` passes (false).
+bool wait_for(const std::function<bool()>& condition, std::chrono::seconds limit);
 
 // Quotes a string for /bin/sh.
 std::string quote(const std::string& text);
