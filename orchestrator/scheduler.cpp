@@ -1,0 +1,116 @@
+#include "orchestrator/scheduler.h"
+
+#include <algorithm>
+#include <map>
+
+namespace corral::orchestrator {
+namespace {
+
+bool blocks_dependents(TaskState state) {
+  return state == TaskState::kFailed || state == TaskState::kRejected || state == TaskState::kRolledBack ||
+         state == TaskState::kCancelled || state == TaskState::kHeld;
+}
+
+struct Load {
+  int global = 0;
+  std::map<std::string, int> per_repo;
+  std::map<std::string, int> per_agent;
+
+  bool has_room(const TaskView& task, const Caps& caps) const {
+    auto count = [](const std::map<std::string, int>& counts, const std::string& key) {
+      auto it = counts.find(key);
+      return it == counts.end() ? 0 : it->second;
+    };
+    return global < caps.global && count(per_repo, task.repo) < caps.per_repo &&
+           count(per_agent, task.agent) < caps.per_agent;
+  }
+
+  void add(const TaskView& task) {
+    ++global;
+    ++per_repo[task.repo];
+    ++per_agent[task.agent];
+  }
+};
+
+// Why a queued task cannot run on the base it asked for, if it cannot: the
+// first parent (or, through queued parents, ancestor) that failed, was
+// rejected, rolled back, cancelled or held. Memoised; the graph is a DAG.
+class BlockFinder {
+ public:
+  explicit BlockFinder(const std::map<std::string, const TaskView*>& by_id) : by_id_(by_id) {}
+
+  const std::string& reason(const TaskView& task) {
+    auto known = memo_.find(task.id);
+    if (known != memo_.end()) return known->second;
+    std::string why;
+    for (const std::string& parent_id : task.parents) {
+      auto parent = by_id_.find(parent_id);
+      if (parent == by_id_.end()) {
+        why = "parent " + parent_id + " does not exist";
+      } else if (blocks_dependents(parent->second->state)) {
+        why = "parent " + parent_id + " " + state_name(parent->second->state);
+      } else if (parent->second->state == TaskState::kQueued && !reason(*parent->second).empty()) {
+        why = "ancestor blocked: " + reason(*parent->second);
+      }
+      if (!why.empty()) break;
+    }
+    return memo_[task.id] = why;
+  }
+
+ private:
+  const std::map<std::string, const TaskView*>& by_id_;
+  std::map<std::string, std::string> memo_;
+};
+
+}  // namespace
+
+const char* state_name(TaskState state) {
+  switch (state) {
+    case TaskState::kQueued: return "queued";
+    case TaskState::kRunning: return "running";
+    case TaskState::kSucceeded: return "succeeded";
+    case TaskState::kFailed: return "failed";
+    case TaskState::kRejected: return "rejected";
+    case TaskState::kRolledBack: return "rolled back";
+    case TaskState::kCancelled: return "cancelled";
+    case TaskState::kHeld: return "held";
+  }
+  return "unknown";
+}
+
+std::vector<Decision> schedule(const std::vector<TaskView>& tasks, const Caps& caps) {
+  std::map<std::string, const TaskView*> by_id;
+  Load load;
+  for (const TaskView& task : tasks) {
+    by_id[task.id] = &task;
+    if (task.state == TaskState::kRunning) load.add(task);
+  }
+
+  std::vector<Decision> decisions;
+  std::vector<const TaskView*> runnable;
+  BlockFinder blocks(by_id);
+  for (const TaskView& task : tasks) {
+    if (task.state != TaskState::kQueued) continue;
+    if (const std::string& why = blocks.reason(task); !why.empty()) {
+      decisions.push_back({Decision::Kind::kHold, task.id, "", why});
+      continue;
+    }
+    bool parents_done = std::all_of(task.parents.begin(), task.parents.end(), [&](const std::string& parent) {
+      return by_id.at(parent)->state == TaskState::kSucceeded;
+    });
+    if (parents_done) runnable.push_back(&task);
+  }
+
+  std::stable_sort(runnable.begin(), runnable.end(), [](const TaskView* a, const TaskView* b) {
+    if (a->priority != b->priority) return a->priority > b->priority;
+    return a->sequence < b->sequence;
+  });
+  for (const TaskView* task : runnable) {
+    if (!load.has_room(*task, caps)) continue;
+    load.add(*task);
+    decisions.push_back({Decision::Kind::kStart, task->id, task->parents.empty() ? "" : task->parents.front(), ""});
+  }
+  return decisions;
+}
+
+}  // namespace corral::orchestrator
