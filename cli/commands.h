@@ -21,5 +21,16 @@ CommandAction add_run_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_audit_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_reconcile_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals);
+
+// Prints the daemon's live events (filters may be empty) until interrupted.
+int follow_events(const GlobalOptions& globals, const std::string& task, const std::string& repo,
+                  const std::string& type);
+
+// corral-supervisor beside the corral binary, unless $CORRAL_SUPERVISOR says otherwise.
+std::string supervisor_path();
 
 }  // namespace corral::cli

@@ -10,7 +10,8 @@ ExitStatus exit_status_for(const Status& status) {
     case Code::kInvalidArgument:
     case Code::kNotFound:
     case Code::kAlreadyExists:
-    case Code::kPermissionDenied: return ExitStatus::kBadInput;
+    case Code::kPermissionDenied:
+    case Code::kUnauthenticated: return ExitStatus::kBadInput;
     default: return ExitStatus::kCorralFailed;
   }
 }

@@ -48,11 +48,19 @@ CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
   struct Options {
     std::string task;
     bool json = false;
+    bool follow = false;
+    std::string repo;
+    std::string type;
   };
   auto options = std::make_shared<Options>();
-  app.add_option("task", options->task, "The task id (t-…)")->required();
+  app.add_option("task", options->task, "The task id (t-…); optional with --follow");
   app.add_flag("--json", options->json, "One JSON object per line");
+  app.add_flag("--follow,-f", options->follow, "Live events from the daemon (filters: TASK, --repo, --type)");
+  app.add_option("--repo", options->repo, "With --follow: only this repository's events");
+  app.add_option("--type", options->type, "With --follow: only this type, or a prefix ending in '.' (task.)");
   return [options, &globals] {
+    if (options->follow) return follow_events(globals, options->task, options->repo, options->type);
+    if (options->task.empty()) return report_error(Status::invalid_argument("name a task, or use --follow"));
     auto events = orchestrator::task_events(globals.data_dir, options->task);
     if (!events.is_ok()) return report_error(events.status());
     for (const auto& stored : *events) {

@@ -28,14 +28,6 @@ struct RunOptions {
   bool show_diff = false;
 };
 
-// corral-supervisor sits beside the corral binary unless $CORRAL_SUPERVISOR says otherwise.
-std::string supervisor_path() {
-  if (const char* env = std::getenv("CORRAL_SUPERVISOR"); env && *env) return env;
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return (self.parent_path() / "corral-supervisor").string();
-}
-
 Status fill_limits(RunOptions& options) {
   auto& limits = options.request.limits;
   if (options.timeout) limits.timeout_seconds = options.timeout;
@@ -120,6 +112,13 @@ int execute(RunOptions& options, const GlobalOptions& globals) {
 }
 
 }  // namespace
+
+std::string supervisor_path() {
+  if (const char* env = std::getenv("CORRAL_SUPERVISOR"); env && *env) return env;
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path() / "corral-supervisor").string();
+}
 
 CommandAction add_run_command(CLI::App& app, const GlobalOptions& globals) {
   auto options = std::make_shared<RunOptions>();

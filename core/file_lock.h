@@ -17,6 +17,7 @@ class FileLock {
   // (held() == false) when another process holds it.
   static Result<FileLock> try_acquire(const std::string& path);
 
+  FileLock() = default;  // holds nothing
   FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   FileLock& operator=(FileLock&& other) noexcept;
   ~FileLock();

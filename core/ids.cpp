@@ -1,6 +1,9 @@
 #include "core/ids.h"
 
+#include <openssl/rand.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 #include <random>
 
@@ -35,6 +38,18 @@ std::string new_id(std::string_view prefix) {
                 .count();
   return std::string(prefix) + "-" + encode(static_cast<uint64_t>(ms), kTimeChars) +
          encode(random_bits(), kRandomChars);
+}
+
+std::string new_secret(std::string_view prefix) {
+  unsigned char bytes[24];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();  // no randomness: nothing safe to hand out
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string secret(prefix);
+  for (unsigned char b : bytes) {
+    secret += kHex[b >> 4];
+    secret += kHex[b & 15];
+  }
+  return secret;
 }
 
 bool is_valid_id(std::string_view id, std::string_view prefix) {

@@ -18,4 +18,7 @@ std::string new_id(std::string_view prefix);
 // read from a user must pass before it is used in a path, a ref or a query.
 bool is_valid_id(std::string_view id, std::string_view prefix);
 
+// A secret for tokens: prefix + 48 hex chars from the OS's CSPRNG (OpenSSL).
+std::string new_secret(std::string_view prefix);
+
 }  // namespace corral

@@ -12,6 +12,7 @@ std::string_view code_name(Code code) {
     case Code::kAlreadyExists: return "already_exists";
     case Code::kFailedPrecondition: return "failed_precondition";
     case Code::kPermissionDenied: return "permission_denied";
+    case Code::kUnauthenticated: return "unauthenticated";
     case Code::kIo: return "io";
     case Code::kTimeout: return "timeout";
     case Code::kCorrupt: return "corrupt";

@@ -19,7 +19,8 @@ enum class Code {
   kNotFound,            // a named thing does not exist
   kAlreadyExists,       // creating something that is already there
   kFailedPrecondition,  // the system is not in a state that allows this
-  kPermissionDenied,    // the environment forbids it (file modes, sockets)
+  kPermissionDenied,    // the environment or the caller's role forbids it
+  kUnauthenticated,     // no valid credentials
   kIo,                  // the disk, a pipe or a child process failed
   kTimeout,             // a deadline passed
   kCorrupt,             // stored data failed an integrity check
@@ -39,6 +40,7 @@ class Status {
   static Status already_exists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
   static Status failed_precondition(std::string msg) { return {Code::kFailedPrecondition, std::move(msg)}; }
   static Status permission_denied(std::string msg) { return {Code::kPermissionDenied, std::move(msg)}; }
+  static Status unauthenticated(std::string msg) { return {Code::kUnauthenticated, std::move(msg)}; }
   static Status io(std::string msg) { return {Code::kIo, std::move(msg)}; }
   static Status timeout(std::string msg) { return {Code::kTimeout, std::move(msg)}; }
   static Status corrupt(std::string msg) { return {Code::kCorrupt, std::move(msg)}; }

@@ -32,7 +32,7 @@ Status clean_run_files(const DataLayout& layout, const store::RunRecord& run, co
 }
 
 Status abandon_run(const DataLayout& layout, store::Records& records, store::EventLog& events,
-                   store::RunRecord run) {
+                   store::RunRecord run, const AbandonedRunHandler& on_abandoned) {
   auto task = records.find_task(run.task_id);
   if (!task.is_ok()) return task.status();
   if (!*task) return Status::corrupt("run " + run.id + " names a task that does not exist");
@@ -42,6 +42,7 @@ Status abandon_run(const DataLayout& layout, store::Records& records, store::Eve
   run.state = store::state::kFailed;
   run.reason = kCrashReason;
   CORRAL_RETURN_IF_ERROR(records.finish_run(run));
+  if (on_abandoned) return on_abandoned(run, kCrashReason);
   CORRAL_RETURN_IF_ERROR(records.set_task_state(run.task_id, store::state::kFailed, kCrashReason));
   return record(events, "task.failed", run, (*task)->repo_id, {{"reason", kCrashReason}, {"reconciled", true}});
 }
@@ -49,7 +50,8 @@ Status abandon_run(const DataLayout& layout, store::Records& records, store::Eve
 }  // namespace
 
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::EventLog& events,
-                                  const std::vector<containers::SandboxBackend*>& backends) {
+                                  const std::vector<containers::SandboxBackend*>& backends,
+                                  const AbandonedRunHandler& on_abandoned) {
   ReconcileReport report;
   auto is_live = [&](const std::string& run_id) { return is_run_live(layout, run_id); };
   for (containers::SandboxBackend* backend : backends) {
@@ -69,7 +71,7 @@ Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& reco
   if (!unfinished.is_ok()) return unfinished.status();
   for (const store::RunRecord& run : *unfinished) {
     if (is_live(run.id)) continue;
-    CORRAL_RETURN_IF_ERROR(abandon_run(layout, records, events, run));
+    CORRAL_RETURN_IF_ERROR(abandon_run(layout, records, events, run, on_abandoned));
     std::remove(layout.run_lock(run.id).c_str());
     ++report.runs_failed;
   }

@@ -4,6 +4,7 @@
 // step is an event. Safe to run at any time: live runs are never touched.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "containers/sandbox_backend.h"
@@ -18,7 +19,13 @@ struct ReconcileReport {
   int sandboxes_removed = 0;
 };
 
+// What becomes of the task of an abandoned run (its files are already
+// cleaned up and the run is marked failed): by default it fails too; the
+// daemon requeues it within its retry budget.
+using AbandonedRunHandler = std::function<Status(const store::RunRecord& run, const std::string& reason)>;
+
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::EventLog& events,
-                                  const std::vector<containers::SandboxBackend*>& backends);
+                                  const std::vector<containers::SandboxBackend*>& backends,
+                                  const AbandonedRunHandler& on_abandoned = nullptr);
 
 }  // namespace corral::orchestrator

@@ -179,6 +179,7 @@ class TaskRun {
                                                     {"base", request_.base_commit},
                                                     {"head", result_.head_commit},
                                                     {"stats", stats}}));
+    if (!result_.exit.succeeded() && !request_.publish_when_failed) return Status::ok();
     CORRAL_RETURN_IF_ERROR(git::publish_branch(request_.mirror_path, request_.source_path, result_.branch)
                                .with_context("publishing the task branch"));
     result_.published = true;

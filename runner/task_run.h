@@ -43,6 +43,10 @@ struct RunRequest {
   std::string supervisor_path; // host path of corral-supervisor
   std::string mirror_lock_path;
   std::function<void(std::string_view)> echo_output;  // optional: show output live
+  // Publish the branch of a run whose agent failed too (one-shot runs: the
+  // user wants to see what happened). The daemon retries instead, so it
+  // publishes only successes: a published branch is never overwritten.
+  bool publish_when_failed = true;
 };
 
 struct RunResult {

@@ -33,9 +33,14 @@ Status Database::exec(std::string_view sql) {
   return status;
 }
 
+int Database::changes() const { return sqlite3_changes(db_); }
+
 Status Database::in_transaction(const std::function<Status()>& body) {
+  if (transaction_depth_ > 0) return body();
   CORRAL_RETURN_IF_ERROR(exec("BEGIN IMMEDIATE"));
+  ++transaction_depth_;
   Status status = body();
+  --transaction_depth_;
   if (!status.is_ok()) {
     exec("ROLLBACK");
     return status;

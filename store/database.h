@@ -31,7 +31,11 @@ class Database {
   Status exec(std::string_view sql);
 
   // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it fails.
+  // Nested calls join the outer transaction.
   Status in_transaction(const std::function<Status()>& body);
+
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int changes() const;
 
   // The schema version now in effect.
   int schema_version() const { return schema_version_; }
@@ -42,6 +46,7 @@ class Database {
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   int schema_version_ = 0;
+  int transaction_depth_ = 0;
   friend Status migrate(Database& db);
 };
 

@@ -91,6 +91,22 @@ Result<StoredEvent> EventLog::append(const Event& event) {
   return stored;
 }
 
+Result<std::vector<StoredEvent>> EventLog::after(int64_t seq, const Filter& filter, int limit) {
+  Statement query(db_.handle(), std::string(kSelectColumns) +
+                                    "WHERE seq > ? AND (? = '' OR task_id = ?) AND (? = '' OR repo_id = ?) "
+                                    "AND (? = '' OR type = ? OR (substr(?, -1) = '.' AND type LIKE ? || '%')) "
+                                    "ORDER BY seq LIMIT ?");
+  if (!query.ok()) return query.error();
+  query.bind(1, seq).bind(2, filter.task_id).bind(3, filter.task_id).bind(4, filter.repo_id).bind(5, filter.repo_id);
+  query.bind(6, filter.type).bind(7, filter.type).bind(8, filter.type).bind(9, filter.type);
+  query.bind(10, static_cast<int64_t>(limit));
+  std::vector<StoredEvent> events;
+  Status status;
+  while (query.step(&status)) events.push_back(read_row(query));
+  if (!status.is_ok()) return status;
+  return events;
+}
+
 Result<std::vector<StoredEvent>> EventLog::for_task(const std::string& task_id) {
   Statement query(db_.handle(), std::string(kSelectColumns) + "WHERE task_id = ? ORDER BY seq");
   if (!query.ok()) return query.error();

@@ -44,6 +44,15 @@ class EventLog final : public EventSink {
   Status record(const Event& event) override;
   Result<StoredEvent> append(const Event& event);
 
+  // Events after `seq` in order, at most `limit`, matching every non-empty
+  // filter field (task, repo, type prefix such as "task." or exact type).
+  struct Filter {
+    std::string task_id;
+    std::string repo_id;
+    std::string type;
+  };
+  Result<std::vector<StoredEvent>> after(int64_t seq, const Filter& filter, int limit);
+
   // A task's events in order.
   Result<std::vector<StoredEvent>> for_task(const std::string& task_id);
 

@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -60,6 +60,32 @@ CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql",
+    // 2: the daemon's queue (priority, idempotency, parents, attempts) and API tokens.
+    R"sql(
+ALTER TABLE tasks ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN idempotency_key TEXT;
+ALTER TABLE tasks ADD COLUMN submitter TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN timeout_seconds INTEGER NOT NULL DEFAULT 600;
+ALTER TABLE tasks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX tasks_by_idempotency_key ON tasks(idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX tasks_by_state ON tasks(state);
+CREATE TABLE task_parents (
+  task_id   TEXT NOT NULL REFERENCES tasks(id),
+  parent_id TEXT NOT NULL REFERENCES tasks(id),
+  position  INTEGER NOT NULL,
+  PRIMARY KEY (task_id, parent_id)
+);
+CREATE TABLE tokens (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  hash       TEXT NOT NULL UNIQUE,
+  role       TEXT NOT NULL,
+  repo_scope TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
 )sql",
 };
 

@@ -143,6 +143,17 @@ Result<std::optional<RunRecord>> Records::find_run(const std::string& run_id) {
   return query_one<RunRecord>(find, read_run);
 }
 
+Result<std::vector<RunRecord>> Records::runs_of_task(const std::string& task_id) {
+  Statement find(db_.handle(), std::string(kRunColumns) + "WHERE task_id = ? ORDER BY started_at, id");
+  find.bind(1, task_id);
+  return query_all<RunRecord>(find, read_run);
+}
+
+Result<std::vector<RepoRecord>> Records::repos() {
+  Statement find(db_.handle(), std::string(kRepoColumns) + "ORDER BY created_at, id");
+  return query_all<RepoRecord>(find, read_repo);
+}
+
 Result<std::vector<RunRecord>> Records::unfinished_runs() {
   Statement find(db_.handle(), std::string(kRunColumns) + "WHERE finished_at IS NULL ORDER BY id");
   return query_all<RunRecord>(find, read_run);

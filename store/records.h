@@ -69,6 +69,8 @@ class Records {
   Status insert_run(const RunRecord& run);
   Status finish_run(const RunRecord& run);  // state, commits, exit code, reason; sets finished_at
   Result<std::optional<RunRecord>> find_run(const std::string& run_id);
+  Result<std::vector<RunRecord>> runs_of_task(const std::string& task_id);
+  Result<std::vector<RepoRecord>> repos();
   // Runs that were started and never finished (their process may be gone).
   Result<std::vector<RunRecord>> unfinished_runs();
 

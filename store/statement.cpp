@@ -63,6 +63,11 @@ Status Statement::run() {
   return status;
 }
 
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 std::string Statement::text(int column) const {
   const unsigned char* value = sqlite3_column_text(stmt_, column);
   if (!value) return {};

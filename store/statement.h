@@ -36,6 +36,8 @@ class Statement {
   bool step(Status* status);
   // Runs a statement that returns no rows.
   Status run();
+  // Makes the statement ready to run again with new bindings.
+  void reset();
 
   std::string text(int column) const;
   int64_t integer(int column) const;

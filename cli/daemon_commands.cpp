@@ -1,0 +1,279 @@
+// The commands that run or talk to the daemon: serve, task, repo, token, and
+// events --follow. Clients reach the daemon at $CORRAL_API (unix:PATH or
+// http://HOST:PORT; default: the data directory's socket) with $CORRAL_TOKEN.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "orchestrator/api_client.h"
+#include "orchestrator/serve.h"
+
+namespace corral::cli {
+namespace {
+
+using json = nlohmann::json;
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
+
+orchestrator::ApiClient client(const GlobalOptions& globals) {
+  return orchestrator::ApiClient(env_or("CORRAL_API", "unix:" + orchestrator::api_socket_path(globals.data_dir)),
+                                 env_or("CORRAL_TOKEN", ""));
+}
+
+std::string query_escape(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// Prints JSON for scripts, or calls `human` for people.
+int print(const Result<json>& result, bool as_json, const std::function<void(const json&)>& human) {
+  if (!result.is_ok()) return report_error(result.status());
+  if (as_json) {
+    std::cout << result->dump() << "\n";
+  } else {
+    human(*result);
+  }
+  return 0;
+}
+
+void print_task_row(const json& task) {
+  std::printf("%-22s %-10s %4d  %-24s %s\n", task["id"].get<std::string>().c_str(),
+              task["state"].get<std::string>().c_str(), task["priority"].get<int>(),
+              task["repo"].get<std::string>().c_str(), task["prompt"].get<std::string>().substr(0, 60).c_str());
+}
+
+void print_task(const json& task) {
+  std::printf("task      %s\nstate     %s%s\nrepo      %s\nagent     %s\nbase      %s\npriority  %d\nattempts  %d\n",
+              task["id"].get<std::string>().c_str(), task["state"].get<std::string>().c_str(),
+              task["reason"].get<std::string>().empty() ? "" : (" (" + task["reason"].get<std::string>() + ")").c_str(),
+              task["repo"].get<std::string>().c_str(), task["agent"].get<std::string>().c_str(),
+              task["base"].get<std::string>().c_str(), task["priority"].get<int>(), task["attempts"].get<int>());
+  if (!task["parents"].empty()) std::printf("builds on %s\n", task["parents"].dump().c_str());
+  for (const auto& run : task["runs"]) {
+    std::printf("run       %s %s %s\n", run["id"].get<std::string>().c_str(), run["state"].get<std::string>().c_str(),
+                run["reason"].get<std::string>().c_str());
+  }
+  std::printf("prompt    %s\n", task["prompt"].get<std::string>().c_str());
+}
+
+void print_event(const json& event) {
+  std::string details;
+  const json& payload = event["payload"];
+  if (event["type"] == "agent.output") {
+    std::string text = payload.value("text", "");
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    details = text;
+  } else if (payload.is_object()) {
+    for (const auto& [key, value] : payload.items()) details += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
+  }
+  std::printf("%6lld  %s  %-22s %-18s %s\n", static_cast<long long>(event["seq"].get<int64_t>()),
+              event["time"].get<std::string>().c_str(), event["task"].get<std::string>().c_str(),
+              event["type"].get<std::string>().c_str(), details.c_str());
+  std::fflush(stdout);
+}
+
+bool is_final(const std::string& type) {
+  return type == "task.finished" || type == "task.failed" || type == "task.cancelled" || type == "task.held";
+}
+
+}  // namespace
+
+CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
+  auto options = std::make_shared<orchestrator::ServeOptions>();
+  app.add_option("--listen", options->listen_tcp, "Also serve the API on HOST:PORT (bearer tokens required)");
+  app.add_option("--backend", options->backend, "Sandbox backend: docker, runc, crun or auto")->envname("CORRAL_BACKEND");
+  app.add_option("--image", options->image, "Image for the docker backend")->envname("CORRAL_IMAGE");
+  app.add_option("--max-running", options->caps.global, "Tasks running at once (default 4)");
+  app.add_option("--max-per-repo", options->caps.per_repo, "Tasks running at once per repository (default 2)");
+  app.add_option("--max-per-agent", options->caps.per_agent, "Tasks running at once per agent (default 4)");
+  app.add_option("--max-attempts", options->max_attempts, "Runs per task before an infrastructure failure is final");
+  return [options, &globals] {
+    options->data_dir = globals.data_dir;
+    options->supervisor_path = supervisor_path();
+    Status served = orchestrator::serve(*options);
+    return served.is_ok() ? 0 : report_error(served);
+  };
+}
+
+CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
+  app.require_subcommand(1);
+  auto json_output = std::make_shared<bool>(false);
+  auto action = std::make_shared<std::function<int()>>();
+
+  CLI::App* submit = app.add_subcommand("submit", "Queue a task");
+  auto body = std::make_shared<json>(json::object());
+  auto fields = std::make_shared<std::map<std::string, std::string>>();
+  auto parents = std::make_shared<std::vector<std::string>>();
+  auto priority = std::make_shared<int>(0);
+  auto timeout = std::make_shared<int64_t>(0);
+  submit->add_option("--repo", (*fields)["repo"], "Repository (id or path, registered with corral repo add)")->required();
+  submit->add_option("--agent", (*fields)["agent"], "Agent command line")->required();
+  submit->add_option("--base", (*fields)["base"], "Revision to start from (default HEAD)");
+  submit->add_option("--after", *parents, "A task this one builds on (repeatable; the first gives the base)");
+  submit->add_option("--priority", *priority, "Higher runs first (-100..100)");
+  submit->add_option("--timeout", *timeout, "Seconds the run may take");
+  submit->add_option("--idempotency-key", (*fields)["idempotency_key"], "Submitting the same key again returns the same task");
+  submit->add_option("prompt", (*fields)["prompt"], "What the agent should do")->required();
+  submit->add_flag("--json", *json_output);
+  submit->callback([=, &globals] {
+    *action = [=, &globals] {
+      for (const auto& [key, value] : *fields)
+        if (!value.empty()) (*body)[key] = value;
+      if (*priority) (*body)["priority"] = *priority;
+      if (*timeout) (*body)["timeout_seconds"] = *timeout;
+      if (!parents->empty()) (*body)["parents"] = *parents;
+      return print(client(globals).call("POST", "/v1/tasks", body->dump()), *json_output,
+                   [](const json& task) { std::printf("%s\n", task["id"].get<std::string>().c_str()); });
+    };
+  });
+
+  CLI::App* list = app.add_subcommand("list", "List tasks");
+  auto state = std::make_shared<std::string>();
+  auto repo = std::make_shared<std::string>();
+  list->add_option("--state", *state);
+  list->add_option("--repo", *repo);
+  list->add_flag("--json", *json_output);
+  list->callback([=, &globals] {
+    *action = [=, &globals] {
+      std::string target = "/v1/tasks?limit=1000&state=" + query_escape(*state) + "&repo=" + query_escape(*repo);
+      return print(client(globals).call("GET", target), *json_output, [](const json& page) {
+        std::printf("%-22s %-10s %4s  %-24s %s\n", "TASK", "STATE", "PRIO", "REPO", "PROMPT");
+        for (const auto& task : page["tasks"]) print_task_row(task);
+      });
+    };
+  });
+
+  auto id = std::make_shared<std::string>();
+  for (const char* verb : {"show", "cancel", "retry"}) {
+    CLI::App* sub = app.add_subcommand(verb, std::string(verb) + " a task");
+    sub->add_option("task", *id)->required();
+    sub->add_flag("--json", *json_output);
+    std::string name = verb;
+    sub->callback([=, &globals] {
+      *action = [=, &globals] {
+        auto result = name == "show" ? client(globals).call("GET", "/v1/tasks/" + *id)
+                                     : client(globals).call("POST", "/v1/tasks/" + *id + "/" + name, "{}");
+        return print(result, *json_output, print_task);
+      };
+    });
+  }
+
+  CLI::App* logs = app.add_subcommand("logs", "Print a task's agent output");
+  auto follow = std::make_shared<bool>(false);
+  logs->add_option("task", *id)->required();
+  logs->add_flag("--follow,-f", *follow, "Keep printing until the task ends");
+  logs->callback([=, &globals] {
+    *action = [=, &globals] {
+      std::string target = "/v1/events?follow=1&task=" + query_escape(*id);
+      Status status = client(globals).follow(target, [&](const json& event) {
+        if (event["type"] == "agent.output") {
+          std::fputs(event["payload"].value("text", "").c_str(), stdout);
+          std::fflush(stdout);
+        }
+        if (is_final(event["type"])) return false;
+        return *follow || true;
+      });
+      return status.is_ok() ? 0 : report_error(status);
+    };
+  });
+  return [action] { return (*action)(); };
+}
+
+CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
+  app.require_subcommand(1);
+  auto action = std::make_shared<std::function<int()>>();
+  auto json_output = std::make_shared<bool>(false);
+  auto path = std::make_shared<std::string>();
+  CLI::App* add = app.add_subcommand("add", "Register a repository with the daemon");
+  add->add_option("path", *path)->required();
+  add->add_flag("--json", *json_output);
+  add->callback([=, &globals] {
+    *action = [=, &globals] {
+      std::string absolute = std::filesystem::absolute(*path).string();
+      return print(client(globals).call("POST", "/v1/repos", json{{"path", absolute}}.dump()), *json_output,
+                   [](const json& repo) { std::printf("%s %s\n", repo["id"].get<std::string>().c_str(), repo["path"].get<std::string>().c_str()); });
+    };
+  });
+  CLI::App* list = app.add_subcommand("list", "List repositories");
+  list->add_flag("--json", *json_output);
+  list->callback([=, &globals] {
+    *action = [=, &globals] {
+      return print(client(globals).call("GET", "/v1/repos"), *json_output, [](const json& page) {
+        for (const auto& repo : page["repos"]) std::printf("%s %s\n", repo["id"].get<std::string>().c_str(), repo["path"].get<std::string>().c_str());
+      });
+    };
+  });
+  return [action] { return (*action)(); };
+}
+
+CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
+  app.require_subcommand(1);
+  auto action = std::make_shared<std::function<int()>>();
+  auto json_output = std::make_shared<bool>(false);
+  auto name = std::make_shared<std::string>();
+  auto role = std::make_shared<std::string>();
+  auto repo = std::make_shared<std::string>("*");
+  CLI::App* create = app.add_subcommand("create", "Make an API token (shown once)");
+  create->add_option("--name", *name)->required();
+  create->add_option("--role", *role, "admin, owner, reviewer or submitter")->required();
+  create->add_option("--repo", *repo, "Repository the token is limited to (default: all)");
+  create->add_flag("--json", *json_output);
+  create->callback([=, &globals] {
+    *action = [=, &globals] {
+      return print(client(globals).call("POST", "/v1/tokens", json{{"name", *name}, {"role", *role}, {"repo", *repo}}.dump()),
+                   *json_output, [](const json& token) { std::printf("%s\n", token["token"].get<std::string>().c_str()); });
+    };
+  });
+  CLI::App* list = app.add_subcommand("list", "List tokens (never their secrets)");
+  list->add_flag("--json", *json_output);
+  list->callback([=, &globals] {
+    *action = [=, &globals] {
+      return print(client(globals).call("GET", "/v1/tokens"), *json_output, [](const json& page) {
+        for (const auto& token : page["tokens"]) {
+          std::printf("%-24s %-16s %-10s %-24s %s\n", token["id"].get<std::string>().c_str(),
+                      token["name"].get<std::string>().c_str(), token["role"].get<std::string>().c_str(),
+                      token["repo"].get<std::string>().c_str(), token.contains("revoked_at") ? "revoked" : "live");
+        }
+      });
+    };
+  });
+  auto id = std::make_shared<std::string>();
+  CLI::App* revoke = app.add_subcommand("revoke", "Revoke a token");
+  revoke->add_option("id", *id)->required();
+  revoke->callback([=, &globals] {
+    *action = [=, &globals] {
+      return print(client(globals).call("DELETE", "/v1/tokens/" + *id), false, [](const json&) { std::printf("revoked\n"); });
+    };
+  });
+  return [action] { return (*action)(); };
+}
+
+int follow_events(const GlobalOptions& globals, const std::string& task, const std::string& repo, const std::string& type) {
+  std::string target = "/v1/events?follow=1&task=" + query_escape(task) + "&repo=" + query_escape(repo) + "&type=" + query_escape(type);
+  Status status = client(globals).follow(target, [](const json& event) {
+    print_event(event);
+    return true;
+  });
+  return report_error(status);
+}
+
+}  // namespace corral::cli

@@ -1,0 +1,31 @@
+// Who is calling and what they may do: roles scoped to repositories.
+//
+//   admin      everything, every repository, tokens
+//   owner      in its scope: submit, read, cancel, retry, add repositories
+//   reviewer   in its scope: read (approving comes with the commit step)
+//   submitter  in its scope: submit, read, cancel and retry
+//
+// Pure: the caller is established elsewhere (token or socket peer).
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace corral::orchestrator {
+
+struct Caller {
+  std::string name;              // token name, or "local:<uid>"
+  std::string role;              // admin, owner, reviewer, submitter
+  std::string repo_scope = "*";  // a repository id or "*"
+};
+
+enum class Action { kSubmit, kRead, kCancel, kRetry, kAddRepo, kManageTokens };
+
+// ok, or permission_denied saying which role and scope were missing.
+// `repo_id` is the repository acted on ("" for actions on no repository).
+Status check_access(const Caller& caller, Action action, const std::string& repo_id);
+
+bool is_valid_role(const std::string& role);
+
+}  // namespace corral::orchestrator

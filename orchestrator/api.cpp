@@ -1,0 +1,212 @@
+#include "orchestrator/api.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <vector>
+
+namespace corral::orchestrator {
+namespace {
+
+using json = nlohmann::json;
+using Query = std::map<std::string, std::string>;
+
+constexpr int kMaxListLimit = 1000;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded values (RFC 3986 percent-encoding, '+' as space).
+std::string decode(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::pair<std::string, Query> split_target(const std::string& target) {
+  size_t question = target.find('?');
+  Query query;
+  if (question != std::string::npos) {
+    std::string rest = target.substr(question + 1);
+    size_t start = 0;
+    while (start <= rest.size()) {
+      size_t end = rest.find('&', start);
+      if (end == std::string::npos) end = rest.size();
+      std::string pair = rest.substr(start, end - start);
+      size_t equals = pair.find('=');
+      if (!pair.empty()) query[decode(pair.substr(0, equals))] = equals == std::string::npos ? "" : decode(pair.substr(equals + 1));
+      start = end + 1;
+    }
+  }
+  return {target.substr(0, question), query};
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+ApiResponse respond(const Result<json>& result, int ok_status = 200) {
+  if (!result.is_ok()) return {http_status_for(result.status()), error_body(result.status())};
+  return {ok_status, result->dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+Result<int64_t> integer_param(const Query& query, const std::string& name, int64_t fallback, int64_t low, int64_t high) {
+  auto it = query.find(name);
+  if (it == query.end()) return fallback;
+  char* end = nullptr;
+  long long value = std::strtoll(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0' || value < low || value > high) {
+    return Status::invalid_argument("query parameter '" + name + "' must be an integer in " + std::to_string(low) +
+                                    ".." + std::to_string(high));
+  }
+  return static_cast<int64_t>(value);
+}
+
+std::string param(const Query& query, const std::string& name) {
+  auto it = query.find(name);
+  return it == query.end() ? "" : it->second;
+}
+
+Result<Caller> caller_of(Service& service, const ApiRequest& request) {
+  static const std::string kBearer = "Bearer ";
+  if (request.authorization.empty() && request.local_caller) return *request.local_caller;
+  if (request.authorization.rfind(kBearer, 0) != 0) {
+    return Status::unauthenticated("send 'Authorization: Bearer <token>' (corral token create)");
+  }
+  return service.authenticate(request.authorization.substr(kBearer.size()));
+}
+
+Result<json> parse_body(const std::string& body) {
+  auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded()) return Status::invalid_argument("the request body is not valid JSON");
+  return parsed;
+}
+
+Result<json> events_page(Service& service, const Caller& caller, const Query& query) {
+  auto after = integer_param(query, "after", 0, 0, INT64_MAX);
+  if (!after.is_ok()) return after.status();
+  auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
+  if (!limit.is_ok()) return limit.status();
+  return service.events(caller, *after, {param(query, "task"), param(query, "repo"), param(query, "type")},
+                        static_cast<int>(*limit));
+}
+
+// Dispatches on the path segments after /v1.
+Result<json> route(Service& service, const Caller& caller, const std::string& method,
+                   const std::vector<std::string>& parts, const Query& query, const std::string& body, int* status) {
+  auto method_not_allowed = [&]() -> Result<json> {
+    *status = 405;
+    return json{{"error", {{"code", "method_not_allowed"}, {"message", method + " is not allowed here"}}}};
+  };
+  const std::string& collection = parts[0];
+  if (collection == "tasks" && parts.size() == 1) {
+    if (method == "POST") {
+      auto parsed = parse_body(body);
+      if (!parsed.is_ok()) return parsed.status();
+      *status = 201;
+      return service.submit(caller, *parsed);
+    }
+    if (method != "GET") return method_not_allowed();
+    auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
+    if (!limit.is_ok()) return limit.status();
+    return service.list_tasks(caller, {param(query, "repo"), param(query, "state"), static_cast<int>(*limit)});
+  }
+  if (collection == "tasks" && parts.size() == 2) {
+    if (method != "GET") return method_not_allowed();
+    return service.show_task(caller, parts[1]);
+  }
+  if (collection == "tasks" && parts.size() == 3 && (parts[2] == "cancel" || parts[2] == "retry")) {
+    if (method != "POST") return method_not_allowed();
+    return parts[2] == "cancel" ? service.cancel(caller, parts[1]) : service.retry(caller, parts[1]);
+  }
+  if (collection == "repos" && parts.size() == 1) {
+    if (method == "GET") return service.list_repos(caller);
+    if (method != "POST") return method_not_allowed();
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return parsed.status();
+    *status = 201;
+    return service.add_repo(caller, *parsed);
+  }
+  if (collection == "tokens" && parts.size() == 1) {
+    if (method == "GET") return service.list_tokens(caller);
+    if (method != "POST") return method_not_allowed();
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return parsed.status();
+    *status = 201;
+    return service.create_token(caller, *parsed);
+  }
+  if (collection == "tokens" && parts.size() == 2) {
+    if (method != "DELETE") return method_not_allowed();
+    return service.revoke_token(caller, parts[1]);
+  }
+  if (collection == "events" && parts.size() == 1) {
+    if (method != "GET") return method_not_allowed();
+    return events_page(service, caller, query);
+  }
+  *status = 404;
+  return json{{"error", {{"code", "not_found"}, {"message", "no such endpoint"}}}};
+}
+
+}  // namespace
+
+std::string error_body(const Status& status) {
+  return json{{"error", {{"code", code_name(status.code())}, {"message", status.message()}}}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+ApiResponse handle_api(Service& service, const ApiRequest& request) {
+  auto [path, query] = split_target(request.target);
+  if (path == "/v1/health") return {200, R"({"ok":true})"};
+  if (path.rfind("/v1/", 0) != 0) return {404, error_body(Status::not_found("no such endpoint: " + path))};
+  auto caller = caller_of(service, request);
+  if (!caller.is_ok()) return {401, error_body(caller.status())};
+  int status = 200;
+  auto result = route(service, *caller, request.method, split_path(path.substr(3)), query, request.body, &status);
+  if (result.is_ok() && result->contains("error")) return {status, result->dump()};
+  return respond(result, status);
+}
+
+bool is_event_stream(const ApiRequest& request) {
+  auto [path, query] = split_target(request.target);
+  return request.method == "GET" && path == "/v1/events" && param(query, "follow") == "1";
+}
+
+Result<EventStream> parse_event_stream(Service& service, const ApiRequest& request) {
+  auto [path, query] = split_target(request.target);
+  auto caller = caller_of(service, request);
+  if (!caller.is_ok()) return caller.status();
+  auto after = integer_param(query, "after", 0, 0, INT64_MAX);
+  if (!after.is_ok()) return after.status();
+  EventStream stream{*caller, *after, {param(query, "task"), param(query, "repo"), param(query, "type")}};
+  if (!request.last_event_id.empty()) {
+    char* end = nullptr;
+    long long resumed = std::strtoll(request.last_event_id.c_str(), &end, 10);
+    if (*end != '\0' || resumed < 0) return Status::invalid_argument("Last-Event-ID must be an event sequence number");
+    stream.after = resumed;
+  }
+  CORRAL_RETURN_IF_ERROR(check_access(stream.caller, Action::kRead, stream.filter.repo_id));
+  return stream;
+}
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,315 @@
+#include "orchestrator/daemon.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/file_lock.h"
+#include "core/ids.h"
+#include "git/mirror.h"
+#include "git/revision.h"
+#include "orchestrator/backends.h"
+#include "orchestrator/reconcile.h"
+#include "routing/grant.h"
+
+namespace corral::orchestrator {
+namespace {
+
+using json = nlohmann::json;
+
+TaskState state_of(const std::string& name) {
+  static const std::map<std::string, TaskState> kStates = {
+      {"queued", TaskState::kQueued},     {"running", TaskState::kRunning},     {"succeeded", TaskState::kSucceeded},
+      {"failed", TaskState::kFailed},     {"rejected", TaskState::kRejected},   {"rolled_back", TaskState::kRolledBack},
+      {"cancelled", TaskState::kCancelled}, {"held", TaskState::kHeld}};
+  auto it = kStates.find(name);
+  return it == kStates.end() ? TaskState::kFailed : it->second;
+}
+
+Status record(store::EventLog& events, const std::string& type, const std::string& task_id, const std::string& run_id,
+              const std::string& repo_id, const json& payload) {
+  Event event{type, task_id, run_id, repo_id, "", run_id.empty() ? task_id : run_id, "{}"};
+  set_payload(event, payload);
+  return events.record(event);
+}
+
+// Events from worker threads go through the service's lock.
+class LockedSink final : public EventSink {
+ public:
+  explicit LockedSink(Service& service) : service_(service) {}
+  Status record(const Event& event) override {
+    return service_.with_store([&](Service::Store& store) { return store.events.record(event); });
+  }
+
+ private:
+  Service& service_;
+};
+
+}  // namespace
+
+struct Daemon::Running {
+  std::string run_id;
+  FileLock lock;
+  std::thread thread;
+  std::atomic<bool> done{false};
+};
+
+Daemon::Daemon(Service& service, containers::SandboxBackend& backend, DaemonOptions options)
+    : service_(service), backend_(backend), options_(std::move(options)) {}
+
+Daemon::~Daemon() {
+  std::map<std::string, std::unique_ptr<Running>> running;
+  {
+    std::lock_guard lock(mutex_);
+    running.swap(running_);
+  }
+  for (auto& [task, run] : running) {
+    if (run->thread.joinable()) run->thread.join();
+  }
+}
+
+int Daemon::running_count() {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(running_.size());
+}
+
+Status Daemon::recover() {
+  auto others = backends_to_reconcile(service_.layout());
+  std::vector<containers::SandboxBackend*> backends = {&backend_};
+  for (auto& other : others) {
+    if (other->kind() != backend_.kind()) backends.push_back(other.get());
+  }
+  int max_attempts = options_.max_attempts;
+  return service_.with_store([&](Service::Store& store) -> Status {
+    auto requeue = [&](const store::RunRecord& run, const std::string& reason) -> Status {
+      auto task = store.queue.find(run.task_id);
+      if (!task.is_ok()) return task.status();
+      if (!*task) return Status::ok();
+      bool retry = (*task)->attempts < max_attempts;
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(run.task_id, {"running"}, retry ? "queued" : "failed", reason));
+      return record(store.events, retry ? "task.requeued" : "task.failed", run.task_id, run.id, (*task)->repo_id,
+                    {{"reason", reason}, {"attempts", (*task)->attempts}, {"recovered", true}});
+    };
+    auto report = reconcile(service_.layout(), store.records, store.events, backends, requeue);
+    if (!report.is_ok()) return report.status();
+    spdlog::info("recovered: {} abandoned run(s), {} orphan sandbox(es) removed", report->runs_failed,
+                 report->sandboxes_removed);
+    return Status::ok();
+  });
+}
+
+Status Daemon::tick() {
+  reap_finished();
+  auto tasks = service_.with_store([](Service::Store& store) { return store.queue.schedulable(); });
+  if (!tasks.is_ok()) return tasks.status();
+  std::vector<TaskView> views;
+  for (const auto& task : *tasks) {
+    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, state_of(task.state), task.parents});
+  }
+  for (const Decision& decision : schedule(views, options_.caps)) {
+    if (decision.kind == Decision::Kind::kHold) {
+      service_.with_store([&](Service::Store& store) -> Status {
+        CORRAL_RETURN_IF_ERROR(store.queue.transition(decision.task, {"queued"}, "held", decision.reason));
+        return record(store.events, "task.held", decision.task, "", "", {{"reason", decision.reason}});
+      });
+      continue;
+    }
+    Status started = start(decision.task, decision.base_task);
+    if (!started.is_ok()) spdlog::warn("could not start {}: {}", decision.task, started.to_string());
+  }
+  return Status::ok();
+}
+
+// Marks the task running and records its run (one transaction, after the
+// run's liveness lock is held), then hands it to a worker thread.
+Status Daemon::start(const std::string& task_id, const std::string& base_task) {
+  auto running = std::make_unique<Running>();
+  running->run_id = new_id("r");
+  auto lock = FileLock::acquire(service_.layout().run_lock(running->run_id));
+  if (!lock.is_ok()) return lock.status();
+  running->lock = std::move(*lock);
+  Status marked = service_.with_store([&](Service::Store& store) -> Status {
+    return store.db.in_transaction([&]() -> Status {
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"queued"}, "running", ""));
+      CORRAL_RETURN_IF_ERROR(store.queue.count_attempt(task_id));
+      store::RunRecord run;
+      run.id = running->run_id;
+      run.task_id = task_id;
+      run.state = store::state::kRunning;
+      CORRAL_RETURN_IF_ERROR(store.records.insert_run(run));
+      auto task = store.queue.find(task_id);
+      return record(store.events, "task.started", task_id, run.id, task.is_ok() && *task ? (*task)->repo_id : "",
+                    {{"backend", backend_.kind()}, {"base_task", base_task}});
+    });
+  });
+  if (!marked.is_ok()) return marked;
+  Running* raw = running.get();
+  {
+    std::lock_guard guard(mutex_);
+    running_[task_id] = std::move(running);
+  }
+  raw->thread = std::thread([this, task_id, run_id = raw->run_id, base_task, raw] {
+    execute(task_id, run_id, base_task);
+    raw->done = true;
+  });
+  return Status::ok();
+}
+
+void Daemon::execute(const std::string& task_id, const std::string& run_id, const std::string& base_task) {
+  struct Plan {
+    store::QueuedTask task;
+    store::RepoRecord repo;
+    std::string parent_head;
+  };
+  auto plan = service_.with_store([&](Service::Store& store) -> Result<Plan> {
+    auto task = store.queue.find(task_id);
+    if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
+    auto repo = store.records.find_repo((*task)->repo_id);
+    if (!repo.is_ok() || !*repo) return Status::not_found("repository of " + task_id + " vanished");
+    Plan plan{**task, **repo, ""};
+    if (!base_task.empty()) {
+      auto runs = store.records.runs_of_task(base_task);
+      if (!runs.is_ok()) return runs.status();
+      for (const auto& run : *runs) {
+        if (run.state == store::state::kSucceeded) plan.parent_head = run.head_commit;
+      }
+      if (plan.parent_head.empty()) return Status::failed_precondition("parent " + base_task + " has no finished run");
+    }
+    return plan;
+  });
+  if (!plan.is_ok()) return finish(task_id, run_id, plan.status());
+
+  const store::RepoRecord& repo = plan->repo;
+  std::string base_commit = plan->parent_head;
+  {
+    auto lock = FileLock::acquire(service_.layout().mirror_lock(repo.id));
+    if (!lock.is_ok()) return finish(task_id, run_id, lock.status());
+    Status synced = git::sync_mirror(repo.source_path, repo.mirror_path);
+    if (!synced.is_ok()) return finish(task_id, run_id, synced);
+    // An earlier, unpublished attempt of this task left its branch in the mirror.
+    Status cleared = git::delete_branch(repo.mirror_path, runner::task_branch(task_id));
+    if (!cleared.is_ok()) return finish(task_id, run_id, cleared);
+  }
+  if (base_commit.empty()) {
+    auto resolved = git::resolve_commit(repo.source_path, plan->task.base_rev);
+    if (!resolved.is_ok()) return finish(task_id, run_id, resolved.status());
+    base_commit = *resolved;
+  }
+  routing::LimitRequest limits;
+  limits.timeout_seconds = plan->task.timeout_seconds;
+  auto grant = routing::default_grant(limits);
+  if (!grant.is_ok()) return finish(task_id, run_id, grant.status());
+
+  runner::RunRequest request;
+  request.task_id = task_id;
+  request.run_id = run_id;
+  request.repo_id = repo.id;
+  request.source_path = repo.source_path;
+  request.mirror_path = repo.mirror_path;
+  request.base_commit = base_commit;
+  request.agent_command = plan->task.agent;
+  request.image = options_.image;
+  request.prompt = plan->task.prompt;
+  request.limits = {grant->limits.memory_bytes, grant->limits.pids, grant->limits.cpus};
+  request.timeout = grant->limits.timeout;
+  request.worktree_path = service_.layout().worktree(run_id);
+  request.supervisor_path = options_.supervisor_path;
+  request.mirror_lock_path = service_.layout().mirror_lock(repo.id);
+  request.publish_when_failed = false;
+  LockedSink sink(service_);
+  finish(task_id, run_id, runner::run_task(request, backend_, sink, service_.clock()));
+}
+
+void Daemon::finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome) {
+  int max_attempts = options_.max_attempts;
+  Status status = service_.with_store([&](Service::Store& store) -> Status {
+    auto task = store.queue.find(task_id);
+    if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
+    store::RunRecord run;
+    run.id = run_id;
+    bool cancelled = (*task)->state == "cancelled";
+    if (!outcome.is_ok()) {
+      // corral could not do its part: retry within the budget.
+      run.state = store::state::kFailed;
+      run.reason = outcome.status().message();
+      CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
+      if (cancelled) return Status::ok();
+      bool retry = (*task)->attempts < max_attempts;
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, retry ? "queued" : "failed", run.reason));
+      return record(store.events, retry ? "task.requeued" : "task.failed", task_id, run_id, (*task)->repo_id,
+                    {{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}});
+    }
+    if (stopping_) {
+      run.state = store::state::kFailed;
+      run.reason = "the daemon stopped during the run";
+      CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
+      if (cancelled) return Status::ok();
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, "queued", run.reason));
+      return record(store.events, "task.requeued", task_id, run_id, (*task)->repo_id, {{"reason", run.reason}});
+    }
+    const runner::RunResult& result = *outcome;
+    run.state = cancelled ? "cancelled" : result.succeeded() ? store::state::kSucceeded : store::state::kFailed;
+    run.base_commit = result.base_commit;
+    run.head_commit = result.head_commit;
+    run.exit_code = result.exit.exit_code;
+    run.reason = cancelled ? (*task)->reason : result.reason();
+    CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
+    if (cancelled) return Status::ok();
+    bool ok = result.succeeded();
+    CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, ok ? "succeeded" : "failed", ok ? "" : run.reason));
+    json payload = {{"exit_code", result.exit.exit_code}, {"reason", result.reason()}, {"changed", result.changed},
+                    {"head", result.head_commit}};
+    if (result.changed) payload["branch"] = result.branch;
+    return record(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id, payload);
+  });
+  if (!status.is_ok()) spdlog::error("recording the end of {}: {}", task_id, status.to_string());
+  std::remove(service_.layout().run_lock(run_id).c_str());
+}
+
+void Daemon::reap_finished() {
+  std::vector<std::unique_ptr<Running>> finished;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = running_.begin(); it != running_.end();) {
+      if (it->second->done) {
+        finished.push_back(std::move(it->second));
+        it = running_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& run : finished) run->thread.join();
+}
+
+void Daemon::cancel_running(const std::string& task_id) {
+  std::string run_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = running_.find(task_id);
+    if (it == running_.end()) return;
+    run_id = it->second->run_id;
+  }
+  Status killed = backend_.kill(runner::sandbox_name(run_id));
+  if (!killed.is_ok()) spdlog::warn("cancelling {}: {}", task_id, killed.to_string());
+}
+
+void Daemon::run(const std::atomic<bool>& stop) {
+  while (!stop) {
+    Status ticked = tick();
+    if (!ticked.is_ok()) spdlog::error("scheduling pass: {}", ticked.to_string());
+    std::this_thread::sleep_for(options_.tick);
+  }
+  stopping_ = true;
+  std::vector<std::string> tasks;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [task, running] : running_) tasks.push_back(task);
+  }
+  for (const std::string& task : tasks) cancel_running(task);
+  while (running_count() > 0) {
+    reap_finished();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,70 @@
+// The daemon's engine: a scheduling pass every tick (orchestrator/scheduler
+// decides, this carries it out), one worker thread per running task, and
+// recovery after a crash. The HTTP server is separate (http_server.h).
+//
+//   queued --start--> running --> succeeded | failed | cancelled
+//      ^                 |
+//      +--- requeued ----+  (infrastructure failure or crash, within max_attempts)
+//   queued --> held (a parent failed, was rejected, cancelled or rolled back)
+//
+// State changes are compare-and-swap in the store, made before they are
+// acted on, so a task never runs twice at once, even across restarts.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "containers/sandbox_backend.h"
+#include "orchestrator/scheduler.h"
+#include "orchestrator/service.h"
+#include "runner/task_run.h"
+
+namespace corral::orchestrator {
+
+struct DaemonOptions {
+  Caps caps;
+  std::string image;              // for the docker backend
+  int max_attempts = 3;           // runs per task before an infrastructure failure is final
+  std::string supervisor_path;
+  std::chrono::milliseconds tick{200};
+};
+
+class Daemon {
+ public:
+  // Does not own `service` or `backend`.
+  Daemon(Service& service, containers::SandboxBackend& backend, DaemonOptions options);
+  ~Daemon();  // stops running sandboxes' supervision threads (joins them)
+
+  // After a crash: removes orphan sandboxes and worktrees; abandoned runs'
+  // tasks go back to the queue (or fail when out of attempts).
+  Status recover();
+  // One scheduling pass: holds and starts.
+  Status tick();
+  // Ticks until `stop` is set; then stops running sandboxes and puts their
+  // tasks back in the queue (the next start runs them again).
+  void run(const std::atomic<bool>& stop);
+  // Stops the sandbox of a running task (the service already marked it cancelled).
+  void cancel_running(const std::string& task_id);
+
+  int running_count();
+
+ private:
+  struct Running;
+  Status start(const std::string& task_id, const std::string& base_task);
+  void execute(const std::string& task_id, const std::string& run_id, const std::string& base_task);
+  void finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
+  void reap_finished();
+
+  Service& service_;
+  containers::SandboxBackend& backend_;
+  DaemonOptions options_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;                                   // guards running_
+  std::map<std::string, std::unique_ptr<Running>> running_;  // by task id
+};
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,66 @@
+#include "orchestrator/serve.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+#include "core/data_dir.h"
+#include "orchestrator/backends.h"
+#include "orchestrator/daemon.h"
+#include "orchestrator/http_server.h"
+#include "orchestrator/service.h"
+
+namespace corral::orchestrator {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void request_stop(int) { g_stop = true; }
+
+}  // namespace
+
+std::string api_socket_path(const std::string& data_dir) { return layout_for(data_dir).root() + "/corral.sock"; }
+
+Status serve(const ServeOptions& options) {
+  DataLayout layout = layout_for(options.data_dir);
+  auto backend = backend_for_run(layout, options.backend, options.image);
+  if (!backend.is_ok()) return backend.status();
+  CORRAL_RETURN_IF_ERROR((*backend)->check_image(options.image));
+  auto prepared = prepare_data_dir(layout.root());
+  if (!prepared.is_ok()) return prepared.status();
+  if (!layout.create_directories()) return Status::permission_denied("cannot create directories in " + layout.root());
+  auto db = store::Database::open(layout.database());
+  if (!db.is_ok()) return db.status();
+
+  SystemClock clock;
+  Service service(layout, std::move(*db), clock);
+  Daemon daemon(service, **backend,
+                {options.caps, options.image, options.max_attempts, options.supervisor_path, std::chrono::milliseconds(200)});
+  service.set_cancel_hook([&daemon](const std::string& task_id) { daemon.cancel_running(task_id); });
+  CORRAL_RETURN_IF_ERROR(daemon.recover().with_context("recovering"));
+
+  HttpServer server(service);
+  CORRAL_RETURN_IF_ERROR(server.listen_unix(api_socket_path(options.data_dir)));
+  if (!options.listen_tcp.empty()) CORRAL_RETURN_IF_ERROR(server.listen_tcp(options.listen_tcp));
+
+  g_stop = false;
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGINT, request_stop);
+  std::printf("corral: serving %s on %s%s (backend %s)\n", layout.root().c_str(),
+              api_socket_path(options.data_dir).c_str(),
+              options.listen_tcp.empty() ? "" : (" and " + options.listen_tcp + " (port " +
+                                                 std::to_string(server.tcp_port()) + ")").c_str(),
+              std::string((*backend)->kind()).c_str());
+  std::fflush(stdout);
+  std::thread scheduler([&] { daemon.run(g_stop); });
+  server.run(g_stop);
+  scheduler.join();
+  return Status::ok();
+}
+
+}  // namespace corral::orchestrator

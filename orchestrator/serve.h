@@ -1,0 +1,28 @@
+// `corral serve`: the daemon. Opens the store, recovers from any crash,
+// then schedules and runs tasks and serves the HTTP API until SIGTERM/SIGINT.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "orchestrator/scheduler.h"
+
+namespace corral::orchestrator {
+
+struct ServeOptions {
+  std::string data_dir;         // as the user gave it
+  std::string listen_tcp;       // "HOST:PORT", or "" for the unix socket only
+  std::string backend = "auto";
+  std::string image;
+  std::string supervisor_path;
+  Caps caps;
+  int max_attempts = 3;
+};
+
+// The unix socket the daemon of a data directory listens on.
+std::string api_socket_path(const std::string& data_dir);
+
+// Blocks until a termination signal; ok after a clean shutdown.
+Status serve(const ServeOptions& options);
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,385 @@
+#include "orchestrator/service.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <nlohmann/json.hpp>
+
+#include "core/hash.h"
+#include "core/ids.h"
+#include "git/revision.h"
+#include "orchestrator/json_fields.h"
+#include "orchestrator/task_graph.h"
+
+namespace corral::orchestrator {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr size_t kMaxBatch = 100;
+constexpr size_t kMaxPromptBytes = 64 * 1024;
+constexpr int64_t kMaxTimeoutSeconds = 86400;
+
+const std::vector<std::string> kCancellable = {"queued", "held", "running"};
+const std::vector<std::string> kRetryable = {"failed", "cancelled", "held"};
+
+Status check_task_fields(const json& task, const std::string& what) {
+  CORRAL_RETURN_IF_ERROR(check_fields(task,
+                                      {{"repo", FieldType::kString, true},
+                                       {"prompt", FieldType::kString, true},
+                                       {"agent", FieldType::kString, true},
+                                       {"base", FieldType::kString},
+                                       {"priority", FieldType::kInteger},
+                                       {"timeout_seconds", FieldType::kInteger},
+                                       {"idempotency_key", FieldType::kString},
+                                       {"parents", FieldType::kStringArray},
+                                       {"ref", FieldType::kString}},
+                                      what));
+  const std::string prompt = task["prompt"];
+  if (prompt.empty() || prompt.size() > kMaxPromptBytes) {
+    return Status::invalid_argument(what + " field 'prompt' must hold 1 to 65536 bytes");
+  }
+  if (task["agent"].get<std::string>().find_first_not_of(" \t") == std::string::npos) {
+    return Status::invalid_argument(what + " field 'agent' is empty");
+  }
+  int64_t priority = task.value("priority", int64_t{0});
+  if (priority < -100 || priority > 100) return Status::invalid_argument(what + " field 'priority' must be -100..100");
+  int64_t timeout = task.value("timeout_seconds", int64_t{600});
+  if (timeout < 1 || timeout > kMaxTimeoutSeconds) {
+    return Status::invalid_argument(what + " field 'timeout_seconds' must be 1..86400");
+  }
+  if (task.value("idempotency_key", std::string()).size() > 200) {
+    return Status::invalid_argument(what + " field 'idempotency_key' is longer than 200 bytes");
+  }
+  return Status::ok();
+}
+
+json run_json(const store::RunRecord& run) {
+  json out = {{"id", run.id}, {"state", run.state}, {"base", run.base_commit}, {"head", run.head_commit},
+              {"reason", run.reason}, {"started_at", run.started_at}};
+  if (run.exit_code) out["exit_code"] = *run.exit_code;
+  if (run.finished_at) out["finished_at"] = *run.finished_at;
+  return out;
+}
+
+}  // namespace
+
+int http_status_for(const Status& status) {
+  switch (status.code()) {
+    case Code::kOk: return 200;
+    case Code::kInvalidArgument: return 400;
+    case Code::kUnauthenticated: return 401;
+    case Code::kPermissionDenied: return 403;
+    case Code::kNotFound: return 404;
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition: return 409;
+    case Code::kTimeout: return 504;
+    default: return 500;
+  }
+}
+
+Service::Service(DataLayout layout, std::unique_ptr<store::Database> db, const Clock& clock)
+    : layout_(std::move(layout)), db_(std::move(db)), clock_(clock), records_(*db_, clock), queue_(*db_, clock),
+      tokens_(*db_, clock), events_(*db_, clock) {}
+
+Result<Caller> Service::authenticate(const std::string& bearer_token) {
+  if (bearer_token.empty()) return Status::unauthenticated("a bearer token is required");
+  std::lock_guard lock(mutex_);
+  auto token = tokens_.find_live(sha256_hex(bearer_token));
+  if (!token.is_ok()) return token.status();
+  if (!*token) return Status::unauthenticated("the token is not valid (unknown or revoked)");
+  return Caller{(*token)->name, (*token)->role, (*token)->repo_scope};
+}
+
+Result<std::string> Service::repo_id_for(const std::string& repo) {
+  if (is_valid_id(repo, "repo")) {
+    auto found = records_.find_repo(repo);
+    if (!found.is_ok()) return found.status();
+    if (*found) return repo;
+  }
+  std::error_code ec;
+  std::string canonical = std::filesystem::weakly_canonical(repo, ec).string();
+  auto repos = records_.repos();
+  if (!repos.is_ok()) return repos.status();
+  for (const auto& known : *repos) {
+    if (known.source_path == canonical || known.source_path == repo) return known.id;
+  }
+  return Status::not_found("repository " + repo + " is not registered (corral repo add)");
+}
+
+Status Service::record(const std::string& type, const store::QueuedTask& task, const json& payload) {
+  Event event{type, task.id, "", task.repo_id, task.agent, task.id, "{}"};
+  set_payload(event, payload);
+  return events_.record(event);
+}
+
+Result<json> Service::task_json(const store::QueuedTask& task) {
+  json out = {{"id", task.id},           {"repo", task.repo_id},       {"prompt", task.prompt},
+              {"agent", task.agent},     {"base", task.base_rev},      {"state", task.state},
+              {"reason", task.reason},   {"priority", task.priority},  {"attempts", task.attempts},
+              {"parents", task.parents}, {"submitter", task.submitter}, {"timeout_seconds", task.timeout_seconds},
+              {"created_at", task.created_at}, {"updated_at", task.updated_at}};
+  if (!task.idempotency_key.empty()) out["idempotency_key"] = task.idempotency_key;
+  auto runs = records_.runs_of_task(task.id);
+  if (!runs.is_ok()) return runs.status();
+  out["runs"] = json::array();
+  for (const auto& run : *runs) out["runs"].push_back(run_json(run));
+  return out;
+}
+
+// The tasks of a submission as one list: a single object, or {"tasks": [...]}.
+static Result<std::vector<json>> submitted_tasks(const json& body) {
+  if (!body.is_object()) return Status::invalid_argument("the request body must be a JSON object");
+  if (!body.contains("tasks")) return std::vector<json>{body};
+  if (body.size() != 1) return Status::invalid_argument("a batch holds only the field 'tasks'");
+  const json& tasks = body["tasks"];
+  if (!tasks.is_array() || tasks.empty() || tasks.size() > kMaxBatch) {
+    return Status::invalid_argument("'tasks' must be an array of 1 to 100 task objects");
+  }
+  return std::vector<json>(tasks.begin(), tasks.end());
+}
+
+Result<json> Service::submit(const Caller& caller, const json& body) {
+  auto items = submitted_tasks(body);
+  if (!items.is_ok()) return items.status();
+  std::lock_guard lock(mutex_);
+  // First every check, then one transaction: all tasks or none.
+  std::vector<store::NewTask> tasks;
+  std::map<std::string, std::string> id_of_ref;
+  ParentMap graph;
+  for (size_t i = 0; i < items->size(); ++i) {
+    const json& item = (*items)[i];
+    std::string what = items->size() == 1 ? "the task" : "task " + std::to_string(i);
+    CORRAL_RETURN_IF_ERROR(check_task_fields(item, what));
+    store::NewTask task;
+    task.id = new_id("t");
+    auto repo_id = repo_id_for(item["repo"]);
+    if (!repo_id.is_ok()) return repo_id.status();
+    CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kSubmit, *repo_id));
+    task.repo_id = *repo_id;
+    task.prompt = item["prompt"];
+    task.agent = item["agent"];
+    task.base_rev = item.value("base", "HEAD");
+    task.priority = static_cast<int>(item.value("priority", 0));
+    task.timeout_seconds = item.value("timeout_seconds", int64_t{600});
+    task.idempotency_key = item.value("idempotency_key", "");
+    task.submitter = caller.name;
+    std::string ref = item.value("ref", "");
+    if (!ref.empty() && !id_of_ref.emplace(ref, task.id).second) {
+      return Status::invalid_argument(what + " reuses the ref '" + ref + "'");
+    }
+    for (const std::string& parent : item.value("parents", std::vector<std::string>{})) task.parents.push_back(parent);
+    tasks.push_back(std::move(task));
+  }
+  for (store::NewTask& task : tasks) {
+    for (std::string& parent : task.parents) {
+      if (auto local = id_of_ref.find(parent); local != id_of_ref.end()) {
+        parent = local->second;
+        continue;
+      }
+      auto existing = queue_.find(parent);
+      if (!existing.is_ok()) return existing.status();
+      if (!*existing) return Status::invalid_argument("task builds on " + parent + ", which does not exist");
+      graph[parent];  // known, and not part of this batch's edges
+    }
+    graph[task.id] = task.parents;
+  }
+  CORRAL_RETURN_IF_ERROR(check_dag(graph));
+  // Parents from this batch are inserted before their children.
+  std::vector<store::NewTask> ordered;
+  std::set<std::string> placed;
+  while (ordered.size() < tasks.size()) {
+    for (const store::NewTask& task : tasks) {
+      if (placed.count(task.id)) continue;
+      bool ready = std::all_of(task.parents.begin(), task.parents.end(), [&](const std::string& p) {
+        return placed.count(p) || !std::any_of(tasks.begin(), tasks.end(), [&](const auto& t) { return t.id == p; });
+      });
+      if (ready) {
+        ordered.push_back(task);
+        placed.insert(task.id);
+      }
+    }
+  }
+  json out = {{"tasks", json::array()}};
+  Status status = db_->in_transaction([&]() -> Status {
+    auto submitted = queue_.submit(ordered);
+    if (!submitted.is_ok()) return submitted.status();
+    for (const store::Submission& submission : *submitted) {
+      if (submission.created) {
+        CORRAL_RETURN_IF_ERROR(record("task.queued", submission.task,
+                                      {{"prompt", submission.task.prompt},
+                                       {"base_rev", submission.task.base_rev},
+                                       {"parents", submission.task.parents},
+                                       {"priority", submission.task.priority},
+                                       {"submitter", submission.task.submitter}}));
+      }
+      auto task = task_json(submission.task);
+      if (!task.is_ok()) return task.status();
+      (*task)["created"] = submission.created;
+      out["tasks"].push_back(std::move(*task));
+    }
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
+  if (!body.contains("tasks")) return out["tasks"][0];
+  return out;
+}
+
+Result<json> Service::list_tasks(const Caller& caller, const store::TaskFilter& filter) {
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, filter.repo_id));
+  std::lock_guard lock(mutex_);
+  auto tasks = queue_.list(filter);
+  if (!tasks.is_ok()) return tasks.status();
+  json out = {{"tasks", json::array()}};
+  for (const auto& task : *tasks) {
+    if (!check_access(caller, Action::kRead, task.repo_id).is_ok()) continue;
+    auto item = task_json(task);
+    if (!item.is_ok()) return item.status();
+    out["tasks"].push_back(std::move(*item));
+  }
+  return out;
+}
+
+Result<json> Service::show_task(const Caller& caller, const std::string& id) {
+  if (!is_valid_id(id, "t")) return Status::invalid_argument("'" + id + "' is not a task id");
+  std::lock_guard lock(mutex_);
+  auto task = queue_.find(id);
+  if (!task.is_ok()) return task.status();
+  if (!*task) return Status::not_found("no task " + id);
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, (*task)->repo_id));
+  return task_json(**task);
+}
+
+Result<json> Service::cancel(const Caller& caller, const std::string& id) {
+  if (!is_valid_id(id, "t")) return Status::invalid_argument("'" + id + "' is not a task id");
+  bool was_running = false;
+  json out;
+  {
+    std::lock_guard lock(mutex_);
+    auto task = queue_.find(id);
+    if (!task.is_ok()) return task.status();
+    if (!*task) return Status::not_found("no task " + id);
+    CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kCancel, (*task)->repo_id));
+    was_running = (*task)->state == "running";
+    std::string reason = "cancelled by " + caller.name;
+    CORRAL_RETURN_IF_ERROR(queue_.transition(id, kCancellable, "cancelled", reason));
+    CORRAL_RETURN_IF_ERROR(record("task.cancelled", **task, {{"by", caller.name}, {"was", (*task)->state}}));
+    auto updated = queue_.find(id);
+    if (!updated.is_ok()) return updated.status();
+    auto body = task_json(**updated);
+    if (!body.is_ok()) return body.status();
+    out = std::move(*body);
+  }
+  if (was_running && cancel_hook_) cancel_hook_(id);
+  return out;
+}
+
+Result<json> Service::retry(const Caller& caller, const std::string& id) {
+  if (!is_valid_id(id, "t")) return Status::invalid_argument("'" + id + "' is not a task id");
+  std::lock_guard lock(mutex_);
+  auto task = queue_.find(id);
+  if (!task.is_ok()) return task.status();
+  if (!*task) return Status::not_found("no task " + id);
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRetry, (*task)->repo_id));
+  CORRAL_RETURN_IF_ERROR(queue_.transition(id, kRetryable, "queued", ""));
+  CORRAL_RETURN_IF_ERROR(record("task.queued", **task, {{"retry_by", caller.name}, {"was", (*task)->state}}));
+  auto updated = queue_.find(id);
+  if (!updated.is_ok()) return updated.status();
+  return task_json(**updated);
+}
+
+Result<json> Service::add_repo(const Caller& caller, const json& body) {
+  CORRAL_RETURN_IF_ERROR(check_fields(body, {{"path", FieldType::kString, true}}, "the repository"));
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kAddRepo, ""));
+  std::error_code ec;
+  std::string path = std::filesystem::canonical(body["path"].get<std::string>(), ec).string();
+  if (ec) return Status::invalid_argument("repository " + body["path"].get<std::string>() + " does not exist");
+  auto head = git::resolve_commit(path, "HEAD");
+  if (!head.is_ok()) return head.status();
+  std::lock_guard lock(mutex_);
+  auto repo = records_.ensure_repo(path, [&](const std::string& id) { return layout_.mirror(id); });
+  if (!repo.is_ok()) return repo.status();
+  return json{{"id", repo->id}, {"path", repo->source_path}, {"created_at", repo->created_at}};
+}
+
+Result<json> Service::list_repos(const Caller& caller) {
+  std::lock_guard lock(mutex_);
+  auto repos = records_.repos();
+  if (!repos.is_ok()) return repos.status();
+  json out = {{"repos", json::array()}};
+  for (const auto& repo : *repos) {
+    if (!check_access(caller, Action::kRead, repo.id).is_ok()) continue;
+    out["repos"].push_back({{"id", repo.id}, {"path", repo.source_path}, {"created_at", repo.created_at}});
+  }
+  return out;
+}
+
+Result<json> Service::create_token(const Caller& caller, const json& body) {
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kManageTokens, ""));
+  CORRAL_RETURN_IF_ERROR(check_fields(body,
+                                      {{"name", FieldType::kString, true},
+                                       {"role", FieldType::kString, true},
+                                       {"repo", FieldType::kString}},
+                                      "the token"));
+  std::string role = body["role"];
+  if (!is_valid_role(role)) {
+    return Status::invalid_argument("role '" + role + "' is not one of admin, owner, reviewer, submitter");
+  }
+  std::lock_guard lock(mutex_);
+  std::string scope = "*";
+  if (body.contains("repo") && body["repo"] != "*") {
+    auto repo_id = repo_id_for(body["repo"]);
+    if (!repo_id.is_ok()) return repo_id.status();
+    scope = *repo_id;
+  }
+  std::string secret = new_secret("crl_");
+  store::TokenRecord token{new_id("tok"), body["name"], role, scope, "", std::nullopt};
+  CORRAL_RETURN_IF_ERROR(tokens_.insert(token, sha256_hex(secret)));
+  return json{{"id", token.id}, {"name", token.name}, {"role", role}, {"repo", scope}, {"token", secret}};
+}
+
+Result<json> Service::list_tokens(const Caller& caller) {
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kManageTokens, ""));
+  std::lock_guard lock(mutex_);
+  auto tokens = tokens_.list();
+  if (!tokens.is_ok()) return tokens.status();
+  json out = {{"tokens", json::array()}};
+  for (const auto& token : *tokens) {
+    json item = {{"id", token.id}, {"name", token.name}, {"role", token.role}, {"repo", token.repo_scope},
+                 {"created_at", token.created_at}};
+    if (token.revoked_at) item["revoked_at"] = *token.revoked_at;
+    out["tokens"].push_back(std::move(item));
+  }
+  return out;
+}
+
+Result<json> Service::revoke_token(const Caller& caller, const std::string& id) {
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kManageTokens, ""));
+  std::lock_guard lock(mutex_);
+  CORRAL_RETURN_IF_ERROR(tokens_.revoke(id));
+  return json{{"id", id}, {"revoked", true}};
+}
+
+Result<json> Service::events(const Caller& caller, int64_t after, const store::EventLog::Filter& filter, int limit) {
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, filter.repo_id));
+  std::lock_guard lock(mutex_);
+  auto stored = events_.after(after, filter, limit);
+  if (!stored.is_ok()) return stored.status();
+  json out = {{"events", json::array()}, {"last", after}};
+  for (const auto& event : *stored) {
+    out["last"] = event.seq;
+    if (!check_access(caller, Action::kRead, event.event.repo_id).is_ok()) continue;
+    auto payload = json::parse(event.event.payload, nullptr, false);
+    out["events"].push_back({{"seq", event.seq},
+                             {"id", event.id},
+                             {"time", event.time},
+                             {"type", event.event.type},
+                             {"task", event.event.task_id},
+                             {"run", event.event.run_id},
+                             {"repo", event.event.repo_id},
+                             {"payload", payload.is_discarded() ? json(event.event.payload) : payload}});
+  }
+  return out;
+}
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,149 @@
+#include "store/task_queue.h"
+
+#include <map>
+
+#include "store/statement.h"
+
+namespace corral::store {
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT id, repo_id, prompt, agent, base_rev, state, reason, submitter, COALESCE(idempotency_key, ''), "
+    "priority, attempts, timeout_seconds, seq, created_at, updated_at FROM tasks ";
+
+QueuedTask read_task(const Statement& row) {
+  QueuedTask task;
+  task.id = row.text(0);
+  task.repo_id = row.text(1);
+  task.prompt = row.text(2);
+  task.agent = row.text(3);
+  task.base_rev = row.text(4);
+  task.state = row.text(5);
+  task.reason = row.text(6);
+  task.submitter = row.text(7);
+  task.idempotency_key = row.text(8);
+  task.priority = static_cast<int>(row.integer(9));
+  task.attempts = static_cast<int>(row.integer(10));
+  task.timeout_seconds = row.integer(11);
+  task.seq = row.integer(12);
+  task.created_at = row.text(13);
+  task.updated_at = row.text(14);
+  return task;
+}
+
+}  // namespace
+
+Result<std::vector<QueuedTask>> TaskQueue::query(const std::string& where, const std::vector<std::string>& args,
+                                                 int limit) {
+  Statement select(db_.handle(), std::string(kColumns) + where + " ORDER BY seq LIMIT ?");
+  if (!select.ok()) return select.error();
+  int index = 1;
+  for (const std::string& arg : args) select.bind(index++, arg);
+  select.bind(index, static_cast<int64_t>(limit));
+  std::vector<QueuedTask> tasks;
+  Status status;
+  while (select.step(&status)) tasks.push_back(read_task(select));
+  CORRAL_RETURN_IF_ERROR(status);
+  CORRAL_RETURN_IF_ERROR(load_parents(tasks));
+  return tasks;
+}
+
+Status TaskQueue::load_parents(std::vector<QueuedTask>& tasks) {
+  Statement select(db_.handle(), "SELECT parent_id FROM task_parents WHERE task_id = ? ORDER BY position");
+  if (!select.ok()) return select.error();
+  for (QueuedTask& task : tasks) {
+    select.bind(1, task.id);
+    Status status;
+    while (select.step(&status)) task.parents.push_back(select.text(0));
+    CORRAL_RETURN_IF_ERROR(status);
+    select.reset();
+  }
+  return Status::ok();
+}
+
+Result<std::vector<Submission>> TaskQueue::submit(const std::vector<NewTask>& tasks) {
+  std::vector<Submission> submissions;
+  Status status = db_.in_transaction([&]() -> Status {
+    for (const NewTask& task : tasks) {
+      if (!task.idempotency_key.empty()) {
+        auto existing = query("WHERE idempotency_key = ?", {task.idempotency_key}, 1);
+        if (!existing.is_ok()) return existing.status();
+        if (!existing->empty()) {
+          submissions.push_back({existing->front(), false});
+          continue;
+        }
+      }
+      Statement next_seq(db_.handle(), "SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks");
+      Status step_status;
+      next_seq.step(&step_status);
+      CORRAL_RETURN_IF_ERROR(step_status);
+      std::string now = format_rfc3339(clock_.now());
+      Statement insert(db_.handle(),
+                       "INSERT INTO tasks(id, repo_id, prompt, agent, base_rev, state, reason, created_at, updated_at, "
+                       "priority, idempotency_key, submitter, timeout_seconds, seq) "
+                       "VALUES (?,?,?,?,?,'queued','',?,?,?,?,?,?,?)");
+      insert.bind(1, task.id).bind(2, task.repo_id).bind(3, task.prompt).bind(4, task.agent).bind(5, task.base_rev);
+      insert.bind(6, now).bind(7, now).bind(8, static_cast<int64_t>(task.priority));
+      insert.bind_optional(9, task.idempotency_key.empty() ? std::nullopt : std::optional(task.idempotency_key));
+      insert.bind(10, task.submitter).bind(11, task.timeout_seconds).bind(12, next_seq.integer(0));
+      CORRAL_RETURN_IF_ERROR(insert.run().with_context("queueing task " + task.id));
+      for (size_t i = 0; i < task.parents.size(); ++i) {
+        auto parent = find(task.parents[i]);
+        if (!parent.is_ok()) return parent.status();
+        if (!*parent) return Status::not_found("task " + task.id + " builds on " + task.parents[i] + ", which does not exist");
+        Statement link(db_.handle(), "INSERT INTO task_parents(task_id, parent_id, position) VALUES (?,?,?)");
+        link.bind(1, task.id).bind(2, task.parents[i]).bind(3, static_cast<int64_t>(i));
+        CORRAL_RETURN_IF_ERROR(link.run());
+      }
+      auto stored = find(task.id);
+      if (!stored.is_ok()) return stored.status();
+      submissions.push_back({**stored, true});
+    }
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
+  return submissions;
+}
+
+Result<std::optional<QueuedTask>> TaskQueue::find(const std::string& id) {
+  auto tasks = query("WHERE id = ?", {id}, 1);
+  if (!tasks.is_ok()) return tasks.status();
+  if (tasks->empty()) return std::optional<QueuedTask>();
+  return std::optional<QueuedTask>(tasks->front());
+}
+
+Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
+  return query("WHERE (? = '' OR repo_id = ?) AND (? = '' OR state = ?)",
+               {filter.repo_id, filter.repo_id, filter.state, filter.state}, filter.limit);
+}
+
+Result<std::vector<QueuedTask>> TaskQueue::schedulable() {
+  return query("WHERE state IN ('queued', 'running') OR id IN (SELECT p.parent_id FROM task_parents p "
+               "JOIN tasks t ON t.id = p.task_id WHERE t.state IN ('queued', 'running'))",
+               {}, 1 << 30);
+}
+
+Status TaskQueue::transition(const std::string& id, const std::vector<std::string>& from, const std::string& to,
+                             const std::string& reason) {
+  std::string placeholders;
+  for (size_t i = 0; i < from.size(); ++i) placeholders += i ? ",?" : "?";
+  Statement update(db_.handle(), "UPDATE tasks SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state IN (" +
+                                     placeholders + ")");
+  if (!update.ok()) return update.error();
+  update.bind(1, to).bind(2, reason).bind(3, format_rfc3339(clock_.now())).bind(4, id);
+  for (size_t i = 0; i < from.size(); ++i) update.bind(static_cast<int>(5 + i), from[i]);
+  CORRAL_RETURN_IF_ERROR(update.run());
+  if (db_.changes() == 1) return Status::ok();
+  auto task = find(id);
+  if (!task.is_ok()) return task.status();
+  if (!*task) return Status::not_found("no task " + id);
+  return Status::failed_precondition("task " + id + " is " + (*task)->state + ", not " + from.front());
+}
+
+Status TaskQueue::count_attempt(const std::string& id) {
+  Statement update(db_.handle(), "UPDATE tasks SET attempts = attempts + 1 WHERE id = ?");
+  update.bind(1, id);
+  return update.run();
+}
+
+}  // namespace corral::store

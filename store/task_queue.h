@@ -1,0 +1,87 @@
+// The daemon's queue of tasks: submission (idempotent by key, with the tasks
+// it builds on, all in one transaction), reads, and state changes that are
+// compare-and-swap on the current state, so no task starts twice.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/database.h"
+
+namespace corral::store {
+
+struct NewTask {
+  std::string id;              // chosen by the caller (core/ids)
+  std::string repo_id;
+  std::string prompt;
+  std::string agent;
+  std::string base_rev = "HEAD";
+  std::string submitter;       // token name or local user
+  std::string idempotency_key; // "" for none
+  int priority = 0;
+  int64_t timeout_seconds = 600;
+  std::vector<std::string> parents;  // existing task ids, in order (the first gives the base)
+};
+
+struct QueuedTask {
+  std::string id;
+  std::string repo_id;
+  std::string prompt;
+  std::string agent;
+  std::string base_rev;
+  std::string state;
+  std::string reason;
+  std::string submitter;
+  std::string idempotency_key;
+  int priority = 0;
+  int attempts = 0;
+  int64_t timeout_seconds = 600;
+  int64_t seq = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<std::string> parents;
+};
+
+struct Submission {
+  QueuedTask task;
+  bool created = false;  // false: the idempotency key named an existing task
+};
+
+struct TaskFilter {
+  std::string repo_id;  // "" for any
+  std::string state;    // "" for any
+  int limit = 100;
+};
+
+class TaskQueue {
+ public:
+  TaskQueue(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Inserts the tasks in order, all or none, inside the caller's transaction
+  // if there is one. A task whose idempotency key exists returns the stored
+  // task instead (created=false). not_found if a parent does not exist.
+  Result<std::vector<Submission>> submit(const std::vector<NewTask>& tasks);
+
+  Result<std::optional<QueuedTask>> find(const std::string& id);
+  Result<std::vector<QueuedTask>> list(const TaskFilter& filter);
+  // Tasks the scheduler looks at: queued and running ones, and their parents.
+  Result<std::vector<QueuedTask>> schedulable();
+
+  // Moves `id` to `to` only if its state is one of `from`; failed_precondition
+  // (naming the actual state) otherwise. Nothing changes on failure.
+  Status transition(const std::string& id, const std::vector<std::string>& from, const std::string& to,
+                    const std::string& reason);
+  Status count_attempt(const std::string& id);
+
+ private:
+  Result<std::vector<QueuedTask>> query(const std::string& where, const std::vector<std::string>& args, int limit);
+  Status load_parents(std::vector<QueuedTask>& tasks);
+
+  Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace corral::store
