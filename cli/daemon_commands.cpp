@@ -183,14 +183,21 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   logs->add_flag("--follow,-f", *follow, "Keep printing until the task ends");
   logs->callback([=, &globals] {
     *action = [=, &globals] {
-      std::string target = "/v1/events?follow=1&task=" + query_escape(*id);
-      Status status = client(globals).follow(target, [&](const json& event) {
-        if (event["type"] == "agent.output") {
-          std::fputs(event["payload"].value("text", "").c_str(), stdout);
-          std::fflush(stdout);
-        }
-        if (is_final(event["type"])) return false;
-        return *follow || true;
+      auto print_output = [](const json& event) {
+        std::fputs(event["payload"].value("text", "").c_str(), stdout);
+        std::fflush(stdout);
+      };
+      std::string filter = "task=" + query_escape(*id) + "&type=agent.output";
+      if (!*follow) {
+        auto page = client(globals).call("GET", "/v1/events?limit=1000&" + filter);
+        if (!page.is_ok()) return report_error(page.status());
+        for (const auto& event : (*page)["events"]) print_output(event);
+        return 0;
+      }
+      // Follow everything of the task: output until it ends.
+      Status status = client(globals).follow("/v1/events?follow=1&task=" + query_escape(*id), [&](const json& event) {
+        if (event["type"] == "agent.output") print_output(event);
+        return !is_final(event["type"]);
       });
       return status.is_ok() ? 0 : report_error(status);
     };

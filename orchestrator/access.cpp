@@ -40,7 +40,7 @@ Status check_access(const Caller& caller, Action action, const std::string& repo
   if (!role_allows(caller.role, action)) {
     return Status::permission_denied("role " + caller.role + " may not " + action_name(action));
   }
-  bool in_scope = caller.repo_scope == "*" || (!repo_id.empty() && caller.repo_scope == repo_id);
+  bool in_scope = caller.repo_scope == "*" || (!repo_id.empty() && repo_id != "*" && caller.repo_scope == repo_id);
   if (!in_scope && caller.role != "admin") {
     return Status::permission_denied(caller.name + " may not " + action_name(action) + " on " +
                                      (repo_id.empty() ? std::string("every repository") : repo_id));

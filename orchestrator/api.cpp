@@ -205,7 +205,8 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
     if (*end != '\0' || resumed < 0) return Status::invalid_argument("Last-Event-ID must be an event sequence number");
     stream.after = resumed;
   }
-  CORRAL_RETURN_IF_ERROR(check_access(stream.caller, Action::kRead, stream.filter.repo_id));
+  CORRAL_RETURN_IF_ERROR(check_access(stream.caller, Action::kRead,
+                                      stream.filter.repo_id.empty() ? stream.caller.repo_scope : stream.filter.repo_id));
   return stream;
 }
 

@@ -50,8 +50,8 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
       if (!error) self->close();  // too slow: a client that never finishes its request
     });
-    http::async_read(socket_, buffer_, parser_, [self = this->shared_from_this()](beast::error_code error, size_t) {
-      self->on_read(error);
+    http::async_read_header(socket_, buffer_, parser_, [self = this->shared_from_this()](beast::error_code error, size_t) {
+      self->on_header(error);
     });
   }
 
@@ -60,6 +60,17 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     beast::error_code ignored;
     socket_.shutdown(Socket::shutdown_both, ignored);
     socket_.close(ignored);
+  }
+
+  // A declared body over the limit is refused before it is sent (clients
+  // that wait for "100 Continue" get the answer at once).
+  void on_header(beast::error_code error) {
+    if (error) return on_read(error);
+    auto length = parser_.content_length();
+    if (length && *length > kBodyLimit) return on_read(http::error::body_limit);
+    http::async_read(socket_, buffer_, parser_, [self = this->shared_from_this()](beast::error_code read_error, size_t) {
+      self->on_read(read_error);
+    });
   }
 
   void on_read(beast::error_code error) {

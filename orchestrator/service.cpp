@@ -226,7 +226,8 @@ Result<json> Service::submit(const Caller& caller, const json& body) {
 }
 
 Result<json> Service::list_tasks(const Caller& caller, const store::TaskFilter& filter) {
-  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, filter.repo_id));
+  // Without a repository filter a scoped caller lists its own scope (each row is checked below).
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, filter.repo_id.empty() ? caller.repo_scope : filter.repo_id));
   std::lock_guard lock(mutex_);
   auto tasks = queue_.list(filter);
   if (!tasks.is_ok()) return tasks.status();
@@ -361,7 +362,7 @@ Result<json> Service::revoke_token(const Caller& caller, const std::string& id) 
 }
 
 Result<json> Service::events(const Caller& caller, int64_t after, const store::EventLog::Filter& filter, int limit) {
-  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, filter.repo_id));
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, filter.repo_id.empty() ? caller.repo_scope : filter.repo_id));
   std::lock_guard lock(mutex_);
   auto stored = events_.after(after, filter, limit);
   if (!stored.is_ok()) return stored.status();

@@ -1,0 +1,196 @@
+// The daemon's API over real sockets: every endpoint, every role, and bad
+// requests that must be refused with the right status and change nothing.
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "tests/e2e/daemon_fixture.h"
+
+namespace corral::e2e {
+namespace {
+
+using json = nlohmann::json;
+
+class DaemonApi : public DaemonE2E {
+ protected:
+  std::string token(const std::string& role, const std::string& repo_scope = "*") {
+    auto created = local("POST", "/v1/tokens", json{{"name", role + "-token"}, {"role", role}, {"repo", repo_scope}}.dump());
+    EXPECT_TRUE(created.contains("token")) << created.dump();
+    return created.value("token", "");
+  }
+
+  size_t task_count() { return local("GET", "/v1/tasks?limit=1000")["tasks"].size(); }
+
+  std::string task_body(const std::string& repository = "") {
+    return json{{"repo", repository.empty() ? repo() : repository}, {"agent", "true"}, {"prompt", "p"}}.dump();
+  }
+};
+
+TEST_F(DaemonApi, HealthNeedsNoToken) {
+  EXPECT_EQ(tcp("GET", "/v1/health", ""), "200 {\"ok\":true}");
+}
+
+TEST_F(DaemonApi, TheLocalSocketPeerIsAdminAndEveryEndpointAnswers) {
+  auto repos = local("GET", "/v1/repos");
+  ASSERT_EQ(repos["repos"].size(), 1u);
+  std::string task = submit("echo hi; true", "greet");
+  EXPECT_EQ(local("GET", "/v1/tasks/" + task)["prompt"], "greet");
+  EXPECT_EQ(wait_for_state(task, "succeeded")["state"], "succeeded");
+  auto listed = local("GET", "/v1/tasks?state=succeeded");
+  EXPECT_EQ(listed["tasks"].size(), 1u);
+  auto events = local("GET", "/v1/events?task=" + task);
+  EXPECT_GE(events["events"].size(), 4u);
+  EXPECT_EQ(events["events"][0]["type"], "task.queued");
+  auto page = local("GET", "/v1/events?type=task.&limit=2");
+  EXPECT_EQ(page["events"].size(), 2u);
+
+  std::string slow = submit("sleep 60 #", "slow");
+  wait_for_state(slow, "running");
+  EXPECT_EQ(local("POST", "/v1/tasks/" + slow + "/cancel")["state"], "cancelled");
+  EXPECT_EQ(local("POST", "/v1/tasks/" + slow + "/retry")["state"], "queued");
+  local("POST", "/v1/tasks/" + slow + "/cancel");
+
+  auto made = local("POST", "/v1/tokens", json{{"name", "ci"}, {"role", "submitter"}}.dump());
+  EXPECT_EQ(made["token"].get<std::string>().rfind("crl_", 0), 0u);
+  auto tokens = local("GET", "/v1/tokens");
+  ASSERT_EQ(tokens["tokens"].size(), 1u);
+  EXPECT_FALSE(tokens.dump().find(made["token"].get<std::string>()) != std::string::npos) << "secrets are never listed";
+  EXPECT_EQ(local("DELETE", "/v1/tokens/" + made["id"].get<std::string>())["revoked"], true);
+}
+
+TEST_F(DaemonApi, WithoutAValidTokenEverythingIs401) {
+  std::string revoked = token("admin");
+  auto tokens = local("GET", "/v1/tokens");
+  local("DELETE", "/v1/tokens/" + tokens["tokens"][0]["id"].get<std::string>());
+  for (const std::string& bad : {std::string(""), std::string("crl_not-a-token"), revoked}) {
+    for (auto [method, target] : std::vector<std::pair<std::string, std::string>>{
+             {"GET", "/v1/tasks"}, {"POST", "/v1/tasks"}, {"GET", "/v1/repos"}, {"GET", "/v1/tokens"},
+             {"GET", "/v1/events"}, {"POST", "/v1/repos"}}) {
+      std::string answer = tcp(method, target, bad, method == "POST" ? task_body() : "");
+      EXPECT_EQ(answer.substr(0, 3), "401") << method << " " << target << " with '" << bad << "': " << answer;
+      EXPECT_NE(answer.find("\"code\":\"unauthenticated\""), std::string::npos) << answer;
+    }
+  }
+  EXPECT_EQ(task_count(), 0u) << "nothing changed";
+}
+
+TEST_F(DaemonApi, RolesAndScopesDecideWithoutChangingAnything) {
+  std::string other = dir_ / "other-repo";
+  testing::make_sample_repo(other);
+  local("POST", "/v1/repos", json{{"path", other}}.dump());
+  std::string repo_id = local("GET", "/v1/repos")["repos"][0]["id"];
+
+  std::string reviewer = token("reviewer");
+  EXPECT_EQ(tcp("GET", "/v1/tasks", reviewer).substr(0, 3), "200");
+  EXPECT_EQ(tcp("POST", "/v1/tasks", reviewer, task_body()).substr(0, 3), "403");
+  EXPECT_EQ(tcp("GET", "/v1/tokens", reviewer).substr(0, 3), "403");
+
+  std::string scoped = token("submitter", repo_id);
+  std::string allowed = tcp("POST", "/v1/tasks", scoped, task_body());
+  EXPECT_EQ(allowed.substr(0, 3), "201") << allowed;
+  EXPECT_EQ(tcp("POST", "/v1/tasks", scoped, task_body(other)).substr(0, 3), "403");
+  EXPECT_EQ(tcp("POST", "/v1/repos", scoped, json{{"path", other}}.dump()).substr(0, 3), "403");
+  EXPECT_EQ(tcp("POST", "/v1/tokens", scoped, json{{"name", "x"}, {"role", "admin"}}.dump()).substr(0, 3), "403");
+
+  std::string owner = token("owner");
+  EXPECT_EQ(tcp("POST", "/v1/tasks", owner, task_body(other)).substr(0, 3), "201");
+  EXPECT_EQ(tcp("GET", "/v1/tokens", owner).substr(0, 3), "403");
+
+  // The scoped token sees only its repository's tasks.
+  std::string listed = tcp("GET", "/v1/tasks", scoped);
+  EXPECT_EQ(json::parse(listed.substr(4))["tasks"].size(), 1u) << listed;
+  EXPECT_EQ(task_count(), 2u);
+}
+
+TEST_F(DaemonApi, BadRequestsAreRefusedAndChangeNothing) {
+  struct Case {
+    std::string method, target, body, status, words;
+  };
+  std::string huge = "{\"repo\":\"" + repo() + "\",\"agent\":\"true\",\"prompt\":\"" + std::string(2 << 20, 'x') + "\"}";
+  std::vector<Case> cases = {
+      {"POST", "/v1/tasks", "{not json", "400", "not valid JSON"},
+      {"POST", "/v1/tasks", "[1,2]", "400", "must be a JSON object"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", 5}}.dump(), "400", "'prompt' must be a string"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"colour", "red"}}.dump(), "400", "unknown field 'colour'"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}}.dump(), "400", "missing the field 'prompt'"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"priority", 1000}}.dump(), "400", "priority"},
+      {"POST", "/v1/tasks", json{{"repo", "/nowhere"}, {"agent", "true"}, {"prompt", "p"}}.dump(), "404", "not registered"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"parents", {"t-00000000000000000a"}}}.dump(), "400", "does not exist"},
+      {"POST", "/v1/tasks", huge, "413", "larger than 1 MiB"},
+      {"GET", "/v1/tasks?limit=abc", "", "400", "limit"},
+      {"GET", "/v1/tasks/../../etc", "", "404", ""},
+      {"GET", "/v1/tasks/t-00000000000000000a", "", "404", "no task"},
+      {"GET", "/v1/tasks/not-an-id", "", "400", "is not a task id"},
+      {"DELETE", "/v1/tasks", "", "405", "not allowed"},
+      {"GET", "/v1/nothing", "", "404", "no such endpoint"},
+      {"POST", "/v1/tokens", json{{"name", "x"}, {"role", "emperor"}}.dump(), "400", "is not one of"},
+      {"POST", "/v1/repos", json{{"path", "/etc"}}.dump(), "400", "not a git repository"},
+      {"POST", "/v1/tasks/t-00000000000000000a/cancel", "{}", "404", "no task"},
+  };
+  std::string admin = token("admin");
+  for (const Case& c : cases) {
+    std::string answer = tcp(c.method, c.target, admin, c.body);
+    EXPECT_EQ(answer.substr(0, 3), c.status) << c.method << " " << c.target << ": " << answer.substr(0, 300);
+    EXPECT_NE(answer.find(c.words), std::string::npos) << c.method << " " << c.target << ": " << answer.substr(0, 300);
+  }
+  EXPECT_EQ(task_count(), 0u);
+  EXPECT_EQ(local("GET", "/v1/repos")["repos"].size(), 1u);
+}
+
+TEST_F(DaemonApi, SubmissionIsIdempotentByKey) {
+  std::string body = json{{"repo", repo()}, {"agent", "true"}, {"prompt", "once"}, {"idempotency_key", "k-1"}}.dump();
+  auto first = local("POST", "/v1/tasks", body);
+  auto second = local("POST", "/v1/tasks", body);
+  EXPECT_EQ(first["id"], second["id"]);
+  EXPECT_TRUE(first["created"].get<bool>());
+  EXPECT_FALSE(second["created"].get<bool>());
+  EXPECT_EQ(task_count(), 1u);
+}
+
+TEST_F(DaemonApi, ABatchWithACycleIsRefusedWhole) {
+  json cyclic = {{"tasks",
+                  {{{"ref", "a"}, {"repo", repo()}, {"agent", "true"}, {"prompt", "a"}, {"parents", {"b"}}},
+                   {{"ref", "b"}, {"repo", repo()}, {"agent", "true"}, {"prompt", "b"}, {"parents", {"a"}}}}}};
+  auto refused = local("POST", "/v1/tasks", cyclic.dump());
+  EXPECT_EQ(refused["error"]["code"], "invalid_argument");
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("cycle"), std::string::npos) << refused.dump();
+  EXPECT_EQ(task_count(), 0u);
+
+  json stacked = {{"tasks",
+                   {{{"ref", "child"}, {"repo", repo()}, {"agent", "true"}, {"prompt", "c"}, {"parents", {"parent"}}},
+                    {{"ref", "parent"}, {"repo", repo()}, {"agent", "true"}, {"prompt", "p"}}}}};
+  auto accepted = local("POST", "/v1/tasks", stacked.dump());
+  ASSERT_EQ(accepted["tasks"].size(), 2u) << accepted.dump();
+  EXPECT_EQ(accepted["tasks"][1]["parents"][0], accepted["tasks"][0]["id"]) << "parents are inserted first";
+}
+
+TEST_F(DaemonApi, ASlowClientDoesNotHoldUpOthers) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket().c_str());
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  std::string partial = "POST /v1/tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"repo\":";
+  ASSERT_GT(::write(fd, partial.data(), partial.size()), 0);
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(local("GET", "/v1/repos")["repos"].size(), 1u);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  ::close(fd);
+  EXPECT_EQ(task_count(), 0u);
+}
+
+TEST_F(DaemonApi, EventsStreamLiveAndResume) {
+  std::string task = submit("echo streamed; true", "stream me");
+  wait_for_state(task, "succeeded");
+  std::string stream = curl("/v1/events?follow=1&task=" + task, "-N --max-time 2");
+  EXPECT_NE(stream.find("event: task.queued"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("event: task.finished"), std::string::npos) << stream;
+  EXPECT_NE(stream.find("streamed"), std::string::npos);
+  auto events = local("GET", "/v1/events?task=" + task);
+  int64_t third = events["events"][2]["seq"];
+  std::string resumed = curl("/v1/events?follow=1&task=" + task, "-N --max-time 2 -H 'Last-Event-ID: " + std::to_string(third) + "'");
+  EXPECT_EQ(resumed.find("event: task.queued"), std::string::npos) << "resumed after event " << third;
+  EXPECT_NE(resumed.find("event: task.finished"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace corral::e2e

@@ -1,0 +1,68 @@
+// The queue end to end: stacked tasks start from their parent's branch; a
+// failed parent holds its dependents; and after the daemon is killed with
+// SIGKILL, nothing acknowledged is lost and nothing runs twice.
+#include "tests/e2e/daemon_fixture.h"
+
+namespace corral::e2e {
+namespace {
+
+using json = nlohmann::json;
+
+TEST_F(DaemonE2E, AStackedTaskStartsFromItsParentsBranch) {
+  std::string parent = submit("echo from-parent > parent.txt; true", "parent");
+  std::string child = submit("cat parent.txt > child.txt; true", "child", "\"parents\":[\"" + parent + "\"]");
+  EXPECT_EQ(wait_for_state(child, "succeeded")["state"], "succeeded");
+  EXPECT_EQ(file_on_branch("corral/" + child, "child.txt"), "from-parent\n");
+  EXPECT_EQ(git("rev-parse corral/" + child + "^"), git("rev-parse corral/" + parent));
+}
+
+TEST_F(DaemonE2E, AFailedParentHoldsItsDependents) {
+  std::string parent = submit("exit 3", "fails");
+  std::string child = submit("true", "child", "\"parents\":[\"" + parent + "\"]");
+  std::string grandchild = submit("true", "grandchild", "\"parents\":[\"" + child + "\"]");
+  auto held = wait_for_state(grandchild, "held");
+  EXPECT_EQ(local("GET", "/v1/tasks/" + parent)["state"], "failed");
+  EXPECT_EQ(local("GET", "/v1/tasks/" + child)["reason"], "parent " + parent + " failed");
+  EXPECT_EQ(held["state"], "held");
+  EXPECT_TRUE(local("GET", "/v1/tasks/" + child)["runs"].empty()) << "never ran";
+}
+
+TEST_F(DaemonE2E, KilledWhileTasksAreQueuedLosesNothing) {
+  std::vector<std::string> tasks;
+  for (int i = 0; i < 6; ++i) tasks.push_back(submit("echo " + std::to_string(i) + " > n.txt; true", "n" + std::to_string(i)));
+  stop_daemon(SIGKILL);
+  start_daemon();
+  ASSERT_TRUE(ready_);
+  for (const std::string& task : tasks) {
+    auto done = wait_for_state(task, "succeeded");
+    EXPECT_EQ(done["state"], "succeeded") << done.dump();
+    int succeeded_runs = 0;
+    for (const auto& run : done["runs"]) succeeded_runs += run["state"] == "succeeded";
+    EXPECT_EQ(succeeded_runs, 1) << "ran to success exactly once: " << done.dump();
+  }
+}
+
+TEST_F(DaemonE2E, KilledWhileATaskRunsRequeuesItAndRunsItOnce) {
+  std::string task = submit("echo started > started.txt; sleep 3; echo done > done.txt; true", "slow");
+  wait_for_state(task, "running");
+  ASSERT_TRUE(testing::wait_for([&] { return sh("ls " + quote(data()) + "/worktrees/*/started.txt").exit_code == 0; },
+                                std::chrono::seconds(30)));
+  stop_daemon(SIGKILL);
+  start_daemon();
+  ASSERT_TRUE(ready_);
+  auto done = wait_for_state(task, "succeeded", 90);
+  ASSERT_EQ(done["state"], "succeeded") << done.dump();
+  EXPECT_EQ(done["attempts"], 2);
+  ASSERT_EQ(done["runs"].size(), 2u);
+  EXPECT_EQ(done["runs"][0]["state"], "failed");
+  EXPECT_EQ(done["runs"][1]["state"], "succeeded");
+  EXPECT_EQ(file_on_branch("corral/" + task, "done.txt"), "done\n");
+  auto events = local("GET", "/v1/events?task=" + task + "&limit=1000");
+  int requeued = 0;
+  for (const auto& event : events["events"]) requeued += event["type"] == "task.requeued";
+  EXPECT_EQ(requeued, 1);
+  EXPECT_EQ(corral("audit verify").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace corral::e2e
