@@ -280,7 +280,7 @@ Status OciRuntimeBackend::remove(const std::string& name) {
     // Seen to exit: nothing runs any more, so the runtime's bookkeeping can
     // go in the background while the caller moves on.
     // --force: the runtime may still see the just-exited init as running.
-    auto pid = spawn({runtime_command({"delete", "--force", name})});
+    auto pid = spawn({runtime_command({"delete", "--force", name}), -1, -1, -1, /*die_with_parent=*/false});
     if (pid.is_ok()) {
       std::lock_guard lock(mutex_);
       deleting_[*pid] = name;

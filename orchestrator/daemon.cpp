@@ -32,6 +32,14 @@ Status record(store::EventLog& events, const std::string& type, const std::strin
   return events.record(event);
 }
 
+// $CORRAL_TEST_PAUSE_AT=STAGE makes every run wait 2 s as STAGE begins
+// ("start" before the worktree exists, or a runner stage), so a crash test can
+// kill the daemon exactly there. Unset in production.
+void pause_for_crash_tests(std::string_view stage) {
+  static const char* pause_at = std::getenv("CORRAL_TEST_PAUSE_AT");
+  if (pause_at && stage == pause_at) std::this_thread::sleep_for(std::chrono::seconds(2));
+}
+
 // Events from worker threads go through the service's lock.
 class LockedSink final : public EventSink {
  public:
@@ -155,6 +163,7 @@ Status Daemon::start(const std::string& task_id, const std::string& base_task) {
 }
 
 void Daemon::execute(const std::string& task_id, const std::string& run_id, const std::string& base_task) {
+  pause_for_crash_tests("start");
   struct Plan {
     store::QueuedTask task;
     store::RepoRecord repo;
@@ -215,6 +224,7 @@ void Daemon::execute(const std::string& task_id, const std::string& run_id, cons
   request.supervisor_path = options_.supervisor_path;
   request.mirror_lock_path = service_.layout().mirror_lock(repo.id);
   request.publish_when_failed = false;
+  request.on_stage = pause_for_crash_tests;
   LockedSink sink(service_);
   finish(task_id, run_id, runner::run_task(request, backend_, sink, service_.clock()));
 }

@@ -74,6 +74,7 @@ class TaskRun {
  private:
   // Operators see how long each stage took with CORRAL_LOG=debug.
   Status timed(const char* stage, const std::function<Status()>& body) {
+    if (request_.on_stage) request_.on_stage(stage);
     auto start = std::chrono::steady_clock::now();
     Status status = body();
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

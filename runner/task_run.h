@@ -47,6 +47,9 @@ struct RunRequest {
   // user wants to see what happened). The daemon retries instead, so it
   // publishes only successes: a published branch is never overwritten.
   bool publish_when_failed = true;
+  // Called as each stage begins ("prepare", "run", "collect"): progress for
+  // the caller, and where crash tests stop the process.
+  std::function<void(std::string_view stage)> on_stage;
 };
 
 struct RunResult {

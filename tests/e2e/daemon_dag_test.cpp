@@ -1,6 +1,8 @@
 // The queue end to end: stacked tasks start from their parent's branch; a
 // failed parent holds its dependents; and after the daemon is killed with
 // SIGKILL, nothing acknowledged is lost and nothing runs twice.
+#include <thread>
+
 #include "tests/e2e/daemon_fixture.h"
 
 namespace corral::e2e {
@@ -63,6 +65,46 @@ TEST_F(DaemonE2E, KilledWhileATaskRunsRequeuesItAndRunsItOnce) {
   EXPECT_EQ(requeued, 1);
   EXPECT_EQ(corral("audit verify").exit_code, 0);
 }
+
+// SIGKILL at each point of a run's life; after a restart the task succeeds,
+// with exactly one successful run and its work on the branch once.
+class CrashPoints : public DaemonE2E, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    CorralE2E::SetUp();
+    start_daemon_paused();
+    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+    sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
+  }
+
+  void start_daemon_paused() {
+    ::setenv("CORRAL_TEST_PAUSE_AT", GetParam().c_str(), 1);
+    start_daemon();
+    ::unsetenv("CORRAL_TEST_PAUSE_AT");
+  }
+};
+
+TEST_P(CrashPoints, NothingAcknowledgedIsLostAndNothingRunsTwice) {
+  std::string task = submit("echo work > work.txt; true", "crash at " + GetParam());
+  wait_for_state(task, "running");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // inside the 2 s pause at the stage
+  stop_daemon(SIGKILL);
+  start_daemon();
+  ASSERT_TRUE(ready_);
+  auto done = wait_for_state(task, "succeeded", 90);
+  ASSERT_EQ(done["state"], "succeeded") << done.dump();
+  int succeeded = 0;
+  for (const auto& run : done["runs"]) succeeded += run["state"] == "succeeded";
+  EXPECT_EQ(succeeded, 1) << done.dump();
+  EXPECT_EQ(done["attempts"], 2) << "the kill landed inside the run: " << done.dump();
+  EXPECT_EQ(done["runs"][0]["reason"], "corral stopped during the run; the run was abandoned") << done.dump();
+  EXPECT_EQ(file_on_branch("corral/" + task, "work.txt"), "work\n");
+  EXPECT_EQ(git("rev-list --count main..corral/" + task), "1") << "one commit of work, not two";
+  expect_no_leftovers();
+}
+
+INSTANTIATE_TEST_SUITE_P(Stages, CrashPoints, ::testing::Values("start", "prepare", "run", "collect"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace corral::e2e

@@ -78,6 +78,9 @@ class CorralE2E : public ::testing::Test {
     }
     std::string state = data() + "/runtime/runc";
     if (std::filesystem::exists(state)) {
+      // A finished sandbox's runtime state is deleted in the background: give it a moment.
+      testing::wait_for([&] { return sh("runc --root " + quote(state) + " list -q").out.empty(); },
+                        std::chrono::seconds(5));
       EXPECT_EQ(sh("runc --root " + quote(state) + " list -q").out, "");
     }
     if (!backend_args_.empty()) {
