@@ -107,6 +107,7 @@ Status Daemon::recover() {
 
 Status Daemon::tick() {
   reap_finished();
+  if (running_count() >= options_.caps.global) return Status::ok();  // no room: nothing to decide
   auto tasks = service_.with_store([](Service::Store& store) { return store.queue.schedulable(); });
   if (!tasks.is_ok()) return tasks.status();
   std::vector<TaskView> views;

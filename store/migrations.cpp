@@ -71,6 +71,7 @@ ALTER TABLE tasks ADD COLUMN timeout_seconds INTEGER NOT NULL DEFAULT 600;
 ALTER TABLE tasks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX tasks_by_idempotency_key ON tasks(idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX tasks_by_state ON tasks(state);
+CREATE INDEX tasks_by_seq ON tasks(seq);
 CREATE TABLE task_parents (
   task_id   TEXT NOT NULL REFERENCES tasks(id),
   parent_id TEXT NOT NULL REFERENCES tasks(id),
