@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "core/url_encoding.h"
 #include "orchestrator/api_client.h"
 #include "orchestrator/serve.h"
 
@@ -28,20 +29,6 @@ std::string env_or(const char* name, const std::string& fallback) {
 orchestrator::ApiClient client(const GlobalOptions& globals) {
   return orchestrator::ApiClient(env_or("CORRAL_API", "unix:" + orchestrator::api_socket_path(globals.data_dir)),
                                  env_or("CORRAL_TOKEN", ""));
-}
-
-std::string query_escape(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 // Prints JSON for scripts, or calls `human` for people.
@@ -154,7 +141,7 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   list->add_flag("--json", *json_output);
   list->callback([=, &globals] {
     *action = [=, &globals] {
-      std::string target = "/v1/tasks?limit=1000&state=" + query_escape(*state) + "&repo=" + query_escape(*repo);
+      std::string target = "/v1/tasks?limit=1000&state=" + percent_encode(*state) + "&repo=" + percent_encode(*repo);
       return print(client(globals).call("GET", target), *json_output, [](const json& page) {
         std::printf("%-22s %-10s %4s  %-24s %s\n", "TASK", "STATE", "PRIO", "REPO", "PROMPT");
         for (const auto& task : page["tasks"]) print_task_row(task);
@@ -187,7 +174,7 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
         std::fputs(event["payload"].value("text", "").c_str(), stdout);
         std::fflush(stdout);
       };
-      std::string filter = "task=" + query_escape(*id) + "&type=agent.output";
+      std::string filter = "task=" + percent_encode(*id) + "&type=agent.output";
       if (!*follow) {
         auto page = client(globals).call("GET", "/v1/events?limit=1000&" + filter);
         if (!page.is_ok()) return report_error(page.status());
@@ -195,7 +182,7 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
         return 0;
       }
       // Follow everything of the task: output until it ends.
-      Status status = client(globals).follow("/v1/events?follow=1&task=" + query_escape(*id), [&](const json& event) {
+      Status status = client(globals).follow("/v1/events?follow=1&task=" + percent_encode(*id), [&](const json& event) {
         if (event["type"] == "agent.output") print_output(event);
         return !is_final(event["type"]);
       });
@@ -275,7 +262,7 @@ CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
 }
 
 int follow_events(const GlobalOptions& globals, const std::string& task, const std::string& repo, const std::string& type) {
-  std::string target = "/v1/events?follow=1&task=" + query_escape(task) + "&repo=" + query_escape(repo) + "&type=" + query_escape(type);
+  std::string target = "/v1/events?follow=1&task=" + percent_encode(task) + "&repo=" + percent_encode(repo) + "&type=" + percent_encode(type);
   Status status = client(globals).follow(target, [](const json& event) {
     print_event(event);
     return true;

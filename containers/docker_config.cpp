@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 
 namespace corral::containers {
 namespace {
@@ -77,20 +76,6 @@ nlohmann::json docker_create_body(const SandboxSpec& spec, const std::string& ow
       {"NetworkDisabled", true},
       {"HostConfig", host_config},
   };
-}
-
-std::string url_encode(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 }  // namespace corral::containers

@@ -15,7 +15,4 @@ namespace corral::containers {
 // corral's containers (one engine may serve several data directories).
 nlohmann::json docker_create_body(const SandboxSpec& spec, const std::string& owner);
 
-// Percent-encodes a query parameter value (RFC 3986 unreserved kept).
-std::string url_encode(const std::string& text);
-
 }  // namespace corral::containers

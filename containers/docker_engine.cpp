@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "containers/docker_config.h"
+#include "core/url_encoding.h"
 
 namespace corral::containers {
 namespace {
@@ -77,7 +78,7 @@ Result<std::string> DockerEngine::engine_version() const {
 
 Status DockerEngine::check_image(const std::string& image) const {
   if (image.empty()) return Status::invalid_argument("the docker backend needs an image (--image)");
-  auto response = call("GET", "/images/" + url_encode(image) + "/json");
+  auto response = call("GET", "/images/" + percent_encode(image) + "/json");
   if (!response.is_ok()) return response.status();
   if (response->status == 404) {
     return Status::not_found("image '" + image + "' is not in the Docker engine (pull it, build it or docker import it)");
@@ -87,7 +88,7 @@ Status DockerEngine::check_image(const std::string& image) const {
 }
 
 Result<std::string> DockerEngine::create(const std::string& name, const nlohmann::json& body) const {
-  auto response = call("POST", "/containers/create?name=" + url_encode(name), body.dump());
+  auto response = call("POST", "/containers/create?name=" + percent_encode(name), body.dump());
   if (!response.is_ok()) return response.status();
   if (response->status != 201) return engine_error(*response, "creating container " + name);
   auto created = json_of(*response, "create");
@@ -96,18 +97,18 @@ Result<std::string> DockerEngine::create(const std::string& name, const nlohmann
 }
 
 Result<HijackedStream> DockerEngine::attach(const std::string& name) const {
-  return http_.hijack("/v" + api_version_ + "/containers/" + url_encode(name) + "/attach?stream=1&stdout=1&stderr=1");
+  return http_.hijack("/v" + api_version_ + "/containers/" + percent_encode(name) + "/attach?stream=1&stdout=1&stderr=1");
 }
 
 Status DockerEngine::start(const std::string& name) const {
-  auto response = call("POST", "/containers/" + url_encode(name) + "/start");
+  auto response = call("POST", "/containers/" + percent_encode(name) + "/start");
   if (!response.is_ok()) return response.status();
   if (response->status != 204 && response->status != 304) return engine_error(*response, "starting " + name);
   return Status::ok();
 }
 
 Result<int> DockerEngine::wait(const std::string& name, std::chrono::milliseconds timeout) const {
-  auto response = call("POST", "/containers/" + url_encode(name) + "/wait?condition=not-running", "", timeout);
+  auto response = call("POST", "/containers/" + percent_encode(name) + "/wait?condition=not-running", "", timeout);
   if (!response.is_ok()) return response.status();
   if (response->status != 200) return engine_error(*response, "waiting for " + name);
   auto body = json_of(*response, "wait");
@@ -116,14 +117,14 @@ Result<int> DockerEngine::wait(const std::string& name, std::chrono::millisecond
 }
 
 Result<nlohmann::json> DockerEngine::inspect(const std::string& name) const {
-  auto response = call("GET", "/containers/" + url_encode(name) + "/json");
+  auto response = call("GET", "/containers/" + percent_encode(name) + "/json");
   if (!response.is_ok()) return response.status();
   if (response->status != 200) return engine_error(*response, "inspecting " + name);
   return json_of(*response, "inspect");
 }
 
 Status DockerEngine::kill(const std::string& name) const {
-  auto response = call("POST", "/containers/" + url_encode(name) + "/kill?signal=KILL");
+  auto response = call("POST", "/containers/" + percent_encode(name) + "/kill?signal=KILL");
   if (!response.is_ok()) return response.status();
   // 409: not running any more, which is what kill wanted.
   if (response->status != 204 && response->status != 409) return engine_error(*response, "killing " + name);
@@ -131,7 +132,7 @@ Status DockerEngine::kill(const std::string& name) const {
 }
 
 Status DockerEngine::remove(const std::string& name) const {
-  auto response = call("DELETE", "/containers/" + url_encode(name) + "?force=1&v=1");
+  auto response = call("DELETE", "/containers/" + percent_encode(name) + "?force=1&v=1");
   if (!response.is_ok()) return response.status();
   if (response->status != 204 && response->status != 404) return engine_error(*response, "removing " + name);
   return Status::ok();
@@ -139,7 +140,7 @@ Status DockerEngine::remove(const std::string& name) const {
 
 Result<nlohmann::json> DockerEngine::list_with_label(const std::string& label_filter) const {
   nlohmann::json filters = {{"label", {label_filter}}};
-  auto response = call("GET", "/containers/json?all=1&filters=" + url_encode(filters.dump()));
+  auto response = call("GET", "/containers/json?all=1&filters=" + percent_encode(filters.dump()));
   if (!response.is_ok()) return response.status();
   if (response->status != 200) return engine_error(*response, "listing containers");
   return json_of(*response, "list");

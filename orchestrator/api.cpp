@@ -1,5 +1,7 @@
 #include "orchestrator/api.h"
 
+#include "core/url_encoding.h"
+
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -13,29 +15,6 @@ using Query = std::map<std::string, std::string>;
 
 constexpr int kMaxListLimit = 1000;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// application/x-www-form-urlencoded values (RFC 3986 percent-encoding, '+' as space).
-std::string decode(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 std::pair<std::string, Query> split_target(const std::string& target) {
   size_t question = target.find('?');
   Query query;
@@ -47,7 +26,7 @@ std::pair<std::string, Query> split_target(const std::string& target) {
       if (end == std::string::npos) end = rest.size();
       std::string pair = rest.substr(start, end - start);
       size_t equals = pair.find('=');
-      if (!pair.empty()) query[decode(pair.substr(0, equals))] = equals == std::string::npos ? "" : decode(pair.substr(equals + 1));
+      if (!pair.empty()) query[percent_decode(pair.substr(0, equals))] = equals == std::string::npos ? "" : percent_decode(pair.substr(equals + 1));
       start = end + 1;
     }
   }

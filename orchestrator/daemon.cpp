@@ -97,7 +97,7 @@ Status Daemon::recover() {
       return record(store.events, retry ? "task.requeued" : "task.failed", run.task_id, run.id, (*task)->repo_id,
                     {{"reason", reason}, {"attempts", (*task)->attempts}, {"recovered", true}});
     };
-    auto report = reconcile(service_.layout(), store.records, store.events, backends, requeue);
+    auto report = reconcile(service_.layout(), store.records, store.queue, store.events, backends, requeue);
     if (!report.is_ok()) return report.status();
     spdlog::info("recovered: {} abandoned run(s), {} orphan sandbox(es) removed", report->runs_failed,
                  report->sandboxes_removed);

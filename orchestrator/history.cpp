@@ -6,6 +6,7 @@
 #include "core/data_dir.h"
 #include "core/ids.h"
 #include "store/records.h"
+#include "store/task_queue.h"
 
 namespace corral::orchestrator {
 namespace {
@@ -25,7 +26,7 @@ Result<std::vector<store::StoredEvent>> task_events(const std::string& data_dir,
   auto db = open_existing(data_dir);
   if (!db.is_ok()) return db.status();
   SystemClock clock;
-  auto task = store::Records(**db, clock).find_task(task_id);
+  auto task = store::TaskQueue(**db, clock).find(task_id);
   if (!task.is_ok()) return task.status();
   if (!*task) return Status::not_found("no task " + task_id);
   return store::EventLog(**db, clock).for_task(task_id);
@@ -46,8 +47,9 @@ Result<ReconcileReport> reconcile_now(const std::string& data_dir, const Clock& 
   std::vector<containers::SandboxBackend*> pointers;
   for (auto& backend : backends) pointers.push_back(backend.get());
   store::Records records(**db, clock);
+  store::TaskQueue queue(**db, clock);
   store::EventLog events(**db, clock);
-  return reconcile(layout, records, events, pointers);
+  return reconcile(layout, records, queue, events, pointers);
 }
 
 }  // namespace corral::orchestrator

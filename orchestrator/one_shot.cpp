@@ -18,6 +18,7 @@
 #include "policy/mount_rules.h"
 #include "store/event_log.h"
 #include "store/records.h"
+#include "store/task_queue.h"
 
 namespace corral::orchestrator {
 namespace {
@@ -62,8 +63,9 @@ Result<CheckedRequest> check_request(const OneShotRequest& request, const std::s
 class OneShot {
  public:
   OneShot(const OneShotRequest& request, const CheckedRequest& checked, const DataLayout& layout,
-          store::Records& records, store::EventLog& events, containers::SandboxBackend& backend, const Clock& clock)
-      : request_(request), checked_(checked), layout_(layout), records_(records), events_(events),
+          store::Records& records, store::TaskQueue& queue, store::EventLog& events,
+          containers::SandboxBackend& backend, const Clock& clock)
+      : request_(request), checked_(checked), layout_(layout), records_(records), queue_(queue), events_(events),
         backend_(backend), clock_(clock) {
     result_.task_id = new_id("t");
     result_.run_id = new_id("r");
@@ -116,9 +118,16 @@ class OneShot {
   }
 
   Status queue_task() {
-    store::TaskRecord task{result_.task_id, repo_.id, request_.prompt, request_.agent_command, request_.base_rev,
-                           store::state::kQueued, "", "", ""};
-    CORRAL_RETURN_IF_ERROR(records_.insert_task(task));
+    store::NewTask task;
+    task.id = result_.task_id;
+    task.repo_id = repo_.id;
+    task.prompt = request_.prompt;
+    task.agent = request_.agent_command;
+    task.base_rev = request_.base_rev;
+    task.submitter = "corral run";
+    task.timeout_seconds = checked_.grant.limits.timeout.count();
+    auto queued = queue_.submit({task});
+    if (!queued.is_ok()) return queued.status();
     return record("task.queued", {{"repository", repo_.source_path},
                                   {"base_rev", request_.base_rev},
                                   {"base", checked_.base_commit},
@@ -132,7 +141,7 @@ class OneShot {
     run.state = store::state::kRunning;
     run.base_commit = checked_.base_commit;
     CORRAL_RETURN_IF_ERROR(records_.insert_run(run));
-    CORRAL_RETURN_IF_ERROR(records_.set_task_state(result_.task_id, store::state::kRunning, ""));
+    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {"queued"}, store::state::kRunning, ""));
     nlohmann::json payload = {{"backend", backend_.kind()}, {"base", checked_.base_commit}};
     if (backend_.kind() == "docker") payload["image"] = request_.image;
     return record("task.started", payload);
@@ -171,7 +180,7 @@ class OneShot {
     record_row.exit_code = run.exit.exit_code;
     record_row.reason = run.reason();
     CORRAL_RETURN_IF_ERROR(records_.finish_run(record_row));
-    CORRAL_RETURN_IF_ERROR(records_.set_task_state(result_.task_id, record_row.state, ok ? "" : run.reason()));
+    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {"running"}, record_row.state, ok ? "" : run.reason()));
     nlohmann::json payload = {{"exit_code", run.exit.exit_code}, {"reason", run.reason()},
                               {"changed", run.changed},         {"head", run.head_commit}};
     if (run.changed) payload["branch"] = run.branch;
@@ -189,7 +198,7 @@ class OneShot {
     run.base_commit = checked_.base_commit;
     run.reason = why.message();
     records_.finish_run(run);
-    records_.set_task_state(result_.task_id, store::state::kFailed, why.message());
+    queue_.transition(result_.task_id, {"queued", "running"}, store::state::kFailed, why.message());
     record("task.failed", {{"reason", why.message()}, {"code", std::string(code_name(why.code()))}});
     std::remove(layout_.run_lock(result_.run_id).c_str());
     return why;
@@ -199,6 +208,7 @@ class OneShot {
   const CheckedRequest& checked_;
   const DataLayout& layout_;
   store::Records& records_;
+  store::TaskQueue& queue_;
   store::EventLog& events_;
   containers::SandboxBackend& backend_;
   const Clock& clock_;
@@ -235,15 +245,16 @@ Result<OneShotResult> run_one_shot(const OneShotRequest& request, const Clock& c
   auto db = store::Database::open(layout.database());
   if (!db.is_ok()) return db.status();
   store::Records records(**db, clock);
+  store::TaskQueue queue(**db, clock);
   store::EventLog events(**db, clock);
   auto others = backends_to_reconcile(layout);
   std::vector<containers::SandboxBackend*> to_reconcile = {backend->get()};
   for (auto& other : others) {
     if (other->kind() != (*backend)->kind()) to_reconcile.push_back(other.get());
   }
-  auto reconciled = reconcile(layout, records, events, to_reconcile);
+  auto reconciled = reconcile(layout, records, queue, events, to_reconcile);
   if (!reconciled.is_ok()) return reconciled.status().with_context("cleaning up after an earlier run");
-  return OneShot(request, *checked, layout, records, events, **backend, clock).run();
+  return OneShot(request, *checked, layout, records, queue, events, **backend, clock).run();
 }
 
 }  // namespace corral::orchestrator

@@ -31,9 +31,9 @@ Status clean_run_files(const DataLayout& layout, const store::RunRecord& run, co
   return Status::ok();
 }
 
-Status abandon_run(const DataLayout& layout, store::Records& records, store::EventLog& events,
-                   store::RunRecord run, const AbandonedRunHandler& on_abandoned) {
-  auto task = records.find_task(run.task_id);
+Status abandon_run(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
+                   store::EventLog& events, store::RunRecord run, const AbandonedRunHandler& on_abandoned) {
+  auto task = queue.find(run.task_id);
   if (!task.is_ok()) return task.status();
   if (!*task) return Status::corrupt("run " + run.id + " names a task that does not exist");
   auto repo = records.find_repo((*task)->repo_id);
@@ -43,13 +43,14 @@ Status abandon_run(const DataLayout& layout, store::Records& records, store::Eve
   run.reason = kCrashReason;
   CORRAL_RETURN_IF_ERROR(records.finish_run(run));
   if (on_abandoned) return on_abandoned(run, kCrashReason);
-  CORRAL_RETURN_IF_ERROR(records.set_task_state(run.task_id, store::state::kFailed, kCrashReason));
+  CORRAL_RETURN_IF_ERROR(queue.transition(run.task_id, {"running", "queued"}, store::state::kFailed, kCrashReason));
   return record(events, "task.failed", run, (*task)->repo_id, {{"reason", kCrashReason}, {"reconciled", true}});
 }
 
 }  // namespace
 
-Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::EventLog& events,
+Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
+                                  store::EventLog& events,
                                   const std::vector<containers::SandboxBackend*>& backends,
                                   const AbandonedRunHandler& on_abandoned) {
   ReconcileReport report;
@@ -71,7 +72,7 @@ Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& reco
   if (!unfinished.is_ok()) return unfinished.status();
   for (const store::RunRecord& run : *unfinished) {
     if (is_live(run.id)) continue;
-    CORRAL_RETURN_IF_ERROR(abandon_run(layout, records, events, run, on_abandoned));
+    CORRAL_RETURN_IF_ERROR(abandon_run(layout, records, queue, events, run, on_abandoned));
     std::remove(layout.run_lock(run.id).c_str());
     ++report.runs_failed;
   }

@@ -11,6 +11,7 @@
 #include "orchestrator/data_layout.h"
 #include "store/event_log.h"
 #include "store/records.h"
+#include "store/task_queue.h"
 
 namespace corral::orchestrator {
 
@@ -24,7 +25,8 @@ struct ReconcileReport {
 // daemon requeues it within its retry budget.
 using AbandonedRunHandler = std::function<Status(const store::RunRecord& run, const std::string& reason)>;
 
-Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::EventLog& events,
+Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
+                                  store::EventLog& events,
                                   const std::vector<containers::SandboxBackend*>& backends,
                                   const AbandonedRunHandler& on_abandoned = nullptr);
 

@@ -28,11 +28,6 @@ RepoRecord read_repo(const Statement& row) {
   return {row.text(0), row.text(1), row.text(2), row.text(3)};
 }
 
-TaskRecord read_task(const Statement& row) {
-  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4),
-          row.text(5), row.text(6), row.text(7), row.text(8)};
-}
-
 RunRecord read_run(const Statement& row) {
   RunRecord run;
   run.id = row.text(0);
@@ -48,8 +43,6 @@ RunRecord read_run(const Statement& row) {
 }
 
 constexpr const char* kRepoColumns = "SELECT id, source_path, mirror_path, created_at FROM repos ";
-constexpr const char* kTaskColumns =
-    "SELECT id, repo_id, prompt, agent, base_rev, state, reason, created_at, updated_at FROM tasks ";
 constexpr const char* kRunColumns =
     "SELECT id, task_id, state, base_commit, head_commit, exit_code, reason, started_at, "
     "finished_at FROM runs ";
@@ -86,31 +79,6 @@ Result<std::optional<RepoRecord>> Records::find_repo(const std::string& repo_id)
   Statement find(db_.handle(), std::string(kRepoColumns) + "WHERE id = ?");
   find.bind(1, repo_id);
   return query_one<RepoRecord>(find, read_repo);
-}
-
-Status Records::insert_task(const TaskRecord& task) {
-  std::string now = format_rfc3339(clock_.now());
-  Statement insert(db_.handle(),
-                   "INSERT INTO tasks(id, repo_id, prompt, agent, base_rev, state, reason, "
-                   "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)");
-  if (!insert.ok()) return insert.error();
-  insert.bind(1, task.id).bind(2, task.repo_id).bind(3, task.prompt).bind(4, task.agent);
-  insert.bind(5, task.base_rev).bind(6, task.state).bind(7, task.reason).bind(8, now).bind(9, now);
-  return insert.run().with_context("saving task " + task.id);
-}
-
-Status Records::set_task_state(const std::string& task_id, const std::string& state,
-                               const std::string& reason) {
-  Statement update(db_.handle(), "UPDATE tasks SET state = ?, reason = ?, updated_at = ? WHERE id = ?");
-  if (!update.ok()) return update.error();
-  update.bind(1, state).bind(2, reason).bind(3, format_rfc3339(clock_.now())).bind(4, task_id);
-  return update.run().with_context("updating task " + task_id);
-}
-
-Result<std::optional<TaskRecord>> Records::find_task(const std::string& task_id) {
-  Statement find(db_.handle(), std::string(kTaskColumns) + "WHERE id = ?");
-  find.bind(1, task_id);
-  return query_one<TaskRecord>(find, read_task);
 }
 
 Status Records::insert_run(const RunRecord& run) {

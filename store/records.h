@@ -1,5 +1,6 @@
-// The records of work: repositories corral knows, tasks queued on them, and
-// runs (attempts) of those tasks. Typed queries; no SQL leaves store/.
+// The records of work besides the queue itself (store/task_queue.h):
+// repositories corral knows, and runs (attempts) of tasks. Typed queries; no
+// SQL leaves store/.
 #pragma once
 
 #include <functional>
@@ -19,25 +20,13 @@ struct RepoRecord {
   std::string created_at;
 };
 
-// Task and run states, as stored.
+// Run states (and the task states they end in), as stored.
 namespace state {
 inline constexpr const char* kQueued = "queued";
 inline constexpr const char* kRunning = "running";
 inline constexpr const char* kSucceeded = "succeeded";
 inline constexpr const char* kFailed = "failed";
 }  // namespace state
-
-struct TaskRecord {
-  std::string id;
-  std::string repo_id;
-  std::string prompt;
-  std::string agent;
-  std::string base_rev;
-  std::string state;
-  std::string reason;
-  std::string created_at;
-  std::string updated_at;
-};
 
 struct RunRecord {
   std::string id;
@@ -61,10 +50,6 @@ class Records {
   Result<RepoRecord> ensure_repo(const std::string& source_path,
                                  const std::function<std::string(const std::string&)>& mirror_path_for);
   Result<std::optional<RepoRecord>> find_repo(const std::string& repo_id);
-
-  Status insert_task(const TaskRecord& task);
-  Status set_task_state(const std::string& task_id, const std::string& state, const std::string& reason);
-  Result<std::optional<TaskRecord>> find_task(const std::string& task_id);
 
   Status insert_run(const RunRecord& run);
   Status finish_run(const RunRecord& run);  // state, commits, exit code, reason; sets finished_at

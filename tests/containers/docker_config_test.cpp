@@ -76,12 +76,6 @@ TEST(DockerConfig, LabelsNameTheRunAndTheOwner) {
   EXPECT_EQ(body["Labels"]["corral.owner"], "/data/corral");
 }
 
-TEST(UrlEncode, KeepsUnreservedAndEncodesTheRest) {
-  EXPECT_EQ(url_encode("abc-_.~XYZ019"), "abc-_.~XYZ019");
-  EXPECT_EQ(url_encode("{\"label\":[\"a=b\"]}"), "%7B%22label%22%3A%5B%22a%3Db%22%5D%7D");
-  EXPECT_EQ(url_encode("img/name:tag"), "img%2Fname%3Atag");
-}
-
 std::string frame(char type, const std::string& payload) {
   std::string header = {type, 0, 0, 0};
   uint32_t size = static_cast<uint32_t>(payload.size());

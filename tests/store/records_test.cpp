@@ -1,4 +1,5 @@
 #include "store/records.h"
+#include "store/task_queue.h"
 
 #include <gtest/gtest.h>
 
@@ -29,10 +30,13 @@ TEST_F(RecordsTest, RegistersARepositoryOnce) {
   EXPECT_NE(records_->ensure_repo("/src/other", mirror_for)->id, first->id);
 }
 
-TEST_F(RecordsTest, TaskAndRunLifecycle) {
-  auto repo = records_->ensure_repo("/src/repo", [](const std::string& id) { return id; });
-  TaskRecord task{"t-1", repo->id, "fix it", "agent", "HEAD", state::kQueued, "", "", ""};
-  ASSERT_TRUE(records_->insert_task(task).is_ok());
+TEST_F(RecordsTest, RunLifecycle) {
+  NewTask task;
+  task.id = "t-1";
+  task.repo_id = records_->ensure_repo("/src/repo", [](const std::string& id) { return id; })->id;
+  task.prompt = "fix it";
+  task.agent = "agent";
+  ASSERT_TRUE(TaskQueue(*db_, clock_).submit({task}).is_ok());
   RunRecord run;
   run.id = "r-1";
   run.task_id = "t-1";
@@ -40,25 +44,36 @@ TEST_F(RecordsTest, TaskAndRunLifecycle) {
   run.base_commit = std::string(40, 'a');
   ASSERT_TRUE(records_->insert_run(run).is_ok());
   EXPECT_EQ(records_->unfinished_runs()->size(), 1u);
-
   run.state = state::kFailed;
   run.exit_code = 2;
   run.reason = "agent exited with status 2";
   ASSERT_TRUE(records_->finish_run(run).is_ok());
-  ASSERT_TRUE(records_->set_task_state("t-1", state::kFailed, run.reason).is_ok());
   EXPECT_TRUE(records_->unfinished_runs()->empty());
   auto stored = records_->find_run("r-1");
   ASSERT_TRUE(stored.is_ok() && *stored);
   EXPECT_EQ((*stored)->exit_code, 2);
   EXPECT_TRUE((*stored)->finished_at.has_value());
-  EXPECT_EQ((*records_->find_task("t-1"))->reason, run.reason);
+  EXPECT_EQ(records_->runs_of_task("t-1")->size(), 1u);
+}
+
+TEST_F(RecordsTest, ARunMustNameAKnownTask) {
+  RunRecord run;
+  run.id = "r-1";
+  run.task_id = "t-unknown";
+  run.state = state::kRunning;
+  EXPECT_FALSE(records_->insert_run(run).is_ok());
+  EXPECT_FALSE(*records_->find_run("r-1"));
 }
 
 TEST_F(RecordsTest, ATaskMustNameAKnownRepository) {
-  TaskRecord task{"t-1", "repo-unknown", "p", "a", "HEAD", state::kQueued, "", "", ""};
-  Status status = records_->insert_task(task);
-  EXPECT_FALSE(status.is_ok());
-  EXPECT_FALSE(*records_->find_task("t-1"));
+  NewTask task;
+  task.id = "t-1";
+  task.repo_id = "repo-unknown";
+  task.prompt = "p";
+  task.agent = "a";
+  TaskQueue queue(*db_, clock_);
+  EXPECT_FALSE(queue.submit({task}).is_ok());
+  EXPECT_FALSE(*queue.find("t-1"));
 }
 
 }  // namespace

@@ -1,0 +1,97 @@
+#include "store/task_queue.h"
+
+#include <gtest/gtest.h>
+
+#include "store/records.h"
+#include "tests/support/test_support.h"
+
+namespace corral::store {
+namespace {
+
+class TaskQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::move(*Database::open(dir_ / "corral.db"));
+    queue_ = std::make_unique<TaskQueue>(*db_, clock_);
+    repo_ = Records(*db_, clock_).ensure_repo("/src/repo", [](const std::string& id) { return id; })->id;
+  }
+
+  NewTask task(const std::string& id, std::vector<std::string> parents = {}, const std::string& key = "") {
+    NewTask t;
+    t.id = id;
+    t.repo_id = repo_;
+    t.prompt = "do " + id;
+    t.agent = "agent";
+    t.parents = std::move(parents);
+    t.idempotency_key = key;
+    return t;
+  }
+
+  testing::TempDir dir_;
+  SystemClock clock_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<TaskQueue> queue_;
+  std::string repo_;
+};
+
+TEST_F(TaskQueueTest, SubmitsInOrderWithParents) {
+  auto submitted = queue_->submit({task("t-a"), task("t-b", {"t-a"})});
+  ASSERT_TRUE(submitted.is_ok()) << submitted.status().to_string();
+  EXPECT_TRUE((*submitted)[1].created);
+  auto b = queue_->find("t-b");
+  ASSERT_TRUE(b.is_ok() && *b);
+  EXPECT_EQ((*b)->parents, std::vector<std::string>{"t-a"});
+  EXPECT_EQ((*b)->state, "queued");
+  EXPECT_LT((*queue_->find("t-a"))->seq, (*b)->seq);
+}
+
+TEST_F(TaskQueueTest, AnIdempotencyKeyReturnsTheStoredTask) {
+  ASSERT_TRUE(queue_->submit({task("t-a", {}, "key")}).is_ok());
+  auto again = queue_->submit({task("t-other", {}, "key")});
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_FALSE((*again)[0].created);
+  EXPECT_EQ((*again)[0].task.id, "t-a");
+  EXPECT_FALSE(*queue_->find("t-other"));
+}
+
+TEST_F(TaskQueueTest, ABatchWithAMissingParentWritesNothing) {
+  auto submitted = queue_->submit({task("t-a"), task("t-b", {"t-ghost"})});
+  ASSERT_FALSE(submitted.is_ok());
+  EXPECT_EQ(submitted.status().code(), Code::kNotFound);
+  EXPECT_FALSE(*queue_->find("t-a")) << "all or nothing";
+}
+
+TEST_F(TaskQueueTest, TransitionsAreCompareAndSwap) {
+  ASSERT_TRUE(queue_->submit({task("t-a")}).is_ok());
+  ASSERT_TRUE(queue_->transition("t-a", {"queued"}, "running", "").is_ok());
+  Status twice = queue_->transition("t-a", {"queued"}, "running", "");
+  EXPECT_EQ(twice.code(), Code::kFailedPrecondition) << "a task never starts twice";
+  EXPECT_NE(twice.message().find("is running"), std::string::npos);
+  EXPECT_EQ(queue_->transition("t-missing", {"queued"}, "running", "").code(), Code::kNotFound);
+  ASSERT_TRUE(queue_->transition("t-a", {"running"}, "failed", "agent exited").is_ok());
+  EXPECT_EQ((*queue_->find("t-a"))->reason, "agent exited");
+}
+
+TEST_F(TaskQueueTest, SchedulableHoldsActiveTasksAndTheirParents) {
+  ASSERT_TRUE(queue_->submit({task("t-done"), task("t-child", {"t-done"}), task("t-old")}).is_ok());
+  queue_->transition("t-done", {"queued"}, "succeeded", "");
+  queue_->transition("t-old", {"queued"}, "failed", "");
+  auto tasks = queue_->schedulable();
+  ASSERT_TRUE(tasks.is_ok());
+  std::vector<std::string> ids;
+  for (const auto& t : *tasks) ids.push_back(t.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"t-done", "t-child"}));
+  EXPECT_EQ((*tasks)[1].parents, std::vector<std::string>{"t-done"});
+}
+
+TEST_F(TaskQueueTest, ListsByRepositoryAndState) {
+  ASSERT_TRUE(queue_->submit({task("t-a"), task("t-b")}).is_ok());
+  queue_->transition("t-b", {"queued"}, "cancelled", "");
+  EXPECT_EQ(queue_->list({"", "", 100})->size(), 2u);
+  EXPECT_EQ(queue_->list({"", "cancelled", 100})->size(), 1u);
+  EXPECT_EQ(queue_->list({"repo-other", "", 100})->size(), 0u);
+  EXPECT_EQ(queue_->list({"", "", 1})->size(), 1u);
+}
+
+}  // namespace
+}  // namespace corral::store
