@@ -226,6 +226,10 @@ void Daemon::execute(const std::string& task_id, const std::string& run_id, cons
   request.mirror_lock_path = service_.layout().mirror_lock(repo.id);
   request.publish_when_failed = false;
   request.on_stage = pause_for_crash_tests;
+  request.is_cancelled = [this, task_id] {
+    auto task = service_.with_store([&](Service::Store& store) { return store.queue.find(task_id); });
+    return task.is_ok() && *task && (*task)->state == "cancelled";
+  };
   LockedSink sink(service_);
   finish(task_id, run_id, runner::run_task(request, backend_, sink, service_.clock()));
 }
@@ -240,7 +244,7 @@ void Daemon::finish(const std::string& task_id, const std::string& run_id, const
     bool cancelled = (*task)->state == "cancelled";
     if (!outcome.is_ok()) {
       // corral could not do its part: retry within the budget.
-      run.state = store::state::kFailed;
+      run.state = cancelled ? "cancelled" : store::state::kFailed;
       run.reason = outcome.status().message();
       CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
       if (cancelled) return Status::ok();

@@ -63,6 +63,9 @@ class TaskRun {
 
   Result<RunResult> run() {
     Status status = timed("prepare", [&] { return prepare(); });
+    if (status.is_ok() && request_.is_cancelled && request_.is_cancelled()) {
+      status = Status::failed_precondition("cancelled before the agent started");
+    }
     if (status.is_ok()) status = timed("run", [&] { return supervise(); });
     if (status.is_ok()) status = timed("collect", [&] { return collect(); });
     Status cleaned = timed("clean up", [&] { return clean_up(); });

@@ -50,6 +50,9 @@ struct RunRequest {
   // Called as each stage begins ("prepare", "run", "collect"): progress for
   // the caller, and where crash tests stop the process.
   std::function<void(std::string_view stage)> on_stage;
+  // Asked before the sandbox starts: true ends the run there (cancelled while
+  // it was being prepared), with a failed_precondition Status.
+  std::function<bool()> is_cancelled;
 };
 
 struct RunResult {

@@ -103,6 +103,38 @@ TEST_P(CrashPoints, NothingAcknowledgedIsLostAndNothingRunsTwice) {
   expect_no_leftovers();
 }
 
+// Cancelled while its worktree is being prepared: the agent never starts.
+class CancelWhilePreparing : public DaemonE2E {
+ protected:
+  void SetUp() override {
+    CorralE2E::SetUp();
+    ::setenv("CORRAL_TEST_PAUSE_AT", "prepare", 1);
+    start_daemon();
+    ::unsetenv("CORRAL_TEST_PAUSE_AT");
+    ASSERT_TRUE(ready_);
+    sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
+  }
+};
+
+TEST_F(CancelWhilePreparing, TheAgentNeverStarts) {
+  std::string task = submit("echo ran > ran.txt; true", "never");
+  wait_for_state(task, "running");
+  EXPECT_EQ(local("POST", "/v1/tasks/" + task + "/cancel")["state"], "cancelled");
+  ASSERT_TRUE(testing::wait_for([&] {
+    auto shown = local("GET", "/v1/tasks/" + task);
+    return !shown["runs"].empty() && shown["runs"][0].contains("finished_at");
+  }, std::chrono::seconds(30)));
+  auto shown = local("GET", "/v1/tasks/" + task);
+  EXPECT_EQ(shown["state"], "cancelled");
+  EXPECT_EQ(shown["runs"][0]["state"], "cancelled") << shown.dump();
+  auto events = local("GET", "/v1/events?task=" + task + "&limit=1000");
+  for (const auto& event : events["events"]) {
+    EXPECT_NE(event["type"], "sandbox.created") << "no sandbox was started";
+  }
+  EXPECT_EQ(git("branch --list 'corral/*'"), "");
+  expect_no_leftovers();
+}
+
 INSTANTIATE_TEST_SUITE_P(Stages, CrashPoints, ::testing::Values("start", "prepare", "run", "collect"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
