@@ -44,16 +44,20 @@ class BackendFixture : public ::testing::Test {
     return spec;
   }
 
-  // create + start + wait + remove; the exit, and what the sandbox printed.
+  // create + start + wait + remove; the exit, and what the sandbox printed on
+  // stdout and stderr (kept apart: the order between the two is not defined).
   SandboxExit run(const SandboxSpec& sandbox, std::string* output = nullptr,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30), std::string* errors = nullptr) {
     Status created = backend_->create(sandbox);
     EXPECT_TRUE(created.is_ok()) << created.to_string();
     EXPECT_TRUE(backend_->start(sandbox.name).is_ok());
-    std::string text;
-    auto exit = backend_->wait(sandbox.name, timeout, [&](OutputStream, std::string_view chunk) { text += chunk; });
+    std::string out, err;
+    auto exit = backend_->wait(sandbox.name, timeout, [&](OutputStream stream, std::string_view chunk) {
+      (stream == OutputStream::kStdout ? out : err) += chunk;
+    });
     EXPECT_TRUE(exit.is_ok()) << exit.status().to_string();
-    if (output) *output = text;
+    if (output) *output = out;
+    if (errors) *errors = err;
     EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
     return exit.is_ok() ? *exit : SandboxExit{};
   }

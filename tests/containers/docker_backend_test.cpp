@@ -27,12 +27,11 @@ class DockerBackendTest : public BackendFixture {
 };
 
 TEST_F(DockerBackendTest, RunsACommandAndStreamsBothOutputs) {
-  std::string output;
-  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME; ls /sys/class/net"), &output);
+  std::string output, errors;
+  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME; ls /sys/class/net"), &output, std::chrono::seconds(30), &errors);
   EXPECT_TRUE(exit.succeeded()) << exit.reason();
-  EXPECT_NE(output.find("out\n"), std::string::npos) << output;
-  EXPECT_NE(output.find("err\n"), std::string::npos) << output;
-  EXPECT_NE(output.find("10001\n/workspace\n/home/agent\nlo\n"), std::string::npos) << output;
+  EXPECT_EQ(output, "out\n10001\n/workspace\n/home/agent\nlo\n");
+  EXPECT_EQ(errors, "err\n");
 }
 
 TEST_F(DockerBackendTest, ReportsExitCodesAndWritesReachTheWorkspace) {

@@ -24,12 +24,11 @@ class OciRuntimeTest : public BackendFixture {
 };
 
 TEST_F(OciRuntimeTest, RunsACommandAndStreamsItsOutput) {
-  std::string output;
-  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME"), &output);
-  EXPECT_TRUE(exit.succeeded());
-  EXPECT_NE(output.find("out\n"), std::string::npos);
-  EXPECT_NE(output.find("err\n"), std::string::npos);
-  EXPECT_NE(output.find("10001\n/workspace\n/home/agent\n"), std::string::npos) << output;
+  std::string output, errors;
+  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME"), &output, std::chrono::seconds(30), &errors);
+  EXPECT_TRUE(exit.succeeded()) << exit.reason();
+  EXPECT_EQ(output, "out\n10001\n/workspace\n/home/agent\n");
+  EXPECT_EQ(errors, "err\n");
 }
 
 TEST_F(OciRuntimeTest, ReportsTheAgentsExitCode) {
