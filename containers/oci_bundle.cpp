@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "containers/oci_config.h"
@@ -43,40 +45,68 @@ Status write_etc(const fs::path& etc) {
   return write_file(etc / "resolv.conf", "");
 }
 
-// On a merged-/usr host, /bin and friends are symlinks into /usr: the rootfs
-// gets the same symlinks. Otherwise they are mounted read-only.
-Status link_system_dirs(const fs::path& rootfs, std::vector<std::string>* host_binds) {
-  for (const char* name : {"bin", "lib", "lib64", "sbin", "lib32", "libx32"}) {
+constexpr const char* kSharedRootfs = ".rootfs";
+constexpr const char* kSystemDirs[] = {"bin", "lib", "lib64", "sbin", "lib32", "libx32"};
+
+// On a merged-/usr host, /bin and friends are symlinks into /usr: the skeleton
+// gets the same symlinks. Otherwise they are mounted read-only (system_dir_binds).
+Status link_system_dirs(const fs::path& rootfs) {
+  for (const char* name : kSystemDirs) {
+    fs::path host = fs::path("/") / name;
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(host, ec))) continue;
+    fs::create_symlink(fs::read_symlink(host), rootfs / name, ec);
+    if (ec) return Status::from_errno(ec.value(), "linking " + (rootfs / name).string());
+  }
+  return Status::ok();
+}
+
+std::vector<std::string> system_dir_binds() {
+  std::vector<std::string> binds;
+  for (const char* name : kSystemDirs) {
     fs::path host = fs::path("/") / name;
     std::error_code ec;
     auto status = fs::symlink_status(host, ec);
-    if (ec || !fs::exists(status)) continue;
-    if (fs::is_symlink(status)) {
-      fs::create_symlink(fs::read_symlink(host), rootfs / name, ec);
-      if (ec) return Status::from_errno(ec.value(), "linking " + (rootfs / name).string());
-    } else {
-      host_binds->push_back(host.string());
-    }
+    if (!ec && fs::is_directory(status) && !fs::is_symlink(status)) binds.push_back(host.string());
   }
+  return binds;
+}
+
+// Builds the skeleton under a private name and renames it into place, so two
+// corral processes racing to make it both end up with a complete one.
+Status ensure_shared_rootfs(const fs::path& rootfs) {
+  std::error_code ec;
+  if (fs::is_directory(rootfs, ec)) return Status::ok();
+  fs::path building = rootfs.string() + ".building-" + std::to_string(::getpid());
+  fs::remove_all(building, ec);
+  fs::create_directories(building, ec);
+  if (ec) return Status::from_errno(ec.value(), "creating " + building.string());
+  Status made = write_etc(building / "etc");
+  if (made.is_ok()) made = link_system_dirs(building);
+  if (made.is_ok()) fs::rename(building, rootfs, ec);
+  if (!made.is_ok() || ec) fs::remove_all(building, ec);
+  if (!made.is_ok()) return made;
+  if (!fs::is_directory(rootfs)) return Status::io("could not create the sandbox skeleton " + rootfs.string());
   return Status::ok();
 }
 
 }  // namespace
 
+bool is_shared_rootfs(const std::string& entry_name) { return entry_name.rfind(kSharedRootfs, 0) == 0; }
+
 Status write_bundle(const std::string& bundle_dir, const SandboxSpec& spec, const std::string& cgroup_parent) {
   fs::path bundle(bundle_dir);
-  fs::path rootfs = bundle / "rootfs";
   std::error_code ec;
-  if (!fs::create_directories(rootfs, ec) || ec) {
+  fs::path rootfs = bundle.parent_path() / kSharedRootfs;
+  CORRAL_RETURN_IF_ERROR(ensure_shared_rootfs(rootfs));
+  if (!fs::create_directory(bundle, ec) || ec) {
     return Status::already_exists("sandbox bundle " + bundle_dir + " exists or cannot be created");
   }
-  CORRAL_RETURN_IF_ERROR(write_etc(rootfs / "etc"));
-  std::vector<std::string> host_binds;
-  CORRAL_RETURN_IF_ERROR(link_system_dirs(rootfs, &host_binds));
+  std::vector<std::string> host_binds = system_dir_binds();
   for (const std::string& entry : shared_etc_entries()) {
     if (fs::exists(entry, ec)) host_binds.push_back(entry);
   }
-  return write_file(bundle / "config.json", oci_config(spec, host_binds, cgroup_parent).dump(2));
+  return write_file(bundle / "config.json", oci_config(spec, host_binds, cgroup_parent, rootfs.string()).dump(2));
 }
 
 Status remove_bundle(const std::string& bundle_dir) {

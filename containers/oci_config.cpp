@@ -100,13 +100,13 @@ const std::vector<std::string>& shared_etc_entries() {
 }
 
 nlohmann::json oci_config(const SandboxSpec& spec, const std::vector<std::string>& host_binds,
-                          const std::string& cgroup_parent) {
+                          const std::string& cgroup_parent, const std::string& rootfs) {
   json annotations = json::object();
   for (const auto& [key, value] : spec.labels) annotations[key] = value;
   return {
       {"ociVersion", "1.0.2"},
       {"process", process(spec)},
-      {"root", {{"path", "rootfs"}, {"readonly", true}}},
+      {"root", {{"path", rootfs}, {"readonly", true}}},
       {"hostname", "sandbox"},
       {"mounts", mounts(spec, host_binds)},
       {"annotations", annotations},

@@ -20,7 +20,8 @@ const std::vector<std::string>& shared_etc_entries();
 // subset of shared_etc_entries() the host has, and /bin, /lib, … on a host
 // whose /usr is not merged.
 // `cgroup_parent`: e.g. "/corral"; the sandbox's cgroup is <parent>/<name>.
+// `rootfs`: the root directory (relative to the bundle, or absolute).
 nlohmann::json oci_config(const SandboxSpec& spec, const std::vector<std::string>& host_binds,
-                          const std::string& cgroup_parent);
+                          const std::string& cgroup_parent, const std::string& rootfs);
 
 }  // namespace corral::containers

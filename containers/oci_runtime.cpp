@@ -97,7 +97,8 @@ struct OciRuntimeBackend::Live {
   bool reaped = false;
 };
 
-OciRuntimeBackend::OciRuntimeBackend(OciRuntimeOptions options) : options_(std::move(options)) {}
+OciRuntimeBackend::OciRuntimeBackend(OciRuntimeOptions options)
+    : options_(std::move(options)), deleter_([this] { run_deleter(); }) {}
 
 OciRuntimeBackend::~OciRuntimeBackend() {
   std::vector<std::string> names;
@@ -106,23 +107,40 @@ OciRuntimeBackend::~OciRuntimeBackend() {
     for (const auto& [name, live] : live_) names.push_back(name);
   }
   for (const std::string& name : names) remove(name);
-  reap_deletions(/*block=*/true);
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  deleter_wake_.notify_all();
+  deleter_.join();
 }
 
-void OciRuntimeBackend::reap_deletions(bool block) {
-  std::lock_guard lock(mutex_);
-  for (auto it = deleting_.begin(); it != deleting_.end();) {
-    int status = 0;
-    pid_t done = ::waitpid(it->first, &status, block ? 0 : WNOHANG);
-    if (done == 0) {
-      ++it;
-      continue;
+// Deletes what remove() queued; after the destructor asks it to stop, it
+// finishes the queue first.
+void OciRuntimeBackend::run_deleter() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    deleter_wake_.wait(lock, [&] { return stopping_ || !to_delete_.empty(); });
+    if (to_delete_.empty()) return;
+    std::string name = std::move(to_delete_.front());
+    to_delete_.pop_front();
+    ++deleting_;
+    lock.unlock();
+    // --force: the runtime may still see the just-exited init as running.
+    auto out = run_command(runtime_command({"delete", "--force", name}));
+    if (!out.is_ok() || out->exit_code != 0) {
+      spdlog::warn("{} delete {} failed; reconciliation will remove it", options_.runtime, name);
     }
-    if (done > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-      spdlog::warn("{} delete {} failed; reconciliation will remove it", options_.runtime, it->second);
-    }
-    it = deleting_.erase(it);
+    remove_bundle(bundle_dir(name));
+    lock.lock();
+    --deleting_;
+    deleter_idle_.notify_all();
   }
+}
+
+void OciRuntimeBackend::wait_for_deleter() {
+  std::unique_lock lock(mutex_);
+  deleter_idle_.wait(lock, [&] { return to_delete_.empty() && deleting_ == 0; });
 }
 
 std::vector<std::string> OciRuntimeBackend::runtime_command(std::initializer_list<std::string> args) const {
@@ -267,7 +285,6 @@ Status OciRuntimeBackend::kill(const std::string& name) {
 }
 
 Status OciRuntimeBackend::remove(const std::string& name) {
-  reap_deletions(/*block=*/false);
   std::unique_ptr<Live> live;
   {
     std::lock_guard lock(mutex_);
@@ -275,16 +292,11 @@ Status OciRuntimeBackend::remove(const std::string& name) {
       live = std::move(it->second);
       live_.erase(it);
     }
-  }
-  if (live && live->reaped) {
-    // Seen to exit: nothing runs any more, so the runtime's bookkeeping can
-    // go in the background while the caller moves on.
-    // --force: the runtime may still see the just-exited init as running.
-    auto pid = spawn({runtime_command({"delete", "--force", name}), -1, -1, -1, /*die_with_parent=*/false});
-    if (pid.is_ok()) {
-      std::lock_guard lock(mutex_);
-      deleting_[*pid] = name;
-      return remove_bundle(bundle_dir(name));
+    if (live && live->reaped) {
+      // Seen to exit: nothing runs any more, so the bookkeeping can go in the background.
+      to_delete_.push_back(name);
+      deleter_wake_.notify_one();
+      return Status::ok();
     }
   }
   auto out = run_command(runtime_command({"delete", "--force", name}));
@@ -297,7 +309,7 @@ Status OciRuntimeBackend::remove(const std::string& name) {
 }
 
 Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
-  reap_deletions(/*block=*/true);
+  wait_for_deleter();
   std::vector<SandboxInfo> ours;
   if (!fs::exists(options_.state_root)) return ours;
   auto out = run_command(runtime_command({"list", "--format", "json"}));
@@ -321,6 +333,7 @@ Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
   if (fs::exists(options_.bundles_dir)) {
     for (const auto& dir : fs::directory_iterator(options_.bundles_dir)) {
       std::string name = dir.path().filename().string();
+      if (is_shared_rootfs(name)) continue;
       bool listed = std::any_of(ours.begin(), ours.end(), [&](const SandboxInfo& i) { return i.name == name; });
       if (!listed) ours.push_back({name, "bundle-only", bundle_labels(dir.path())});
     }

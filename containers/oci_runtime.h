@@ -5,9 +5,9 @@
 // stdio: one runtime process per sandbox, our direct child, whose exit status
 // is the container's. --keep leaves the stopped container (and its cgroup)
 // until remove(), so wait() can read whether the memory limit killed anything.
-// remove() of a container seen to exit deletes its runtime state in the
-// background (`runc delete` off the caller's path); list_ours() and the
-// destructor wait for those deletions first.
+// remove() of a container seen to exit hands its runtime state and bundle to
+// a deleter thread owned by the backend (off the caller's path); list_ours()
+// and the destructor wait until it has caught up.
 //
 // If corral dies, runc dies with it (PR_SET_PDEATHSIG), the supervisor dies
 // with runc (its own PR_SET_PDEATHSIG), and with it every process of the
@@ -19,7 +19,10 @@
 
 #include <sys/types.h>
 
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,12 +65,18 @@ class OciRuntimeBackend final : public SandboxBackend {
   Status wait_until_running(const std::string& name, Live* live);
   Live* find(const std::string& name);
   bool memory_limit_was_hit(const std::string& name) const;
-  void reap_deletions(bool block);
+  void wait_for_deleter();
+  void run_deleter();
 
   OciRuntimeOptions options_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Live>> live_;  // guarded by mutex_
-  std::map<pid_t, std::string> deleting_;              // `runc delete` in flight, by pid; guarded by mutex_
+  std::deque<std::string> to_delete_;                  // guarded by mutex_
+  int deleting_ = 0;                                   // taken from to_delete_, not done; guarded by mutex_
+  bool stopping_ = false;                              // guarded by mutex_
+  std::condition_variable deleter_wake_;
+  std::condition_variable deleter_idle_;
+  std::thread deleter_;
 };
 
 }  // namespace corral::containers

@@ -14,7 +14,7 @@ namespace {
 
 // Runs in the forked child: only async-signal-safe calls.
 [[noreturn]] void exec_child(const SpawnOptions& options, char* const* argv, int devnull) {
-  if (options.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   int in = options.stdin_fd >= 0 ? options.stdin_fd : devnull;
   int out = options.stdout_fd >= 0 ? options.stdout_fd : devnull;
   int err = options.stderr_fd >= 0 ? options.stderr_fd : devnull;

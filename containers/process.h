@@ -18,13 +18,11 @@ struct SpawnOptions {
   int stdin_fd = -1;              // -1: /dev/null
   int stdout_fd = -1;             // -1: /dev/null
   int stderr_fd = -1;             // -1: /dev/null
-  // SIGKILL the child when the spawning *thread* ends (PR_SET_PDEATHSIG is
-  // per thread), so a crashed corral leaves no runtime process behind. Off
-  // for work that must finish even after the caller moved on.
-  bool die_with_parent = true;
 };
 
-// Starts the child.
+// Starts the child. It gets SIGKILL when the spawning *thread* ends
+// (PR_SET_PDEATHSIG is per thread), so a crashed corral leaves no runtime
+// process behind: spawn from a thread that outlives the child's work.
 Result<pid_t> spawn(const SpawnOptions& options);
 
 // Waits for `pid`; its exit code, or 128+signal if a signal ended it.

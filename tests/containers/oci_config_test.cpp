@@ -23,7 +23,7 @@ class OciConfigTest : public ::testing::Test {
     spec_.read_only_mounts = {{"/opt/agent", "/opt/agent"}};
     spec_.limits = {int64_t{256} << 20, 64, 0.5};
     spec_.labels = {{"corral.run", "r-test"}};
-    config_ = oci_config(spec_, {"/etc/ld.so.cache"}, "/corral");
+    config_ = oci_config(spec_, {"/etc/ld.so.cache"}, "/corral", "/data/sandboxes/.rootfs");
   }
 
   const json* mount_at(const std::string& destination) const {
@@ -61,6 +61,7 @@ TEST_F(OciConfigTest, RunsTheAgentUnderTheSupervisorInTheWorkspace) {
 
 TEST_F(OciConfigTest, RootIsReadOnlyAndTheWorktreeIsTheOnlyWritableHostPath) {
   EXPECT_TRUE(config_["root"]["readonly"].get<bool>());
+  EXPECT_EQ(config_["root"]["path"], "/data/sandboxes/.rootfs");
   for (const json& mount : config_["mounts"]) {
     if (mount["type"] != "bind") continue;
     bool writable = !has(mount["options"], "ro");

@@ -74,7 +74,9 @@ class CorralE2E : public ::testing::Test {
     for (const char* sub : {"worktrees", "sandboxes", "runs"}) {
       std::string dir = data() + "/" + sub;
       if (!std::filesystem::exists(dir)) continue;
-      EXPECT_TRUE(std::filesystem::is_empty(dir)) << sub << ": " << sh("ls -la " + quote(dir)).out;
+      // The shared, read-only sandbox skeleton (.rootfs) stays; nothing else may.
+      auto left = sh("ls -A " + quote(dir) + " | grep -vx .rootfs").out;
+      EXPECT_EQ(left, "") << sub << ": " << sh("ls -la " + quote(dir)).out;
     }
     std::string state = data() + "/runtime/runc";
     if (std::filesystem::exists(state)) {
