@@ -107,7 +107,10 @@ Status Daemon::recover() {
 
 Status Daemon::tick() {
   reap_finished();
-  if (running_count() >= options_.caps.global) return Status::ok();  // no room: nothing to decide
+  // With no room nothing can start, so most passes are skipped; every tenth
+  // still runs, to hold the dependents of tasks that failed meanwhile.
+  if (running_count() >= options_.caps.global && ++passes_skipped_ < 10) return Status::ok();
+  passes_skipped_ = 0;
   auto tasks = service_.with_store([](Service::Store& store) { return store.queue.schedulable(); });
   if (!tasks.is_ok()) return tasks.status();
   std::vector<TaskView> views;

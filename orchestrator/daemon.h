@@ -63,6 +63,7 @@ class Daemon {
   containers::SandboxBackend& backend_;
   DaemonOptions options_;
   std::atomic<bool> stopping_{false};
+  int passes_skipped_ = 0;  // only touched by tick()
   std::mutex mutex_;                                   // guards running_
   std::map<std::string, std::unique_ptr<Running>> running_;  // by task id
 };

@@ -127,8 +127,10 @@ Result<json> Service::task_json(const store::QueuedTask& task) {
   return out;
 }
 
+namespace {
+
 // The tasks of a submission as one list: a single object, or {"tasks": [...]}.
-static Result<std::vector<json>> submitted_tasks(const json& body) {
+Result<std::vector<json>> submitted_tasks(const json& body) {
   if (!body.is_object()) return Status::invalid_argument("the request body must be a JSON object");
   if (!body.contains("tasks")) return std::vector<json>{body};
   if (body.size() != 1) return Status::invalid_argument("a batch holds only the field 'tasks'");
@@ -139,38 +141,50 @@ static Result<std::vector<json>> submitted_tasks(const json& body) {
   return std::vector<json>(tasks.begin(), tasks.end());
 }
 
-Result<json> Service::submit(const Caller& caller, const json& body) {
-  auto items = submitted_tasks(body);
-  if (!items.is_ok()) return items.status();
-  std::lock_guard lock(mutex_);
-  // First every check, then one transaction: all tasks or none.
-  std::vector<store::NewTask> tasks;
-  std::map<std::string, std::string> id_of_ref;
-  ParentMap graph;
-  for (size_t i = 0; i < items->size(); ++i) {
-    const json& item = (*items)[i];
-    std::string what = items->size() == 1 ? "the task" : "task " + std::to_string(i);
-    CORRAL_RETURN_IF_ERROR(check_task_fields(item, what));
-    store::NewTask task;
-    task.id = new_id("t");
-    auto repo_id = repo_id_for(item["repo"]);
-    if (!repo_id.is_ok()) return repo_id.status();
-    CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kSubmit, *repo_id));
-    task.repo_id = *repo_id;
-    task.prompt = item["prompt"];
-    task.agent = item["agent"];
-    task.base_rev = item.value("base", "HEAD");
-    task.priority = static_cast<int>(item.value("priority", 0));
-    task.timeout_seconds = item.value("timeout_seconds", int64_t{600});
-    task.idempotency_key = item.value("idempotency_key", "");
-    task.submitter = caller.name;
-    std::string ref = item.value("ref", "");
-    if (!ref.empty() && !id_of_ref.emplace(ref, task.id).second) {
-      return Status::invalid_argument(what + " reuses the ref '" + ref + "'");
+// The batch reordered so that a task's parents from the same batch come
+// before it (the batch is a DAG by then).
+std::vector<store::NewTask> parents_first(const std::vector<store::NewTask>& tasks) {
+  std::set<std::string> in_batch, placed;
+  for (const auto& task : tasks) in_batch.insert(task.id);
+  std::vector<store::NewTask> ordered;
+  while (ordered.size() < tasks.size()) {
+    for (const store::NewTask& task : tasks) {
+      if (placed.count(task.id)) continue;
+      bool ready = std::all_of(task.parents.begin(), task.parents.end(),
+                               [&](const std::string& p) { return placed.count(p) || !in_batch.count(p); });
+      if (!ready) continue;
+      ordered.push_back(task);
+      placed.insert(task.id);
     }
-    for (const std::string& parent : item.value("parents", std::vector<std::string>{})) task.parents.push_back(parent);
-    tasks.push_back(std::move(task));
   }
+  return ordered;
+}
+
+}  // namespace
+
+Result<store::NewTask> Service::new_task(const Caller& caller, const json& item, const std::string& what) {
+  CORRAL_RETURN_IF_ERROR(check_task_fields(item, what));
+  auto repo_id = repo_id_for(item["repo"]);
+  if (!repo_id.is_ok()) return repo_id.status();
+  CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kSubmit, *repo_id));
+  store::NewTask task;
+  task.id = new_id("t");
+  task.repo_id = *repo_id;
+  task.prompt = item["prompt"];
+  task.agent = item["agent"];
+  task.base_rev = item.value("base", "HEAD");
+  task.priority = static_cast<int>(item.value("priority", 0));
+  task.timeout_seconds = item.value("timeout_seconds", int64_t{600});
+  task.idempotency_key = item.value("idempotency_key", "");
+  task.submitter = caller.name;
+  task.parents = item.value("parents", std::vector<std::string>{});
+  return task;
+}
+
+// Parents named by a batch-local ref become task ids; the others must exist.
+// Then the whole graph must be a DAG.
+Status Service::link_parents(std::vector<store::NewTask>& tasks, const std::map<std::string, std::string>& id_of_ref) {
+  ParentMap graph;
   for (store::NewTask& task : tasks) {
     for (std::string& parent : task.parents) {
       if (auto local = id_of_ref.find(parent); local != id_of_ref.end()) {
@@ -180,40 +194,30 @@ Result<json> Service::submit(const Caller& caller, const json& body) {
       auto existing = queue_.find(parent);
       if (!existing.is_ok()) return existing.status();
       if (!*existing) return Status::invalid_argument("task builds on " + parent + ", which does not exist");
-      graph[parent];  // known, and not part of this batch's edges
+      graph[parent];  // known, and outside this batch's edges
     }
     graph[task.id] = task.parents;
   }
-  CORRAL_RETURN_IF_ERROR(check_dag(graph));
-  // Parents from this batch are inserted before their children.
-  std::vector<store::NewTask> ordered;
-  std::set<std::string> placed;
-  while (ordered.size() < tasks.size()) {
-    for (const store::NewTask& task : tasks) {
-      if (placed.count(task.id)) continue;
-      bool ready = std::all_of(task.parents.begin(), task.parents.end(), [&](const std::string& p) {
-        return placed.count(p) || !std::any_of(tasks.begin(), tasks.end(), [&](const auto& t) { return t.id == p; });
-      });
-      if (ready) {
-        ordered.push_back(task);
-        placed.insert(task.id);
-      }
-    }
-  }
+  return check_dag(graph);
+}
+
+// One transaction: every task queued (or found by its idempotency key), or none.
+Result<json> Service::store_submission(const std::vector<store::NewTask>& tasks) {
   json out = {{"tasks", json::array()}};
   Status status = db_->in_transaction([&]() -> Status {
-    auto submitted = queue_.submit(ordered);
+    auto submitted = queue_.submit(tasks);
     if (!submitted.is_ok()) return submitted.status();
     for (const store::Submission& submission : *submitted) {
+      const store::QueuedTask& queued = submission.task;
       if (submission.created) {
-        CORRAL_RETURN_IF_ERROR(record("task.queued", submission.task,
-                                      {{"prompt", submission.task.prompt},
-                                       {"base_rev", submission.task.base_rev},
-                                       {"parents", submission.task.parents},
-                                       {"priority", submission.task.priority},
-                                       {"submitter", submission.task.submitter}}));
+        CORRAL_RETURN_IF_ERROR(record("task.queued", queued,
+                                      {{"prompt", queued.prompt},
+                                       {"base_rev", queued.base_rev},
+                                       {"parents", queued.parents},
+                                       {"priority", queued.priority},
+                                       {"submitter", queued.submitter}}));
       }
-      auto task = task_json(submission.task);
+      auto task = task_json(queued);
       if (!task.is_ok()) return task.status();
       (*task)["created"] = submission.created;
       out["tasks"].push_back(std::move(*task));
@@ -221,8 +225,29 @@ Result<json> Service::submit(const Caller& caller, const json& body) {
     return Status::ok();
   });
   if (!status.is_ok()) return status;
-  if (!body.contains("tasks")) return out["tasks"][0];
   return out;
+}
+
+Result<json> Service::submit(const Caller& caller, const json& body) {
+  auto items = submitted_tasks(body);
+  if (!items.is_ok()) return items.status();
+  std::lock_guard lock(mutex_);
+  std::vector<store::NewTask> tasks;
+  std::map<std::string, std::string> id_of_ref;
+  for (size_t i = 0; i < items->size(); ++i) {
+    std::string what = items->size() == 1 ? "the task" : "task " + std::to_string(i);
+    auto task = new_task(caller, (*items)[i], what);
+    if (!task.is_ok()) return task.status();
+    std::string ref = (*items)[i].value("ref", "");
+    if (!ref.empty() && !id_of_ref.emplace(ref, task->id).second) {
+      return Status::invalid_argument(what + " reuses the ref '" + ref + "'");
+    }
+    tasks.push_back(std::move(*task));
+  }
+  CORRAL_RETURN_IF_ERROR(link_parents(tasks, id_of_ref));
+  auto stored = store_submission(parents_first(tasks));
+  if (!stored.is_ok() || body.contains("tasks")) return stored;
+  return (*stored)["tasks"][0];
 }
 
 Result<json> Service::list_tasks(const Caller& caller, const store::TaskFilter& filter) {

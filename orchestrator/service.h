@@ -8,9 +8,11 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "orchestrator/access.h"
@@ -73,6 +75,9 @@ class Service {
 
  private:
   Result<std::string> repo_id_for(const std::string& repo);
+  Result<store::NewTask> new_task(const Caller& caller, const nlohmann::json& item, const std::string& what);
+  Status link_parents(std::vector<store::NewTask>& tasks, const std::map<std::string, std::string>& id_of_ref);
+  Result<nlohmann::json> store_submission(const std::vector<store::NewTask>& tasks);
   Status record(const std::string& type, const store::QueuedTask& task, const nlohmann::json& payload);
   Result<nlohmann::json> task_json(const store::QueuedTask& task);
 
