@@ -168,57 +168,66 @@ Status Daemon::start(const std::string& task_id, const std::string& base_task) {
 
 void Daemon::execute(const std::string& task_id, const std::string& run_id, const std::string& base_task) {
   pause_for_crash_tests("start");
-  struct Plan {
-    store::QueuedTask task;
-    store::RepoRecord repo;
-    std::string parent_head;
-  };
-  auto plan = service_.with_store([&](Service::Store& store) -> Result<Plan> {
+  auto request = run_request(task_id, run_id, base_task);
+  if (!request.is_ok()) return finish(task_id, run_id, request.status());
+  LockedSink sink(service_);
+  finish(task_id, run_id, runner::run_task(*request, backend_, sink, service_.clock()));
+}
+
+// The task, its repository, and the head its parent's run left (for a stacked task).
+Result<Daemon::Plan> Daemon::plan_for(const std::string& task_id, const std::string& base_task) {
+  return service_.with_store([&](Service::Store& store) -> Result<Plan> {
     auto task = store.queue.find(task_id);
     if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
     auto repo = store.records.find_repo((*task)->repo_id);
     if (!repo.is_ok() || !*repo) return Status::not_found("repository of " + task_id + " vanished");
     Plan plan{**task, **repo, ""};
-    if (!base_task.empty()) {
-      auto runs = store.records.runs_of_task(base_task);
-      if (!runs.is_ok()) return runs.status();
-      for (const auto& run : *runs) {
-        if (run.state == store::state::kSucceeded) plan.parent_head = run.head_commit;
-      }
-      if (plan.parent_head.empty()) return Status::failed_precondition("parent " + base_task + " has no finished run");
+    if (base_task.empty()) return plan;
+    auto runs = store.records.runs_of_task(base_task);
+    if (!runs.is_ok()) return runs.status();
+    for (const auto& run : *runs) {
+      if (run.state == store::state::kSucceeded) plan.base_commit = run.head_commit;
     }
+    if (plan.base_commit.empty()) return Status::failed_precondition("parent " + base_task + " has no finished run");
     return plan;
   });
-  if (!plan.is_ok()) return finish(task_id, run_id, plan.status());
+}
 
-  const store::RepoRecord& repo = plan->repo;
-  std::string base_commit = plan->parent_head;
+// Syncs the mirror, clears what an earlier, unpublished attempt left there,
+// and settles the base commit (the parent's head, or the task's base revision).
+Status Daemon::prepare_mirror(Plan& plan) {
+  const store::RepoRecord& repo = plan.repo;
   {
     auto lock = FileLock::acquire(service_.layout().mirror_lock(repo.id));
-    if (!lock.is_ok()) return finish(task_id, run_id, lock.status());
-    Status synced = git::sync_mirror(repo.source_path, repo.mirror_path);
-    if (!synced.is_ok()) return finish(task_id, run_id, synced);
-    // An earlier, unpublished attempt of this task left its branch in the mirror.
-    Status cleared = git::delete_branch(repo.mirror_path, runner::task_branch(task_id));
-    if (!cleared.is_ok()) return finish(task_id, run_id, cleared);
+    if (!lock.is_ok()) return lock.status();
+    CORRAL_RETURN_IF_ERROR(git::sync_mirror(repo.source_path, repo.mirror_path));
+    CORRAL_RETURN_IF_ERROR(git::delete_branch(repo.mirror_path, runner::task_branch(plan.task.id)));
   }
-  if (base_commit.empty()) {
-    auto resolved = git::resolve_commit(repo.source_path, plan->task.base_rev);
-    if (!resolved.is_ok()) return finish(task_id, run_id, resolved.status());
-    base_commit = *resolved;
-  }
+  if (!plan.base_commit.empty()) return Status::ok();
+  auto resolved = git::resolve_commit(repo.source_path, plan.task.base_rev);
+  if (!resolved.is_ok()) return resolved.status();
+  plan.base_commit = *resolved;
+  return Status::ok();
+}
+
+Result<runner::RunRequest> Daemon::run_request(const std::string& task_id, const std::string& run_id,
+                                               const std::string& base_task) {
+  auto plan = plan_for(task_id, base_task);
+  if (!plan.is_ok()) return plan.status();
+  CORRAL_RETURN_IF_ERROR(prepare_mirror(*plan));
   routing::LimitRequest limits;
   limits.timeout_seconds = plan->task.timeout_seconds;
   auto grant = routing::default_grant(limits);
-  if (!grant.is_ok()) return finish(task_id, run_id, grant.status());
+  if (!grant.is_ok()) return grant.status();
 
+  const store::RepoRecord& repo = plan->repo;
   runner::RunRequest request;
   request.task_id = task_id;
   request.run_id = run_id;
   request.repo_id = repo.id;
   request.source_path = repo.source_path;
   request.mirror_path = repo.mirror_path;
-  request.base_commit = base_commit;
+  request.base_commit = plan->base_commit;
   request.agent_command = plan->task.agent;
   request.image = options_.image;
   request.prompt = plan->task.prompt;
@@ -233,8 +242,7 @@ void Daemon::execute(const std::string& task_id, const std::string& run_id, cons
     auto task = service_.with_store([&](Service::Store& store) { return store.queue.find(task_id); });
     return task.is_ok() && *task && (*task)->state == "cancelled";
   };
-  LockedSink sink(service_);
-  finish(task_id, run_id, runner::run_task(request, backend_, sink, service_.clock()));
+  return request;
 }
 
 void Daemon::finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome) {

@@ -55,7 +55,16 @@ class Daemon {
  private:
   struct Running;
   Status start(const std::string& task_id, const std::string& base_task);
+  struct Plan {
+    store::QueuedTask task;
+    store::RepoRecord repo;
+    std::string base_commit;  // the parent's head for a stacked task, else resolved in prepare_mirror
+  };
   void execute(const std::string& task_id, const std::string& run_id, const std::string& base_task);
+  Result<Plan> plan_for(const std::string& task_id, const std::string& base_task);
+  Status prepare_mirror(Plan& plan);
+  Result<runner::RunRequest> run_request(const std::string& task_id, const std::string& run_id,
+                                         const std::string& base_task);
   void finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
   void reap_finished();
 
