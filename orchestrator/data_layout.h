@@ -27,6 +27,7 @@ class DataLayout {
   std::string run_lock(const std::string& run_id) const { return runs() + "/" + run_id + ".lock"; }
   std::string sandboxes() const { return root_ + "/sandboxes"; }
   std::string runtime_root() const { return root_ + "/runtime"; }
+  std::string daemon_lock() const { return root_ + "/daemon.lock"; }  // held by the one `corral serve`
 
   // Creates the directories above (mode 0700).
   bool create_directories() const;

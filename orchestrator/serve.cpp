@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/data_dir.h"
+#include "core/file_lock.h"
 #include "orchestrator/backends.h"
 #include "orchestrator/daemon.h"
 #include "orchestrator/http_server.h"
@@ -34,6 +35,12 @@ Status serve(const ServeOptions& options) {
   auto prepared = prepare_data_dir(layout.root());
   if (!prepared.is_ok()) return prepared.status();
   if (!layout.create_directories()) return Status::permission_denied("cannot create directories in " + layout.root());
+  // One daemon per data directory: two would schedule the same queue.
+  auto daemon_lock = FileLock::try_acquire(layout.daemon_lock());
+  if (!daemon_lock.is_ok()) return daemon_lock.status();
+  if (!daemon_lock->held()) {
+    return Status::already_exists("another corral serve is already running on " + layout.root());
+  }
   auto db = store::Database::open(layout.database());
   if (!db.is_ok()) return db.status();
 

@@ -25,6 +25,13 @@ class DaemonApi : public DaemonE2E {
   }
 };
 
+TEST_F(DaemonApi, ASecondDaemonOnTheSameDataIsRefused) {
+  auto second = corral("serve");
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_NE(second.err.find("another corral serve is already running"), std::string::npos) << second.err;
+  EXPECT_EQ(local("GET", "/v1/repos")["repos"].size(), 1u) << "the first one still answers";
+}
+
 TEST_F(DaemonApi, HealthNeedsNoToken) {
   EXPECT_EQ(tcp("GET", "/v1/health", ""), "200 {\"ok\":true}");
 }
