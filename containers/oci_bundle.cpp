@@ -3,11 +3,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include "containers/oci_config.h"
+#include "core/ids.h"
 
 namespace corral::containers {
 namespace {
@@ -72,13 +71,13 @@ std::vector<std::string> system_dir_binds() {
   return binds;
 }
 
-// Builds the skeleton under a private name and renames it into place, so two
-// corral processes racing to make it both end up with a complete one.
+// Builds the skeleton under a name no other builder uses (threads of one
+// process race here too) and renames it into place: whoever wins, the
+// skeleton in place is complete.
 Status ensure_shared_rootfs(const fs::path& rootfs) {
   std::error_code ec;
   if (fs::is_directory(rootfs, ec)) return Status::ok();
-  fs::path building = rootfs.string() + ".building-" + std::to_string(::getpid());
-  fs::remove_all(building, ec);
+  fs::path building = rootfs.string() + ".building-" + new_id("b");
   fs::create_directories(building, ec);
   if (ec) return Status::from_errno(ec.value(), "creating " + building.string());
   Status made = write_etc(building / "etc");

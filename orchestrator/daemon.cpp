@@ -33,8 +33,9 @@ Status record(store::EventLog& events, const std::string& type, const std::strin
 }
 
 // $CORRAL_TEST_PAUSE_AT=STAGE makes every run wait 2 s as STAGE begins
-// ("start" before the worktree exists, or a runner stage), so a crash test can
-// kill the daemon exactly there. Unset in production.
+// ("start" before the worktree exists, a runner stage, or "finish" after the
+// branch was published and before the outcome is recorded), so a crash test
+// can kill the daemon exactly there. Unset in production.
 void pause_for_crash_tests(std::string_view stage) {
   static const char* pause_at = std::getenv("CORRAL_TEST_PAUSE_AT");
   if (pause_at && stage == pause_at) std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -170,6 +171,20 @@ void Daemon::execute(const std::string& task_id, const std::string& run_id, cons
   pause_for_crash_tests("start");
   auto request = run_request(task_id, run_id, base_task);
   if (!request.is_ok()) return finish(task_id, run_id, request.status());
+  // Publication is a run's last step: if the branch is in the user's repository
+  // already, an earlier attempt finished its work and died before recording
+  // it. That work stands; running again could never publish over it.
+  auto published = git::branch_commit(request->source_path, runner::task_branch(task_id));
+  if (published.is_ok()) {
+    runner::RunResult earlier;
+    earlier.exit.exit_code = 0;
+    earlier.branch = runner::task_branch(task_id);
+    earlier.base_commit = request->base_commit;
+    earlier.head_commit = *published;
+    earlier.changed = true;
+    earlier.published = true;
+    return finish(task_id, run_id, earlier);
+  }
   LockedSink sink(service_);
   finish(task_id, run_id, runner::run_task(*request, backend_, sink, service_.clock()));
 }
@@ -246,6 +261,7 @@ Result<runner::RunRequest> Daemon::run_request(const std::string& task_id, const
 }
 
 void Daemon::finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome) {
+  pause_for_crash_tests("finish");
   int max_attempts = options_.max_attempts;
   Status status = service_.with_store([&](Service::Store& store) -> Status {
     auto task = store.queue.find(task_id);

@@ -135,7 +135,7 @@ TEST_F(CancelWhilePreparing, TheAgentNeverStarts) {
   expect_no_leftovers();
 }
 
-INSTANTIATE_TEST_SUITE_P(Stages, CrashPoints, ::testing::Values("start", "prepare", "run", "collect"),
+INSTANTIATE_TEST_SUITE_P(Stages, CrashPoints, ::testing::Values("start", "prepare", "run", "collect", "finish"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
