@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/event_printing.h"
 #include "cli/exit_status.h"
 #include "core/url_encoding.h"
 #include "orchestrator/api_client.h"
@@ -60,22 +61,6 @@ void print_task(const json& task) {
                 run["reason"].get<std::string>().c_str());
   }
   std::printf("prompt    %s\n", task["prompt"].get<std::string>().c_str());
-}
-
-void print_event(const json& event) {
-  std::string details;
-  const json& payload = event["payload"];
-  if (event["type"] == "agent.output") {
-    std::string text = payload.value("text", "");
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    details = text;
-  } else if (payload.is_object()) {
-    for (const auto& [key, value] : payload.items()) details += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
-  }
-  std::printf("%6lld  %s  %-22s %-18s %s\n", static_cast<long long>(event["seq"].get<int64_t>()),
-              event["time"].get<std::string>().c_str(), event["task"].get<std::string>().c_str(),
-              event["type"].get<std::string>().c_str(), details.c_str());
-  std::fflush(stdout);
 }
 
 bool is_final(const std::string& type) {

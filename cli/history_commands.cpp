@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/event_printing.h"
 #include "cli/exit_status.h"
 #include "orchestrator/history.h"
 
@@ -22,24 +23,6 @@ nlohmann::json event_json(const store::StoredEvent& stored) {
           {"correlation", stored.event.correlation_id},
           {"payload", payload.is_discarded() ? nlohmann::json(stored.event.payload) : payload},
           {"hash", stored.hash}};
-}
-
-// One line per event: time, type, and the payload's fields. Agent output is
-// shown as its text.
-void print_event(const store::StoredEvent& stored) {
-  auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
-  std::string details;
-  if (stored.event.type == "agent.output" && payload.is_object()) {
-    std::string text = payload.value("text", "");
-    while (!text.empty() && text.back() == '\n') text.pop_back();
-    details = payload.value("stream", "") + ": " + text;
-  } else if (payload.is_object()) {
-    for (const auto& [key, value] : payload.items()) {
-      details += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
-    }
-  }
-  std::printf("%6lld  %s  %-18s %s\n", static_cast<long long>(stored.seq), stored.time.c_str(),
-              stored.event.type.c_str(), details.c_str());
 }
 
 }  // namespace
@@ -67,7 +50,7 @@ CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
       if (options->json) {
         std::cout << event_json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       } else {
-        print_event(stored);
+        print_event(event_json(stored));
       }
     }
     return static_cast<int>(ExitStatus::kSuccess);

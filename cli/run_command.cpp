@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "core/byte_size.h"
 #include "core/clock.h"
 #include "orchestrator/one_shot.h"
 
@@ -34,7 +35,7 @@ Status fill_limits(RunOptions& options) {
   if (options.pids) limits.pids = options.pids;
   if (options.cpus) limits.cpus = options.cpus;
   if (!options.memory.empty()) {
-    auto bytes = routing::parse_byte_size(options.memory);
+    auto bytes = parse_byte_size(options.memory);
     if (!bytes.is_ok()) return bytes.status().with_context("--memory");
     limits.memory_bytes = *bytes;
   }

@@ -40,8 +40,6 @@ class DockerBackend final : public SandboxBackend {
   Status remove(const std::string& name) override;
   Result<std::vector<SandboxInfo>> list_ours() override;
 
-  const DockerEngine& engine() const { return *engine_; }
-
  private:
   struct Live;
   DockerBackend(std::unique_ptr<DockerEngine> engine, std::string owner);

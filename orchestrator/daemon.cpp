@@ -9,6 +9,7 @@
 #include "git/revision.h"
 #include "orchestrator/backends.h"
 #include "orchestrator/reconcile.h"
+#include "orchestrator/run_bridge.h"
 #include "routing/grant.h"
 
 namespace corral::orchestrator {
@@ -235,22 +236,10 @@ Result<runner::RunRequest> Daemon::run_request(const std::string& task_id, const
   auto grant = routing::default_grant(limits);
   if (!grant.is_ok()) return grant.status();
 
-  const store::RepoRecord& repo = plan->repo;
-  runner::RunRequest request;
-  request.task_id = task_id;
-  request.run_id = run_id;
-  request.repo_id = repo.id;
-  request.source_path = repo.source_path;
-  request.mirror_path = repo.mirror_path;
-  request.base_commit = plan->base_commit;
-  request.agent_command = plan->task.agent;
-  request.image = options_.image;
-  request.prompt = plan->task.prompt;
-  request.limits = {grant->limits.memory_bytes, grant->limits.pids, grant->limits.cpus};
-  request.timeout = grant->limits.timeout;
-  request.worktree_path = service_.layout().worktree(run_id);
-  request.supervisor_path = options_.supervisor_path;
-  request.mirror_lock_path = service_.layout().mirror_lock(repo.id);
+  runner::RunRequest request = make_run_request(
+      service_.layout(), plan->repo,
+      {task_id, run_id, plan->base_commit, plan->task.agent, plan->task.prompt, options_.image,
+       options_.supervisor_path, *grant});
   request.publish_when_failed = false;
   request.on_stage = pause_for_crash_tests;
   request.is_cancelled = [this, task_id] {
@@ -289,19 +278,14 @@ void Daemon::finish(const std::string& task_id, const std::string& run_id, const
       return record(store.events, "task.requeued", task_id, run_id, (*task)->repo_id, {{"reason", run.reason}});
     }
     const runner::RunResult& result = *outcome;
-    run.state = cancelled ? "cancelled" : result.succeeded() ? store::state::kSucceeded : store::state::kFailed;
-    run.base_commit = result.base_commit;
-    run.head_commit = result.head_commit;
-    run.exit_code = result.exit.exit_code;
-    run.reason = cancelled ? (*task)->reason : result.reason();
+    bool ok = result.succeeded();
+    run = finished_run(run_id, result, cancelled ? "cancelled" : ok ? store::state::kSucceeded : store::state::kFailed);
+    if (cancelled) run.reason = (*task)->reason;
     CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
     if (cancelled) return Status::ok();
-    bool ok = result.succeeded();
-    CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, ok ? "succeeded" : "failed", ok ? "" : run.reason));
-    json payload = {{"exit_code", result.exit.exit_code}, {"reason", result.reason()}, {"changed", result.changed},
-                    {"head", result.head_commit}};
-    if (result.changed) payload["branch"] = result.branch;
-    return record(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id, payload);
+    CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, run.state, ok ? "" : run.reason));
+    return record(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id,
+                  outcome_payload(result));
   });
   if (!status.is_ok()) spdlog::error("recording the end of {}: {}", task_id, status.to_string());
   std::remove(service_.layout().run_lock(run_id).c_str());

@@ -15,6 +15,7 @@
 #include "git/revision.h"
 #include "orchestrator/data_layout.h"
 #include "orchestrator/reconcile.h"
+#include "orchestrator/run_bridge.h"
 #include "policy/mount_rules.h"
 #include "store/event_log.h"
 #include "store/records.h"
@@ -148,23 +149,11 @@ class OneShot {
   }
 
   runner::RunRequest run_request() const {
-    runner::RunRequest run;
-    run.task_id = result_.task_id;
-    run.run_id = result_.run_id;
-    run.repo_id = repo_.id;
-    run.source_path = repo_.source_path;
-    run.mirror_path = repo_.mirror_path;
-    run.base_commit = checked_.base_commit;
-    run.agent_command = request_.agent_command;
-    run.image = request_.image;
-    run.prompt = request_.prompt;
+    runner::RunRequest run = make_run_request(
+        layout_, repo_,
+        {result_.task_id, result_.run_id, checked_.base_commit, request_.agent_command, request_.prompt,
+         request_.image, request_.supervisor_path, checked_.grant});
     run.read_only_mounts = checked_.mounts;
-    const routing::SandboxLimits& limits = checked_.grant.limits;
-    run.limits = {limits.memory_bytes, limits.pids, limits.cpus};
-    run.timeout = limits.timeout;
-    run.worktree_path = layout_.worktree(result_.run_id);
-    run.supervisor_path = request_.supervisor_path;
-    run.mirror_lock_path = layout_.mirror_lock(repo_.id);
     run.echo_output = request_.echo_output;
     return run;
   }
@@ -172,21 +161,10 @@ class OneShot {
   Status finish() {
     const runner::RunResult& run = result_.run;
     bool ok = run.succeeded();
-    store::RunRecord record_row;
-    record_row.id = result_.run_id;
-    record_row.state = ok ? store::state::kSucceeded : store::state::kFailed;
-    record_row.base_commit = run.base_commit;
-    record_row.head_commit = run.head_commit;
-    record_row.exit_code = run.exit.exit_code;
-    record_row.reason = run.reason();
-    CORRAL_RETURN_IF_ERROR(records_.finish_run(record_row));
-    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {"running"}, record_row.state, ok ? "" : run.reason()));
-    nlohmann::json payload = {{"exit_code", run.exit.exit_code}, {"reason", run.reason()},
-                              {"changed", run.changed},         {"head", run.head_commit}};
-    if (run.changed) payload["branch"] = run.branch;
-    if (run.exit.timed_out) payload["timed_out"] = true;
-    if (run.exit.oom_killed) payload["oom_killed"] = true;
-    return record(ok ? "task.finished" : "task.failed", payload);
+    store::RunRecord row = finished_run(result_.run_id, run, ok ? store::state::kSucceeded : store::state::kFailed);
+    CORRAL_RETURN_IF_ERROR(records_.finish_run(row));
+    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {"running"}, row.state, ok ? "" : run.reason()));
+    return record(ok ? "task.finished" : "task.failed", outcome_payload(run));
   }
 
   // corral could not do its part: the task is failed with the reason, which is

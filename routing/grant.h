@@ -37,7 +37,4 @@ struct LimitRequest {
 // timeout 1 s..24 h, memory 16 MiB..64 GiB, pids 8..32768, cpus 0.05..64.
 Result<Grant> default_grant(const LimitRequest& request);
 
-// Parses "512m", "2G", "1048576", "64k" (binary units) into bytes.
-Result<int64_t> parse_byte_size(const std::string& text);
-
 }  // namespace corral::routing
