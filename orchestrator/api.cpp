@@ -91,60 +91,54 @@ Result<json> events_page(Service& service, const Caller& caller, const Query& qu
                         static_cast<int>(*limit));
 }
 
+// A POST body through `handler`, answering 201 on success.
+template <typename Handler>
+ApiResponse created(const std::string& body, Handler handler) {
+  auto parsed = parse_body(body);
+  if (!parsed.is_ok()) return respond(parsed.status());
+  return respond(handler(*parsed), 201);
+}
+
 // Dispatches on the path segments after /v1.
-Result<json> route(Service& service, const Caller& caller, const std::string& method,
-                   const std::vector<std::string>& parts, const Query& query, const std::string& body, int* status) {
-  auto method_not_allowed = [&]() -> Result<json> {
-    *status = 405;
-    return json{{"error", {{"code", "method_not_allowed"}, {"message", method + " is not allowed here"}}}};
-  };
+ApiResponse route(Service& service, const Caller& caller, const std::string& method,
+                  const std::vector<std::string>& parts, const Query& query, const std::string& body) {
+  const ApiResponse method_not_allowed = {
+      405, json{{"error", {{"code", "method_not_allowed"}, {"message", method + " is not allowed here"}}}}.dump()};
   const std::string& collection = parts[0];
   if (collection == "tasks" && parts.size() == 1) {
-    if (method == "POST") {
-      auto parsed = parse_body(body);
-      if (!parsed.is_ok()) return parsed.status();
-      *status = 201;
-      return service.submit(caller, *parsed);
-    }
-    if (method != "GET") return method_not_allowed();
+    if (method == "POST") return created(body, [&](const json& b) { return service.submit(caller, b); });
+    if (method != "GET") return method_not_allowed;
     auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
-    if (!limit.is_ok()) return limit.status();
-    return service.list_tasks(caller, {param(query, "repo"), param(query, "state"), static_cast<int>(*limit)});
+    if (!limit.is_ok()) return respond(limit.status());
+    return respond(service.list_tasks(caller, {param(query, "repo"), param(query, "state"), static_cast<int>(*limit)}));
   }
   if (collection == "tasks" && parts.size() == 2) {
-    if (method != "GET") return method_not_allowed();
-    return service.show_task(caller, parts[1]);
+    if (method != "GET") return method_not_allowed;
+    return respond(service.show_task(caller, parts[1]));
   }
   if (collection == "tasks" && parts.size() == 3 && (parts[2] == "cancel" || parts[2] == "retry")) {
-    if (method != "POST") return method_not_allowed();
-    return parts[2] == "cancel" ? service.cancel(caller, parts[1]) : service.retry(caller, parts[1]);
+    if (method != "POST") return method_not_allowed;
+    return respond(parts[2] == "cancel" ? service.cancel(caller, parts[1]) : service.retry(caller, parts[1]));
   }
   if (collection == "repos" && parts.size() == 1) {
-    if (method == "GET") return service.list_repos(caller);
-    if (method != "POST") return method_not_allowed();
-    auto parsed = parse_body(body);
-    if (!parsed.is_ok()) return parsed.status();
-    *status = 201;
-    return service.add_repo(caller, *parsed);
+    if (method == "GET") return respond(service.list_repos(caller));
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return service.add_repo(caller, b); });
   }
   if (collection == "tokens" && parts.size() == 1) {
-    if (method == "GET") return service.list_tokens(caller);
-    if (method != "POST") return method_not_allowed();
-    auto parsed = parse_body(body);
-    if (!parsed.is_ok()) return parsed.status();
-    *status = 201;
-    return service.create_token(caller, *parsed);
+    if (method == "GET") return respond(service.list_tokens(caller));
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return service.create_token(caller, b); });
   }
   if (collection == "tokens" && parts.size() == 2) {
-    if (method != "DELETE") return method_not_allowed();
-    return service.revoke_token(caller, parts[1]);
+    if (method != "DELETE") return method_not_allowed;
+    return respond(service.revoke_token(caller, parts[1]));
   }
   if (collection == "events" && parts.size() == 1) {
-    if (method != "GET") return method_not_allowed();
-    return events_page(service, caller, query);
+    if (method != "GET") return method_not_allowed;
+    return respond(events_page(service, caller, query));
   }
-  *status = 404;
-  return json{{"error", {{"code", "not_found"}, {"message", "no such endpoint"}}}};
+  return respond(Status::not_found("no such endpoint"));
 }
 
 }  // namespace
@@ -160,10 +154,7 @@ ApiResponse handle_api(Service& service, const ApiRequest& request) {
   if (path.rfind("/v1/", 0) != 0) return {404, error_body(Status::not_found("no such endpoint: " + path))};
   auto caller = caller_of(service, request);
   if (!caller.is_ok()) return {401, error_body(caller.status())};
-  int status = 200;
-  auto result = route(service, *caller, request.method, split_path(path.substr(3)), query, request.body, &status);
-  if (result.is_ok() && result->contains("error")) return {status, result->dump()};
-  return respond(result, status);
+  return route(service, *caller, request.method, split_path(path.substr(3)), query, request.body);
 }
 
 bool is_event_stream(const ApiRequest& request) {
