@@ -18,7 +18,31 @@ char status_letter(git_delta_t status) {
   }
 }
 
-Result<FileChange> describe(git_diff* diff, size_t index) {
+void collect_added_lines(git_patch* patch, FileChange& change) {
+  for (size_t hunk = 0; hunk < git_patch_num_hunks(patch); ++hunk) {
+    int lines = git_patch_num_lines_in_hunk(patch, hunk);
+    for (int i = 0; i < lines; ++i) {
+      const git_diff_line* line = nullptr;
+      if (git_patch_get_line_in_hunk(&line, patch, hunk, static_cast<size_t>(i)) != 0) continue;
+      if (line->origin != GIT_DIFF_LINE_ADDITION) continue;
+      std::string text(line->content, line->content_len);
+      if (!text.empty() && text.back() == '\n') text.pop_back();
+      change.added.push_back({line->new_lineno, std::move(text)});
+    }
+  }
+}
+
+Status read_link_target(git_repository* repo, const git_diff_delta* delta, FileChange& change) {
+  if (delta->new_file.mode != GIT_FILEMODE_LINK) return Status::ok();
+  git_blob* raw = nullptr;
+  CORRAL_RETURN_IF_ERROR(git_status(git_blob_lookup(&raw, repo, &delta->new_file.id), "reading a symlink"));
+  change.link_target.assign(static_cast<const char*>(git_blob_rawcontent(raw)),
+                            static_cast<size_t>(git_blob_rawsize(raw)));
+  git_blob_free(raw);
+  return Status::ok();
+}
+
+Result<FileChange> describe(git_repository* repo, git_diff* diff, size_t index) {
   const git_diff_delta* delta = git_diff_get_delta(diff, index);
   FileChange change;
   change.status = status_letter(delta->status);
@@ -27,6 +51,7 @@ Result<FileChange> describe(git_diff* diff, size_t index) {
   change.old_mode = delta->old_file.mode;
   change.new_mode = delta->new_file.mode;
   change.binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
+  CORRAL_RETURN_IF_ERROR(read_link_target(repo, delta, change));
   git_patch* raw = nullptr;
   CORRAL_RETURN_IF_ERROR(git_status(git_patch_from_diff(&raw, diff, index), "reading patch"));
   PatchPtr patch(raw);
@@ -34,6 +59,7 @@ Result<FileChange> describe(git_diff* diff, size_t index) {
   if (patch) {
     git_patch_line_stats(&context, &additions, &deletions, patch.get());
     change.binary = change.binary || (git_patch_get_delta(patch.get())->flags & GIT_DIFF_FLAG_BINARY);
+    if (!change.binary) collect_added_lines(patch.get(), change);
   }
   change.insertions = static_cast<int>(additions);
   change.deletions = static_cast<int>(deletions);
@@ -75,7 +101,7 @@ Result<DiffSummary> diff_commits(const std::string& repo_path, const std::string
 
   DiffSummary summary;
   for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
-    auto change = describe(diff.get(), i);
+    auto change = describe(repo->get(), diff.get(), i);
     if (!change.is_ok()) return change.status();
     summary.insertions += change->insertions;
     summary.deletions += change->deletions;

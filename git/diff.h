@@ -11,6 +11,11 @@
 
 namespace corral::git {
 
+struct AddedLine {
+  int line = 0;  // 1-based, in the new file
+  std::string text;  // without the line break
+};
+
 struct FileChange {
   char status = 'M';     // A added, M modified, D deleted, R renamed, T type changed
   std::string path;      // new path (old path for deletions)
@@ -20,6 +25,8 @@ struct FileChange {
   int insertions = 0;
   int deletions = 0;
   bool binary = false;
+  std::string link_target;       // new mode 0120000: the link's target
+  std::vector<AddedLine> added;  // every added line (empty for binary files)
 };
 
 struct DiffSummary {
@@ -29,6 +36,8 @@ struct DiffSummary {
   std::string patch;  // unified diff text
 };
 
+// The changes from `from_commit` to `to_commit` in the repository at
+// `repo_path`: what the commit step checks and what a reviewer reads.
 Result<DiffSummary> diff_commits(const std::string& repo_path, const std::string& from_commit,
                                  const std::string& to_commit);
 

@@ -59,5 +59,29 @@ TEST_F(DiffTest, IdenticalCommitsHaveNoChanges) {
   EXPECT_EQ(diff->patch, "");
 }
 
+TEST_F(DiffTest, GivesEachAddedLineWithItsNumberAndWhereLinksPoint) {
+  std::string head = commit_in_source(
+      "printf 'one\\ntwo\\nthree\\n' > docs/old-name.txt && ln -s ../../etc/passwd docs/link && printf 'x\\n' > new.txt");
+  auto diff = diff_commits(source(), base_, head);
+  ASSERT_TRUE(diff.is_ok()) << diff.status().to_string();
+  for (const auto& file : diff->files) {
+    if (file.path == "docs/old-name.txt") {
+      // "this file will be renamed" / "line two" / "line three" became one / two / three
+      ASSERT_EQ(file.added.size(), 3u);
+      EXPECT_EQ(file.added[0].line, 1);
+      EXPECT_EQ(file.added[0].text, "one");
+      EXPECT_EQ(file.added[2].line, 3);
+      EXPECT_EQ(file.added[2].text, "three");
+    } else if (file.path == "docs/link") {
+      EXPECT_EQ(file.new_mode, 0120000);
+      EXPECT_EQ(file.link_target, "../../etc/passwd");
+    } else {
+      EXPECT_EQ(file.path, "new.txt");
+      ASSERT_EQ(file.added.size(), 1u);
+      EXPECT_EQ(file.added[0].text, "x");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace corral::git
