@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -86,6 +86,43 @@ CREATE TABLE tokens (
   repo_scope TEXT NOT NULL,
   created_at TEXT NOT NULL,
   revoked_at TEXT
+);
+)sql",
+    // 3: the commit step: repository settings, target branches, reviews and
+    // approvals bound to a diff hash, merges (an intent log), rollbacks.
+    R"sql(
+ALTER TABLE repos ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE tasks ADD COLUMN target_branch TEXT NOT NULL DEFAULT '';
+CREATE TABLE reviews (
+  task_id            TEXT PRIMARY KEY REFERENCES tasks(id),
+  run_id             TEXT NOT NULL,
+  diff_hash          TEXT NOT NULL,
+  base_commit        TEXT NOT NULL,
+  head_commit        TEXT NOT NULL,
+  decision           TEXT NOT NULL,
+  approvals_required INTEGER NOT NULL,
+  findings           TEXT NOT NULL,
+  created_at         TEXT NOT NULL
+);
+CREATE TABLE approvals (
+  id         INTEGER PRIMARY KEY,
+  task_id    TEXT NOT NULL REFERENCES tasks(id),
+  diff_hash  TEXT NOT NULL,
+  reviewer   TEXT NOT NULL,
+  verdict    TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (task_id, diff_hash, reviewer)
+);
+CREATE TABLE merges (
+  task_id    TEXT PRIMARY KEY REFERENCES tasks(id),
+  repo_id    TEXT NOT NULL,
+  branch     TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  old_tip    TEXT NOT NULL DEFAULT '',
+  new_tip    TEXT NOT NULL DEFAULT '',
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL
 );
 )sql",
 };

@@ -25,7 +25,7 @@ Result<std::optional<T>> query_one(Statement& query, ReadRow read_row) {
 }
 
 RepoRecord read_repo(const Statement& row) {
-  return {row.text(0), row.text(1), row.text(2), row.text(3)};
+  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4)};
 }
 
 RunRecord read_run(const Statement& row) {
@@ -42,7 +42,7 @@ RunRecord read_run(const Statement& row) {
   return run;
 }
 
-constexpr const char* kRepoColumns = "SELECT id, source_path, mirror_path, created_at FROM repos ";
+constexpr const char* kRepoColumns = "SELECT id, source_path, mirror_path, created_at, settings FROM repos ";
 constexpr const char* kRunColumns =
     "SELECT id, task_id, state, base_commit, head_commit, exit_code, reason, started_at, "
     "finished_at FROM runs ";
@@ -79,6 +79,14 @@ Result<std::optional<RepoRecord>> Records::find_repo(const std::string& repo_id)
   Statement find(db_.handle(), std::string(kRepoColumns) + "WHERE id = ?");
   find.bind(1, repo_id);
   return query_one<RepoRecord>(find, read_repo);
+}
+
+Status Records::set_repo_settings(const std::string& repo_id, const std::string& settings_json) {
+  Statement update(db_.handle(), "UPDATE repos SET settings = ? WHERE id = ?");
+  if (!update.ok()) return update.error();
+  CORRAL_RETURN_IF_ERROR(update.bind(1, settings_json).bind(2, repo_id).run());
+  if (db_.changes() == 0) return Status::not_found("no repository " + repo_id);
+  return Status::ok();
 }
 
 Status Records::insert_run(const RunRecord& run) {

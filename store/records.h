@@ -18,6 +18,7 @@ struct RepoRecord {
   std::string source_path;  // absolute path of the user's repository
   std::string mirror_path;  // bare mirror under the data directory
   std::string created_at;
+  std::string settings = "{}";  // JSON, validated by orchestrator/repo_settings
 };
 
 // Run states (and the task states they end in), as stored.
@@ -50,6 +51,8 @@ class Records {
   Result<RepoRecord> ensure_repo(const std::string& source_path,
                                  const std::function<std::string(const std::string&)>& mirror_path_for);
   Result<std::optional<RepoRecord>> find_repo(const std::string& repo_id);
+  // not_found if the repository does not exist.
+  Status set_repo_settings(const std::string& repo_id, const std::string& settings_json);
 
   Status insert_run(const RunRecord& run);
   Status finish_run(const RunRecord& run);  // state, commits, exit code, reason; sets finished_at

@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT id, repo_id, prompt, agent, base_rev, state, reason, submitter, COALESCE(idempotency_key, ''), "
-    "priority, attempts, timeout_seconds, seq, created_at, updated_at FROM tasks ";
+    "priority, attempts, timeout_seconds, seq, created_at, updated_at, target_branch FROM tasks ";
 
 QueuedTask read_task(const Statement& row) {
   QueuedTask task;
@@ -28,6 +28,7 @@ QueuedTask read_task(const Statement& row) {
   task.seq = row.integer(12);
   task.created_at = row.text(13);
   task.updated_at = row.text(14);
+  task.target_branch = row.text(15);
   return task;
 }
 
@@ -80,12 +81,13 @@ Result<std::vector<Submission>> TaskQueue::submit(const std::vector<NewTask>& ta
       std::string now = format_rfc3339(clock_.now());
       Statement insert(db_.handle(),
                        "INSERT INTO tasks(id, repo_id, prompt, agent, base_rev, state, reason, created_at, updated_at, "
-                       "priority, idempotency_key, submitter, timeout_seconds, seq) "
-                       "VALUES (?,?,?,?,?,'queued','',?,?,?,?,?,?,?)");
+                       "priority, idempotency_key, submitter, timeout_seconds, seq, target_branch) "
+                       "VALUES (?,?,?,?,?,'queued','',?,?,?,?,?,?,?,?)");
       insert.bind(1, task.id).bind(2, task.repo_id).bind(3, task.prompt).bind(4, task.agent).bind(5, task.base_rev);
       insert.bind(6, now).bind(7, now).bind(8, static_cast<int64_t>(task.priority));
       insert.bind_optional(9, task.idempotency_key.empty() ? std::nullopt : std::optional(task.idempotency_key));
       insert.bind(10, task.submitter).bind(11, task.timeout_seconds).bind(12, next_seq.integer(0));
+      insert.bind(13, task.target_branch);
       CORRAL_RETURN_IF_ERROR(insert.run().with_context("queueing task " + task.id));
       for (size_t i = 0; i < task.parents.size(); ++i) {
         auto parent = find(task.parents[i]);

@@ -19,6 +19,7 @@ struct NewTask {
   std::string prompt;
   std::string agent;
   std::string base_rev = "HEAD";
+  std::string target_branch;   // the shared branch the commit step merges into ("" = the upstream's default)
   std::string submitter;       // token name or local user
   std::string idempotency_key; // "" for none
   int priority = 0;
@@ -32,6 +33,7 @@ struct QueuedTask {
   std::string prompt;
   std::string agent;
   std::string base_rev;
+  std::string target_branch;
   std::string state;
   std::string reason;
   std::string submitter;

@@ -1,0 +1,49 @@
+#include "store/merges.h"
+
+#include "store/statement.h"
+
+namespace corral::store {
+
+Result<MergeRecord> MergeLog::open(const std::string& task_id, const std::string& repo_id,
+                                   const std::string& branch) {
+  Statement insert(db_.handle(),
+                   "INSERT OR IGNORE INTO merges(task_id, repo_id, branch, state, updated_at) VALUES (?,?,?,'pending',?)");
+  if (!insert.ok()) return insert.error();
+  insert.bind(1, task_id).bind(2, repo_id).bind(3, branch).bind(4, format_rfc3339(clock_.now()));
+  CORRAL_RETURN_IF_ERROR(insert.run());
+  auto found = find(task_id);
+  if (!found.is_ok()) return found.status();
+  if (!*found) return Status::internal("merge record of " + task_id + " vanished");
+  return **found;
+}
+
+Result<std::optional<MergeRecord>> MergeLog::find(const std::string& task_id) {
+  Statement query(db_.handle(),
+                  "SELECT task_id, repo_id, branch, state, old_tip, new_tip, attempts, updated_at FROM merges "
+                  "WHERE task_id = ?");
+  if (!query.ok()) return query.error();
+  query.bind(1, task_id);
+  Status status;
+  if (!query.step(&status)) {
+    if (!status.is_ok()) return status;
+    return std::optional<MergeRecord>();
+  }
+  return std::optional<MergeRecord>(MergeRecord{query.text(0), query.text(1), query.text(2), query.text(3),
+                                                query.text(4), query.text(5), static_cast<int>(query.integer(6)),
+                                                query.text(7)});
+}
+
+Status MergeLog::set(const std::string& task_id, const std::string& state, const std::string& old_tip,
+                     const std::string& new_tip) {
+  Statement update(db_.handle(),
+                   "UPDATE merges SET state = ?, old_tip = ?, new_tip = ?, updated_at = ?, "
+                   "attempts = attempts + (? = 'prepared') WHERE task_id = ?");
+  if (!update.ok()) return update.error();
+  update.bind(1, state).bind(2, old_tip).bind(3, new_tip).bind(4, format_rfc3339(clock_.now()));
+  update.bind(5, state).bind(6, task_id);
+  CORRAL_RETURN_IF_ERROR(update.run());
+  if (db_.changes() == 0) return Status::not_found("no merge record for " + task_id);
+  return Status::ok();
+}
+
+}  // namespace corral::store

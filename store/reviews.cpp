@@ -1,0 +1,81 @@
+#include "store/reviews.h"
+
+#include "store/statement.h"
+
+namespace corral::store {
+namespace {
+
+constexpr const char* kReviewColumns =
+    "SELECT r.task_id, r.run_id, r.diff_hash, r.base_commit, r.head_commit, r.decision, r.approvals_required, "
+    "r.findings, r.created_at FROM reviews r ";
+
+ReviewRecord read_review(const Statement& row) {
+  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4),
+          row.text(5), static_cast<int>(row.integer(6)), row.text(7), row.text(8)};
+}
+
+template <typename T, typename Read>
+Result<std::vector<T>> read_all(Statement& query, Read read) {
+  if (!query.ok()) return query.error();
+  std::vector<T> rows;
+  Status status;
+  while (query.step(&status)) rows.push_back(read(query));
+  if (!status.is_ok()) return status;
+  return rows;
+}
+
+}  // namespace
+
+Status Reviews::put(const ReviewRecord& review) {
+  Statement upsert(db_.handle(),
+                   "INSERT OR REPLACE INTO reviews(task_id, run_id, diff_hash, base_commit, head_commit, decision, "
+                   "approvals_required, findings, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
+  if (!upsert.ok()) return upsert.error();
+  upsert.bind(1, review.task_id).bind(2, review.run_id).bind(3, review.diff_hash).bind(4, review.base_commit);
+  upsert.bind(5, review.head_commit).bind(6, review.decision).bind(7, static_cast<int64_t>(review.approvals_required));
+  upsert.bind(8, review.findings).bind(9, format_rfc3339(clock_.now()));
+  return upsert.run().with_context("saving the review of " + review.task_id);
+}
+
+Result<std::optional<ReviewRecord>> Reviews::find(const std::string& task_id) {
+  Statement query(db_.handle(), std::string(kReviewColumns) + "WHERE r.task_id = ?");
+  query.bind(1, task_id);
+  auto rows = read_all<ReviewRecord>(query, read_review);
+  if (!rows.is_ok()) return rows.status();
+  if (rows->empty()) return std::optional<ReviewRecord>();
+  return std::optional<ReviewRecord>(rows->front());
+}
+
+Result<std::vector<ReviewRecord>> Reviews::of_tasks_in(const std::string& task_state, const std::string& repo_id) {
+  Statement query(db_.handle(), std::string(kReviewColumns) +
+                                    "JOIN tasks t ON t.id = r.task_id WHERE t.state = ? AND (? = '' OR t.repo_id = ?) "
+                                    "ORDER BY t.seq");
+  query.bind(1, task_state).bind(2, repo_id).bind(3, repo_id);
+  return read_all<ReviewRecord>(query, read_review);
+}
+
+Status Reviews::add_verdict(const Verdict& verdict) {
+  Statement insert(db_.handle(),
+                   "INSERT INTO approvals(task_id, diff_hash, reviewer, verdict, reason, created_at) "
+                   "VALUES (?,?,?,?,?,?)");
+  if (!insert.ok()) return insert.error();
+  insert.bind(1, verdict.task_id).bind(2, verdict.diff_hash).bind(3, verdict.reviewer).bind(4, verdict.verdict);
+  insert.bind(5, verdict.reason).bind(6, format_rfc3339(clock_.now()));
+  Status status = insert.run();
+  if (!status.is_ok() && status.message().find("UNIQUE") != std::string::npos) {
+    return Status::already_exists(verdict.reviewer + " already gave a verdict on this diff of " + verdict.task_id);
+  }
+  return status;
+}
+
+Result<std::vector<Verdict>> Reviews::verdicts(const std::string& task_id, const std::string& diff_hash) {
+  Statement query(db_.handle(),
+                  "SELECT task_id, diff_hash, reviewer, verdict, reason, created_at FROM approvals "
+                  "WHERE task_id = ? AND diff_hash = ? ORDER BY id");
+  query.bind(1, task_id).bind(2, diff_hash);
+  return read_all<Verdict>(query, [](const Statement& row) {
+    return Verdict{row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5)};
+  });
+}
+
+}  // namespace corral::store
