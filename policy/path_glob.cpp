@@ -56,6 +56,10 @@ bool glob_matches(std::string_view pattern, std::string_view path) {
   return match_here(pattern, path);
 }
 
+bool glob_matches_whole(std::string_view pattern, std::string_view text) {
+  return !pattern.empty() && match_here(pattern, text);
+}
+
 const std::string* first_match(const std::vector<std::string>& patterns, std::string_view path) {
   for (const std::string& pattern : patterns) {
     if (glob_matches(pattern, path)) return &pattern;

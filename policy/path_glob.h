@@ -17,6 +17,10 @@ namespace corral::policy {
 
 bool glob_matches(std::string_view pattern, std::string_view path);
 
+// The same wildcards, always against the whole text (for branch names:
+// "main" must not match "feature/main").
+bool glob_matches_whole(std::string_view pattern, std::string_view text);
+
 // The first pattern in `patterns` that matches `path`, or nullptr.
 const std::string* first_match(const std::vector<std::string>& patterns, std::string_view path);
 

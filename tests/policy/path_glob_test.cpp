@@ -42,6 +42,14 @@ TEST(PathGlob, MatchesTheWayOwnersWriteThem) {
   }
 }
 
+TEST(PathGlob, WholeTextMatchingForBranchNames) {
+  EXPECT_TRUE(glob_matches_whole("main", "main"));
+  EXPECT_FALSE(glob_matches_whole("main", "feature/main"));
+  EXPECT_TRUE(glob_matches_whole("release/*", "release/1.2"));
+  EXPECT_FALSE(glob_matches_whole("release/*", "release/1.2/hotfix"));
+  EXPECT_FALSE(glob_matches_whole("", ""));
+}
+
 TEST(PathGlob, FirstMatchNamesThePattern) {
   std::vector<std::string> patterns = {"*.key", "secrets/"};
   ASSERT_NE(first_match(patterns, "secrets/a.txt"), nullptr);
