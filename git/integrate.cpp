@@ -135,13 +135,38 @@ Result<Integration> merge_onto(const std::string& repo_path, const std::string& 
   return Integration{oid_hex(*written), {}, 1};
 }
 
+namespace {
+
+// The commits from `to` back along first parents to `from` (excluded),
+// newest first: what a merge added to a branch, one entry per merge commit.
+Result<std::vector<CommitInfo>> first_parent_chain(const std::string& repo_path, const std::string& from,
+                                                   const std::string& to) {
+  auto repo = open_repository(repo_path);
+  if (!repo.is_ok()) return repo.status();
+  std::vector<CommitInfo> chain;
+  std::string current = to;
+  while (current != from) {
+    auto commit = lookup_commit(repo->get(), current);
+    if (!commit.is_ok()) return commit.status();
+    if (git_commit_parentcount(commit->get()) == 0 || chain.size() > 10000) {
+      return Status::invalid_argument(from + " is not on the first-parent history of " + to);
+    }
+    chain.push_back({current, "", ""});
+    current = oid_hex(*git_commit_parent_id(commit->get(), 0));
+  }
+  return chain;
+}
+
+}  // namespace
+
 Result<Integration> revert_onto(const std::string& repo_path, const std::string& from, const std::string& to,
                                 const std::string& onto, const std::string& trailer, const Committer& committer) {
-  auto commits = commits_lost(repo_path, to, from, 1000);  // to..from reversed: newest first
+  auto commits = first_parent_chain(repo_path, from, to);
   if (!commits.is_ok()) return commits.status();
   auto revert = [](git_index** out, git_repository* repo, git_commit* commit, git_commit* current) {
     git_merge_options options = GIT_MERGE_OPTIONS_INIT;
-    return git_revert_commit(out, repo, commit, current, 0, &options);
+    unsigned mainline = git_commit_parentcount(commit) > 1 ? 1 : 0;  // a merge commit: undo what it brought in
+    return git_revert_commit(out, repo, commit, current, mainline, &options);
   };
   auto revert_message = [&trailer](git_commit* commit, bool& keep_author) {
     keep_author = false;

@@ -59,6 +59,16 @@ Status advance_ref(const std::string& repo_path, const std::string& ref, const s
 
 Status withdraw_unpublished(const std::string& repo_path, const std::string& ref, const std::string& unpublished,
                            const std::string& published) {
+  if (published.empty()) {  // the branch did not exist before: remove the record again
+    auto repo = open_repository(repo_path);
+    if (!repo.is_ok()) return repo.status();
+    git_reference* raw = nullptr;
+    CORRAL_RETURN_IF_ERROR(git_status(git_reference_lookup(&raw, repo->get(), ref.c_str()), "reading " + ref));
+    ReferencePtr current(raw);
+    const git_oid* target = git_reference_target(current.get());
+    if (!target || oid_hex(*target) != unpublished) return Status::failed_precondition(ref + " moved meanwhile");
+    return git_status(git_reference_delete(current.get()), "removing " + ref);
+  }
   auto behind = is_ancestor(repo_path, published, unpublished);
   if (!behind.is_ok()) return behind.status();
   if (!*behind) return Status::internal(published + " is not an ancestor of the unpublished " + unpublished);

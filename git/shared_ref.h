@@ -22,7 +22,8 @@ Status advance_ref(const std::string& repo_path, const std::string& ref, const s
 
 // The one backward move: withdraws a tip corral wrote to its own record and
 // could not publish (the upstream refused it), from `unpublished` back to
-// `published`, which must be its ancestor. Compare-and-swap like advance_ref.
+// `published`, which must be its ancestor ("" = the ref did not exist: it is
+// removed). Compare-and-swap like advance_ref.
 Status withdraw_unpublished(const std::string& repo_path, const std::string& ref, const std::string& unpublished,
                            const std::string& published);
 

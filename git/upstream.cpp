@@ -112,6 +112,26 @@ Status push_to_remote(const std::string& mirror_path, const Upstream& upstream, 
 
 }  // namespace
 
+Result<std::string> upstream_default_branch(const std::string& mirror_path, const Upstream& upstream) {
+  auto repo = open_repository(mirror_path);
+  if (!repo.is_ok()) return repo.status();
+  auto remote = connect(repo->get(), upstream);
+  if (!remote.is_ok()) return remote.status();
+  Exchange exchange{&upstream, ""};
+  git_remote_callbacks callbacks = callbacks_for(exchange);
+  int rc = git_remote_connect(remote->get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "connecting to " + upstream.url));
+  git_buf name = GIT_BUF_INIT;
+  rc = git_remote_default_branch(&name, remote->get());
+  std::string branch = rc == 0 && name.ptr ? std::string(name.ptr, name.size) : std::string();
+  git_buf_dispose(&name);
+  git_remote_disconnect(remote->get());
+  if (rc == GIT_ENOTFOUND) return Status::not_found(upstream.url + " has no default branch");
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "reading the default branch of " + upstream.url));
+  constexpr std::string_view kHeads = "refs/heads/";
+  return branch.rfind(kHeads, 0) == 0 ? branch.substr(kHeads.size()) : branch;
+}
+
 Result<std::string> fetch_upstream_branch(const std::string& mirror_path, const Upstream& upstream,
                                           const std::string& branch, const std::string& local_ref) {
   auto repo = open_repository(mirror_path);

@@ -14,6 +14,9 @@ struct Upstream {
   std::string credentials;  // "" or "env:NAME": a token in corral's environment, sent as the https password
 };
 
+// The branch the upstream's HEAD names ("main"); not_found if it has none.
+Result<std::string> upstream_default_branch(const std::string& mirror_path, const Upstream& upstream);
+
 // Fetches `branch` of the upstream into `local_ref` of the mirror and returns
 // its commit ("" if the upstream has no such branch). `local_ref` records
 // what the upstream has, so the fetch may move it any way.

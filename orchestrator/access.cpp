@@ -13,6 +13,8 @@ const char* action_name(Action action) {
     case Action::kRetry: return "retry tasks";
     case Action::kAddRepo: return "add repositories";
     case Action::kManageTokens: return "manage tokens";
+    case Action::kReview: return "approve or reject diffs";
+    case Action::kManageRepo: return "change repository settings, branches or history";
   }
   return "act";
 }
@@ -21,15 +23,18 @@ bool role_allows(const std::string& role, Action action) {
   if (role == "admin") return true;
   if (action == Action::kManageTokens) return false;
   if (role == "owner") return true;
-  if (role == "submitter") return action != Action::kAddRepo;
-  if (role == "reviewer") return action == Action::kRead;
+  if (role == "submitter") {
+    return action == Action::kSubmit || action == Action::kRead || action == Action::kCancel || action == Action::kRetry;
+  }
+  if (role == "reviewer") return action == Action::kRead || action == Action::kReview;
+  if (role == "agent") return action == Action::kRead;
   return false;
 }
 
 }  // namespace
 
 bool is_valid_role(const std::string& role) {
-  static constexpr std::array<const char*, 4> kRoles = {"admin", "owner", "reviewer", "submitter"};
+  static constexpr std::array<const char*, 5> kRoles = {"admin", "owner", "reviewer", "submitter", "agent"};
   for (const char* known : kRoles) {
     if (role == known) return true;
   }

@@ -1,9 +1,10 @@
 // Who is calling and what they may do: roles scoped to repositories.
 //
 //   admin      everything, every repository, tokens
-//   owner      in its scope: submit, read, cancel, retry, add repositories
-//   reviewer   in its scope: read (approving comes with the commit step)
+//   owner      in its scope: everything but tokens (settings, branches, rollbacks)
+//   reviewer   in its scope: read, approve and reject diffs
 //   submitter  in its scope: submit, read, cancel and retry
+//   agent      a run's own token: read, never approve or change anything
 //
 // Pure: the caller is established elsewhere (token or socket peer).
 #pragma once
@@ -16,11 +17,11 @@ namespace corral::orchestrator {
 
 struct Caller {
   std::string name;              // token name, or "local:<uid>"
-  std::string role;              // admin, owner, reviewer, submitter
+  std::string role;              // admin, owner, reviewer, submitter, agent
   std::string repo_scope = "*";  // a repository id or "*"
 };
 
-enum class Action { kSubmit, kRead, kCancel, kRetry, kAddRepo, kManageTokens };
+enum class Action { kSubmit, kRead, kCancel, kRetry, kAddRepo, kManageTokens, kReview, kManageRepo };
 
 // ok, or permission_denied saying which role and scope were missing.
 // `repo_id` is the repository acted on ("" for actions on no repository).

@@ -1,6 +1,9 @@
 #include "orchestrator/api.h"
 
 #include "core/url_encoding.h"
+#include "orchestrator/branch_desk.h"
+#include "orchestrator/repo_desk.h"
+#include "orchestrator/review_desk.h"
 
 #include <nlohmann/json.hpp>
 
@@ -116,6 +119,10 @@ ApiResponse route(Service& service, const Caller& caller, const std::string& met
     if (method != "GET") return method_not_allowed;
     return respond(service.show_task(caller, parts[1]));
   }
+  if (collection == "tasks" && parts.size() == 3 && parts[2] == "rollback") {
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return BranchDesk(service).rollback(caller, parts[1], b); });
+  }
   if (collection == "tasks" && parts.size() == 3 && (parts[2] == "cancel" || parts[2] == "retry")) {
     if (method != "POST") return method_not_allowed;
     return respond(parts[2] == "cancel" ? service.cancel(caller, parts[1]) : service.retry(caller, parts[1]));
@@ -124,6 +131,36 @@ ApiResponse route(Service& service, const Caller& caller, const std::string& met
     if (method == "GET") return respond(service.list_repos(caller));
     if (method != "POST") return method_not_allowed;
     return created(body, [&](const json& b) { return service.add_repo(caller, b); });
+  }
+  if (collection == "repos" && parts.size() == 2) {
+    if (method != "GET") return method_not_allowed;
+    return respond(RepoDesk(service).show(caller, parts[1]));
+  }
+  if (collection == "repos" && parts.size() == 3 && parts[2] == "settings") {
+    if (method == "GET") return respond(RepoDesk(service).show(caller, parts[1]));
+    if (method != "PATCH") return method_not_allowed;
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    return respond(RepoDesk(service).change(caller, parts[1], *parsed));
+  }
+  if (collection == "repos" && parts.size() == 3 && parts[2] == "branches") {
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return BranchDesk(service).move_branch(caller, parts[1], b); });
+  }
+  if (collection == "reviews" && parts.size() == 1) {
+    if (method != "GET") return method_not_allowed;
+    return respond(ReviewDesk(service).list(caller, param(query, "repo")));
+  }
+  if (collection == "reviews" && parts.size() == 2) {
+    if (method != "GET") return method_not_allowed;
+    return respond(ReviewDesk(service).show(caller, parts[1]));
+  }
+  if (collection == "reviews" && parts.size() == 3 && (parts[2] == "approve" || parts[2] == "reject")) {
+    if (method != "POST") return method_not_allowed;
+    ReviewDesk desk(service);
+    return created(body, [&](const json& b) {
+      return parts[2] == "approve" ? desk.approve(caller, parts[1], b) : desk.reject(caller, parts[1], b);
+    });
   }
   if (collection == "tokens" && parts.size() == 1) {
     if (method == "GET") return respond(service.list_tokens(caller));

@@ -8,8 +8,16 @@
 //   GET    /v1/tasks/{id}
 //   POST   /v1/tasks/{id}/cancel
 //   POST   /v1/tasks/{id}/retry
+//   POST   /v1/tasks/{id}/rollback   {"reason"}                        (owner)
 //   POST   /v1/repos                 {"path"}
 //   GET    /v1/repos
+//   GET    /v1/repos/{id}            the repository, its settings and limits
+//   PATCH  /v1/repos/{id}/settings   settings to change (null resets)    (owner)
+//   POST   /v1/repos/{id}/branches   {"branch", "commit", "force"?}      (owner; only forward)
+//   GET    /v1/reviews?repo=         diffs waiting for review
+//   GET    /v1/reviews/{task}        one diff: findings, verdicts, patch
+//   POST   /v1/reviews/{task}/approve {"diff_hash"}                      (reviewer)
+//   POST   /v1/reviews/{task}/reject  {"diff_hash", "reason"}            (reviewer)
 //   POST   /v1/tokens                {"name", "role", "repo"?}   (admin)
 //   GET    /v1/tokens                                           (admin)
 //   DELETE /v1/tokens/{id}                                      (admin)

@@ -8,6 +8,7 @@
 #include "git/mirror.h"
 #include "git/revision.h"
 #include "orchestrator/backends.h"
+#include "orchestrator/event_record.h"
 #include "orchestrator/reconcile.h"
 #include "orchestrator/run_bridge.h"
 #include "routing/grant.h"
@@ -17,21 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 
-TaskState state_of(const std::string& name) {
-  static const std::map<std::string, TaskState> kStates = {
-      {"queued", TaskState::kQueued},     {"running", TaskState::kRunning},     {"succeeded", TaskState::kSucceeded},
-      {"failed", TaskState::kFailed},     {"rejected", TaskState::kRejected},   {"rolled_back", TaskState::kRolledBack},
-      {"cancelled", TaskState::kCancelled}, {"held", TaskState::kHeld}};
-  auto it = kStates.find(name);
-  return it == kStates.end() ? TaskState::kFailed : it->second;
-}
-
-Status record(store::EventLog& events, const std::string& type, const std::string& task_id, const std::string& run_id,
-              const std::string& repo_id, const json& payload) {
-  Event event{type, task_id, run_id, repo_id, "", run_id.empty() ? task_id : run_id, "{}"};
-  set_payload(event, payload);
-  return events.record(event);
-}
 
 // $CORRAL_TEST_PAUSE_AT=STAGE makes every run wait 2 s as STAGE begins
 // ("start" before the worktree exists, a runner stage, or "finish" after the
@@ -42,17 +28,6 @@ void pause_for_crash_tests(std::string_view stage) {
   if (pause_at && stage == pause_at) std::this_thread::sleep_for(std::chrono::seconds(2));
 }
 
-// Events from worker threads go through the service's lock.
-class LockedSink final : public EventSink {
- public:
-  explicit LockedSink(Service& service) : service_(service) {}
-  Status record(const Event& event) override {
-    return service_.with_store([&](Service::Store& store) { return store.events.record(event); });
-  }
-
- private:
-  Service& service_;
-};
 
 }  // namespace
 
@@ -64,7 +39,8 @@ struct Daemon::Running {
 };
 
 Daemon::Daemon(Service& service, containers::SandboxBackend& backend, DaemonOptions options)
-    : service_(service), backend_(backend), options_(std::move(options)) {}
+    : service_(service), backend_(backend), options_(std::move(options)),
+      commit_step_(service, backend, {options_.image, options_.supervisor_path}) {}
 
 Daemon::~Daemon() {
   std::map<std::string, std::unique_ptr<Running>> running;
@@ -96,7 +72,7 @@ Status Daemon::recover() {
       if (!*task) return Status::ok();
       bool retry = (*task)->attempts < max_attempts;
       CORRAL_RETURN_IF_ERROR(store.queue.transition(run.task_id, {"running"}, retry ? "queued" : "failed", reason));
-      return record(store.events, retry ? "task.requeued" : "task.failed", run.task_id, run.id, (*task)->repo_id,
+      return record_event(store.events, retry ? "task.requeued" : "task.failed", run.task_id, run.id, (*task)->repo_id,
                     {{"reason", reason}, {"attempts", (*task)->attempts}, {"recovered", true}});
     };
     auto report = reconcile(service_.layout(), store.records, store.queue, store.events, backends, requeue);
@@ -117,13 +93,13 @@ Status Daemon::tick() {
   if (!tasks.is_ok()) return tasks.status();
   std::vector<TaskView> views;
   for (const auto& task : *tasks) {
-    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, state_of(task.state), task.parents});
+    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, parse_state(task.state), task.parents});
   }
   for (const Decision& decision : schedule(views, options_.caps)) {
     if (decision.kind == Decision::Kind::kHold) {
       service_.with_store([&](Service::Store& store) -> Status {
         CORRAL_RETURN_IF_ERROR(store.queue.transition(decision.task, {"queued"}, "held", decision.reason));
-        return record(store.events, "task.held", decision.task, "", "", {{"reason", decision.reason}});
+        return record_event(store.events, "task.held", decision.task, "", "", {{"reason", decision.reason}});
       });
       continue;
     }
@@ -151,7 +127,7 @@ Status Daemon::start(const std::string& task_id, const std::string& base_task) {
       run.state = store::state::kRunning;
       CORRAL_RETURN_IF_ERROR(store.records.insert_run(run));
       auto task = store.queue.find(task_id);
-      return record(store.events, "task.started", task_id, run.id, task.is_ok() && *task ? (*task)->repo_id : "",
+      return record_event(store.events, "task.started", task_id, run.id, task.is_ok() && *task ? (*task)->repo_id : "",
                     {{"backend", backend_.kind()}, {"base_task", base_task}});
     });
   });
@@ -175,6 +151,8 @@ void Daemon::execute(const std::string& task_id, const std::string& run_id, cons
   // Publication is a run's last step: if the branch is in the user's repository
   // already, an earlier attempt finished its work and died before recording
   // it. That work stands; running again could never publish over it.
+  Status cleared = clear_earlier_publication(task_id, request->source_path);
+  if (!cleared.is_ok()) return finish(task_id, run_id, cleared);
   auto published = git::branch_commit(request->source_path, runner::task_branch(task_id));
   if (published.is_ok()) {
     runner::RunResult earlier;
@@ -188,6 +166,20 @@ void Daemon::execute(const std::string& task_id, const std::string& run_id, cons
   }
   LockedSink sink(service_);
   finish(task_id, run_id, runner::run_task(*request, backend_, sink, service_.clock()));
+}
+
+Status Daemon::clear_earlier_publication(const std::string& task_id, const std::string& source_path) {
+  std::string branch = runner::task_branch(task_id);
+  auto published = git::branch_commit(source_path, branch);
+  if (!published.is_ok()) return Status::ok();
+  auto runs = service_.with_store([&](Service::Store& store) { return store.records.runs_of_task(task_id); });
+  if (!runs.is_ok()) return runs.status();
+  for (const auto& run : *runs) {
+    if (run.state == store::state::kSucceeded && run.head_commit == *published) {
+      return git::delete_branch(source_path, branch);
+    }
+  }
+  return Status::ok();  // not a finished attempt's: a crash left it, and execute adopts it
 }
 
 // The task, its repository, and the head its parent's run left (for a stacked task).
@@ -266,7 +258,7 @@ void Daemon::finish(const std::string& task_id, const std::string& run_id, const
       if (cancelled) return Status::ok();
       bool retry = (*task)->attempts < max_attempts;
       CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, retry ? "queued" : "failed", run.reason));
-      return record(store.events, retry ? "task.requeued" : "task.failed", task_id, run_id, (*task)->repo_id,
+      return record_event(store.events, retry ? "task.requeued" : "task.failed", task_id, run_id, (*task)->repo_id,
                     {{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}});
     }
     if (stopping_) {
@@ -275,7 +267,7 @@ void Daemon::finish(const std::string& task_id, const std::string& run_id, const
       CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
       if (cancelled) return Status::ok();
       CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, "queued", run.reason));
-      return record(store.events, "task.requeued", task_id, run_id, (*task)->repo_id, {{"reason", run.reason}});
+      return record_event(store.events, "task.requeued", task_id, run_id, (*task)->repo_id, {{"reason", run.reason}});
     }
     const runner::RunResult& result = *outcome;
     bool ok = result.succeeded();
@@ -284,7 +276,7 @@ void Daemon::finish(const std::string& task_id, const std::string& run_id, const
     CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
     if (cancelled) return Status::ok();
     CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, run.state, ok ? "" : run.reason));
-    return record(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id,
+    return record_event(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id,
                   outcome_payload(result));
   });
   if (!status.is_ok()) spdlog::error("recording the end of {}: {}", task_id, status.to_string());
@@ -319,7 +311,16 @@ void Daemon::cancel_running(const std::string& task_id) {
   if (!killed.is_ok()) spdlog::warn("cancelling {}: {}", task_id, killed.to_string());
 }
 
+void Daemon::commit_loop(const std::atomic<bool>& stop) {
+  while (!stop) {
+    auto worked = commit_step_.work_once();
+    if (!worked.is_ok()) spdlog::error("commit step: {}", worked.status().to_string());
+    if (!worked.is_ok() || !*worked) std::this_thread::sleep_for(options_.tick);
+  }
+}
+
 void Daemon::run(const std::atomic<bool>& stop) {
+  std::thread committer([this, &stop] { commit_loop(stop); });
   while (!stop) {
     Status ticked = tick();
     if (!ticked.is_ok()) spdlog::error("scheduling pass: {}", ticked.to_string());
@@ -336,6 +337,7 @@ void Daemon::run(const std::atomic<bool>& stop) {
     reap_finished();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  committer.join();
 }
 
 }  // namespace corral::orchestrator

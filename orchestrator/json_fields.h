@@ -11,7 +11,7 @@
 
 namespace corral::orchestrator {
 
-enum class FieldType { kString, kInteger, kStringArray };
+enum class FieldType { kString, kInteger, kBoolean, kStringArray };
 
 struct FieldSpec {
   const char* name;

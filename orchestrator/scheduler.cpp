@@ -6,11 +6,6 @@
 namespace corral::orchestrator {
 namespace {
 
-bool blocks_dependents(TaskState state) {
-  return state == TaskState::kFailed || state == TaskState::kRejected || state == TaskState::kRolledBack ||
-         state == TaskState::kCancelled || state == TaskState::kHeld;
-}
-
 struct Load {
   int global = 0;
   std::map<std::string, int> per_repo;
@@ -64,18 +59,68 @@ class BlockFinder {
 
 }  // namespace
 
+namespace {
+
+struct StateName {
+  TaskState state;
+  const char* stored;
+  const char* display;
+};
+
+constexpr StateName kStateNames[] = {
+    {TaskState::kQueued, "queued", "queued"},
+    {TaskState::kRunning, "running", "running"},
+    {TaskState::kSucceeded, "succeeded", "succeeded"},
+    {TaskState::kFailed, "failed", "failed"},
+    {TaskState::kRejected, "rejected", "rejected"},
+    {TaskState::kRolledBack, "rolled_back", "rolled back"},
+    {TaskState::kCancelled, "cancelled", "cancelled"},
+    {TaskState::kHeld, "held", "held"},
+    {TaskState::kReview, "review", "in review"},
+    {TaskState::kMerging, "merging", "merging"},
+    {TaskState::kMerged, "merged", "merged"},
+    {TaskState::kRefused, "refused", "refused by the diff rules"},
+    {TaskState::kConflicted, "conflicted", "in conflict"},
+    {TaskState::kChecksFailed, "checks_failed", "failed its checks"},
+    {TaskState::kMergeFailed, "merge_failed", "failed to merge"},
+};
+
+}  // namespace
+
 const char* state_name(TaskState state) {
-  switch (state) {
-    case TaskState::kQueued: return "queued";
-    case TaskState::kRunning: return "running";
-    case TaskState::kSucceeded: return "succeeded";
-    case TaskState::kFailed: return "failed";
-    case TaskState::kRejected: return "rejected";
-    case TaskState::kRolledBack: return "rolled back";
-    case TaskState::kCancelled: return "cancelled";
-    case TaskState::kHeld: return "held";
+  for (const StateName& name : kStateNames) {
+    if (name.state == state) return name.display;
   }
   return "unknown";
+}
+
+TaskState parse_state(const std::string& stored) {
+  for (const StateName& name : kStateNames) {
+    if (stored == name.stored) return name.state;
+  }
+  return TaskState::kFailed;
+}
+
+bool has_usable_branch(TaskState state) {
+  return state == TaskState::kSucceeded || state == TaskState::kReview || state == TaskState::kMerging ||
+         state == TaskState::kMerged;
+}
+
+bool blocks_dependents(TaskState state) {
+  switch (state) {
+    case TaskState::kFailed:
+    case TaskState::kRejected:
+    case TaskState::kRolledBack:
+    case TaskState::kCancelled:
+    case TaskState::kHeld:
+    case TaskState::kRefused:
+    case TaskState::kConflicted:
+    case TaskState::kChecksFailed:
+    case TaskState::kMergeFailed:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::vector<Decision> schedule(const std::vector<TaskView>& tasks, const Caps& caps) {
@@ -96,7 +141,7 @@ std::vector<Decision> schedule(const std::vector<TaskView>& tasks, const Caps& c
       continue;
     }
     bool parents_done = std::all_of(task.parents.begin(), task.parents.end(), [&](const std::string& parent) {
-      return by_id.at(parent)->state == TaskState::kSucceeded;
+      return has_usable_branch(by_id.at(parent)->state);
     });
     if (parents_done) runnable.push_back(&task);
   }

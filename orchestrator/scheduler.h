@@ -5,8 +5,9 @@
 //   - a queued task whose parent failed, was rejected, rolled back, cancelled
 //     or is itself held, is held, with the parent and its state as the reason
 //     (never run on a base that no longer stands);
-//   - a queued task whose parents all succeeded is runnable; it starts from
-//     its first parent's branch (none: the repository's base);
+//   - a queued task whose parents' runs all succeeded (whatever the commit
+//     step has done with them since, short of ending them) is runnable; it
+//     starts from its first parent's branch (none: the repository's base);
 //   - runnable tasks start by priority (high first), then submission order,
 //     while the global, per-repository and per-agent caps leave room
 //     (running tasks count against them).
@@ -18,7 +19,13 @@
 
 namespace corral::orchestrator {
 
-enum class TaskState { kQueued, kRunning, kSucceeded, kFailed, kRejected, kRolledBack, kCancelled, kHeld };
+// The stored task states. After a run succeeds the commit step takes over:
+// succeeded -> review -> merging -> merged, or refused (diff rules), rejected
+// (a reviewer), conflicted, checks_failed, merge_failed; merged -> rolled_back.
+enum class TaskState {
+  kQueued, kRunning, kSucceeded, kFailed, kRejected, kRolledBack, kCancelled, kHeld,
+  kReview, kMerging, kMerged, kRefused, kConflicted, kChecksFailed, kMergeFailed
+};
 
 struct TaskView {
   std::string id;
@@ -46,6 +53,13 @@ struct Decision {
 
 std::vector<Decision> schedule(const std::vector<TaskView>& tasks, const Caps& caps);
 
+// "rolled back", for messages.
 const char* state_name(TaskState state);
+// The state stored as `name` ("rolled_back"); kFailed for a name it does not know.
+TaskState parse_state(const std::string& name);
+// A task in this state has a branch its dependents may build on.
+bool has_usable_branch(TaskState state);
+// A task in this state ended without its work standing: its dependents are held.
+bool blocks_dependents(TaskState state);
 
 }  // namespace corral::orchestrator

@@ -21,7 +21,10 @@ constexpr size_t kMaxPromptBytes = 64 * 1024;
 constexpr int64_t kMaxTimeoutSeconds = 86400;
 
 const std::vector<std::string> kCancellable = {"queued", "held", "running"};
-const std::vector<std::string> kRetryable = {"failed", "cancelled", "held"};
+// Retrying runs the agent again (from the current base): for runs that
+// failed, and for work the commit step could not merge as it was.
+const std::vector<std::string> kRetryable = {"failed", "cancelled", "held", "conflicted", "checks_failed",
+                                             "merge_failed"};
 
 Status check_task_fields(const json& task, const std::string& what) {
   CORRAL_RETURN_IF_ERROR(check_fields(task,
@@ -33,6 +36,7 @@ Status check_task_fields(const json& task, const std::string& what) {
                                        {"timeout_seconds", FieldType::kInteger},
                                        {"idempotency_key", FieldType::kString},
                                        {"parents", FieldType::kStringArray},
+                                       {"target", FieldType::kString},
                                        {"ref", FieldType::kString}},
                                       what));
   const std::string prompt = task["prompt"];
@@ -41,6 +45,10 @@ Status check_task_fields(const json& task, const std::string& what) {
   }
   if (task["agent"].get<std::string>().find_first_not_of(" \t") == std::string::npos) {
     return Status::invalid_argument(what + " field 'agent' is empty");
+  }
+  std::string target = task.value("target", std::string());
+  if (!target.empty() && !git::is_valid_branch_name(target)) {
+    return Status::invalid_argument(what + " field 'target' is not a valid branch name: '" + target + "'");
   }
   int64_t priority = task.value("priority", int64_t{0});
   if (priority < -100 || priority > 100) return Status::invalid_argument(what + " field 'priority' must be -100..100");
@@ -80,7 +88,7 @@ int http_status_for(const Status& status) {
 
 Service::Service(DataLayout layout, std::unique_ptr<store::Database> db, const Clock& clock)
     : layout_(std::move(layout)), db_(std::move(db)), clock_(clock), records_(*db_, clock), queue_(*db_, clock),
-      tokens_(*db_, clock), events_(*db_, clock) {}
+      tokens_(*db_, clock), events_(*db_, clock), reviews_(*db_, clock), merges_(*db_, clock) {}
 
 Result<Caller> Service::authenticate(const std::string& bearer_token) {
   if (bearer_token.empty()) return Status::unauthenticated("a bearer token is required");
@@ -117,7 +125,7 @@ Result<json> Service::task_json(const store::QueuedTask& task) {
   json out = {{"id", task.id},           {"repo", task.repo_id},       {"prompt", task.prompt},
               {"agent", task.agent},     {"base", task.base_rev},      {"state", task.state},
               {"reason", task.reason},   {"priority", task.priority},  {"attempts", task.attempts},
-              {"parents", task.parents}, {"submitter", task.submitter}, {"timeout_seconds", task.timeout_seconds},
+              {"parents", task.parents}, {"submitter", task.submitter}, {"target", task.target_branch}, {"timeout_seconds", task.timeout_seconds},
               {"created_at", task.created_at}, {"updated_at", task.updated_at}};
   if (!task.idempotency_key.empty()) out["idempotency_key"] = task.idempotency_key;
   auto runs = records_.runs_of_task(task.id);
@@ -173,6 +181,7 @@ Result<store::NewTask> Service::new_task(const Caller& caller, const json& item,
   task.prompt = item["prompt"];
   task.agent = item["agent"];
   task.base_rev = item.value("base", "HEAD");
+  task.target_branch = item.value("target", "");
   task.priority = static_cast<int>(item.value("priority", 0));
   task.timeout_seconds = item.value("timeout_seconds", int64_t{600});
   task.idempotency_key = item.value("idempotency_key", "");
@@ -349,7 +358,7 @@ Result<json> Service::create_token(const Caller& caller, const json& body) {
                                       "the token"));
   std::string role = body["role"];
   if (!is_valid_role(role)) {
-    return Status::invalid_argument("role '" + role + "' is not one of admin, owner, reviewer, submitter");
+    return Status::invalid_argument("role '" + role + "' is not one of admin, owner, reviewer, submitter, agent");
   }
   std::lock_guard lock(mutex_);
   std::string scope = "*";

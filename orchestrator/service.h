@@ -18,7 +18,9 @@
 #include "orchestrator/access.h"
 #include "orchestrator/data_layout.h"
 #include "store/event_log.h"
+#include "store/merges.h"
 #include "store/records.h"
+#include "store/reviews.h"
 #include "store/task_queue.h"
 #include "store/tokens.h"
 
@@ -60,13 +62,15 @@ class Service {
     store::Records& records;
     store::TaskQueue& queue;
     store::EventLog& events;
+    store::Reviews& reviews;
+    store::MergeLog& merges;
   };
 
   // Runs `body(Store&)` under the lock.
   template <typename Body>
   auto with_store(Body body) {
     std::lock_guard lock(mutex_);
-    Store store{*db_, records_, queue_, events_};
+    Store store{*db_, records_, queue_, events_, reviews_, merges_};
     return body(store);
   }
 
@@ -89,6 +93,8 @@ class Service {
   store::TaskQueue queue_;
   store::Tokens tokens_;
   store::EventLog events_;
+  store::Reviews reviews_;
+  store::MergeLog merges_;
   std::function<void(const std::string&)> cancel_hook_;
 };
 

@@ -56,7 +56,7 @@ class TaskRun {
   TaskRun(const RunRequest& request, containers::SandboxBackend& backend, EventSink& events, const Clock& clock)
       : request_(request), backend_(backend), events_(events), clock_(clock),
         sandbox_(sandbox_name(request.run_id)) {
-    result_.branch = task_branch(request.task_id);
+    result_.branch = checking() ? "corral-check/" + request.run_id : task_branch(request.task_id);
     result_.base_commit = request.base_commit;
     result_.head_commit = request.base_commit;
   }
@@ -67,7 +67,7 @@ class TaskRun {
       status = Status::failed_precondition("cancelled before the agent started");
     }
     if (status.is_ok()) status = timed("run", [&] { return supervise(); });
-    if (status.is_ok()) status = timed("collect", [&] { return collect(); });
+    if (status.is_ok() && !checking()) status = timed("collect", [&] { return collect(); });
     Status cleaned = timed("clean up", [&] { return clean_up(); });
     if (!status.is_ok()) return status;
     if (!cleaned.is_ok()) return cleaned;
@@ -75,6 +75,8 @@ class TaskRun {
   }
 
  private:
+  bool checking() const { return request_.purpose == RunPurpose::kCheck; }
+
   // Operators see how long each stage took with CORRAL_LOG=debug.
   Status timed(const char* stage, const std::function<Status()>& body) {
     if (request_.on_stage) request_.on_stage(stage);
@@ -114,6 +116,7 @@ class TaskRun {
     spec.image = request_.image;
     // The prompt travels as "$@", never spliced into the command line.
     spec.argv = {"/bin/sh", "-c", request_.agent_command + " \"$@\"", "agent", request_.prompt};
+    if (checking()) spec.argv = {"/bin/sh", "-c", request_.agent_command};
     spec.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 std::string("HOME=") + containers::kSandboxHome,
                 "USER=agent",
@@ -144,7 +147,7 @@ class TaskRun {
                                                       {"timeout_seconds", request_.timeout.count()},
                                                       {"network", "none"}}));
     CORRAL_RETURN_IF_ERROR(backend_.start(sandbox_));
-    OutputRecorder recorder(events_, event("agent.output", nlohmann::json::object()));
+    OutputRecorder recorder(events_, event(checking() ? "check.output" : "agent.output", nlohmann::json::object()));
     if (request_.echo_output) recorder.set_echo(request_.echo_output);
     auto exit = backend_.wait(sandbox_, request_.timeout,
                               [&](containers::OutputStream stream, std::string_view chunk) {

@@ -26,14 +26,20 @@
 
 namespace corral::runner {
 
+// What the sandbox runs: the task's agent (its work is collected and
+// published), or the repository's check command on a commit (only its exit
+// and output matter; output goes to check.output events).
+enum class RunPurpose { kAgent, kCheck };
+
 struct RunRequest {
+  RunPurpose purpose = RunPurpose::kAgent;
   std::string task_id;
   std::string run_id;
   std::string repo_id;
   std::string source_path;    // the user's repository, where the branch is published
   std::string mirror_path;
   std::string base_commit;    // 40 hex, present in the mirror
-  std::string agent_command;  // a /bin/sh command line; the prompt is appended as "$@"
+  std::string agent_command;  // a /bin/sh command line; the prompt is appended as "$@" (kCheck: the check command)
   std::string image;          // the sandbox image (Docker backend); empty for OCI runtimes
   std::string prompt;
   std::vector<containers::ReadOnlyMount> read_only_mounts;

@@ -54,6 +54,16 @@ Result<std::vector<ReviewRecord>> Reviews::of_tasks_in(const std::string& task_s
   return read_all<ReviewRecord>(query, read_review);
 }
 
+Result<std::vector<Reviews::Proposal>> Reviews::awaiting_proposal(int limit) {
+  Statement query(db_.handle(),
+                  "SELECT t.id, u.id FROM tasks t JOIN runs u ON u.task_id = t.id AND u.state = 'succeeded' "
+                  "AND u.head_commit IS NOT NULL AND u.head_commit != u.base_commit "
+                  "WHERE t.state = 'succeeded' AND NOT EXISTS "
+                  "(SELECT 1 FROM reviews r WHERE r.task_id = t.id AND r.run_id = u.id) ORDER BY t.seq LIMIT ?");
+  query.bind(1, static_cast<int64_t>(limit));
+  return read_all<Proposal>(query, [](const Statement& row) { return Proposal{row.text(0), row.text(1)}; });
+}
+
 Status Reviews::add_verdict(const Verdict& verdict) {
   Statement insert(db_.handle(),
                    "INSERT INTO approvals(task_id, diff_hash, reviewer, verdict, reason, created_at) "

@@ -43,6 +43,14 @@ class Reviews {
   // Reviews of tasks now in state `task_state`, optionally of one repository, oldest first.
   Result<std::vector<ReviewRecord>> of_tasks_in(const std::string& task_state, const std::string& repo_id);
 
+  struct Proposal {
+    std::string task_id;
+    std::string run_id;
+  };
+  // Tasks whose latest run succeeded with a change that has no review yet
+  // (the commit step's next proposals), oldest first.
+  Result<std::vector<Proposal>> awaiting_proposal(int limit);
+
   // already_exists if `verdict.reviewer` already judged this diff.
   Status add_verdict(const Verdict& verdict);
   Result<std::vector<Verdict>> verdicts(const std::string& task_id, const std::string& diff_hash);

@@ -86,5 +86,18 @@ TEST_F(IntegrateTest, RevertUndoesTheCommitsNewestFirstOnTopOfTheTip) {
   EXPECT_NE(message.find("Corral-Rollback-Of: t-1"), std::string::npos);
 }
 
+TEST_F(IntegrateTest, RevertOfAMergeCommitUndoesWhatItBroughtIn) {
+  std::string task = commit("feature.txt", "f\n", "task", base_);
+  std::string moved = commit("other.txt", "o\n", "main");
+  share_objects_with(mirror());
+  auto merged = merge_onto(mirror(), moved, task, "Merge task t-1\n", committer());
+  ASSERT_TRUE(merged.is_ok());
+  auto reverted = revert_onto(mirror(), moved, merged->head, merged->head, "Corral-Rollback-Of: t-1", committer());
+  ASSERT_TRUE(reverted.is_ok()) << reverted.status().to_string();
+  EXPECT_EQ(reverted->commits_written, 1);
+  EXPECT_EQ(file_at(mirror(), reverted->head, "feature.txt"), "");
+  EXPECT_EQ(file_at(mirror(), reverted->head, "other.txt"), "o\n");
+}
+
 }  // namespace
 }  // namespace corral::git

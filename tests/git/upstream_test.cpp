@@ -25,6 +25,13 @@ TEST_F(UpstreamTest, FetchesABranchIntoTheMirror) {
   EXPECT_EQ(*missing, "");
 }
 
+TEST_F(UpstreamTest, ReadsTheDefaultBranch) {
+  auto branch = upstream_default_branch(mirror(), {upstream(), ""});
+  ASSERT_TRUE(branch.is_ok()) << branch.status().to_string();
+  EXPECT_EQ(*branch, "main");
+  EXPECT_EQ(*upstream_default_branch(mirror(), {"file://" + upstream(), ""}), "main");
+}
+
 // Both ways of publishing: a compare-and-swap on a local path, a push
 // without force through file://.
 class PublishTest : public UpstreamTest, public ::testing::WithParamInterface<std::string> {

@@ -1,0 +1,38 @@
+// Requests that move a shared branch other than a task's merge: an owner
+// setting a protected branch to a commit, and rolling a merged task back.
+// Both go through the same forward-only path as merges (shared_branch.h).
+// Any request that would move a protected branch backwards or sideways,
+// delete it, or force it, whoever asks, is refused: merge.refused plus an
+// alert.raised naming the commits that would have been lost.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+
+#include "orchestrator/access.h"
+#include "orchestrator/service.h"
+
+namespace corral::orchestrator {
+
+class BranchDesk {
+ public:
+  explicit BranchDesk(Service& service) : service_(service) {}
+
+  // body: {"branch", "commit" ("" deletes), "force"?}. Owners and admins.
+  // A commit that descends from the branch's tip is published (a fast-forward).
+  Result<nlohmann::json> move_branch(const Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+
+  // body: {"reason"}. Reverts a merged task's commits on top of its branch's
+  // current tip (one revert commit per commit, newest first), publishes
+  // without force, and records rollback.recorded; the task ends rolled_back.
+  Result<nlohmann::json> rollback(const Caller& caller, const std::string& task_id, const nlohmann::json& body);
+
+ private:
+  Status refuse(const Caller& caller, const std::string& repo_id, const std::string& branch,
+                const std::string& from, const std::string& to, bool force, const std::string& why);
+
+  Service& service_;
+};
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,33 @@
+// A repository as the commit step sees it: its record, its settings, where
+// merges go and which branch is its default there.
+#pragma once
+
+#include <string>
+
+#include "git/upstream.h"
+#include "orchestrator/repo_settings.h"
+#include "orchestrator/service.h"
+
+namespace corral::orchestrator {
+
+struct RepoContext {
+  store::RepoRecord record;
+  RepoSettings settings;
+  git::Upstream upstream;      // settings.upstream, or the repository corral was given
+  std::string default_branch;  // the upstream's HEAD
+
+  // The branch a task with `target` ("" = default) merges into.
+  std::string branch_for(const std::string& target) const { return target.empty() ? default_branch : target; }
+  bool is_protected(const std::string& branch) const;
+};
+
+// Reads the repository's record and settings, and asks its upstream for its
+// default branch. not_found if the repository does not exist.
+Result<RepoContext> load_repo_context(Service& service, const std::string& repo_id);
+
+// Where corral keeps its record of a shared branch, and what the upstream
+// last showed, in the mirror.
+std::string shared_ref(const std::string& branch);
+std::string upstream_ref(const std::string& branch);
+
+}  // namespace corral::orchestrator
