@@ -1,6 +1,5 @@
-// The commands that run or talk to the daemon: serve, task, repo, token, and
-// events --follow. Clients reach the daemon at $CORRAL_API (unix:PATH or
-// http://HOST:PORT; default: the data directory's socket) with $CORRAL_TOKEN.
+// The commands that run or talk to the daemon: serve, task, token, and
+// events --follow (repositories: repo_commands.cpp; reviews: review_commands.cpp).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +9,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/api_access.h"
 #include "cli/commands.h"
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
@@ -21,27 +21,6 @@ namespace corral::cli {
 namespace {
 
 using json = nlohmann::json;
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : fallback;
-}
-
-orchestrator::ApiClient client(const GlobalOptions& globals) {
-  return orchestrator::ApiClient(env_or("CORRAL_API", "unix:" + orchestrator::api_socket_path(globals.data_dir)),
-                                 env_or("CORRAL_TOKEN", ""));
-}
-
-// Prints JSON for scripts, or calls `human` for people.
-int print(const Result<json>& result, bool as_json, const std::function<void(const json&)>& human) {
-  if (!result.is_ok()) return report_error(result.status());
-  if (as_json) {
-    std::cout << result->dump() << "\n";
-  } else {
-    human(*result);
-  }
-  return 0;
-}
 
 void print_task_row(const json& task) {
   std::printf("%-22s %-10s %4d  %-24s %s\n", task["id"].get<std::string>().c_str(),
@@ -100,6 +79,7 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   submit->add_option("--repo", (*fields)["repo"], "Repository (id or path, registered with corral repo add)")->required();
   submit->add_option("--agent", (*fields)["agent"], "Agent command line")->required();
   submit->add_option("--base", (*fields)["base"], "Revision to start from (default HEAD)");
+  submit->add_option("--target", (*fields)["target"], "Shared branch to merge into (default: the upstream's default)");
   submit->add_option("--after", *parents, "A task this one builds on (repeatable; the first gives the base)");
   submit->add_option("--priority", *priority, "Higher runs first (-100..100)");
   submit->add_option("--timeout", *timeout, "Seconds the run may take");
@@ -149,6 +129,21 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
     });
   }
 
+  CLI::App* rollback = app.add_subcommand("rollback", "Revert a merged task's commits on its branch (owners)");
+  auto reason = std::make_shared<std::string>();
+  rollback->add_option("task", *id)->required();
+  rollback->add_option("--reason", *reason, "Why (recorded with the rollback)")->required();
+  rollback->add_flag("--json", *json_output);
+  rollback->callback([=, &globals] {
+    *action = [=, &globals] {
+      auto result = client(globals).call("POST", "/v1/tasks/" + *id + "/rollback", json{{"reason", *reason}}.dump());
+      return print(result, *json_output, [](const json& done) {
+        std::printf("rolled back %s: %s is now %s\n", done["task"].get<std::string>().c_str(),
+                    done["branch"].get<std::string>().c_str(), done["new"].get<std::string>().c_str());
+      });
+    };
+  });
+
   CLI::App* logs = app.add_subcommand("logs", "Print a task's agent output");
   auto follow = std::make_shared<bool>(false);
   logs->add_option("task", *id)->required();
@@ -177,33 +172,6 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   return [action] { return (*action)(); };
 }
 
-CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
-  app.require_subcommand(1);
-  auto action = std::make_shared<std::function<int()>>();
-  auto json_output = std::make_shared<bool>(false);
-  auto path = std::make_shared<std::string>();
-  CLI::App* add = app.add_subcommand("add", "Register a repository with the daemon");
-  add->add_option("path", *path)->required();
-  add->add_flag("--json", *json_output);
-  add->callback([=, &globals] {
-    *action = [=, &globals] {
-      std::string absolute = std::filesystem::absolute(*path).string();
-      return print(client(globals).call("POST", "/v1/repos", json{{"path", absolute}}.dump()), *json_output,
-                   [](const json& repo) { std::printf("%s %s\n", repo["id"].get<std::string>().c_str(), repo["path"].get<std::string>().c_str()); });
-    };
-  });
-  CLI::App* list = app.add_subcommand("list", "List repositories");
-  list->add_flag("--json", *json_output);
-  list->callback([=, &globals] {
-    *action = [=, &globals] {
-      return print(client(globals).call("GET", "/v1/repos"), *json_output, [](const json& page) {
-        for (const auto& repo : page["repos"]) std::printf("%s %s\n", repo["id"].get<std::string>().c_str(), repo["path"].get<std::string>().c_str());
-      });
-    };
-  });
-  return [action] { return (*action)(); };
-}
-
 CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
   app.require_subcommand(1);
   auto action = std::make_shared<std::function<int()>>();
@@ -213,7 +181,7 @@ CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
   auto repo = std::make_shared<std::string>("*");
   CLI::App* create = app.add_subcommand("create", "Make an API token (shown once)");
   create->add_option("--name", *name)->required();
-  create->add_option("--role", *role, "admin, owner, reviewer or submitter")->required();
+  create->add_option("--role", *role, "admin, owner, reviewer, submitter or agent")->required();
   create->add_option("--repo", *repo, "Repository the token is limited to (default: all)");
   create->add_flag("--json", *json_output);
   create->callback([=, &globals] {

@@ -16,12 +16,14 @@ struct Command {
   corral::cli::CommandAction (*add)(CLI::App&, const corral::cli::GlobalOptions&);
 };
 
-constexpr std::array<Command, 8> kCommands = {{
+constexpr std::array<Command, 9> kCommands = {{
     {"run", "Run one task now, without a daemon: agent in a sandbox, changes on branch corral/<task>",
      corral::cli::add_run_command},
     {"serve", "Run the daemon: queue, scheduler and HTTP API", corral::cli::add_serve_command},
-    {"task", "Submit, list, show, cancel, retry tasks and read their logs (daemon)", corral::cli::add_task_command},
-    {"repo", "Register and list repositories (daemon)", corral::cli::add_repo_command},
+    {"task", "Submit, list, show, cancel, retry, roll back tasks and read their logs (daemon)", corral::cli::add_task_command},
+    {"repo", "Register repositories, read and change their settings, move protected branches (daemon)",
+     corral::cli::add_repo_command},
+    {"review", "List, show, approve and reject diffs waiting for review (daemon)", corral::cli::add_review_command},
     {"token", "Create, list and revoke API tokens (daemon, admin)", corral::cli::add_token_command},
     {"events", "Print a task's events, or follow the daemon's live events", corral::cli::add_events_command},
     {"audit", "Check the event log's hash chain", corral::cli::add_audit_command},

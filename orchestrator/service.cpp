@@ -316,8 +316,18 @@ Result<json> Service::retry(const Caller& caller, const std::string& id) {
   if (!task.is_ok()) return task.status();
   if (!*task) return Status::not_found("no task " + id);
   CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRetry, (*task)->repo_id));
-  CORRAL_RETURN_IF_ERROR(queue_.transition(id, kRetryable, "queued", ""));
-  CORRAL_RETURN_IF_ERROR(record("task.queued", **task, {{"retry_by", caller.name}, {"was", (*task)->state}}));
+  Status retried = db_->in_transaction([&]() -> Status {
+    CORRAL_RETURN_IF_ERROR(queue_.transition(id, kRetryable, "queued", ""));
+    json payload = {{"retry_by", caller.name}, {"was", (*task)->state}};
+    if ((*task)->state == "conflicted") {
+      // Its old base is what it conflicted on: redo the work on the branch's current tip.
+      std::string tip = (*task)->target_branch.empty() ? "HEAD" : (*task)->target_branch;
+      CORRAL_RETURN_IF_ERROR(queue_.set_base_rev(id, tip));
+      payload["base"] = tip;
+    }
+    return record("task.queued", **task, payload);
+  });
+  CORRAL_RETURN_IF_ERROR(retried);
   auto updated = queue_.find(id);
   if (!updated.is_ok()) return updated.status();
   return task_json(**updated);

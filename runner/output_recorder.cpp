@@ -14,9 +14,7 @@ const char* stream_name(containers::OutputStream stream) {
 }  // namespace
 
 OutputRecorder::OutputRecorder(EventSink& sink, Event base, size_t cap_bytes)
-    : sink_(sink), base_(std::move(base)), cap_bytes_(cap_bytes) {
-  base_.type = "agent.output";
-}
+    : sink_(sink), base_(std::move(base)), cap_bytes_(cap_bytes) {}
 
 OutputRecorder::Buffer& OutputRecorder::buffer(containers::OutputStream stream) {
   return stream == containers::OutputStream::kStdout ? stdout_ : stderr_;

@@ -1,4 +1,5 @@
-// Turns an agent's output stream into agent.output events: chunks cut at line
+// Turns a sandbox's output stream into events (agent.output, check.output:
+// the type of the base event): chunks cut at line
 // ends (at most kChunkBytes each), a cap on what one run may record (the rest
 // is counted, not stored), and the tail of the output kept for error messages.
 #pragma once
@@ -18,7 +19,7 @@ class OutputRecorder {
   static constexpr size_t kChunkBytes = 8192;
   static constexpr size_t kDefaultCapBytes = 1 << 20;
 
-  // `base` supplies the task/run/repo/agent fields of each event.
+  // `base` supplies the type and the task/run/repo/agent fields of each event.
   OutputRecorder(EventSink& sink, Event base, size_t cap_bytes = kDefaultCapBytes);
 
   // Also show output to a person as it arrives (e.g. the CLI's stderr).

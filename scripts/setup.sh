@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev
   libgit2-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev
   libgtest-dev libgmock-dev
-  runc crun iproute2 procps curl
+  runc crun iproute2 procps curl sqlite3
   docker.io
 )
 

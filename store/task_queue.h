@@ -77,6 +77,8 @@ class TaskQueue {
   Status transition(const std::string& id, const std::vector<std::string>& from, const std::string& to,
                     const std::string& reason);
   Status count_attempt(const std::string& id);
+  // The revision the task's next run starts from.
+  Status set_base_rev(const std::string& id, const std::string& base_rev);
 
  private:
   Result<std::vector<QueuedTask>> query(const std::string& where, const std::vector<std::string>& args, int limit);

@@ -13,7 +13,7 @@ using json = nlohmann::json;
 TEST_F(DaemonE2E, AStackedTaskStartsFromItsParentsBranch) {
   std::string parent = submit("echo from-parent > parent.txt; true", "parent");
   std::string child = submit("cat parent.txt > child.txt; true", "child", "\"parents\":[\"" + parent + "\"]");
-  EXPECT_EQ(wait_for_state(child, "succeeded")["state"], "succeeded");
+  EXPECT_EQ(wait_for_state(child, "review")["state"], "review");
   EXPECT_EQ(file_on_branch("corral/" + child, "child.txt"), "from-parent\n");
   EXPECT_EQ(git("rev-parse corral/" + child + "^"), git("rev-parse corral/" + parent));
 }
@@ -36,8 +36,8 @@ TEST_F(DaemonE2E, KilledWhileTasksAreQueuedLosesNothing) {
   start_daemon();
   ASSERT_TRUE(ready_);
   for (const std::string& task : tasks) {
-    auto done = wait_for_state(task, "succeeded");
-    EXPECT_EQ(done["state"], "succeeded") << done.dump();
+    auto done = wait_for_state(task, "review");
+    EXPECT_EQ(done["state"], "review") << done.dump();
     int succeeded_runs = 0;
     for (const auto& run : done["runs"]) succeeded_runs += run["state"] == "succeeded";
     EXPECT_EQ(succeeded_runs, 1) << "ran to success exactly once: " << done.dump();
@@ -52,8 +52,8 @@ TEST_F(DaemonE2E, KilledWhileATaskRunsRequeuesItAndRunsItOnce) {
   stop_daemon(SIGKILL);
   start_daemon();
   ASSERT_TRUE(ready_);
-  auto done = wait_for_state(task, "succeeded", 90);
-  ASSERT_EQ(done["state"], "succeeded") << done.dump();
+  auto done = wait_for_state(task, "review", 90);
+  ASSERT_EQ(done["state"], "review") << done.dump();
   EXPECT_EQ(done["attempts"], 2);
   ASSERT_EQ(done["runs"].size(), 2u);
   EXPECT_EQ(done["runs"][0]["state"], "failed");
@@ -66,8 +66,9 @@ TEST_F(DaemonE2E, KilledWhileATaskRunsRequeuesItAndRunsItOnce) {
   EXPECT_EQ(corral("audit verify").exit_code, 0);
 }
 
-// SIGKILL at each point of a run's life; after a restart the task succeeds,
-// with exactly one successful run and its work on the branch once.
+// SIGKILL at each point of a run's life; after a restart the task succeeds
+// (and waits for review), with exactly one successful run and its work on the
+// branch once.
 class CrashPoints : public DaemonE2E, public ::testing::WithParamInterface<std::string> {
  protected:
   void SetUp() override {
@@ -91,8 +92,8 @@ TEST_P(CrashPoints, NothingAcknowledgedIsLostAndNothingRunsTwice) {
   stop_daemon(SIGKILL);
   start_daemon();
   ASSERT_TRUE(ready_);
-  auto done = wait_for_state(task, "succeeded", 90);
-  ASSERT_EQ(done["state"], "succeeded") << done.dump();
+  auto done = wait_for_state(task, "review", 90);
+  ASSERT_EQ(done["state"], "review") << done.dump();
   int succeeded = 0;
   for (const auto& run : done["runs"]) succeeded += run["state"] == "succeeded";
   EXPECT_EQ(succeeded, 1) << done.dump();

@@ -24,7 +24,7 @@ class CollectingSink final : public EventSink {
   std::vector<Event> events;
 };
 
-Event base() { return Event{"", "t-1", "r-1", "repo-1", "agent", "r-1", "{}"}; }
+Event base() { return Event{"agent.output", "t-1", "r-1", "repo-1", "agent", "r-1", "{}"}; }
 
 TEST(OutputRecorder, EmitsWholeLinesAsTheyComplete) {
   CollectingSink sink;
