@@ -1,0 +1,190 @@
+// The commit step's merge path against the git CLI doing the same, in one run:
+// N small approved tasks (one new file each, all built on the same base) are
+// merged one after another into main of a bare upstream repository.
+//
+//   corral   CommitStep::merge per task: fetch the upstream branch, rebase the
+//            task's commit on its tip, re-check the diff (the tip moved),
+//            intent log, compare-and-swap of corral's record, publish without
+//            force, bookkeeping in SQLite with events. No check command.
+//   git CLI  per task, in a clone: git fetch, git rebase onto origin/main,
+//            git merge --ff-only, git push.
+//
+// Prints merges per second and p50/p90 of one merge, and the ratios.
+// Usage: bench_merge_throughput [TASKS=100] [FILES=200]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "git/mirror.h"
+#include "orchestrator/backends.h"
+#include "orchestrator/commit_step.h"
+#include "orchestrator/data_layout.h"
+#include "orchestrator/service.h"
+#include "store/database.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+using namespace corral;
+
+void must(bool ok, const std::string& what) {
+  if (!ok) {
+    std::fprintf(stderr, "bench: %s failed\n", what.c_str());
+    std::exit(1);
+  }
+}
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  must(pipe != nullptr, command);
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  must(::pclose(pipe) == 0, command + ": " + out);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  return values[static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5)];
+}
+
+struct Measured {
+  std::vector<double> merge_ms;
+  double total_s = 0;
+};
+
+// The sample repository: FILES files in a few folders, one commit; and one
+// branch per task, each adding one file on that base.
+void make_history(const fs::path& dir, int tasks, int files) {
+  std::string work = (dir / "work").string();
+  run("git init -q -b main " + work);
+  for (int i = 0; i < files; ++i) {
+    fs::create_directories(work + "/src/m" + std::to_string(i % 10));
+    FILE* file = std::fopen((work + "/src/m" + std::to_string(i % 10) + "/f" + std::to_string(i) + ".c").c_str(), "w");
+    std::fprintf(file, "int f%d(void) { return %d; }\n", i, i);
+    std::fclose(file);
+  }
+  const std::string commit = " && git -c user.name=b -c user.email=b@x commit -q -m ";
+  run("cd " + work + " && git add -A" + commit + "base");
+  for (int i = 0; i < tasks; ++i) {
+    std::string name = "t-bench" + std::to_string(i);
+    run("cd " + work + " && git checkout -q -B corral/" + name + " main && echo " + std::to_string(i) +
+        " > task" + std::to_string(i) + ".txt && git add -A" + commit + "'task " + std::to_string(i) +
+        "' -m 'Corral-Task: " + name + "'");
+  }
+  run("cd " + work + " && git checkout -q main");
+  run("git clone -q --bare " + work + " " + (dir / "corral-upstream.git").string());
+  run("git clone -q --bare " + work + " " + (dir / "git-upstream.git").string());
+}
+
+Measured measure_corral(const fs::path& dir, int tasks) {
+  orchestrator::DataLayout layout((dir / "data").string());
+  must(layout.create_directories(), "data directory");
+  SystemClock clock;
+  auto db = store::Database::open(layout.database());
+  must(db.is_ok(), "database");
+  orchestrator::Service service(layout, std::move(*db), clock);
+  std::string upstream = (dir / "corral-upstream.git").string();
+  std::string base = run("git -C " + upstream + " rev-parse main");
+  auto repo = service.with_store([&](orchestrator::Service::Store& store) {
+    return store.records.ensure_repo(upstream, [&](const std::string& id) { return layout.mirror(id); });
+  });
+  must(repo.is_ok(), "repository");
+  must(git::sync_mirror(upstream, repo->mirror_path).is_ok(), "mirror");
+  // The task branches as finished, approved runs (what the daemon leaves).
+  std::vector<std::string> ids;
+  for (int i = 0; i < tasks; ++i) {
+    std::string id = "t-bench" + std::to_string(i);
+    std::string head = run("git -C " + upstream + " rev-parse corral/" + id);
+    run("git -C " + repo->mirror_path + " fetch -q " + upstream + " corral/" + id + ":refs/heads/corral/" + id);
+    Status stored = service.with_store([&](orchestrator::Service::Store& store) -> Status {
+      store::NewTask task;
+      task.id = id;
+      task.repo_id = repo->id;
+      task.prompt = "task " + std::to_string(i);
+      task.agent = "bench";
+      auto submitted = store.queue.submit({task});
+      if (!submitted.is_ok()) return submitted.status();
+      store::RunRecord record{"r-bench" + std::to_string(i), id, store::state::kRunning, base, "", {}, "", "", {}};
+      CORRAL_RETURN_IF_ERROR(store.records.insert_run(record));
+      record.state = store::state::kSucceeded;
+      record.head_commit = head;
+      record.exit_code = 0;
+      CORRAL_RETURN_IF_ERROR(store.records.finish_run(record));
+      CORRAL_RETURN_IF_ERROR(store.reviews.put({id, record.id, "hash", base, head, "pass", 0, "[]", ""}));
+      return store.queue.transition(id, {"queued"}, "merging", "");
+    });
+    must(stored.is_ok(), "task records: " + stored.to_string());
+    ids.push_back(id);
+  }
+  auto backend = orchestrator::backend_for_run(layout, "runc", "");  // unused: no check command
+  must(backend.is_ok(), "backend");
+  orchestrator::CommitStep commit_step(service, **backend, {});
+  Measured measured;
+  auto start = Steady::now();
+  for (const std::string& id : ids) {
+    auto t0 = Steady::now();
+    Status merged = commit_step.merge(id);
+    measured.merge_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+    must(merged.is_ok(), "merge " + id + ": " + merged.to_string());
+  }
+  measured.total_s = std::chrono::duration<double>(Steady::now() - start).count();
+  must(run("git -C " + upstream + " rev-list --count main") == std::to_string(tasks + 1), "every task on main");
+  return measured;
+}
+
+Measured measure_git(const fs::path& dir, int tasks) {
+  std::string upstream = (dir / "git-upstream.git").string();
+  std::string clone = (dir / "git-clone").string();
+  run("git clone -q " + upstream + " " + clone);
+  const std::string in = "cd " + clone + " && ";
+  Measured measured;
+  auto start = Steady::now();
+  for (int i = 0; i < tasks; ++i) {
+    std::string branch = "corral/t-bench" + std::to_string(i);
+    auto t0 = Steady::now();
+    run(in + "git fetch -q origin main");
+    run(in + "git checkout -q -B work origin/" + branch + " && git -c user.name=b -c user.email=b@x rebase -q origin/main");
+    run(in + "git checkout -q main && git merge -q --ff-only work && git push -q origin main");
+    measured.merge_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+  }
+  measured.total_s = std::chrono::duration<double>(Steady::now() - start).count();
+  must(run("git -C " + upstream + " rev-list --count main") == std::to_string(tasks + 1), "every task on main (git)");
+  return measured;
+}
+
+void print(const char* name, const Measured& m, int tasks) {
+  std::printf("%-8s %7.1f merges/s   one merge p50 %7.2f ms  p90 %7.2f ms  (total %.2f s)\n", name,
+              tasks / m.total_s, percentile(m.merge_ms, 0.5), percentile(m.merge_ms, 0.9), m.total_s);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int tasks = argc > 1 ? std::atoi(argv[1]) : 100;
+  int files = argc > 2 ? std::atoi(argv[2]) : 200;
+  must(tasks > 0 && files > 0, "arguments");
+  fs::path dir = fs::temp_directory_path() / ("corral-bench-merge-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  make_history(dir, tasks, files);
+  std::printf("%d approved one-file tasks merged one by one into main of a %d-file repository\n", tasks, files);
+  Measured git_cli = measure_git(dir, tasks);
+  Measured corral_merge = measure_corral(dir, tasks);
+  print("corral", corral_merge, tasks);
+  print("git CLI", git_cli, tasks);
+  std::printf("ratio corral/git: throughput %.2fx, p50 %.2fx, p90 %.2fx\n",
+              git_cli.total_s / corral_merge.total_s,
+              percentile(corral_merge.merge_ms, 0.5) / percentile(git_cli.merge_ms, 0.5),
+              percentile(corral_merge.merge_ms, 0.9) / percentile(git_cli.merge_ms, 0.9));
+  fs::remove_all(dir);
+  return 0;
+}
