@@ -12,6 +12,7 @@
 #include "git/diff.h"
 #include "git/integrate.h"
 #include "git/shared_ref.h"
+#include "orchestrator/crash_points.h"
 #include "orchestrator/event_record.h"
 #include "orchestrator/run_bridge.h"
 #include "orchestrator/scheduler.h"
@@ -23,15 +24,6 @@ namespace corral::orchestrator {
 namespace {
 
 using json = nlohmann::json;
-
-// $CORRAL_TEST_PAUSE_AT=merge_publish (after corral's record of the branch
-// moved, before the upstream is told) or merge_finish (after the upstream
-// took it, before the task is marked merged): a 2 s pause where crash tests
-// kill the daemon. Unset in production.
-void pause_for_crash_tests(std::string_view stage) {
-  static const char* pause_at = std::getenv("CORRAL_TEST_PAUSE_AT");
-  if (pause_at && stage == pause_at) std::this_thread::sleep_for(std::chrono::seconds(2));
-}
 
 std::vector<policy::ProposedChange> proposed_changes(const git::DiffSummary& diff) {
   std::vector<policy::ProposedChange> changes;

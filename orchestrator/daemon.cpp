@@ -8,28 +8,13 @@
 #include "git/mirror.h"
 #include "git/revision.h"
 #include "orchestrator/backends.h"
+#include "orchestrator/crash_points.h"
 #include "orchestrator/event_record.h"
 #include "orchestrator/reconcile.h"
 #include "orchestrator/run_bridge.h"
 #include "routing/grant.h"
 
 namespace corral::orchestrator {
-namespace {
-
-using json = nlohmann::json;
-
-
-// $CORRAL_TEST_PAUSE_AT=STAGE makes every run wait 2 s as STAGE begins
-// ("start" before the worktree exists, a runner stage, or "finish" after the
-// branch was published and before the outcome is recorded), so a crash test
-// can kill the daemon exactly there. Unset in production.
-void pause_for_crash_tests(std::string_view stage) {
-  static const char* pause_at = std::getenv("CORRAL_TEST_PAUSE_AT");
-  if (pause_at && stage == pause_at) std::this_thread::sleep_for(std::chrono::seconds(2));
-}
-
-
-}  // namespace
 
 struct Daemon::Running {
   std::string run_id;

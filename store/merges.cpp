@@ -21,16 +21,11 @@ Result<std::optional<MergeRecord>> MergeLog::find(const std::string& task_id) {
   Statement query(db_.handle(),
                   "SELECT task_id, repo_id, branch, state, old_tip, new_tip, attempts, updated_at FROM merges "
                   "WHERE task_id = ?");
-  if (!query.ok()) return query.error();
   query.bind(1, task_id);
-  Status status;
-  if (!query.step(&status)) {
-    if (!status.is_ok()) return status;
-    return std::optional<MergeRecord>();
-  }
-  return std::optional<MergeRecord>(MergeRecord{query.text(0), query.text(1), query.text(2), query.text(3),
-                                                query.text(4), query.text(5), static_cast<int>(query.integer(6)),
-                                                query.text(7)});
+  return query_one<MergeRecord>(query, [](const Statement& row) {
+    return MergeRecord{row.text(0), row.text(1), row.text(2), row.text(3),
+                       row.text(4), row.text(5), static_cast<int>(row.integer(6)), row.text(7)};
+  });
 }
 
 Status MergeLog::set(const std::string& task_id, const std::string& state, const std::string& old_tip,

@@ -6,24 +6,6 @@
 namespace corral::store {
 namespace {
 
-template <typename T, typename ReadRow>
-Result<std::vector<T>> query_all(Statement& query, ReadRow read_row) {
-  if (!query.ok()) return query.error();
-  std::vector<T> rows;
-  Status status;
-  while (query.step(&status)) rows.push_back(read_row(query));
-  if (!status.is_ok()) return status;
-  return rows;
-}
-
-template <typename T, typename ReadRow>
-Result<std::optional<T>> query_one(Statement& query, ReadRow read_row) {
-  auto rows = query_all<T>(query, read_row);
-  if (!rows.is_ok()) return rows.status();
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
-
 RepoRecord read_repo(const Statement& row) {
   return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4)};
 }

@@ -14,16 +14,6 @@ ReviewRecord read_review(const Statement& row) {
           row.text(5), static_cast<int>(row.integer(6)), row.text(7), row.text(8)};
 }
 
-template <typename T, typename Read>
-Result<std::vector<T>> read_all(Statement& query, Read read) {
-  if (!query.ok()) return query.error();
-  std::vector<T> rows;
-  Status status;
-  while (query.step(&status)) rows.push_back(read(query));
-  if (!status.is_ok()) return status;
-  return rows;
-}
-
 }  // namespace
 
 Status Reviews::put(const ReviewRecord& review) {
@@ -40,10 +30,7 @@ Status Reviews::put(const ReviewRecord& review) {
 Result<std::optional<ReviewRecord>> Reviews::find(const std::string& task_id) {
   Statement query(db_.handle(), std::string(kReviewColumns) + "WHERE r.task_id = ?");
   query.bind(1, task_id);
-  auto rows = read_all<ReviewRecord>(query, read_review);
-  if (!rows.is_ok()) return rows.status();
-  if (rows->empty()) return std::optional<ReviewRecord>();
-  return std::optional<ReviewRecord>(rows->front());
+  return query_one<ReviewRecord>(query, read_review);
 }
 
 Result<std::vector<ReviewRecord>> Reviews::of_tasks_in(const std::string& task_state, const std::string& repo_id) {
@@ -51,7 +38,7 @@ Result<std::vector<ReviewRecord>> Reviews::of_tasks_in(const std::string& task_s
                                     "JOIN tasks t ON t.id = r.task_id WHERE t.state = ? AND (? = '' OR t.repo_id = ?) "
                                     "ORDER BY t.seq");
   query.bind(1, task_state).bind(2, repo_id).bind(3, repo_id);
-  return read_all<ReviewRecord>(query, read_review);
+  return query_all<ReviewRecord>(query, read_review);
 }
 
 Result<std::vector<Reviews::Proposal>> Reviews::awaiting_proposal(int limit) {
@@ -61,7 +48,7 @@ Result<std::vector<Reviews::Proposal>> Reviews::awaiting_proposal(int limit) {
                   "WHERE t.state = 'succeeded' AND NOT EXISTS "
                   "(SELECT 1 FROM reviews r WHERE r.task_id = t.id AND r.run_id = u.id) ORDER BY t.seq LIMIT ?");
   query.bind(1, static_cast<int64_t>(limit));
-  return read_all<Proposal>(query, [](const Statement& row) { return Proposal{row.text(0), row.text(1)}; });
+  return query_all<Proposal>(query, [](const Statement& row) { return Proposal{row.text(0), row.text(1)}; });
 }
 
 Status Reviews::add_verdict(const Verdict& verdict) {
@@ -83,7 +70,7 @@ Result<std::vector<Verdict>> Reviews::verdicts(const std::string& task_id, const
                   "SELECT task_id, diff_hash, reviewer, verdict, reason, created_at FROM approvals "
                   "WHERE task_id = ? AND diff_hash = ? ORDER BY id");
   query.bind(1, task_id).bind(2, diff_hash);
-  return read_all<Verdict>(query, [](const Statement& row) {
+  return query_all<Verdict>(query, [](const Statement& row) {
     return Verdict{row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5)};
   });
 }

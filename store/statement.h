@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -48,5 +49,25 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   Status error_;
 };
+
+// Every row of `query`, each turned into a T by `read_row(const Statement&)`.
+template <typename T, typename ReadRow>
+Result<std::vector<T>> query_all(Statement& query, ReadRow read_row) {
+  if (!query.ok()) return query.error();
+  std::vector<T> rows;
+  Status status;
+  while (query.step(&status)) rows.push_back(read_row(query));
+  if (!status.is_ok()) return status;
+  return rows;
+}
+
+// The first row of `query`, if any.
+template <typename T, typename ReadRow>
+Result<std::optional<T>> query_one(Statement& query, ReadRow read_row) {
+  auto rows = query_all<T>(query, read_row);
+  if (!rows.is_ok()) return rows.status();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
 
 }  // namespace corral::store

@@ -37,13 +37,7 @@ class CommitE2E : public DaemonE2E {
   }
 
   std::string submit_task(const std::string& agent, const std::string& prompt, nlohmann::json extra = {}) const {
-    nlohmann::json body = extra.is_null() ? nlohmann::json::object() : extra;
-    body["repo"] = upstream();
-    body["agent"] = agent;
-    body["prompt"] = prompt;
-    auto created = local("POST", "/v1/tasks", body.dump());
-    EXPECT_TRUE(created.contains("id")) << created.dump();
-    return created.value("id", "");
+    return submit_to(upstream(), agent, prompt, std::move(extra));
   }
 
   // A bearer token for `name` with `role` on every repository.

@@ -83,8 +83,14 @@ class DaemonE2E : public CorralE2E {
   }
 
   std::string submit(const std::string& agent, const std::string& prompt, const std::string& extra_json = "") const {
-    nlohmann::json body = nlohmann::json::parse("{" + extra_json + "}");
-    body["repo"] = repo();
+    return submit_to(repo(), agent, prompt, nlohmann::json::parse("{" + extra_json + "}"));
+  }
+
+  // A task for `repository` (its path) with the fields of `body` besides.
+  std::string submit_to(const std::string& repository, const std::string& agent, const std::string& prompt,
+                        nlohmann::json body) const {
+    if (body.is_null()) body = nlohmann::json::object();
+    body["repo"] = repository;
     body["agent"] = agent;
     body["prompt"] = prompt;
     auto created = local("POST", "/v1/tasks", body.dump());

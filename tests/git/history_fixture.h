@@ -14,6 +14,8 @@ class HistoryFixture : public ::testing::Test {
     testing::make_sample_repo(work());
     testing::sh_ok("git clone -q --bare " + q(work()) + " " + q(upstream()));
     testing::sh_ok("cd " + q(work()) + " && git remote add origin " + q(upstream()));
+    testing::sh_ok("git init -q --bare " + q(mirror()));
+    base_ = head();
   }
 
   // Commits `content` to `path` in the clone on `branch` (created from
@@ -53,6 +55,7 @@ class HistoryFixture : public ::testing::Test {
   std::string mirror() const { return dir_ / "mirror.git"; }
 
   testing::TempDir dir_;
+  std::string base_;  // main's first commit
 };
 
 }  // namespace corral::git

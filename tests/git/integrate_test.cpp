@@ -8,13 +8,7 @@ namespace {
 
 class IntegrateTest : public HistoryFixture {
  protected:
-  void SetUp() override {
-    HistoryFixture::SetUp();
-    base_ = head();
-    testing::sh_ok("git init -q --bare " + q(mirror()));
-  }
   Committer committer() const { return Committer{"corral", "corral@localhost", TimePoint{}}; }
-  std::string base_;
 };
 
 TEST_F(IntegrateTest, RebaseReplaysEachCommitOnTheNewTipKeepingItsAuthor) {

@@ -8,13 +8,7 @@ namespace {
 
 class SharedRefTest : public HistoryFixture {
  protected:
-  void SetUp() override {
-    HistoryFixture::SetUp();
-    base_ = head();
-    testing::sh_ok("git init -q --bare " + q(mirror()));
-  }
   const std::string kRef = "refs/shared/heads/main";
-  std::string base_;
 };
 
 TEST_F(SharedRefTest, MovesForwardByCompareAndSwap) {

@@ -6,15 +6,7 @@
 namespace corral::git {
 namespace {
 
-class UpstreamTest : public HistoryFixture {
- protected:
-  void SetUp() override {
-    HistoryFixture::SetUp();
-    base_ = head();
-    testing::sh_ok("git init -q --bare " + q(mirror()));
-  }
-  std::string base_;
-};
+using UpstreamTest = HistoryFixture;
 
 TEST_F(UpstreamTest, FetchesABranchIntoTheMirror) {
   auto tip = fetch_upstream_branch(mirror(), {upstream(), ""}, "main", "refs/upstream/heads/main");

@@ -1,0 +1,13 @@
+// Where crash tests stop the daemon: $CORRAL_TEST_PAUSE_AT=STAGE makes the
+// daemon wait 2 s as STAGE begins, so a test can SIGKILL it exactly there.
+// Stages: start, prepare, run, collect, finish (a run's life; daemon.cpp),
+// merge_publish, merge_finish (a merge's; commit_step.cpp). Unset in production.
+#pragma once
+
+#include <string_view>
+
+namespace corral::orchestrator {
+
+void pause_for_crash_tests(std::string_view stage);
+
+}  // namespace corral::orchestrator
