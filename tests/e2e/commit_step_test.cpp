@@ -210,6 +210,66 @@ TEST_F(CommitE2E, HistoryRewrittenOutsideCorralStopsMergesWithAnAlert) {
   EXPECT_EQ(upstream_git("rev-parse main"), base_);
 }
 
+TEST_F(CommitE2E, StackedTasksMergeInDagOrderWhateverTheApprovalOrder) {
+  settings({{"tier", "supervised"}});
+  std::string rita = token("rita", "reviewer");
+  std::string parent = submit_task("echo p > parent.txt; true", "parent");
+  std::string child = submit_task("cat parent.txt > child.txt; true", "child", {{"parents", {parent}}});
+  ASSERT_EQ(wait_for_state(child, "review", 60)["state"], "review");
+  ASSERT_EQ(wait_for_state(parent, "review", 60)["state"], "review");
+  ASSERT_EQ(judge(child, "approve", rita, diff_hash(child)).substr(0, 3), "201");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // several commit-step passes
+  EXPECT_EQ(local("GET", "/v1/tasks/" + child)["state"], "merging") << "waits for its parent";
+  EXPECT_EQ(upstream_git("rev-parse main"), base_);
+  ASSERT_EQ(judge(parent, "approve", rita, diff_hash(parent)).substr(0, 3), "201");
+  ASSERT_EQ(wait_for_state(child, "merged", 60)["state"], "merged");
+  EXPECT_EQ(upstream_git("log --format=%s main -2"), "corral: child\ncorral: parent");
+  EXPECT_EQ(upstream_file("main", "child.txt"), "p\n");
+}
+
+TEST_F(CommitE2E, AParentThatWillNeverMergeHoldsItsMergingChild) {
+  settings({{"tier", "supervised"}});
+  std::string rita = token("rita", "reviewer");
+  std::string parent = submit_task("echo p > parent.txt; true", "parent");
+  std::string child = submit_task("echo c > child.txt; true", "child", {{"parents", {parent}}});
+  ASSERT_EQ(wait_for_state(child, "review", 60)["state"], "review");
+  ASSERT_EQ(judge(child, "approve", rita, diff_hash(child)).substr(0, 3), "201");
+  ASSERT_EQ(judge(parent, "reject", rita, diff_hash(parent), "not this way").substr(0, 3), "201");
+  auto held = wait_for_state(child, "held", 60);
+  ASSERT_EQ(held["state"], "held") << held.dump();
+  EXPECT_NE(held["reason"].get<std::string>().find("parent " + parent + " rejected"), std::string::npos);
+  EXPECT_EQ(upstream_git("rev-parse main"), base_);
+}
+
+// The upstream moves (someone else's push) while corral publishes: the
+// publish is refused, corral withdraws its tip and merges again on the new one.
+class UpstreamMoves : public CommitE2E {
+ protected:
+  void SetUp() override {
+    CommitE2E::SetUp();
+    stop_daemon(SIGTERM);
+    ::setenv("CORRAL_TEST_PAUSE_AT", "merge_publish", 1);
+    start_daemon();
+    ::unsetenv("CORRAL_TEST_PAUSE_AT");
+    ASSERT_TRUE(ready_);
+  }
+};
+
+TEST_F(UpstreamMoves, DuringAMergeCorralStartsOverOnTheNewTipAndKeepsBoth) {
+  settings({{"tier", "autonomous"}});
+  std::string task = submit_task("echo mine > mine.txt; true", "mine");
+  std::string merges_query = "sqlite3 " + quote(data() + "/corral.db") + " \"SELECT state FROM merges\"";
+  ASSERT_TRUE(testing::wait_for([&] { return sh(merges_query).out == "advanced\n"; }, std::chrono::seconds(60)));
+  std::string theirs = sh_ok("cd " + quote(repo()) + " && echo theirs > theirs.txt && git add -A && "
+                             "git -c user.name=o -c user.email=o@x commit -q -m theirs && git push -q " +
+                             quote(upstream()) + " HEAD:main && git rev-parse HEAD");
+  ASSERT_EQ(wait_for_state(task, "merged", 60)["state"], "merged");
+  EXPECT_EQ(upstream_git("rev-parse main^"), theirs) << "corral's commit on top of theirs";
+  EXPECT_EQ(upstream_file("main", "theirs.txt"), "theirs\n");
+  EXPECT_EQ(upstream_file("main", "mine.txt"), "mine\n");
+  EXPECT_EQ(commits_of_task_on_main(task), 1);
+}
+
 // SIGKILL between corral's record of main moving and the upstream being told,
 // and between the upstream taking it and the task being marked merged: after
 // a restart the task is merged exactly once.
