@@ -17,12 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 
-json commit_list(const std::vector<git::CommitInfo>& commits) {
-  json out = json::array();
-  for (const auto& commit : commits) out.push_back({{"id", commit.id}, {"summary", commit.summary}});
-  return out;
-}
-
 // The repository's context with its mirror up to date (an owner may name a
 // commit that only the repository corral was given has).
 Result<RepoContext> fresh_context(Service& service, const std::string& repo_id) {
@@ -47,7 +41,7 @@ Status BranchDesk::refuse(const Caller& caller, const std::string& repo_id, cons
                            : git::commits_lost(mirror, from, to);
   if (!lost.is_ok()) return lost.status();
   json payload = {{"requested_by", caller.name}, {"branch", branch}, {"from", from}, {"to", to},
-                  {"force", force}, {"reason", why}, {"lost", commit_list(*lost)}};
+                  {"force", force}, {"reason", why}, {"lost", commits_json(*lost)}};
   CORRAL_RETURN_IF_ERROR(service_.with_store([&](Service::Store& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(record_event(store.events, "merge.refused", "", "", repo_id, payload));

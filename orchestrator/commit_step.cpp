@@ -3,8 +3,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 #include "core/file_lock.h"
 #include "core/hash.h"
 #include "core/ids.h"
@@ -61,12 +59,6 @@ std::string first_refusal(const policy::DiffVerdict& verdict) {
     }
   }
   return "";
-}
-
-json commit_list(const std::vector<git::CommitInfo>& commits) {
-  json out = json::array();
-  for (const auto& commit : commits) out.push_back({{"id", commit.id}, {"summary", commit.summary}});
-  return out;
 }
 
 std::string short_id(const std::string& id) { return id.substr(0, 12); }
@@ -155,57 +147,65 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
 }
 
 Result<bool> CommitStep::work_once() {
+  auto proposed = propose_next();
+  if (!proposed.is_ok() || *proposed) return proposed;
+  return merge_next();
+}
+
+Result<bool> CommitStep::propose_next() {
   auto proposals = service_.with_store([](Service::Store& store) { return store.reviews.awaiting_proposal(1); });
   if (!proposals.is_ok()) return proposals.status();
-  if (!proposals->empty()) {
-    const auto& [task_id, run_id] = proposals->front();
-    Status proposed = propose(task_id, run_id);
-    // A task the commit step cannot handle ends, with the reason, rather than
-    // block the tasks behind it; retrying it is the owner's call.
-    if (!proposed.is_ok()) CORRAL_RETURN_IF_ERROR(give_up(task_id, "succeeded", proposed));
-    return true;
-  }
-  struct Next {
-    std::string task;
-    std::string held_by;  // a parent that will never merge
-    std::string parent_state;
-    std::string repo;
-  };
-  auto next = service_.with_store([](Service::Store& store) -> Result<std::optional<Next>> {
+  if (proposals->empty()) return false;
+  const auto& [task_id, run_id] = proposals->front();
+  Status proposed = propose(task_id, run_id);
+  // A task the commit step cannot handle ends, with the reason, rather than
+  // block the tasks behind it; retrying it is the owner's call.
+  if (!proposed.is_ok()) CORRAL_RETURN_IF_ERROR(give_up(task_id, "succeeded", proposed));
+  return true;
+}
+
+// The oldest merging task whose parents are all merged, or one whose parent
+// will never merge (to be held).
+Result<std::optional<CommitStep::MergeCandidate>> CommitStep::next_merge() {
+  return service_.with_store([](Service::Store& store) -> Result<std::optional<MergeCandidate>> {
     auto merging = store.queue.list({"", "merging", 1000});
     if (!merging.is_ok()) return merging.status();
     for (const store::QueuedTask& task : *merging) {
-      Next candidate{task.id, "", "", task.repo_id};
+      MergeCandidate candidate{task.id, task.repo_id, ""};
       bool ready = true;
       for (const std::string& parent_id : task.parents) {
         auto parent = store.queue.find(parent_id);
         if (!parent.is_ok()) return parent.status();
         TaskState state = *parent ? parse_state((*parent)->state) : TaskState::kFailed;
         if (blocks_dependents(state)) {
-          candidate.held_by = parent_id;
-          candidate.parent_state = state_name(state);
+          candidate.hold_reason = "parent " + parent_id + " " + state_name(state) + ": its work is not on the branch";
           break;
         }
         ready = ready && state == TaskState::kMerged;
       }
-      if (ready || !candidate.held_by.empty()) return std::optional<Next>(candidate);
+      if (ready || !candidate.hold_reason.empty()) return std::optional<MergeCandidate>(candidate);
     }
-    return std::optional<Next>();
+    return std::optional<MergeCandidate>();
   });
+}
+
+Result<bool> CommitStep::merge_next() {
+  auto next = next_merge();
   if (!next.is_ok()) return next.status();
   if (!*next) return false;
-  if (!(*next)->held_by.empty()) {
-    std::string reason = "parent " + (*next)->held_by + " " + (*next)->parent_state + ": its work is not on the branch";
-    CORRAL_RETURN_IF_ERROR(end_task((*next)->task, (*next)->repo, "held", reason, "task.held", json::object()));
+  const MergeCandidate& candidate = **next;
+  if (!candidate.hold_reason.empty()) {
+    CORRAL_RETURN_IF_ERROR(
+        end_task(candidate.task, candidate.repo, "held", candidate.hold_reason, "task.held", json::object()));
     return true;
   }
-  Status merged = merge((*next)->task);
+  Status merged = merge(candidate.task);
   if (merged.is_ok()) return true;
   // Half a merge (the intent log past "pending") is resumed, never abandoned.
-  auto record = service_.with_store([&](Service::Store& store) { return store.merges.find((*next)->task); });
+  auto record = service_.with_store([&](Service::Store& store) { return store.merges.find(candidate.task); });
   bool half_done = record.is_ok() && *record && (*record)->state != "pending";
   if (half_done) return merged;
-  CORRAL_RETURN_IF_ERROR(give_up((*next)->task, "merging", merged));
+  CORRAL_RETURN_IF_ERROR(give_up(candidate.task, "merging", merged));
   return true;
 }
 
@@ -250,10 +250,6 @@ Status CommitStep::merge(const std::string& task_id) {
                   "merge.failed", {{"branch", merge.branch}});
 }
 
-}  // namespace corral::orchestrator
-
-namespace corral::orchestrator {
-
 Result<bool> CommitStep::observe_upstream(Merge& merge) {
   auto seen = observe_shared_branch(service_.layout(), merge.repo, merge.branch);
   if (!seen.is_ok()) return seen.status();
@@ -264,7 +260,7 @@ Result<bool> CommitStep::observe_upstream(Merge& merge) {
   std::string reason = "the upstream's " + merge.branch + " no longer contains " + std::to_string(seen->lost.size()) +
                        " commit(s) corral saw there (rewritten outside corral); merging stopped";
   json alert = {{"kind", "shared_history_lost"}, {"branch", merge.branch}, {"found", seen->tip},
-                {"lost", commit_list(seen->lost)}};
+                {"lost", commits_json(seen->lost)}};
   CORRAL_RETURN_IF_ERROR(service_.with_store([&](Service::Store& store) {
     return record_event(store.events, "alert.raised", merge.task.id, "", merge.task.repo_id, alert);
   }));
@@ -449,7 +445,7 @@ Status CommitStep::finish_published(Merge& merge) {
                      : git::commits_between(merge.repo.record.mirror_path, merge.old_tip, merge.new_tip);
   if (!commits.is_ok()) return commits.status();
   json payload = {{"branch", merge.branch}, {"old", merge.old_tip}, {"new", merge.new_tip},
-                  {"commits", commit_list(*commits)}, {"upstream", merge.repo.upstream.url},
+                  {"commits", commits_json(*commits)}, {"upstream", merge.repo.upstream.url},
                   {"diff_hash", merge.review.diff_hash}};
   if (merge.old_tip == merge.new_tip) payload["already_on_branch"] = true;
   return service_.with_store([&](Service::Store& store) -> Status {

@@ -21,6 +21,7 @@
 // stacked tasks merge in DAG order (next_merge).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "containers/sandbox_backend.h"
@@ -53,6 +54,14 @@ class CommitStep {
 
  private:
   struct Merge;
+  struct MergeCandidate {
+    std::string task;
+    std::string repo;
+    std::string hold_reason;  // set: a parent will never merge; the task is held instead
+  };
+  Result<bool> propose_next();
+  Result<std::optional<MergeCandidate>> next_merge();
+  Result<bool> merge_next();
   // One try from the upstream's current tip; `retry` when the upstream moved.
   Status merge_attempt(Merge& merge, bool& retry);
   Status resume(Merge& merge, const std::string& state, bool& retry);

@@ -1,5 +1,7 @@
 #include "orchestrator/shared_branch.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/file_lock.h"
 #include "git/shared_ref.h"
 
@@ -32,6 +34,12 @@ Result<SharedTip> observe_shared_branch(const DataLayout& layout, const RepoCont
   CORRAL_RETURN_IF_ERROR(
       git::advance_ref(mirror, shared_ref(branch), *recorded, *upstream, "corral: the upstream moved forward"));
   return seen;
+}
+
+nlohmann::json commits_json(const std::vector<git::CommitInfo>& commits) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& commit : commits) out.push_back({{"id", commit.id}, {"summary", commit.summary}});
+  return out;
 }
 
 Status publish_shared_branch(const DataLayout& layout, const RepoContext& repo, const std::string& branch,

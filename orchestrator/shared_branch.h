@@ -3,6 +3,8 @@
 // corral's record and then the upstream forward, never by force.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -35,5 +37,8 @@ Status move_shared_branch(const DataLayout& layout, const RepoContext& repo, con
 // The second half of move_shared_branch, for a record that already moved.
 Status publish_shared_branch(const DataLayout& layout, const RepoContext& repo, const std::string& branch,
                              const std::string& old_tip, const std::string& new_tip);
+
+// [{"id", "summary"}] for events that name commits (merged, or lost).
+nlohmann::json commits_json(const std::vector<git::CommitInfo>& commits);
 
 }  // namespace corral::orchestrator
