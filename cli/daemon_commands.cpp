@@ -77,7 +77,7 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   auto priority = std::make_shared<int>(0);
   auto timeout = std::make_shared<int64_t>(0);
   submit->add_option("--repo", (*fields)["repo"], "Repository (id or path, registered with corral repo add)")->required();
-  submit->add_option("--agent", (*fields)["agent"], "Agent command line")->required();
+  submit->add_option("--agent", (*fields)["agent"], "Agent command line (default: routing chooses among the repository's)");
   submit->add_option("--base", (*fields)["base"], "Revision to start from (default HEAD)");
   submit->add_option("--target", (*fields)["target"], "Shared branch to merge into (default: the upstream's default)");
   submit->add_option("--after", *parents, "A task this one builds on (repeatable; the first gives the base)");

@@ -26,24 +26,45 @@ void print_repo(const json& repo) {
               settings["protected"].empty() ? "(the default branch and release/*)" : settings["protected"].dump().c_str());
   std::printf("merge method   %s\ncheck          %s\n", text("merge_method").c_str(),
               text("check_command").empty() ? "(none)" : text("check_command").c_str());
-  std::printf("tier           %s: %d approval(s), at most %d files and %d lines per change\n", text("tier").c_str(),
-              limits["approvals"].get<int>(), limits["max_files"].get<int>(), limits["max_lines"].get<int>());
+  const json& tier = repo["tier"];
+  std::printf("tier           %s: %d approval(s), at most %d files and %d lines per change\n",
+              tier["in_force"].get<std::string>().c_str(), limits["approvals"].get<int>(),
+              limits["max_files"].get<int>(), limits["max_lines"].get<int>());
+  std::printf("why            %s (%s)\n", tier["why"].get<std::string>().c_str(), tier["rule"].get<std::string>().c_str());
+  auto print_kpis = [](const char* who, const json& k) {
+    std::printf("%-14s success %.2f (lower bound %.2f), rollback %.2f (upper bound %.2f), trend %+.2f, %.1f samples; "
+                "%d merged, %d rolled back, %d rejected, %d checks failed, %d refused, %d runs failed, %d cancelled\n",
+                who, k["success_rate"].get<double>(), k["success_lower"].get<double>(), k["rollback_rate"].get<double>(),
+                k["rollback_upper"].get<double>(), k["trend"].get<double>(), k["samples"].get<double>(),
+                k["merged"].get<int>(), k["rolled_back"].get<int>(), k["rejected"].get<int>(),
+                k["checks_failed"].get<int>(), k["refused"].get<int>(), k["run_failed"].get<int>(),
+                k["cancelled"].get<int>());
+  };
+  print_kpis("record", repo["kpis"]["overall"]);
+  for (const auto& [agent, kpis] : repo["kpis"]["agents"].items()) print_kpis(("  " + agent).substr(0, 14).c_str(), kpis);
+  if (!settings["pin"].is_null()) std::printf("pinned at      %s\n", settings["pin"].get<std::string>().c_str());
+  if (!settings["cap"].is_null()) std::printf("capped at      %s\n", settings["cap"].get<std::string>().c_str());
   for (const char* list : {"forbidden_paths", "agent_instruction_paths", "sensitive_paths", "dependency_paths",
                            "secret_allowlist"}) {
     if (!settings[list].empty()) std::printf("%-14s %s (added to the defaults)\n", list, settings[list].dump().c_str());
   }
 }
 
-// `--limit observe.approvals=1` into {"tier_limits": {"observe": {"approvals": 1}}}.
-Status add_limit(json& body, const std::string& spec) {
+// `--limit observe.approvals=1` into {"tier_limits": {"observe": {"approvals": 1}}}
+// (`whole`: the number must be an integer), and the same for --threshold.
+Status add_number(json& body, const std::string& key, const std::string& flag, const std::string& spec, bool whole) {
   size_t dot = spec.find('.'), equals = spec.find('=');
   if (dot == std::string::npos || equals == std::string::npos || equals < dot) {
-    return Status::invalid_argument("--limit takes TIER.FIELD=N, e.g. observe.approvals=1, not '" + spec + "'");
+    return Status::invalid_argument(flag + " takes TIER.FIELD=N, e.g. supervised." +
+                                    (whole ? "approvals=1" : "min_samples=3") + ", not '" + spec + "'");
   }
   char* end = nullptr;
-  long value = std::strtol(spec.c_str() + equals + 1, &end, 10);
-  if (*end != '\0' || equals + 1 == spec.size()) return Status::invalid_argument("--limit " + spec + ": N must be a number");
-  body["tier_limits"][spec.substr(0, dot)][spec.substr(dot + 1, equals - dot - 1)] = value;
+  double value = std::strtod(spec.c_str() + equals + 1, &end);
+  if (*end != '\0' || equals + 1 == spec.size() || (whole && value != static_cast<int64_t>(value))) {
+    return Status::invalid_argument(flag + " " + spec + ": N must be a " + (whole ? "whole number" : "number"));
+  }
+  json& slot = body[key][spec.substr(0, dot)][spec.substr(dot + 1, equals - dot - 1)];
+  slot = whole ? json(static_cast<int64_t>(value)) : json(value);
   return Status::ok();
 }
 
@@ -102,7 +123,19 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
   set->add_option("--merge-method", (*strings)["merge_method"], "rebase or merge");
   set->add_option("--check", (*strings)["check_command"], "Command run in a sandbox on every merge result");
   set->add_option("--check-timeout", *check_timeout, "Seconds the check may take");
-  set->add_option("--tier", (*strings)["tier"], "observe, supervised, trusted or autonomous");
+  set->add_option("--pin", (*strings)["pin"], "Fix the tier: observe, supervised, trusted or autonomous");
+  set->add_option("--cap", (*strings)["cap"], "The highest tier the repository may earn");
+  auto require_human = std::make_shared<std::string>();
+  set->add_option("--require-human", *require_human, "true: at least one approval whatever the tier");
+  auto numbers = std::make_shared<std::map<std::string, double>>();
+  set->add_option("--half-life-days", (*numbers)["half_life_days"], "How fast old outcomes fade (days)");
+  set->add_option("--hysteresis", (*numbers)["hysteresis"], "How far rates may fall below a tier's thresholds");
+  set->add_option("--promotion-gap", (*numbers)["promotion_gap"], "Outcomes needed between promotions");
+  set->add_option("--exploration-share", (*numbers)["exploration_share"], "Share of low-risk tasks for newer agents");
+  auto thresholds = std::make_shared<std::vector<std::string>>();
+  set->add_option("--threshold", *thresholds,
+                  "TIER.FIELD=X: min_success_lower, max_rollback_upper or min_samples (repeatable)");
+  set->add_option("--agent", (*lists)["agents"], "An agent profile allowed here (repeatable; replaces the list)");
   set->add_option("--protect", (*lists)["protected"], "Protected branch pattern (repeatable; replaces the list)");
   set->add_option("--forbid", (*lists)["forbidden_paths"], "Path pattern agents may never change (repeatable)");
   set->add_option("--sensitive", (*lists)["sensitive_paths"], "Sensitive file pattern (repeatable)");
@@ -120,8 +153,22 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
       for (const auto& [key, values] : *lists)
         if (!values.empty()) body[key] = values;
       if (*check_timeout) body["check_timeout_seconds"] = *check_timeout;
+      for (const auto& [key, value] : *numbers) {
+        bool whole = key == "half_life_days" || key == "promotion_gap";
+        if (value != 0) body[key] = whole ? json(static_cast<int64_t>(value)) : json(value);
+      }
+      if (!require_human->empty()) {
+        if (*require_human != "true" && *require_human != "false") {
+          return report_error(Status::invalid_argument("--require-human takes true or false"));
+        }
+        body["require_human"] = *require_human == "true";
+      }
+      for (const std::string& spec : *thresholds) {
+        Status added = add_number(body, "thresholds", "--threshold", spec, false);
+        if (!added.is_ok()) return report_error(added);
+      }
       for (const std::string& spec : *limits) {
-        Status added = add_limit(body, spec);
+        Status added = add_number(body, "tier_limits", "--limit", spec, true);
         if (!added.is_ok()) return report_error(added);
       }
       for (const std::string& key : *resets) body[key] = nullptr;

@@ -8,6 +8,7 @@
 #include "git/mirror.h"
 #include "git/revision.h"
 #include "orchestrator/event_record.h"
+#include "orchestrator/learning.h"
 #include "orchestrator/json_fields.h"
 #include "orchestrator/repo_context.h"
 #include "orchestrator/shared_branch.h"
@@ -47,7 +48,9 @@ Status BranchDesk::refuse(const Caller& caller, const std::string& repo_id, cons
       CORRAL_RETURN_IF_ERROR(record_event(store.events, "merge.refused", "", "", repo_id, payload));
       json alert = payload;
       alert["kind"] = "protected_branch_rewrite_refused";
-      return record_event(store.events, "alert.raised", "", "", repo_id, alert);
+      CORRAL_RETURN_IF_ERROR(record_event(store.events, "alert.raised", "", "", repo_id, alert));
+      // An attempt to rewrite shared history costs the repository trust at once.
+      return learn(store, repo_id, "", "", routing::OutcomeKind::kForcePushRefused);
     });
   }));
   return Status::permission_denied("refused: " + why + "; " + std::to_string(lost->size()) +
@@ -151,6 +154,7 @@ Result<json> BranchDesk::rollback(const Caller& caller, const std::string& task_
     CORRAL_RETURN_IF_ERROR(service_.with_store([&](Service::Store& store) -> Status {
       return store.db.in_transaction([&]() -> Status {
         CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"merged"}, "rolled_back", reason));
+        CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, task, "rolled_back"));
         return record_event(store.events, "rollback.recorded", task_id, "", task.repo_id, payload);
       });
     }));

@@ -12,6 +12,7 @@
 #include "git/shared_ref.h"
 #include "orchestrator/crash_points.h"
 #include "orchestrator/event_record.h"
+#include "orchestrator/learning.h"
 #include "orchestrator/run_bridge.h"
 #include "orchestrator/scheduler.h"
 #include "orchestrator/shared_branch.h"
@@ -44,7 +45,7 @@ Result<CheckedDiff> check_commits(const RepoContext& repo, const std::string& fr
   auto diff = git::diff_commits(repo.record.mirror_path, from, to);
   if (!diff.is_ok()) return diff.status();
   CheckedDiff checked;
-  checked.verdict = policy::check_diff(proposed_changes(*diff), diff_rules(repo.settings));
+  checked.verdict = policy::check_diff(proposed_changes(*diff), diff_rules(repo.settings, repo.tier));
   checked.hash = sha256_hex(diff->patch);
   checked.stats = *diff;
   checked.stats.erase("files");
@@ -83,6 +84,8 @@ Status CommitStep::end_task(const std::string& task_id, const std::string& repo_
   return service_.with_store([&](Service::Store& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"merging"}, state, reason));
+      auto task = store.queue.find(task_id);
+      if (task.is_ok() && *task) CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, **task, state));
       auto merge = store.merges.find(task_id);
       if (merge.is_ok() && *merge) CORRAL_RETURN_IF_ERROR(store.merges.set(task_id, "pending", "", ""));
       json body = payload;
@@ -121,7 +124,7 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
   if (!checked.is_ok()) return checked.status();
 
   const policy::DiffVerdict& verdict = checked->verdict;
-  routing::TierLimits limits = current_limits(repo->settings);
+  routing::TierLimits limits = repo->limits();
   int required = routing::approvals_needed(limits, verdict.decision == policy::Decision::kNeedsApproval);
   bool refused = verdict.decision == policy::Decision::kRefuse;
   std::string next = refused ? "refused" : required == 0 ? "merging" : "review";
@@ -133,15 +136,16 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store.reviews.put(review));
       CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"succeeded"}, next, refused ? first_refusal(verdict) : ""));
+      CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, task, next));
       json payload = {{"check", "diff_rules"}, {"decision", review.decision}, {"findings", findings["findings"]},
                       {"diff_hash", checked->hash}, {"stats", checked->stats}, {"branch", branch},
-                      {"tier", routing::tier_name(repo->settings.tier)}};
+                      {"tier", routing::tier_name(repo->tier)}};
       CORRAL_RETURN_IF_ERROR(record_event(store.events, refused ? "check.failed" : "check.passed", task_id, run_id,
                                           task.repo_id, payload));
       if (next != "review") return Status::ok();
       return record_event(store.events, "approval.requested", task_id, run_id, task.repo_id,
                           {{"diff_hash", checked->hash}, {"approvals_required", required}, {"branch", branch},
-                           {"tier", routing::tier_name(repo->settings.tier)}});
+                           {"tier", routing::tier_name(repo->tier)}});
     });
   });
 }
@@ -284,7 +288,7 @@ Result<bool> CommitStep::recheck(Merge& merge, const std::string& onto) {
   bool was_approved_by_humans = merge.review.approvals_required > 0;
   if (verdict.decision == policy::Decision::kNeedsApproval && !was_approved_by_humans) {
     // Merged with the branch's new tip, the change now needs a human.
-    int required = routing::approvals_needed(current_limits(merge.repo.settings), true);
+    int required = routing::approvals_needed(merge.repo.limits(), true);
     store::ReviewRecord review = merge.review;
     review.diff_hash = checked->hash;
     review.decision = policy::decision_name(verdict.decision);
@@ -451,6 +455,7 @@ Status CommitStep::finish_published(Merge& merge) {
   return service_.with_store([&](Service::Store& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store.queue.transition(merge.task.id, {"merging"}, "merged", ""));
+      CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, merge.task, "merged"));
       return record_event(store.events, "merge.completed", merge.task.id, merge.run.id, merge.task.repo_id, payload);
     });
   });

@@ -10,8 +10,10 @@
 #include "orchestrator/backends.h"
 #include "orchestrator/crash_points.h"
 #include "orchestrator/event_record.h"
+#include "orchestrator/learning.h"
 #include "orchestrator/reconcile.h"
 #include "orchestrator/run_bridge.h"
+#include "orchestrator/task_routing.h"
 #include "routing/grant.h"
 
 namespace corral::orchestrator {
@@ -215,15 +217,14 @@ Result<runner::RunRequest> Daemon::run_request(const std::string& task_id, const
   auto plan = plan_for(task_id, base_task);
   if (!plan.is_ok()) return plan.status();
   CORRAL_RETURN_IF_ERROR(prepare_mirror(*plan));
-  routing::LimitRequest limits;
-  limits.timeout_seconds = plan->task.timeout_seconds;
-  auto grant = routing::default_grant(limits);
-  if (!grant.is_ok()) return grant.status();
+  auto routed = service_.with_store(
+      [&](Service::Store& store) { return route_task(store, plan->task, run_id, service_.clock().now()); });
+  if (!routed.is_ok()) return routed.status();
 
   runner::RunRequest request = make_run_request(
       service_.layout(), plan->repo,
-      {task_id, run_id, plan->base_commit, plan->task.agent, plan->task.prompt, options_.image,
-       options_.supervisor_path, *grant});
+      {task_id, run_id, plan->base_commit, routed->agent, plan->task.prompt, options_.image,
+       options_.supervisor_path, routed->grant});
   request.publish_when_failed = false;
   request.on_stage = pause_for_crash_tests;
   request.is_cancelled = [this, task_id] {
@@ -268,6 +269,8 @@ void Daemon::finish(const std::string& task_id, const std::string& run_id, const
     CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
     if (cancelled) return Status::ok();
     CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, run.state, ok ? "" : run.reason));
+    // The agent's own failure is an outcome routing learns from; corral's (above) is not.
+    CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, **task, run.state));
     return record_event(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id,
                   outcome_payload(result));
   });

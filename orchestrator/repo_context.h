@@ -15,10 +15,12 @@ struct RepoContext {
   RepoSettings settings;
   git::Upstream upstream;      // settings.upstream, or the repository corral was given
   std::string default_branch;  // the upstream's HEAD
+  routing::Tier tier = routing::Tier::kObserve;  // in force: pin, else the computed tier under the cap
 
   // The branch a task with `target` ("" = default) merges into.
   std::string branch_for(const std::string& target) const { return target.empty() ? default_branch : target; }
   bool is_protected(const std::string& branch) const;
+  routing::TierLimits limits() const { return limits_of(settings, tier); }
 };
 
 // Reads the repository's record and settings, and asks its upstream for its

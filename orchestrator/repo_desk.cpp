@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "orchestrator/event_record.h"
+#include "orchestrator/learning.h"
 #include "orchestrator/repo_settings.h"
 
 namespace corral::orchestrator {
@@ -16,12 +19,46 @@ Result<RepoSettings> stored_settings(const store::RepoRecord& repo) {
   return parse_settings(document);
 }
 
-json repo_json(const store::RepoRecord& repo, const RepoSettings& settings) {
-  routing::TierLimits limits = current_limits(settings);
+// The repository's track record: overall and per agent profile, read now.
+json track_record_json(const std::vector<routing::Outcome>& history, const RepoSettings& settings, TimePoint now) {
+  routing::TrackRecord overall(settings.routing.half_life);
+  std::map<std::string, routing::TrackRecord> by_agent;
+  for (const auto& outcome : history) {
+    overall.add(outcome);
+    by_agent.try_emplace(outcome.agent, settings.routing.half_life).first->second.add(outcome);
+  }
+  json agents = json::object();
+  for (const auto& [agent, record] : by_agent) agents[agent.empty() ? "(none)" : agent] = kpis_json(record.kpis(now));
+  return {{"overall", kpis_json(overall.kpis(now))}, {"agents", agents}};
+}
+
+json repo_json(const store::RepoRecord& repo, const RepoSettings& settings, const store::TierRecord& tier,
+               const std::vector<routing::Outcome>& history, TimePoint now) {
+  routing::Tier computed = routing::parse_tier(tier.tier).value_or(routing::Tier::kObserve);
+  routing::Tier in_force = effective_tier(settings, computed);
+  routing::TierLimits limits = limits_of(settings, in_force);
+  std::string why = tier.reason;
+  if (settings.routing.pin) why = std::string("pinned by the owner at ") + routing::tier_name(in_force);
+  else if (in_force != computed) why = std::string("capped by the owner at ") + routing::tier_name(in_force) + "; " + why;
   return {{"id", repo.id},
           {"path", repo.source_path},
+          {"tier", {{"in_force", routing::tier_name(in_force)},
+                    {"earned", tier.tier},
+                    {"rule", tier.rule},
+                    {"why", why},
+                    {"changed_at", tier.changed_at},
+                    {"outcomes_since_change", tier.outcomes_since_change}}},
+          {"kpis", track_record_json(history, settings, now)},
           {"settings", settings_json(settings)},
           {"limits", {{"approvals", limits.approvals}, {"max_files", limits.max_files}, {"max_lines", limits.max_lines}}}};
+}
+
+Result<json> describe(Service::Store& store, const store::RepoRecord& repo, const RepoSettings& settings, TimePoint now) {
+  auto tier = store.outcomes.tier(repo.id);
+  if (!tier.is_ok()) return tier.status();
+  auto outcomes = store.outcomes.of_repo(repo.id);
+  if (!outcomes.is_ok()) return outcomes.status();
+  return repo_json(repo, settings, *tier, to_outcomes(*outcomes), now);
 }
 
 }  // namespace
@@ -34,7 +71,7 @@ Result<json> RepoDesk::show(const Caller& caller, const std::string& repo_id) {
     CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, repo_id));
     auto settings = stored_settings(**repo);
     if (!settings.is_ok()) return settings.status();
-    return repo_json(**repo, *settings);
+    return describe(store, **repo, *settings, service_.clock().now());
   });
 }
 
@@ -58,7 +95,7 @@ Result<json> RepoDesk::change(const Caller& caller, const std::string& repo_id, 
     if (!saved.is_ok()) return saved;
     store::RepoRecord updated = **repo;
     updated.settings = stored.dump();
-    return repo_json(updated, *after);
+    return describe(store, updated, *after, service_.clock().now());
   });
 }
 

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "git/upstream.h"
 #include "policy/path_glob.h"
 
@@ -53,6 +56,47 @@ Status check_upstream(const std::string& upstream) {
     if (upstream.rfind(scheme, 0) == 0 && upstream.size() > std::string_view(scheme).size()) return Status::ok();
   }
   return bad("upstream", "must be an absolute path or a file://, https://, http:// or ssh:// URL, not '" + upstream + "'");
+}
+
+Result<double> fraction_in(const json& value, const std::string& key, double low, double high) {
+  if (!value.is_number() || value.get<double>() < low || value.get<double>() > high) {
+    char range[64];
+    std::snprintf(range, sizeof range, "from %g to %g", low, high);
+    return bad(key, std::string("must be a number ") + range);
+  }
+  return value.get<double>();
+}
+
+Result<routing::Thresholds> thresholds_of(const json& value, routing::Thresholds thresholds, const std::string& key) {
+  if (!value.is_object()) return bad(key, "must be an object of min_success_lower, max_rollback_upper, min_samples");
+  for (const auto& [field, item] : value.items()) {
+    std::string name = key + "." + field;
+    auto number = field == "min_samples" ? fraction_in(item, name, 0, 100000) : fraction_in(item, name, 0, 1);
+    if (!number.is_ok()) return number.status();
+    if (field == "min_success_lower") thresholds.min_success_lower = *number;
+    else if (field == "max_rollback_upper") thresholds.max_rollback_upper = *number;
+    else if (field == "min_samples") thresholds.min_samples = *number;
+    else return bad(name, "is not a threshold");
+  }
+  return thresholds;
+}
+
+Status apply_thresholds(RepoSettings& settings, const json& value) {
+  if (value.is_null()) {
+    settings.routing.thresholds = routing::default_routing_settings().thresholds;
+    return Status::ok();
+  }
+  if (!value.is_object()) return bad("thresholds", "must map tier names to thresholds");
+  for (const auto& [name, item] : value.items()) {
+    auto tier = routing::parse_tier(name);
+    if (!tier || *tier == routing::Tier::kObserve) {
+      return bad("thresholds", "names '" + name + "'; thresholds are for supervised, trusted and autonomous");
+    }
+    auto parsed = thresholds_of(item, routing::thresholds_for(settings.routing, *tier), "thresholds." + name);
+    if (!parsed.is_ok()) return parsed.status();
+    settings.routing.thresholds[*tier] = *parsed;
+  }
+  return Status::ok();
 }
 
 Result<routing::TierLimits> limits_of(const json& value, routing::TierLimits limits, const std::string& key) {
@@ -127,13 +171,45 @@ Status apply(RepoSettings& settings, const std::string& key, const json& value) 
     settings.check_timeout_seconds = *seconds;
     return Status::ok();
   }
-  if (key == "tier") {
-    auto tier = reset ? std::optional(defaults.tier) : routing::parse_tier(value.is_string() ? value.get<std::string>() : "");
-    if (!tier) return bad(key, "must be one of observe, supervised, trusted, autonomous");
-    settings.tier = *tier;
+  if (key == "pin" || key == "cap") {
+    std::optional<routing::Tier> tier;
+    if (!reset) {
+      tier = routing::parse_tier(value.is_string() ? value.get<std::string>() : "");
+      if (!tier) return bad(key, "must be one of observe, supervised, trusted, autonomous (or null)");
+    }
+    (key == "pin" ? settings.routing.pin : settings.routing.cap) = tier;
     return Status::ok();
   }
   if (key == "tier_limits") return apply_tier_limits(settings, value);
+  if (key == "thresholds") return apply_thresholds(settings, value);
+  if (key == "require_human") {
+    if (!reset && !value.is_boolean()) return bad(key, "must be true or false");
+    settings.routing.require_human = !reset && value.get<bool>();
+    return Status::ok();
+  }
+  if (key == "half_life_days" || key == "promotion_gap") {
+    bool half_life = key == "half_life_days";
+    auto number = reset ? Result<int>(half_life ? 30 : defaults.routing.promotion_gap)
+                        : integer_in(value, key, 1, half_life ? 3650 : 1000);
+    if (!number.is_ok()) return number.status();
+    if (half_life) settings.routing.half_life = std::chrono::hours(24 * *number);
+    if (!half_life) settings.routing.promotion_gap = *number;
+    return Status::ok();
+  }
+  if (key == "hysteresis" || key == "exploration_share") {
+    auto number = reset ? Result<double>(key == "hysteresis" ? defaults.routing.hysteresis : defaults.exploration_share)
+                        : fraction_in(value, key, 0, 0.5);
+    if (!number.is_ok()) return number.status();
+    (key == "hysteresis" ? settings.routing.hysteresis : settings.exploration_share) = *number;
+    return Status::ok();
+  }
+  if (key == "agents") {
+    if (reset) return settings.agents.clear(), Status::ok();
+    auto agents = patterns_of(value, key);
+    if (!agents.is_ok()) return agents.status();
+    settings.agents = *agents;
+    return Status::ok();
+  }
   for (const char* list : kPathLists) {
     if (key != list) continue;
     if (reset) return path_list(settings.extra_rules, key).clear(), Status::ok();
@@ -162,27 +238,52 @@ json settings_json(const RepoSettings& settings) {
     limits[routing::tier_name(tier)] = {
         {"approvals", value.approvals}, {"max_files", value.max_files}, {"max_lines", value.max_lines}};
   }
+  json thresholds = json::object();
+  for (const auto& [tier, value] : settings.routing.thresholds) {
+    thresholds[routing::tier_name(tier)] = {{"min_success_lower", value.min_success_lower},
+                                            {"max_rollback_upper", value.max_rollback_upper},
+                                            {"min_samples", value.min_samples}};
+  }
+  const routing::RoutingSettings& r = settings.routing;
   json out = {{"upstream", settings.upstream},
               {"credentials", settings.credentials},
               {"protected", settings.protected_branches},
               {"merge_method", settings.merge_method == MergeMethod::kRebase ? "rebase" : "merge"},
               {"check_command", settings.check_command},
               {"check_timeout_seconds", settings.check_timeout_seconds},
-              {"tier", routing::tier_name(settings.tier)},
+              {"pin", r.pin ? json(routing::tier_name(*r.pin)) : json(nullptr)},
+              {"cap", r.cap ? json(routing::tier_name(*r.cap)) : json(nullptr)},
+              {"require_human", r.require_human},
+              {"half_life_days", std::chrono::duration_cast<std::chrono::hours>(r.half_life).count() / 24},
+              {"thresholds", thresholds},
+              {"hysteresis", r.hysteresis},
+              {"promotion_gap", r.promotion_gap},
+              {"agents", settings.agents},
+              {"exploration_share", settings.exploration_share},
               {"tier_limits", limits}};
   policy::DiffRules rules = settings.extra_rules;
   for (const char* list : kPathLists) out[list] = path_list(rules, list);
   return out;
 }
 
-routing::TierLimits current_limits(const RepoSettings& settings) {
-  auto it = settings.tier_limits.find(settings.tier);
-  return it != settings.tier_limits.end() ? it->second : routing::default_limits(settings.tier);
+routing::Tier effective_tier(const RepoSettings& settings, routing::Tier computed) {
+  if (settings.routing.pin) return *settings.routing.pin;
+  if (settings.routing.cap && static_cast<int>(*settings.routing.cap) < static_cast<int>(computed)) {
+    return *settings.routing.cap;
+  }
+  return computed;
 }
 
-policy::DiffRules diff_rules(const RepoSettings& settings) {
+routing::TierLimits limits_of(const RepoSettings& settings, routing::Tier tier) {
+  auto it = settings.tier_limits.find(tier);
+  routing::TierLimits limits = it != settings.tier_limits.end() ? it->second : routing::default_limits(tier);
+  if (settings.routing.require_human) limits.approvals = std::max(limits.approvals, 1);
+  return limits;
+}
+
+policy::DiffRules diff_rules(const RepoSettings& settings, routing::Tier tier) {
   policy::DiffRules rules = policy::with_defaults(settings.extra_rules);
-  routing::TierLimits limits = current_limits(settings);
+  routing::TierLimits limits = limits_of(settings, tier);
   rules.max_files = limits.max_files;
   rules.max_lines = limits.max_lines;
   return rules;

@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "policy/diff_checks.h"
 #include "routing/tier.h"
+#include "routing/tier_policy.h"
 
 namespace corral::orchestrator {
 
@@ -25,8 +26,10 @@ struct RepoSettings {
   MergeMethod merge_method = MergeMethod::kRebase;
   std::string check_command;                    // "" = none; run with /bin/sh -c in a sandbox
   int check_timeout_seconds = 600;
-  routing::Tier tier = routing::Tier::kObserve;  // a new repository starts at the lowest tier
+  routing::RoutingSettings routing = routing::default_routing_settings();  // pin, cap, thresholds, ...
   std::map<routing::Tier, routing::TierLimits> tier_limits;  // overrides of the defaults
+  std::vector<std::string> agents;  // agent profiles (command lines) allowed here; empty: any
+  double exploration_share = 0.10;  // of low-risk tasks, at most this share goes to a newer profile
   policy::DiffRules extra_rules;                // owners' additions (limits unused here)
 };
 
@@ -40,10 +43,13 @@ Result<RepoSettings> change_settings(const RepoSettings& current, const nlohmann
 
 nlohmann::json settings_json(const RepoSettings& settings);
 
-// The limits of the settings' tier, the owners' overrides applied.
-routing::TierLimits current_limits(const RepoSettings& settings);
-// The diff rules: the defaults, the owners' additions, the tier's size limits.
-policy::DiffRules diff_rules(const RepoSettings& settings);
+// The tier in force: the owner's pin, else the computed tier under the owner's cap.
+routing::Tier effective_tier(const RepoSettings& settings, routing::Tier computed);
+// The limits of `tier`, the owners' overrides applied (and at least one
+// approval when the owner requires a human).
+routing::TierLimits limits_of(const RepoSettings& settings, routing::Tier tier);
+// The diff rules: the defaults, the owners' additions, `tier`'s size limits.
+policy::DiffRules diff_rules(const RepoSettings& settings, routing::Tier tier);
 
 // True if `branch` matches a protected pattern (policy/path_glob syntax:
 // "release/*"); with no patterns set, `default_branch` and release/* are.

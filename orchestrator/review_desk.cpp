@@ -4,6 +4,7 @@
 
 #include "git/diff.h"
 #include "orchestrator/event_record.h"
+#include "orchestrator/learning.h"
 #include "orchestrator/json_fields.h"
 
 namespace corral::orchestrator {
@@ -132,6 +133,7 @@ Result<json> ReviewDesk::judge(const Caller& caller, const std::string& task_id,
       std::string next = rejecting ? "rejected" : approvals >= (*review)->approvals_required ? "merging" : "review";
       if (next != "review") {
         CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"review"}, next, rejecting ? reason : ""));
+        CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, **task, next));
       }
       out = {{"task", task_id}, {"state", next}, {"approvals", approvals},
              {"approvals_required", (*review)->approvals_required}};

@@ -1,5 +1,6 @@
 #include "orchestrator/service.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -9,6 +10,8 @@
 #include "core/ids.h"
 #include "git/revision.h"
 #include "orchestrator/json_fields.h"
+#include "orchestrator/learning.h"
+#include "orchestrator/repo_settings.h"
 #include "orchestrator/task_graph.h"
 
 namespace corral::orchestrator {
@@ -30,7 +33,7 @@ Status check_task_fields(const json& task, const std::string& what) {
   CORRAL_RETURN_IF_ERROR(check_fields(task,
                                       {{"repo", FieldType::kString, true},
                                        {"prompt", FieldType::kString, true},
-                                       {"agent", FieldType::kString, true},
+                                       {"agent", FieldType::kString},
                                        {"base", FieldType::kString},
                                        {"priority", FieldType::kInteger},
                                        {"timeout_seconds", FieldType::kInteger},
@@ -43,7 +46,7 @@ Status check_task_fields(const json& task, const std::string& what) {
   if (prompt.empty() || prompt.size() > kMaxPromptBytes) {
     return Status::invalid_argument(what + " field 'prompt' must hold 1 to 65536 bytes");
   }
-  if (task["agent"].get<std::string>().find_first_not_of(" \t") == std::string::npos) {
+  if (task.contains("agent") && task["agent"].get<std::string>().find_first_not_of(" \t") == std::string::npos) {
     return Status::invalid_argument(what + " field 'agent' is empty");
   }
   std::string target = task.value("target", std::string());
@@ -88,7 +91,7 @@ int http_status_for(const Status& status) {
 
 Service::Service(DataLayout layout, std::unique_ptr<store::Database> db, const Clock& clock)
     : layout_(std::move(layout)), db_(std::move(db)), clock_(clock), records_(*db_, clock), queue_(*db_, clock),
-      tokens_(*db_, clock), events_(*db_, clock), reviews_(*db_, clock), merges_(*db_, clock) {}
+      tokens_(*db_, clock), events_(*db_, clock), reviews_(*db_, clock), merges_(*db_, clock), outcomes_(*db_, clock) {}
 
 Result<Caller> Service::authenticate(const std::string& bearer_token) {
   if (bearer_token.empty()) return Status::unauthenticated("a bearer token is required");
@@ -179,7 +182,8 @@ Result<store::NewTask> Service::new_task(const Caller& caller, const json& item,
   task.id = new_id("t");
   task.repo_id = *repo_id;
   task.prompt = item["prompt"];
-  task.agent = item["agent"];
+  task.agent = item.value("agent", "");
+  CORRAL_RETURN_IF_ERROR(check_agent_allowed(*repo_id, task.agent, what));
   task.base_rev = item.value("base", "HEAD");
   task.target_branch = item.value("target", "");
   task.priority = static_cast<int>(item.value("priority", 0));
@@ -188,6 +192,26 @@ Result<store::NewTask> Service::new_task(const Caller& caller, const json& item,
   task.submitter = caller.name;
   task.parents = item.value("parents", std::vector<std::string>{});
   return task;
+}
+
+// A repository that lists agent profiles runs only those; a task without an
+// agent needs that list (routing chooses from it).
+Status Service::check_agent_allowed(const std::string& repo_id, const std::string& agent, const std::string& what) {
+  auto repo = records_.find_repo(repo_id);
+  if (!repo.is_ok()) return repo.status();
+  auto document = json::parse(*repo ? (*repo)->settings : "{}", nullptr, false);
+  auto settings = parse_settings(document.is_discarded() ? json::object() : document);
+  if (!settings.is_ok()) return settings.status();
+  const auto& allowed = settings->agents;
+  if (agent.empty() && allowed.empty()) {
+    return Status::invalid_argument(what + " names no agent, and repository " + repo_id +
+                                    " lists no agent profiles to choose from (corral repo set --agent)");
+  }
+  if (!agent.empty() && !allowed.empty() && std::find(allowed.begin(), allowed.end(), agent) == allowed.end()) {
+    return Status::invalid_argument(what + " names agent '" + agent + "', which repository " + repo_id +
+                                    " does not allow");
+  }
+  return Status::ok();
 }
 
 // Parents named by a batch-local ref become task ids; the others must exist.
@@ -297,8 +321,13 @@ Result<json> Service::cancel(const Caller& caller, const std::string& id) {
     CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kCancel, (*task)->repo_id));
     was_running = (*task)->state == "running";
     std::string reason = "cancelled by " + caller.name;
-    CORRAL_RETURN_IF_ERROR(queue_.transition(id, kCancellable, "cancelled", reason));
-    CORRAL_RETURN_IF_ERROR(record("task.cancelled", **task, {{"by", caller.name}, {"was", (*task)->state}}));
+    Status cancelled = db_->in_transaction([&]() -> Status {
+      CORRAL_RETURN_IF_ERROR(queue_.transition(id, kCancellable, "cancelled", reason));
+      CORRAL_RETURN_IF_ERROR(record("task.cancelled", **task, {{"by", caller.name}, {"was", (*task)->state}}));
+      Store store{*db_, records_, queue_, events_, reviews_, merges_, outcomes_};
+      return learn_if_outcome(store, **task, "cancelled");
+    });
+    CORRAL_RETURN_IF_ERROR(cancelled);
     auto updated = queue_.find(id);
     if (!updated.is_ok()) return updated.status();
     auto body = task_json(**updated);

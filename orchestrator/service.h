@@ -19,6 +19,7 @@
 #include "orchestrator/data_layout.h"
 #include "store/event_log.h"
 #include "store/merges.h"
+#include "store/outcomes.h"
 #include "store/records.h"
 #include "store/reviews.h"
 #include "store/task_queue.h"
@@ -64,13 +65,14 @@ class Service {
     store::EventLog& events;
     store::Reviews& reviews;
     store::MergeLog& merges;
+    store::Outcomes& outcomes;
   };
 
   // Runs `body(Store&)` under the lock.
   template <typename Body>
   auto with_store(Body body) {
     std::lock_guard lock(mutex_);
-    Store store{*db_, records_, queue_, events_, reviews_, merges_};
+    Store store{*db_, records_, queue_, events_, reviews_, merges_, outcomes_};
     return body(store);
   }
 
@@ -79,6 +81,7 @@ class Service {
 
  private:
   Result<std::string> repo_id_for(const std::string& repo);
+  Status check_agent_allowed(const std::string& repo_id, const std::string& agent, const std::string& what);
   Result<store::NewTask> new_task(const Caller& caller, const nlohmann::json& item, const std::string& what);
   Status link_parents(std::vector<store::NewTask>& tasks, const std::map<std::string, std::string>& id_of_ref);
   Result<nlohmann::json> store_submission(const std::vector<store::NewTask>& tasks);
@@ -95,6 +98,7 @@ class Service {
   store::EventLog events_;
   store::Reviews reviews_;
   store::MergeLog merges_;
+  store::Outcomes outcomes_;
   std::function<void(const std::string&)> cancel_hook_;
 };
 

@@ -36,4 +36,35 @@ Result<Grant> default_grant(const LimitRequest& request) {
   return grant;
 }
 
+SandboxLimits tier_ceiling(Tier tier) {
+  constexpr int64_t kGiB = int64_t{1} << 30;
+  switch (tier) {
+    case Tier::kObserve: return {std::chrono::minutes(10), kGiB, 256, 1.0};
+    case Tier::kSupervised: return {std::chrono::minutes(20), 2 * kGiB, 512, 2.0};
+    case Tier::kTrusted: return {std::chrono::minutes(30), 4 * kGiB, 1024, 2.0};
+    case Tier::kAutonomous: return {std::chrono::minutes(60), 4 * kGiB, 1024, 4.0};
+  }
+  return {std::chrono::minutes(10), kGiB, 256, 1.0};
+}
+
+Result<Grant> grant_for_tier(Tier tier, const LimitRequest& request, std::string* clamped) {
+  auto grant = default_grant(request);
+  if (!grant.is_ok()) return grant.status();
+  SandboxLimits ceiling = tier_ceiling(tier);
+  SandboxLimits& limits = grant->limits;
+  std::string lowered;
+  auto hold = [&](auto& value, auto most, const char* name) {
+    if (value > most) {
+      value = most;
+      lowered += (lowered.empty() ? "" : ", ") + std::string(name);
+    }
+  };
+  hold(limits.timeout, ceiling.timeout, "timeout");
+  hold(limits.memory_bytes, ceiling.memory_bytes, "memory");
+  hold(limits.pids, ceiling.pids, "pids");
+  hold(limits.cpus, ceiling.cpus, "cpus");
+  if (clamped) *clamped = lowered;
+  return grant;
+}
+
 }  // namespace corral::routing

@@ -1,6 +1,6 @@
 // A grant: what one run of a task is allowed. Routing turns a repository's
-// autonomy tier into a grant (later issues); until tiers exist, every run gets
-// the safe default grant, which a caller may tighten or loosen within bounds.
+// autonomy tier into a grant (grant_for_tier); a task's own requests are
+// kept within the tier's ceiling.
 #pragma once
 
 #include <chrono>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "routing/tier.h"
 
 namespace corral::routing {
 
@@ -36,5 +37,18 @@ struct LimitRequest {
 // field and its allowed range, if any requested value is out of bounds:
 // timeout 1 s..24 h, memory 16 MiB..64 GiB, pids 8..32768, cpus 0.05..64.
 Result<Grant> default_grant(const LimitRequest& request);
+
+// The most a run on a repository at `tier` gets:
+//   tier        timeout  memory  pids  cpus  network
+//   observe       10 min   1 GiB   256    1   none
+//   supervised    20 min   2 GiB   512    2   none
+//   trusted       30 min   4 GiB  1024    2   none
+//   autonomous    60 min   4 GiB  1024    4   none   (egress allowlists come with the egress proxy)
+SandboxLimits tier_ceiling(Tier tier);
+
+// `request` as default_grant checks it, then each value held to the tier's
+// ceiling (a request above it gets the ceiling). `clamped` lists the fields
+// that were lowered, for the routing event.
+Result<Grant> grant_for_tier(Tier tier, const LimitRequest& request, std::string* clamped = nullptr);
 
 }  // namespace corral::routing

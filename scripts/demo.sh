@@ -40,7 +40,7 @@ git -C "$work" -c user.name=demo -c user.email=demo@example.com commit -q -m "in
 git clone -q --bare "$work" "$repo"
 "$corral" repo add "$repo"
 # One approval per change (a new repository starts at "observe", which asks for two).
-"$corral" repo set "$repo" --tier supervised >/dev/null
+"$corral" repo set "$repo" --pin supervised >/dev/null
 
 echo "== queueing three tasks (the second builds on the first)"
 first=$("$corral" task submit --repo "$repo" --agent corral-demo-agent "Add a farewell function")

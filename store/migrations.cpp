@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -123,6 +123,26 @@ CREATE TABLE merges (
   new_tip    TEXT NOT NULL DEFAULT '',
   attempts   INTEGER NOT NULL DEFAULT 0,
   updated_at TEXT NOT NULL
+);
+)sql",
+    // 4: routing's inputs: what became of each task, and each repository's tier.
+    R"sql(
+CREATE TABLE outcomes (
+  id      INTEGER PRIMARY KEY,
+  repo_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  agent   TEXT NOT NULL,
+  kind    TEXT NOT NULL,
+  at_ms   INTEGER NOT NULL
+);
+CREATE INDEX outcomes_by_repo ON outcomes(repo_id, id);
+CREATE TABLE repo_tiers (
+  repo_id               TEXT PRIMARY KEY,
+  tier                  TEXT NOT NULL,
+  outcomes_since_change INTEGER NOT NULL,
+  rule                  TEXT NOT NULL,
+  reason                TEXT NOT NULL,
+  changed_at            TEXT NOT NULL
 );
 )sql",
 };

@@ -163,6 +163,14 @@ Status TaskQueue::transition(const std::string& id, const std::vector<std::strin
   return Status::failed_precondition("task " + id + " is " + (*task)->state + ", not " + from.front());
 }
 
+Status TaskQueue::set_agent(const std::string& id, const std::string& agent) {
+  Statement update(db_.handle(), "UPDATE tasks SET agent = ?, updated_at = ? WHERE id = ?");
+  if (!update.ok()) return update.error();
+  CORRAL_RETURN_IF_ERROR(update.bind(1, agent).bind(2, format_rfc3339(clock_.now())).bind(3, id).run());
+  if (db_.changes() == 0) return Status::not_found("no task " + id);
+  return Status::ok();
+}
+
 Status TaskQueue::set_base_rev(const std::string& id, const std::string& base_rev) {
   Statement update(db_.handle(), "UPDATE tasks SET base_rev = ?, updated_at = ? WHERE id = ?");
   if (!update.ok()) return update.error();

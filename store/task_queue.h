@@ -79,6 +79,8 @@ class TaskQueue {
   Status count_attempt(const std::string& id);
   // The revision the task's next run starts from.
   Status set_base_rev(const std::string& id, const std::string& base_rev);
+  // The agent routing chose for a task submitted without one.
+  Status set_agent(const std::string& id, const std::string& agent);
 
  private:
   Result<std::vector<QueuedTask>> query(const std::string& where, const std::vector<std::string>& args, int limit);

@@ -11,7 +11,7 @@ namespace {
 using json = nlohmann::json;
 
 TEST_F(CommitE2E, SixteenApprovedTasksAllLandAndUpstreamMatches) {
-  settings({{"tier", "supervised"}});  // one approval each
+  settings({{"pin", "supervised"}});  // one approval each
   std::string reviewer = token("rita", "reviewer");
   std::vector<std::string> tasks;
   for (int i = 0; i < 16; ++i) {
@@ -39,7 +39,7 @@ TEST_F(CommitE2E, SixteenApprovedTasksAllLandAndUpstreamMatches) {
 }
 
 TEST_F(CommitE2E, TwoTasksOnTheSameLinesTheSecondConflictsAndLosesNothing) {
-  settings({{"tier", "autonomous"}});
+  settings({{"pin", "autonomous"}});
   json from_base = {{"base", base_}};
   std::string first = submit_task("printf 'first\\n' > README.md; true", "first", from_base);
   ASSERT_EQ(wait_for_state(first, "merged", 60)["state"], "merged");
@@ -59,7 +59,7 @@ TEST_F(CommitE2E, TwoTasksOnTheSameLinesTheSecondConflictsAndLosesNothing) {
 
 // The incident this product exists to prevent.
 TEST_F(CommitE2E, ARerunCannotReplaceTheBranchAndOtherWorkSurvives) {
-  settings({{"tier", "autonomous"}});
+  settings({{"pin", "autonomous"}});
   std::string a = submit_task("mkdir -p migrations && echo 'create table t;' > migrations/001.sql; true",
                               "add a migration");
   ASSERT_EQ(wait_for_state(a, "merged", 60)["state"], "merged");
@@ -148,7 +148,7 @@ TEST_F(CommitE2E, ApprovalRulesCannotBeTalkedAround) {
 }
 
 TEST_F(CommitE2E, TheDiffRulesRefuseWhatMustNeverLand) {
-  settings({{"tier", "autonomous"}});
+  settings({{"pin", "autonomous"}});
   std::string workflow = submit_task("mkdir -p .github/workflows && echo 'on: push' > .github/workflows/ci.yml; true",
                                      "tweak CI");
   auto refused = wait_for_state(workflow, "refused", 60);
@@ -166,7 +166,7 @@ TEST_F(CommitE2E, TheDiffRulesRefuseWhatMustNeverLand) {
 }
 
 TEST_F(CommitE2E, TheCheckCommandRunsInASandboxOnTheMergedResult) {
-  settings({{"tier", "autonomous"}, {"check_command", "cat ready.txt && test -f ready.txt"}});
+  settings({{"pin", "autonomous"}, {"check_command", "cat ready.txt && test -f ready.txt"}});
   std::string failing = submit_task("echo no > other.txt; true", "without the file the check needs");
   auto failed = wait_for_state(failing, "checks_failed", 60);
   ASSERT_EQ(failed["state"], "checks_failed") << failed.dump();
@@ -183,7 +183,7 @@ TEST_F(CommitE2E, TheCheckCommandRunsInASandboxOnTheMergedResult) {
 }
 
 TEST_F(CommitE2E, ARollbackRevertsThroughTheSameForwardOnlyPath) {
-  settings({{"tier", "autonomous"}});
+  settings({{"pin", "autonomous"}});
   std::string task = submit_task("echo bad > bad.txt; true", "introduce a bug");
   ASSERT_EQ(wait_for_state(task, "merged", 60)["state"], "merged");
   std::string merged_tip = upstream_git("rev-parse main");
@@ -198,7 +198,7 @@ TEST_F(CommitE2E, ARollbackRevertsThroughTheSameForwardOnlyPath) {
 }
 
 TEST_F(CommitE2E, HistoryRewrittenOutsideCorralStopsMergesWithAnAlert) {
-  settings({{"tier", "autonomous"}});
+  settings({{"pin", "autonomous"}});
   std::string first = submit_task("echo 1 > one.txt; true", "one");
   ASSERT_EQ(wait_for_state(first, "merged", 60)["state"], "merged");
   upstream_git("update-ref refs/heads/main " + base_);  // someone force-pushed main back
@@ -211,7 +211,7 @@ TEST_F(CommitE2E, HistoryRewrittenOutsideCorralStopsMergesWithAnAlert) {
 }
 
 TEST_F(CommitE2E, StackedTasksMergeInDagOrderWhateverTheApprovalOrder) {
-  settings({{"tier", "supervised"}});
+  settings({{"pin", "supervised"}});
   std::string rita = token("rita", "reviewer");
   std::string parent = submit_task("echo p > parent.txt; true", "parent");
   std::string child = submit_task("cat parent.txt > child.txt; true", "child", {{"parents", {parent}}});
@@ -228,7 +228,7 @@ TEST_F(CommitE2E, StackedTasksMergeInDagOrderWhateverTheApprovalOrder) {
 }
 
 TEST_F(CommitE2E, AParentThatWillNeverMergeHoldsItsMergingChild) {
-  settings({{"tier", "supervised"}});
+  settings({{"pin", "supervised"}});
   std::string rita = token("rita", "reviewer");
   std::string parent = submit_task("echo p > parent.txt; true", "parent");
   std::string child = submit_task("echo c > child.txt; true", "child", {{"parents", {parent}}});
@@ -256,7 +256,7 @@ class UpstreamMoves : public CommitE2E {
 };
 
 TEST_F(UpstreamMoves, DuringAMergeCorralStartsOverOnTheNewTipAndKeepsBoth) {
-  settings({{"tier", "autonomous"}});
+  settings({{"pin", "autonomous"}});
   std::string task = submit_task("echo mine > mine.txt; true", "mine");
   std::string merges_query = "sqlite3 " + quote(data() + "/corral.db") + " \"SELECT state FROM merges\"";
   ASSERT_TRUE(testing::wait_for([&] { return sh(merges_query).out == "advanced\n"; }, std::chrono::seconds(60)));
@@ -276,7 +276,7 @@ TEST_F(UpstreamMoves, DuringAMergeCorralStartsOverOnTheNewTipAndKeepsBoth) {
 class MergeCrash : public CommitE2E, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(MergeCrash, AfterARestartTheTaskIsMergedExactlyOnce) {
-  settings({{"tier", "autonomous"}});
+  settings({{"pin", "autonomous"}});
   stop_daemon(SIGTERM);
   ::setenv("CORRAL_TEST_PAUSE_AT", GetParam().c_str(), 1);
   start_daemon();

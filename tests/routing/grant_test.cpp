@@ -51,5 +51,28 @@ TEST(Grant, OutOfBoundsRequestsNameTheFieldAndRange) {
   }
 }
 
+TEST(GrantForTier, TheTierIsTheCeilingOfWhatARunGets) {
+  LimitRequest asked;
+  asked.timeout_seconds = 3600;
+  asked.memory_bytes = int64_t{8} << 30;
+  std::string clamped;
+  auto observe = grant_for_tier(Tier::kObserve, asked, &clamped);
+  ASSERT_TRUE(observe.is_ok());
+  EXPECT_EQ(observe->limits.timeout, std::chrono::minutes(10));
+  EXPECT_EQ(observe->limits.memory_bytes, int64_t{1} << 30);
+  EXPECT_EQ(clamped, "timeout, memory");
+  auto autonomous = grant_for_tier(Tier::kAutonomous, asked, &clamped);
+  EXPECT_EQ(autonomous->limits.timeout, std::chrono::minutes(60));
+  EXPECT_EQ(clamped, "memory");
+  EXPECT_FALSE(observe->network);
+  asked.pids = 1;  // out of bounds: refused, not clamped
+  EXPECT_FALSE(grant_for_tier(Tier::kAutonomous, asked).is_ok());
+  for (Tier tier : {Tier::kObserve, Tier::kSupervised, Tier::kTrusted}) {
+    Tier next = static_cast<Tier>(static_cast<int>(tier) + 1);
+    EXPECT_LE(tier_ceiling(tier).timeout, tier_ceiling(next).timeout);
+    EXPECT_LE(tier_ceiling(tier).memory_bytes, tier_ceiling(next).memory_bytes);
+  }
+}
+
 }  // namespace
 }  // namespace corral::routing

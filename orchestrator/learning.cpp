@@ -1,0 +1,105 @@
+#include "orchestrator/learning.h"
+
+#include <nlohmann/json.hpp>
+
+#include "orchestrator/event_record.h"
+
+namespace corral::orchestrator {
+namespace {
+
+using json = nlohmann::json;
+
+TimePoint from_ms(int64_t ms) { return TimePoint{} + std::chrono::milliseconds(ms); }
+
+std::optional<routing::OutcomeKind> outcome_of(const std::string& state) {
+  if (state == "failed") return routing::OutcomeKind::kRunFailed;
+  auto kind = routing::parse_outcome(state);
+  if (kind == routing::OutcomeKind::kForcePushRefused) return std::nullopt;
+  return kind;
+}
+
+}  // namespace
+
+Status learn_if_outcome(Service::Store& store, const store::QueuedTask& task, const std::string& state) {
+  auto kind = outcome_of(state);
+  if (!kind) return Status::ok();
+  return learn(store, task.repo_id, task.id, task.agent, *kind);
+}
+
+std::vector<routing::Outcome> to_outcomes(const std::vector<store::OutcomeRecord>& records) {
+  std::vector<routing::Outcome> outcomes;
+  outcomes.reserve(records.size());
+  for (const auto& record : records) {
+    auto kind = routing::parse_outcome(record.kind);
+    if (kind) outcomes.push_back({*kind, from_ms(record.at_ms), record.task_id, record.agent});
+  }
+  return outcomes;
+}
+
+routing::RoutingSettings earning_settings(const RepoSettings& settings) {
+  routing::RoutingSettings earning = settings.routing;
+  earning.pin.reset();
+  earning.cap.reset();
+  return earning;
+}
+
+json kpis_json(const routing::Kpis& kpis) {
+  return {{"samples", kpis.samples},           {"success_rate", kpis.success_rate},
+          {"success_lower", kpis.success_lower}, {"rollback_rate", kpis.rollback_rate},
+          {"rollback_upper", kpis.rollback_upper}, {"trend", kpis.trend},
+          {"merged", kpis.merged},             {"rolled_back", kpis.rolled_back},
+          {"rejected", kpis.rejected},         {"checks_failed", kpis.checks_failed},
+          {"refused", kpis.refused},           {"run_failed", kpis.run_failed},
+          {"cancelled", kpis.cancelled},       {"last_outcome", format_rfc3339(kpis.last_outcome)}};
+}
+
+Status learn(Service::Store& store, const std::string& repo_id, const std::string& task_id, const std::string& agent,
+             routing::OutcomeKind kind) {
+  CORRAL_RETURN_IF_ERROR(store.outcomes.record(repo_id, task_id, agent, routing::outcome_name(kind)));
+  auto repo = store.records.find_repo(repo_id);
+  if (!repo.is_ok()) return repo.status();
+  if (!*repo) return Status::not_found("no repository " + repo_id);
+  auto document = json::parse((*repo)->settings, nullptr, false);
+  auto settings = parse_settings(document.is_discarded() ? json::object() : document);
+  if (!settings.is_ok()) return settings.status();
+  routing::RoutingSettings earning = earning_settings(*settings);
+
+  auto records = store.outcomes.of_repo(repo_id);
+  if (!records.is_ok()) return records.status();
+  std::vector<routing::Outcome> history = to_outcomes(*records);
+  routing::TrackRecord record(earning.half_life);
+  for (const auto& outcome : history) record.add(outcome);
+  routing::Kpis kpis = record.kpis(history.back().at);
+
+  auto stored = store.outcomes.tier(repo_id);
+  if (!stored.is_ok()) return stored.status();
+  routing::TierState state{routing::parse_tier(stored->tier).value_or(routing::Tier::kObserve),
+                           stored->outcomes_since_change};
+  routing::TierDecision decision = routing::next_tier(state, kpis, history.back(), earning);
+  store::TierRecord next = *stored;
+  next.outcomes_since_change = decision.changed() ? 0 : stored->outcomes_since_change + 1;
+  if (decision.changed()) {
+    next.tier = routing::tier_name(decision.to);
+    next.rule = decision.rule;
+    next.reason = decision.reason;
+    next.changed_at = "";
+  }
+  CORRAL_RETURN_IF_ERROR(store.outcomes.set_tier(next));
+  if (!decision.changed()) return Status::ok();
+  routing::Thresholds thresholds = routing::thresholds_for(earning, decision.to == routing::Tier::kObserve
+                                                                        ? routing::Tier::kSupervised
+                                                                        : decision.to);
+  json payload = {{"from", routing::tier_name(decision.from)},
+                  {"to", routing::tier_name(decision.to)},
+                  {"in_force", routing::tier_name(effective_tier(*settings, decision.to))},
+                  {"rule", decision.rule},
+                  {"reason", decision.reason},
+                  {"outcome", routing::outcome_name(kind)},
+                  {"kpis", kpis_json(kpis)},
+                  {"thresholds", {{"min_success_lower", thresholds.min_success_lower},
+                                  {"max_rollback_upper", thresholds.max_rollback_upper},
+                                  {"min_samples", thresholds.min_samples}}}};
+  return record_event(store.events, "tier.changed", task_id, "", repo_id, payload);
+}
+
+}  // namespace corral::orchestrator

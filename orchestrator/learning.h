@@ -1,0 +1,39 @@
+// What the daemon learns from outcomes (DESIGN.md, "Learned"): each one is
+// recorded, the repository's track record recomputed, and its tier moved by
+// routing's policy. A change of tier is a tier.changed event carrying the
+// numbers, the thresholds and the rule that fired.
+//
+// The stored tier is the one the record earned (the owner's pin and cap are
+// applied when it is read: repo_settings.h effective_tier), so lifting a pin
+// or a cap never hands out a tier nobody earned.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+#include "orchestrator/repo_settings.h"
+#include "orchestrator/service.h"
+#include "routing/outcome.h"
+
+namespace corral::orchestrator {
+
+// Call under the Service's lock, inside the transaction that ends the task.
+Status learn(Service::Store& store, const std::string& repo_id, const std::string& task_id, const std::string& agent,
+             routing::OutcomeKind kind);
+
+// The outcome a task that just reached `state` stands for, if it is one
+// (merged, rolled_back, rejected, checks_failed, refused, failed, cancelled),
+// learned from as above.
+Status learn_if_outcome(Service::Store& store, const store::QueuedTask& task, const std::string& state);
+
+std::vector<routing::Outcome> to_outcomes(const std::vector<store::OutcomeRecord>& records);
+
+// The settings routing computes with: the owner's, without pin and cap.
+routing::RoutingSettings earning_settings(const RepoSettings& settings);
+
+// KPIs as JSON: {"samples", "success_rate", ...}.
+nlohmann::json kpis_json(const routing::Kpis& kpis);
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,79 @@
+#include "orchestrator/task_routing.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+
+#include "orchestrator/event_record.h"
+#include "orchestrator/learning.h"
+#include "orchestrator/repo_settings.h"
+#include "routing/agent_choice.h"
+
+namespace corral::orchestrator {
+namespace {
+
+using json = nlohmann::json;
+
+// A task's draw in [0, 1): the same task always draws the same, so a retry
+// is routed like its first run.
+double draw_for(const std::string& task_id) {
+  return static_cast<double>(std::hash<std::string>{}(task_id) % 10000) / 10000.0;
+}
+
+std::map<std::string, routing::Kpis> records_by_agent(const std::vector<routing::Outcome>& history,
+                                                      const RepoSettings& settings, TimePoint now) {
+  std::map<std::string, routing::TrackRecord> tracks;
+  for (const auto& outcome : history) tracks.try_emplace(outcome.agent, settings.routing.half_life).first->second.add(outcome);
+  std::map<std::string, routing::Kpis> records;
+  for (const auto& [agent, track] : tracks) records[agent] = track.kpis(now);
+  return records;
+}
+
+json limits_json(const routing::SandboxLimits& limits) {
+  return {{"timeout_seconds", limits.timeout.count()}, {"memory_bytes", limits.memory_bytes},
+          {"pids", limits.pids}, {"cpus", limits.cpus}};
+}
+
+}  // namespace
+
+Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& task, const std::string& run_id,
+                              TimePoint now) {
+  auto repo = store.records.find_repo(task.repo_id);
+  if (!repo.is_ok()) return repo.status();
+  if (!*repo) return Status::not_found("no repository " + task.repo_id);
+  auto document = json::parse((*repo)->settings, nullptr, false);
+  auto settings = parse_settings(document.is_discarded() ? json::object() : document);
+  if (!settings.is_ok()) return settings.status();
+  auto earned = store.outcomes.tier(task.repo_id);
+  if (!earned.is_ok()) return earned.status();
+
+  RoutedTask routed;
+  routed.tier = effective_tier(*settings, routing::parse_tier(earned->tier).value_or(routing::Tier::kObserve));
+  routing::LimitRequest request;
+  request.timeout_seconds = task.timeout_seconds;
+  std::string clamped;
+  auto grant = routing::grant_for_tier(routed.tier, request, &clamped);
+  if (!grant.is_ok()) return grant.status();
+  routed.grant = *grant;
+
+  json payload = {{"tier", routing::tier_name(routed.tier)}, {"earned", earned->tier}, {"why", earned->reason},
+                  {"grant", limits_json(routed.grant.limits)}, {"network", "none"},
+                  {"approvals", limits_of(*settings, routed.tier).approvals}};
+  if (!clamped.empty()) payload["held_to_tier"] = clamped;
+  routed.agent = task.agent;
+  if (routed.agent.empty()) {
+    auto outcomes = store.outcomes.of_repo(task.repo_id);
+    if (!outcomes.is_ok()) return outcomes.status();
+    bool low_risk = limits_of(*settings, routed.tier).approvals > 0;  // a human reviews the result anyway
+    auto choice = routing::choose_agent(settings->agents, records_by_agent(to_outcomes(*outcomes), *settings, now),
+                                        low_risk, draw_for(task.id), settings->exploration_share);
+    routed.agent = choice.agent;
+    payload["agent"] = {{"chosen", choice.agent}, {"rule", choice.rule}, {"reason", choice.reason}};
+    CORRAL_RETURN_IF_ERROR(store.queue.set_agent(task.id, routed.agent));
+  }
+  CORRAL_RETURN_IF_ERROR(record_event(store.events, "task.routed", task.id, run_id, task.repo_id, payload));
+  return routed;
+}
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,26 @@
+// Routing one task as its run starts (DESIGN.md, "Routed"): the repository's
+// tier in force becomes the run's grant (the task's own limits held to the
+// tier's ceiling), and a task submitted without an agent gets the profile
+// with the better record there. One task.routed event carries the decision
+// and its reasons.
+#pragma once
+
+#include <string>
+
+#include "orchestrator/service.h"
+#include "routing/grant.h"
+
+namespace corral::orchestrator {
+
+struct RoutedTask {
+  routing::Tier tier = routing::Tier::kObserve;
+  routing::Grant grant;
+  std::string agent;
+};
+
+// Call under the Service's lock. `task` is the stored task; `run_id` names
+// the run for the event.
+Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& task, const std::string& run_id,
+                              TimePoint now);
+
+}  // namespace corral::orchestrator
