@@ -16,7 +16,7 @@ struct Command {
   corral::cli::CommandAction (*add)(CLI::App&, const corral::cli::GlobalOptions&);
 };
 
-constexpr std::array<Command, 9> kCommands = {{
+constexpr std::array<Command, 10> kCommands = {{
     {"run", "Run one task now, without a daemon: agent in a sandbox, changes on branch corral/<task>",
      corral::cli::add_run_command},
     {"serve", "Run the daemon: queue, scheduler and HTTP API", corral::cli::add_serve_command},
@@ -24,6 +24,8 @@ constexpr std::array<Command, 9> kCommands = {{
     {"repo", "Register repositories, read and change their settings, move protected branches (daemon)",
      corral::cli::add_repo_command},
     {"review", "List, show, approve and reject diffs waiting for review (daemon)", corral::cli::add_review_command},
+    {"routing", "Replay a repository's history under proposed routing settings (daemon)",
+     corral::cli::add_routing_command},
     {"token", "Create, list and revoke API tokens (daemon, admin)", corral::cli::add_token_command},
     {"events", "Print a task's events, or follow the daemon's live events", corral::cli::add_events_command},
     {"audit", "Check the event log's hash chain", corral::cli::add_audit_command},

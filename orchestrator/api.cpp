@@ -143,6 +143,12 @@ ApiResponse route(Service& service, const Caller& caller, const std::string& met
     if (!parsed.is_ok()) return respond(parsed.status());
     return respond(RepoDesk(service).change(caller, parts[1], *parsed));
   }
+  if (collection == "repos" && parts.size() == 3 && parts[2] == "simulate") {
+    if (method != "POST") return method_not_allowed;
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    return respond(RepoDesk(service).simulate(caller, parts[1], *parsed));
+  }
   if (collection == "repos" && parts.size() == 3 && parts[2] == "branches") {
     if (method != "POST") return method_not_allowed;
     return created(body, [&](const json& b) { return BranchDesk(service).move_branch(caller, parts[1], b); });

@@ -14,6 +14,7 @@
 //   GET    /v1/repos/{id}            the repository, its settings and limits
 //   PATCH  /v1/repos/{id}/settings   settings to change (null resets)    (owner)
 //   POST   /v1/repos/{id}/branches   {"branch", "commit", "force"?}      (owner; only forward)
+//   POST   /v1/repos/{id}/simulate   proposed settings: the history replayed under them
 //   GET    /v1/reviews?repo=         diffs waiting for review
 //   GET    /v1/reviews/{task}        one diff: findings, verdicts, patch
 //   POST   /v1/reviews/{task}/approve {"diff_hash"}                      (reviewer)

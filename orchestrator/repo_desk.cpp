@@ -6,6 +6,7 @@
 
 #include "orchestrator/event_record.h"
 #include "orchestrator/learning.h"
+#include "routing/grant.h"
 #include "orchestrator/repo_settings.h"
 
 namespace corral::orchestrator {
@@ -61,7 +62,71 @@ Result<json> describe(Service::Store& store, const store::RepoRecord& repo, cons
   return repo_json(repo, settings, *tier, to_outcomes(*outcomes), now);
 }
 
+json limits_json(const RepoSettings& settings, routing::Tier tier) {
+  routing::SandboxLimits ceiling = routing::tier_ceiling(tier);
+  routing::TierLimits limits = limits_of(settings, tier);
+  return {{"tier", routing::tier_name(tier)},      {"approvals", limits.approvals},
+          {"max_files", limits.max_files},          {"max_lines", limits.max_lines},
+          {"timeout_seconds", ceiling.timeout.count()}, {"memory_bytes", ceiling.memory_bytes}};
+}
+
+// One replay: each outcome with the grant its task ran under (the tier in
+// force before it) and the decision it caused.
+json replay_json(const std::vector<routing::Outcome>& history, const RepoSettings& settings) {
+  json steps = json::array();
+  routing::Tier before = effective_tier(settings, routing::Tier::kObserve);
+  for (const auto& step : routing::replay(history, earning_settings(settings))) {
+    routing::Tier after = effective_tier(settings, step.decision.to);
+    steps.push_back({{"at", format_rfc3339(step.outcome.at)},
+                     {"task", step.outcome.task},
+                     {"agent", step.outcome.agent},
+                     {"outcome", routing::outcome_name(step.outcome.kind)},
+                     {"granted", limits_json(settings, before)},
+                     {"tier_after", routing::tier_name(after)},
+                     {"rule", step.decision.rule},
+                     {"reason", step.decision.reason}});
+    before = after;
+  }
+  return steps;
+}
+
 }  // namespace
+
+Result<json> RepoDesk::simulate(const Caller& caller, const std::string& repo_id, const json& body) {
+  return service_.with_store([&](Service::Store& store) -> Result<json> {
+    auto repo = store.records.find_repo(repo_id);
+    if (!repo.is_ok()) return repo.status();
+    if (!*repo) return Status::not_found("no repository " + repo_id);
+    CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, repo_id));
+    auto current = stored_settings(**repo);
+    if (!current.is_ok()) return current.status();
+    auto proposed = change_settings(*current, body);
+    if (!proposed.is_ok()) return proposed.status();
+    auto outcomes = store.outcomes.of_repo(repo_id);
+    if (!outcomes.is_ok()) return outcomes.status();
+    std::vector<routing::Outcome> history = to_outcomes(*outcomes);
+    json actual = replay_json(history, *current), simulated = replay_json(history, *proposed);
+    json steps = json::array();
+    int differing = 0;
+    for (size_t i = 0; i < history.size(); ++i) {
+      json step = simulated[i];
+      step["now"] = {{"granted", actual[i]["granted"]}, {"tier_after", actual[i]["tier_after"]}};
+      differing += actual[i]["tier_after"] != simulated[i]["tier_after"];
+      steps.push_back(std::move(step));
+    }
+    auto last = [&](const json& replayed) {
+      return replayed.empty() ? json(routing::tier_name(effective_tier(*current, routing::Tier::kObserve)))
+                              : replayed.back()["tier_after"];
+    };
+    return json{{"repo", repo_id},
+                {"outcomes", history.size()},
+                {"tier_now", last(actual)},
+                {"tier_proposed", last(simulated)},
+                {"steps_with_a_different_tier", differing},
+                {"proposed_settings", settings_json(*proposed)},
+                {"steps", steps}};
+  });
+}
 
 Result<json> RepoDesk::show(const Caller& caller, const std::string& repo_id) {
   return service_.with_store([&](Service::Store& store) -> Result<json> {

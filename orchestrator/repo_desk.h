@@ -20,6 +20,10 @@ class RepoDesk {
   Result<nlohmann::json> show(const Caller& caller, const std::string& repo_id);
   // body: the settings to change (null resets one); invalid settings change nothing.
   Result<nlohmann::json> change(const Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+  // Replays the repository's real outcomes under its settings with `body`'s
+  // changes applied, beside the settings in force: how the tier would have
+  // moved and what each task would have been granted. Changes nothing.
+  Result<nlohmann::json> simulate(const Caller& caller, const std::string& repo_id, const nlohmann::json& body);
 
  private:
   Service& service_;

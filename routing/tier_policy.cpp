@@ -23,9 +23,13 @@ std::string against(const Thresholds& t, double slack) {
   return text;
 }
 
+// Decayed counts sit a hair under the whole number of outcomes minutes
+// apart: a sample count within 1% of the minimum meets it.
+bool enough_samples(const Kpis& kpis, const Thresholds& t) { return kpis.samples >= t.min_samples * 0.99; }
+
 bool meets(const Kpis& kpis, const Thresholds& t, double slack) {
   return kpis.success_lower >= t.min_success_lower - slack && kpis.rollback_upper <= t.max_rollback_upper + slack &&
-         kpis.samples >= t.min_samples;
+         enough_samples(kpis, t);
 }
 
 TierDecision decide(const TierState& state, const Kpis& kpis, const Outcome& latest, const RoutingSettings& settings) {
@@ -38,7 +42,7 @@ TierDecision decide(const TierState& state, const Kpis& kpis, const Outcome& lat
   bool failure = latest.kind != OutcomeKind::kMerged && latest.kind != OutcomeKind::kCancelled;
   if (failure && tier != Tier::kObserve) {  // a success never demotes, however old the record
     Thresholds keep = thresholds_for(settings, tier);
-    bool samples_ok = kpis.samples >= keep.min_samples;
+    bool samples_ok = enough_samples(kpis, keep);
     bool rates_ok = kpis.success_lower >= keep.min_success_lower - settings.hysteresis &&
                     kpis.rollback_upper <= keep.max_rollback_upper + settings.hysteresis;
     if (samples_ok && !rates_ok) {

@@ -1,0 +1,104 @@
+// KPI routing end to end: a repository earns a tier from merged work, loses
+// it at once on a rollback, and the next task is routed with the lower
+// tier's grant and approvals; owners replay history under other settings.
+#include "tests/e2e/commit_fixture.h"
+
+namespace corral::e2e {
+namespace {
+
+using json = nlohmann::json;
+
+class RoutingE2E : public CommitE2E {
+ protected:
+  // Merges one task through two approvals (the observe tier) or one.
+  std::string merge_one(const std::string& file) {
+    std::string task = submit_task("echo " + file + " > " + file + "; true", "add " + file, {{"timeout_seconds", 3600}});
+    auto reviewed = wait_for_state(task, "review", 60);
+    EXPECT_EQ(reviewed["state"], "review") << reviewed.dump();
+    int required = local("GET", "/v1/reviews/" + task)["approvals_required"];
+    std::string hash = diff_hash(task);
+    for (int i = 0; i < required; ++i) judge(task, "approve", reviewers_[i], hash);
+    EXPECT_EQ(wait_for_state(task, "merged", 60)["state"], "merged");
+    return task;
+  }
+
+  json routed(const std::string& task) const {
+    auto page = local("GET", "/v1/events?type=task.routed&task=" + task);
+    return page["events"].empty() ? json() : page["events"].back()["payload"];
+  }
+
+  std::vector<std::string> reviewers_;
+};
+
+TEST_F(RoutingE2E, MergedWorkEarnsATierARollbackTakesItAwayAtOnce) {
+  settings({{"thresholds", {{"supervised", {{"min_samples", 2}, {"min_success_lower", 0.3}, {"max_rollback_upper", 0.6}}}}},
+            {"promotion_gap", 2}});
+  reviewers_ = {token("rita", "reviewer"), token("sam", "reviewer")};
+  std::string first = merge_one("one.txt");
+  EXPECT_EQ(routed(first)["tier"], "observe");
+  EXPECT_EQ(routed(first)["grant"]["timeout_seconds"], 600) << "held to observe's ceiling";
+  EXPECT_EQ(routed(first)["held_to_tier"], "timeout");
+  std::string second = merge_one("two.txt");
+  auto shown = local("GET", "/v1/repos/" + upstream_id_);
+  EXPECT_EQ(shown["tier"]["in_force"], "supervised") << shown.dump();
+  EXPECT_EQ(shown["tier"]["rule"], "promoted");
+  EXPECT_EQ(shown["kpis"]["overall"]["merged"], 2);
+  json promoted = last_event("tier.changed")["payload"];
+  EXPECT_EQ(promoted["to"], "supervised");
+  EXPECT_NE(promoted["reason"].get<std::string>().find("lower bound"), std::string::npos) << promoted.dump();
+  EXPECT_EQ(promoted["thresholds"]["min_samples"], 2);
+
+  std::string third = merge_one("three.txt");
+  EXPECT_EQ(routed(third)["tier"], "supervised");
+  EXPECT_EQ(routed(third)["grant"]["timeout_seconds"], 1200);
+  EXPECT_EQ(routed(third)["approvals"], 1);
+
+  ASSERT_EQ(corral("task rollback " + second + " --reason 'broke the nightly build'").exit_code, 0);
+  json demoted = last_event("tier.changed")["payload"];
+  EXPECT_EQ(demoted["to"], "observe");
+  EXPECT_EQ(demoted["rule"], "demoted: rollback");
+  EXPECT_EQ(local("GET", "/v1/repos/" + upstream_id_)["tier"]["in_force"], "observe");
+
+  // The next task is routed, reviewed and granted as the lower tier says.
+  std::string next = submit_task("echo four > four.txt; true", "after the rollback", {{"timeout_seconds", 3600}});
+  ASSERT_EQ(wait_for_state(next, "review", 60)["state"], "review");
+  EXPECT_EQ(routed(next)["tier"], "observe");
+  EXPECT_EQ(routed(next)["grant"]["timeout_seconds"], 600);
+  EXPECT_EQ(local("GET", "/v1/reviews/" + next)["approvals_required"], 2);
+  auto sandbox = local("GET", "/v1/events?type=sandbox.created&task=" + next);
+  EXPECT_EQ(sandbox["events"][0]["payload"]["timeout_seconds"], 600);
+
+  // And the owner can see what stricter settings would have done.
+  testing::write_file(dir_ / "stricter.json", R"({"thresholds": {"supervised": {"min_samples": 50}}})");
+  auto simulated = corral("routing simulate " + quote(upstream()) + " --settings " + quote(dir_ / "stricter.json") +
+                          " --json");
+  ASSERT_EQ(simulated.exit_code, 0) << simulated.err;
+  json replay = json::parse(simulated.out);
+  EXPECT_EQ(replay["outcomes"], 4);
+  EXPECT_EQ(replay["steps"][1]["now"]["tier_after"], "supervised");
+  EXPECT_EQ(replay["steps"][1]["tier_after"], "observe") << "never promoted under the stricter settings";
+  EXPECT_EQ(replay["steps"][2]["now"]["granted"]["tier"], "supervised");
+  EXPECT_EQ(replay["steps"][2]["granted"]["approvals"], 2);
+  EXPECT_EQ(replay["steps_with_a_different_tier"], 2);
+  EXPECT_EQ(local("GET", "/v1/repos/" + upstream_id_)["settings"]["thresholds"]["supervised"]["min_samples"], 2)
+      << "simulating changed nothing";
+  auto human = corral("routing simulate " + quote(upstream()) + " --settings " + quote(dir_ / "stricter.json"));
+  EXPECT_NE(human.out.find("the tier is observe now and would be observe"), std::string::npos) << human.out;
+}
+
+TEST_F(RoutingE2E, ATaskWithoutAnAgentIsRoutedToAnAllowedProfile) {
+  settings({{"pin", "autonomous"}, {"agents", {"echo routed > routed.txt; true"}}});
+  json body = {{"repo", upstream()}, {"prompt", "pick an agent for me"}};
+  auto created = local("POST", "/v1/tasks", body.dump());
+  ASSERT_TRUE(created.contains("id")) << created.dump();
+  std::string task = created["id"];
+  ASSERT_EQ(wait_for_state(task, "merged", 60)["state"], "merged");
+  EXPECT_EQ(routed(task)["agent"]["rule"], "only profile");
+  EXPECT_EQ(local("GET", "/v1/tasks/" + task)["agent"], "echo routed > routed.txt; true");
+  EXPECT_EQ(upstream_file("main", "routed.txt"), "routed\n");
+  auto refused = local("POST", "/v1/tasks", json{{"repo", upstream()}, {"agent", "rm -rf /"}, {"prompt", "x"}}.dump());
+  EXPECT_NE(refused.dump().find("does not allow"), std::string::npos) << refused.dump();
+}
+
+}  // namespace
+}  // namespace corral::e2e
