@@ -80,8 +80,8 @@ Status learn(Service::Store& store, const std::string& repo_id, const std::strin
   next.outcomes_since_change = decision.changed() ? 0 : stored->outcomes_since_change + 1;
   if (decision.changed()) {
     next.tier = routing::tier_name(decision.to);
-    next.rule = decision.rule;
-    next.reason = decision.reason;
+    next.rule = decision.rule_name();
+    next.reason = decision.reason();
     next.changed_at = "";
   }
   CORRAL_RETURN_IF_ERROR(store.outcomes.set_tier(next));
@@ -92,8 +92,8 @@ Status learn(Service::Store& store, const std::string& repo_id, const std::strin
   json payload = {{"from", routing::tier_name(decision.from)},
                   {"to", routing::tier_name(decision.to)},
                   {"in_force", routing::tier_name(effective_tier(*settings, decision.to))},
-                  {"rule", decision.rule},
-                  {"reason", decision.reason},
+                  {"rule", decision.rule_name()},
+                  {"reason", decision.reason()},
                   {"outcome", routing::outcome_name(kind)},
                   {"kpis", kpis_json(kpis)},
                   {"thresholds", {{"min_success_lower", thresholds.min_success_lower},

@@ -83,8 +83,8 @@ json replay_json(const std::vector<routing::Outcome>& history, const RepoSetting
                      {"outcome", routing::outcome_name(step.outcome.kind)},
                      {"granted", limits_json(settings, before)},
                      {"tier_after", routing::tier_name(after)},
-                     {"rule", step.decision.rule},
-                     {"reason", step.decision.reason}});
+                     {"rule", step.decision.rule_name()},
+                     {"reason", step.decision.reason()}});
     before = after;
   }
   return steps;

@@ -16,10 +16,10 @@ std::string numbers(const Kpis& kpis) {
   return text;
 }
 
-std::string against(const Thresholds& t, double slack) {
-  char text[160];
-  std::snprintf(text, sizeof text, "needs lower bound >= %.2f, rollback upper bound <= %.2f, samples >= %.0f",
-                t.min_success_lower - slack, t.max_rollback_upper + slack, t.min_samples);
+std::string against(Tier tier, const Thresholds& t, double slack) {
+  char text[200];
+  std::snprintf(text, sizeof text, "%s needs lower bound >= %.2f, rollback upper bound <= %.2f, samples >= %.0f",
+                tier_name(tier), t.min_success_lower - slack, t.max_rollback_upper + slack, t.min_samples);
   return text;
 }
 
@@ -33,35 +33,49 @@ bool meets(const Kpis& kpis, const Thresholds& t, double slack) {
 }
 
 TierDecision decide(const TierState& state, const Kpis& kpis, const Outcome& latest, const RoutingSettings& settings) {
+  TierDecision d;
+  d.from = d.to = state.tier;
+  d.kpis = kpis;
+  d.outcomes_since_change = state.outcomes_since_change + 1;
+  d.promotion_gap = settings.promotion_gap;
   Tier tier = state.tier;
   if (latest.kind == OutcomeKind::kRolledBack || latest.kind == OutcomeKind::kForcePushRefused) {
-    std::string what = latest.kind == OutcomeKind::kRolledBack ? "rollback" : "refused force-push";
-    return {tier, below(tier), "demoted: " + what,
-            "a " + what + (latest.task.empty() ? "" : " (" + latest.task + ")") + " demotes at once; " + numbers(kpis)};
+    d.rule = latest.kind == OutcomeKind::kRolledBack ? Rule::kDemotedRollback : Rule::kDemotedForcePush;
+    d.task = latest.task;
+    d.to = below(tier);
+    return d;
   }
   bool failure = latest.kind != OutcomeKind::kMerged && latest.kind != OutcomeKind::kCancelled;
   if (failure && tier != Tier::kObserve) {  // a success never demotes, however old the record
-    Thresholds keep = thresholds_for(settings, tier);
-    bool samples_ok = enough_samples(kpis, keep);
-    bool rates_ok = kpis.success_lower >= keep.min_success_lower - settings.hysteresis &&
-                    kpis.rollback_upper <= keep.max_rollback_upper + settings.hysteresis;
-    if (samples_ok && !rates_ok) {
-      return {tier, below(tier), "demoted: rates",
-              numbers(kpis) + "; " + tier_name(tier) + " " + against(keep, settings.hysteresis)};
+    d.measured_against = tier;
+    d.thresholds = thresholds_for(settings, tier);
+    d.slack = settings.hysteresis;
+    bool rates_ok = kpis.success_lower >= d.thresholds.min_success_lower - d.slack &&
+                    kpis.rollback_upper <= d.thresholds.max_rollback_upper + d.slack;
+    if (enough_samples(kpis, d.thresholds) && !rates_ok) {
+      d.rule = Rule::kDemotedRates;
+      d.to = below(tier);
+      return d;
     }
   }
-  if (tier == Tier::kAutonomous) return {tier, tier, "held: top tier", numbers(kpis)};
-  Tier next = above(tier);
-  Thresholds enter = thresholds_for(settings, next);
-  if (!meets(kpis, enter, 0)) {
-    return {tier, tier, "held: not enough evidence", numbers(kpis) + "; " + tier_name(next) + " " + against(enter, 0)};
+  if (tier == Tier::kAutonomous) {
+    d.rule = Rule::kHeldTop;
+    return d;
   }
-  if (state.outcomes_since_change + 1 < settings.promotion_gap) {
-    return {tier, tier, "held: promotion gap",
-            std::to_string(state.outcomes_since_change + 1) + " outcome(s) since the last change; promotion needs " +
-                std::to_string(settings.promotion_gap) + "; " + numbers(kpis)};
+  d.measured_against = above(tier);
+  d.thresholds = thresholds_for(settings, d.measured_against);
+  d.slack = 0;
+  if (!meets(kpis, d.thresholds, 0)) {
+    d.rule = Rule::kHeldEvidence;
+    return d;
   }
-  return {tier, next, "promoted", numbers(kpis) + "; " + tier_name(next) + " " + against(enter, 0)};
+  if (d.outcomes_since_change < settings.promotion_gap) {
+    d.rule = Rule::kHeldGap;
+    return d;
+  }
+  d.rule = Rule::kPromoted;
+  d.to = d.measured_against;
+  return d;
 }
 
 }  // namespace
@@ -82,15 +96,47 @@ Thresholds thresholds_for(const RoutingSettings& settings, Tier tier) {
   return known != defaults.end() ? known->second : Thresholds{};
 }
 
+std::string TierDecision::rule_name() const {
+  static constexpr const char* kNames[] = {"pinned",         "demoted: rollback",         "demoted: refused force-push",
+                                           "demoted: rates", "held: top tier",            "held: not enough evidence",
+                                           "held: promotion gap", "promoted"};
+  return std::string(kNames[static_cast<int>(rule)]) + (capped_at ? " (capped)" : "");
+}
+
+std::string TierDecision::reason() const {
+  std::string text;
+  switch (rule) {
+    case Rule::kPinned: return std::string("the owner pinned the tier at ") + tier_name(to);
+    case Rule::kDemotedRollback:
+    case Rule::kDemotedForcePush: {
+      std::string what = rule == Rule::kDemotedRollback ? "rollback" : "refused force-push";
+      text = "a " + what + (task.empty() ? "" : " (" + task + ")") + " demotes at once; " + numbers(kpis);
+      break;
+    }
+    case Rule::kHeldGap:
+      text = std::to_string(outcomes_since_change) + " outcome(s) since the last change; promotion needs " +
+             std::to_string(promotion_gap) + "; " + numbers(kpis);
+      break;
+    case Rule::kHeldTop: text = numbers(kpis); break;
+    default: text = numbers(kpis) + "; " + against(measured_against, thresholds, slack); break;
+  }
+  if (capped_at) text += std::string("; capped at ") + tier_name(*capped_at);
+  return text;
+}
+
 TierDecision next_tier(const TierState& state, const Kpis& kpis, const Outcome& latest,
                        const RoutingSettings& settings) {
   if (settings.pin) {
-    return {state.tier, *settings.pin, "pinned", std::string("the owner pinned the tier at ") + tier_name(*settings.pin)};
+    TierDecision pinned;
+    pinned.from = state.tier;
+    pinned.to = *settings.pin;
+    pinned.rule = Rule::kPinned;
+    pinned.kpis = kpis;
+    return pinned;
   }
   TierDecision decision = decide(state, kpis, latest, settings);
   if (settings.cap && lower_of(decision.to, *settings.cap) != decision.to) {
-    decision.reason += std::string("; capped at ") + tier_name(*settings.cap);
-    decision.rule += " (capped)";
+    decision.capped_at = *settings.cap;
     decision.to = *settings.cap;
   }
   return decision;

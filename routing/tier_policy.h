@@ -49,13 +49,29 @@ struct TierState {
   int outcomes_since_change = 0;
 };
 
-// Why the tier is what it is: the rule that decided, in words and numbers.
+enum class Rule { kPinned, kDemotedRollback, kDemotedForcePush, kDemotedRates, kHeldTop, kHeldEvidence, kHeldGap, kPromoted };
+
+// Why the tier is what it is: the rule that decided and the numbers it
+// compared (the words are made only when asked for: replaying a million
+// outcomes should not format a million sentences).
 struct TierDecision {
   Tier from = Tier::kObserve;
   Tier to = Tier::kObserve;
-  std::string rule;    // e.g. "promoted", "demoted: rollback", "held: promotion gap", "pinned"
-  std::string reason;  // one sentence with the numbers and thresholds
+  Rule rule = Rule::kHeldEvidence;
+  std::optional<Tier> capped_at;  // set when the owner's cap lowered `to`
+  Kpis kpis;
+  Tier measured_against = Tier::kObserve;  // whose thresholds were compared
+  Thresholds thresholds;
+  double slack = 0;                 // hysteresis allowed below the thresholds
+  int outcomes_since_change = 0;    // counting this one
+  int promotion_gap = 0;
+  std::string task;                 // the task of a rollback
+
   bool changed() const { return from != to; }
+  // e.g. "promoted", "demoted: rollback", "held: promotion gap", "pinned".
+  std::string rule_name() const;
+  // One sentence with the numbers and the thresholds.
+  std::string reason() const;
 };
 
 // The tier after `latest` was added to the record whose KPIs are `kpis`.

@@ -56,16 +56,16 @@ TEST(TierPolicy, ANewRepositoryStartsAtObserveAndASteadyRecordClimbsOneTierAtATi
   EXPECT_EQ(previous, Tier::kAutonomous);
   EXPECT_EQ(promotions, 3);
   // Six clean merges still leave a rollback upper bound of 0.31 (> 0.30): the seventh promotes.
-  EXPECT_EQ(steps[5].decision.to, Tier::kObserve) << steps[5].decision.reason;
-  EXPECT_EQ(steps[6].decision.to, Tier::kSupervised) << steps[6].decision.reason;
+  EXPECT_EQ(steps[5].decision.to, Tier::kObserve) << steps[5].decision.reason();
+  EXPECT_EQ(steps[6].decision.to, Tier::kSupervised) << steps[6].decision.reason();
 }
 
 TEST(TierPolicy, EveryDecisionSaysWhyWithTheNumbers) {
   std::vector<Outcome> history = {{OutcomeKind::kMerged, at(0), "t0", "a"}};
   auto step = replay(history, default_routing_settings()).back();
-  EXPECT_EQ(step.decision.rule, "held: not enough evidence");
-  EXPECT_NE(step.decision.reason.find("success 1.00 (lower bound 0.27)"), std::string::npos) << step.decision.reason;
-  EXPECT_NE(step.decision.reason.find("supervised needs lower bound >= 0.60"), std::string::npos);
+  EXPECT_EQ(step.decision.rule_name(), "held: not enough evidence");
+  EXPECT_NE(step.decision.reason().find("success 1.00 (lower bound 0.27)"), std::string::npos) << step.decision.reason();
+  EXPECT_NE(step.decision.reason().find("supervised needs lower bound >= 0.60"), std::string::npos);
 }
 
 // Properties over generated histories.
@@ -95,7 +95,7 @@ TEST_P(TierProperties, AMergeNeverLowersAndARollbackNeverRaises) {
     if (step.outcome.kind == OutcomeKind::kMerged) EXPECT_GE(rank(step.decision.to), rank(step.decision.from));
     if (step.outcome.kind == OutcomeKind::kRolledBack) {
       EXPECT_LE(rank(step.decision.to), rank(step.decision.from));
-      if (step.decision.from != Tier::kObserve) EXPECT_EQ(step.decision.rule, "demoted: rollback");
+      if (step.decision.from != Tier::kObserve) EXPECT_EQ(step.decision.rule_name(), "demoted: rollback");
     }
   }
 }
@@ -138,7 +138,7 @@ TEST(TierPolicy, ARefusedForcePushDemotesAtOnce) {
   strong.success_lower = 0.95;
   auto decision = next_tier(state, strong, {OutcomeKind::kForcePushRefused, at(0), "", ""}, settings);
   EXPECT_EQ(decision.to, Tier::kSupervised);
-  EXPECT_EQ(decision.rule, "demoted: refused force-push");
+  EXPECT_EQ(decision.rule_name(), "demoted: refused force-push");
 }
 
 TEST(TierPolicy, ThePromotionGapNeedsEvidenceSinceTheLastChange) {
@@ -148,7 +148,7 @@ TEST(TierPolicy, ThePromotionGapNeedsEvidenceSinceTheLastChange) {
   strong.success_lower = 0.99;
   strong.rollback_upper = 0.01;
   Outcome merge{OutcomeKind::kMerged, at(0), "t", "a"};
-  EXPECT_EQ(next_tier({Tier::kSupervised, 0}, strong, merge, settings).rule, "held: promotion gap");
+  EXPECT_EQ(next_tier({Tier::kSupervised, 0}, strong, merge, settings).rule_name(), "held: promotion gap");
   EXPECT_EQ(next_tier({Tier::kSupervised, 4}, strong, merge, settings).to, Tier::kTrusted);
 }
 
