@@ -76,19 +76,17 @@ Status learn(Service::Store& store, const std::string& repo_id, const std::strin
   routing::TierState state{routing::parse_tier(stored->tier).value_or(routing::Tier::kObserve),
                            stored->outcomes_since_change};
   routing::TierDecision decision = routing::next_tier(state, kpis, history.back(), earning);
+  // The latest decision is kept with its reasons (what `repo show` answers
+  // to "why"), changed or not; the change time only moves on a change.
   store::TierRecord next = *stored;
   next.outcomes_since_change = decision.changed() ? 0 : stored->outcomes_since_change + 1;
-  if (decision.changed()) {
-    next.tier = routing::tier_name(decision.to);
-    next.rule = decision.rule_name();
-    next.reason = decision.reason();
-    next.changed_at = "";
-  }
+  next.tier = routing::tier_name(decision.to);
+  next.rule = decision.rule_name();
+  next.reason = decision.reason();
+  if (decision.changed()) next.changed_at = "";
   CORRAL_RETURN_IF_ERROR(store.outcomes.set_tier(next));
   if (!decision.changed()) return Status::ok();
-  routing::Thresholds thresholds = routing::thresholds_for(earning, decision.to == routing::Tier::kObserve
-                                                                        ? routing::Tier::kSupervised
-                                                                        : decision.to);
+  const routing::Thresholds& thresholds = decision.thresholds;
   json payload = {{"from", routing::tier_name(decision.from)},
                   {"to", routing::tier_name(decision.to)},
                   {"in_force", routing::tier_name(effective_tier(*settings, decision.to))},
@@ -96,7 +94,9 @@ Status learn(Service::Store& store, const std::string& repo_id, const std::strin
                   {"reason", decision.reason()},
                   {"outcome", routing::outcome_name(kind)},
                   {"kpis", kpis_json(kpis)},
-                  {"thresholds", {{"min_success_lower", thresholds.min_success_lower},
+                  {"thresholds", {{"tier", routing::tier_name(decision.measured_against)},
+                                  {"hysteresis", decision.slack},
+                                  {"min_success_lower", thresholds.min_success_lower},
                                   {"max_rollback_upper", thresholds.max_rollback_upper},
                                   {"min_samples", thresholds.min_samples}}}};
   return record_event(store.events, "tier.changed", task_id, "", repo_id, payload);

@@ -25,9 +25,9 @@ struct TierRecord {
   std::string repo_id;
   std::string tier = "observe";
   int outcomes_since_change = 0;
-  std::string rule;
+  std::string rule;        // the latest decision's rule and reason
   std::string reason;
-  std::string changed_at;
+  std::string changed_at;  // when the tier last changed ("" when saving: now)
 };
 
 class Outcomes {
