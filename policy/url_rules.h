@@ -1,0 +1,55 @@
+// URLs a tool call (or an egress request) names, checked against the run's
+// allowlist. Parsed by libcurl's URL API, the rules a real HTTP client uses
+// (so 0x7f.1, 2130706433 and 0177.0.0.1 are all 127.0.0.1, as curl would
+// connect); then:
+//
+//   rule               what
+//   invalid_url        not a URL an HTTP client would accept
+//   scheme_not_allowed the scheme is not in the list (default: https)
+//   userinfo           a user or password in the URL ("https://allowed.com@evil.com")
+//   port_not_allowed   not the scheme's default port nor a listed one
+//   ip_literal         an address instead of a name (allowed only if listed exactly)
+//   host_not_allowed   not an allowlisted host: exact ("api.example.com") or
+//                      wildcard subdomain ("*.example.com": subdomains, not the apex)
+//   unresolvable       the name does not resolve
+//   internal_address   the name resolves (once; those addresses are pinned)
+//                      to a loopback, private, link-local, metadata or other
+//                      internal address, unless internal addresses are allowed
+//
+// Hosts compare case-insensitively and without a trailing dot. Pure but for
+// the injected resolver.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/tool_verdict.h"
+
+namespace corral::policy {
+
+struct UrlPolicy {
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> schemes = {"https"};
+  std::vector<int> extra_ports;  // besides each scheme's default
+  bool allow_internal = false;
+  Enforcement enforcement = Enforcement::kBlock;
+  // The addresses `host` resolves to (text), empty if none. Unset: names are
+  // not resolved (the allowlist alone decides).
+  std::function<std::vector<std::string>(const std::string& host)> resolve;
+};
+
+struct UrlDecision {
+  ToolDecision decision;
+  std::string scheme, host;
+  int port = 0;
+  std::vector<std::string> pinned;  // the resolved addresses the connection must use
+};
+
+UrlDecision check_url(std::string_view url, const UrlPolicy& policy);
+
+// True if `host` (lowercase, no trailing dot) matches an allowlist entry.
+bool host_allowed(const std::string& host, const std::vector<std::string>& allowed);
+
+}  // namespace corral::policy
