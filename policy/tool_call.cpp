@@ -1,0 +1,42 @@
+#include "policy/tool_call.h"
+
+#include <algorithm>
+#include <array>
+
+#include "policy/command_rules.h"
+
+namespace corral::policy {
+namespace {
+
+constexpr std::array kKnownTools = {"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep", "LS", "Bash",
+                                    "WebFetch", "read_file", "write_file", "edit_file", "list_dir", "shell", "bash",
+                                    "fetch"};
+constexpr std::array kPathKeys = {"path", "file_path", "notebook_path", "directory"};
+constexpr std::array kCommandKeys = {"command", "cmd"};
+constexpr std::array kUrlKeys = {"url"};
+
+template <size_t N>
+bool one_of(const std::string& key, const std::array<const char*, N>& keys) {
+  return std::any_of(keys.begin(), keys.end(), [&](const char* known) { return key == known; });
+}
+
+}  // namespace
+
+ToolCallDecision check_tool_call(const std::string& tool, const std::map<std::string, std::string>& arguments,
+                                 const ToolPolicy& policy) {
+  if (!one_of(tool, kKnownTools)) {
+    return {fired(policy.enforcement, "unknown_tool", "'" + tool + "' is not a tool corral knows how to check"), ""};
+  }
+  ToolCallDecision strictest;
+  for (const auto& [key, value] : arguments) {
+    ToolDecision decision;
+    if (one_of(key, kPathKeys)) decision = check_path(value, policy.paths);
+    else if (one_of(key, kCommandKeys)) decision = check_command(value, policy.enforcement);
+    else if (one_of(key, kUrlKeys)) decision = check_url(value, policy.urls).decision;
+    else continue;
+    if (strictest.argument.empty() || decision.verdict > strictest.decision.verdict) strictest = {decision, key};
+  }
+  return strictest;
+}
+
+}  // namespace corral::policy

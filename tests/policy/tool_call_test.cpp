@@ -1,0 +1,44 @@
+#include "policy/tool_call.h"
+
+#include <gtest/gtest.h>
+
+namespace corral::policy {
+namespace {
+
+ToolPolicy policy() {
+  ToolPolicy p;
+  p.urls.allowed_hosts = {"docs.example.com"};
+  return p;
+}
+
+TEST(ToolCall, EachArgumentMeetsItsValidatorAndTheStrictestWins) {
+  struct Case {
+    std::string tool;
+    std::map<std::string, std::string> arguments;
+    Verdict verdict;
+    std::string rule;
+    std::string argument;
+  };
+  const Case kCases[] = {
+      {"Read", {{"file_path", "/workspace/src/app.c"}}, Verdict::kAllow, "", "file_path"},
+      {"Read", {{"file_path", "/etc/shadow"}}, Verdict::kBlock, "outside_workspace", "file_path"},
+      {"Write", {{"file_path", ".env"}, {"content", "X=1"}}, Verdict::kBlock, "sensitive_file", "file_path"},
+      {"Bash", {{"command", "git push --force"}, {"description", "ship it"}}, Verdict::kBlock, "force_push", "command"},
+      {"Bash", {{"command", "git rebase main"}}, Verdict::kFlag, "local_rewrite", "command"},
+      {"WebFetch", {{"url", "https://docs.example.com/api"}, {"prompt", "summarise"}}, Verdict::kAllow, "", "url"},
+      {"WebFetch", {{"url", "https://169.254.169.254/"}}, Verdict::kBlock, "ip_literal", "url"},
+      {"Grep", {{"pattern", "TODO"}, {"path", "../.."}}, Verdict::kBlock, "outside_workspace", "path"},
+      {"shell", {{"cmd", "make test"}}, Verdict::kAllow, "", "cmd"},
+      {"Glob", {{"pattern", "**/*.c"}}, Verdict::kAllow, "", ""},
+      {"Teleport", {{"to", "anywhere"}}, Verdict::kBlock, "unknown_tool", ""},
+  };
+  for (const Case& c : kCases) {
+    auto decided = check_tool_call(c.tool, c.arguments, policy());
+    EXPECT_EQ(decided.decision.verdict, c.verdict) << c.tool << ": " << decided.decision.reason;
+    EXPECT_EQ(decided.decision.rule, c.rule) << c.tool;
+    EXPECT_EQ(decided.argument, c.argument) << c.tool;
+  }
+}
+
+}  // namespace
+}  // namespace corral::policy
