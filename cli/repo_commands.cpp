@@ -31,17 +31,18 @@ void print_repo(const json& repo) {
               tier["in_force"].get<std::string>().c_str(), limits["approvals"].get<int>(),
               limits["max_files"].get<int>(), limits["max_lines"].get<int>());
   std::printf("why            %s (%s)\n", tier["why"].get<std::string>().c_str(), tier["rule"].get<std::string>().c_str());
-  auto print_kpis = [](const char* who, const json& k) {
+  auto print_kpis = [](const std::string& who, const json& k) {
+    if (who.size() > 14) std::printf("%s\n", who.c_str());
     std::printf("%-14s success %.2f (lower bound %.2f), rollback %.2f (upper bound %.2f), trend %+.2f, %.1f samples; "
                 "%d merged, %d rolled back, %d rejected, %d checks failed, %d refused, %d runs failed, %d cancelled\n",
-                who, k["success_rate"].get<double>(), k["success_lower"].get<double>(), k["rollback_rate"].get<double>(),
+                who.size() > 14 ? "" : who.c_str(), k["success_rate"].get<double>(), k["success_lower"].get<double>(), k["rollback_rate"].get<double>(),
                 k["rollback_upper"].get<double>(), k["trend"].get<double>(), k["samples"].get<double>(),
                 k["merged"].get<int>(), k["rolled_back"].get<int>(), k["rejected"].get<int>(),
                 k["checks_failed"].get<int>(), k["refused"].get<int>(), k["run_failed"].get<int>(),
                 k["cancelled"].get<int>());
   };
   print_kpis("record", repo["kpis"]["overall"]);
-  for (const auto& [agent, kpis] : repo["kpis"]["agents"].items()) print_kpis(("  " + agent).substr(0, 14).c_str(), kpis);
+  for (const auto& [agent, kpis] : repo["kpis"]["agents"].items()) print_kpis("  agent " + agent, kpis);
   if (!settings["pin"].is_null()) std::printf("pinned at      %s\n", settings["pin"].get<std::string>().c_str());
   if (!settings["cap"].is_null()) std::printf("capped at      %s\n", settings["cap"].get<std::string>().c_str());
   for (const char* list : {"forbidden_paths", "agent_instruction_paths", "sensitive_paths", "dependency_paths",

@@ -30,10 +30,10 @@ Result<json> read_settings_file(const std::string& path) {
 }
 
 void print_simulation(const json& result) {
-  std::printf("%-24s %-22s %-14s %-11s %-11s %-11s %s\n", "WHEN", "TASK", "OUTCOME", "GRANTED", "TIER NOW", "PROPOSED",
-              "RULE (PROPOSED)");
+  std::printf("%-24s %-22s %-18s %-13s %-11s %-11s %s\n", "WHEN", "TASK", "OUTCOME", "WOULD GRANT", "TIER NOW",
+              "PROPOSED", "RULE (PROPOSED)");
   for (const auto& step : result["steps"]) {
-    std::printf("%-24s %-22s %-14s %-11s %-11s %-11s %s\n", step["at"].get<std::string>().c_str(),
+    std::printf("%-24s %-22s %-18s %-13s %-11s %-11s %s\n", step["at"].get<std::string>().c_str(),
                 step["task"].get<std::string>().c_str(), step["outcome"].get<std::string>().c_str(),
                 step["granted"]["tier"].get<std::string>().c_str(),
                 step["now"]["tier_after"].get<std::string>().c_str(), step["tier_after"].get<std::string>().c_str(),

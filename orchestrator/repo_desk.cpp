@@ -26,10 +26,11 @@ json track_record_json(const std::vector<routing::Outcome>& history, const RepoS
   std::map<std::string, routing::TrackRecord> by_agent;
   for (const auto& outcome : history) {
     overall.add(outcome);
+    if (outcome.agent.empty()) continue;  // the repository's own (a refused force-push), no agent's
     by_agent.try_emplace(outcome.agent, settings.routing.half_life).first->second.add(outcome);
   }
   json agents = json::object();
-  for (const auto& [agent, record] : by_agent) agents[agent.empty() ? "(none)" : agent] = kpis_json(record.kpis(now));
+  for (const auto& [agent, record] : by_agent) agents[agent] = kpis_json(record.kpis(now));
   return {{"overall", kpis_json(overall.kpis(now))}, {"agents", agents}};
 }
 

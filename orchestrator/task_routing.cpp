@@ -24,7 +24,9 @@ double draw_for(const std::string& task_id) {
 std::map<std::string, routing::Kpis> records_by_agent(const std::vector<routing::Outcome>& history,
                                                       const RepoSettings& settings, TimePoint now) {
   std::map<std::string, routing::TrackRecord> tracks;
-  for (const auto& outcome : history) tracks.try_emplace(outcome.agent, settings.routing.half_life).first->second.add(outcome);
+  for (const auto& outcome : history) {
+    if (!outcome.agent.empty()) tracks.try_emplace(outcome.agent, settings.routing.half_life).first->second.add(outcome);
+  }
   std::map<std::string, routing::Kpis> records;
   for (const auto& [agent, track] : tracks) records[agent] = track.kpis(now);
   return records;
@@ -57,7 +59,10 @@ Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& ta
   if (!grant.is_ok()) return grant.status();
   routed.grant = *grant;
 
-  json payload = {{"tier", routing::tier_name(routed.tier)}, {"earned", earned->tier}, {"why", earned->reason},
+  std::string why = settings->routing.pin ? "pinned by the owner"
+                    : routed.tier != routing::parse_tier(earned->tier) ? "capped by the owner"
+                                                                       : earned->reason;
+  json payload = {{"tier", routing::tier_name(routed.tier)}, {"earned", earned->tier}, {"why", why},
                   {"grant", limits_json(routed.grant.limits)}, {"network", "none"},
                   {"approvals", limits_of(*settings, routed.tier).approvals}};
   if (!clamped.empty()) payload["held_to_tier"] = clamped;
