@@ -80,6 +80,10 @@ Result<json> BranchDesk::move_branch(const Caller& caller, const std::string& re
   }
   auto seen = observe_shared_branch(service_.layout(), *repo, branch);
   if (!seen.is_ok()) return seen.status();
+  if (!seen->lost.empty()) {
+    return Status::failed_precondition(branch + " was rewritten outside corral (" + std::to_string(seen->lost.size()) +
+                                       " commit(s) corral saw are gone); nothing moves it until it is restored");
+  }
   const std::string& tip = seen->tip;
   if (force) return refuse(caller, repo_id, branch, tip, commit, true, "a forced update of a protected branch");
   if (commit.empty()) return refuse(caller, repo_id, branch, tip, commit, false, "deleting a protected branch");

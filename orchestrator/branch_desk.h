@@ -1,6 +1,9 @@
 // Requests that move a shared branch other than a task's merge: an owner
 // setting a protected branch to a commit, and rolling a merged task back.
-// Both go through the same forward-only path as merges (shared_branch.h).
+// Both go through the same forward-only path as merges (shared_branch.h);
+// a merge racing one of them loses a compare-and-swap and starts over, it
+// never overwrites. They run on the API's thread: quick on a local upstream,
+// as slow as the network on a remote one.
 // Any request that would move a protected branch backwards or sideways,
 // delete it, or force it, whoever asks, is refused: merge.refused plus an
 // alert.raised naming the commits that would have been lost.
