@@ -109,11 +109,20 @@ Status CommitStep::give_up(const std::string& task_id, const std::string& from_s
 }
 
 Status CommitStep::propose(const std::string& task_id, const std::string& run_id) {
+  std::string escalation;  // the agent asked for a human: its reason
   auto found = service_.with_store([&](Service::Store& store) -> Result<std::pair<store::QueuedTask, store::RunRecord>> {
     auto task = store.queue.find(task_id);
     if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
     auto run = store.records.find_run(run_id);
     if (!run.is_ok() || !*run) return Status::not_found("run " + run_id + " vanished");
+    auto escalations = store.events.after(0, {task_id, "", "agent.escalation"}, 100);
+    if (!escalations.is_ok()) return escalations.status();
+    for (const auto& stored : *escalations) {
+      if (stored.event.run_id != run_id) continue;
+      auto payload = json::parse(stored.event.payload, nullptr, false);
+      escalation = payload.is_object() ? payload.value("reason", "") : "";
+      if (escalation.empty()) escalation = "(no reason given)";
+    }
     return std::make_pair(**task, **run);
   });
   if (!found.is_ok()) return found.status();
@@ -125,7 +134,8 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
 
   const policy::DiffVerdict& verdict = checked->verdict;
   routing::TierLimits limits = repo->limits();
-  int required = routing::approvals_needed(limits, verdict.decision == policy::Decision::kNeedsApproval);
+  bool needs_a_human = verdict.decision == policy::Decision::kNeedsApproval || !escalation.empty();
+  int required = routing::approvals_needed(limits, needs_a_human);
   bool refused = verdict.decision == policy::Decision::kRefuse;
   std::string next = refused ? "refused" : required == 0 ? "merging" : "review";
   std::string branch = repo->branch_for(task.target_branch);
@@ -143,9 +153,10 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
       CORRAL_RETURN_IF_ERROR(record_event(store.events, refused ? "check.failed" : "check.passed", task_id, run_id,
                                           task.repo_id, payload));
       if (next != "review") return Status::ok();
-      return record_event(store.events, "approval.requested", task_id, run_id, task.repo_id,
-                          {{"diff_hash", checked->hash}, {"approvals_required", required}, {"branch", branch},
-                           {"tier", routing::tier_name(repo->tier)}});
+      json requested = {{"diff_hash", checked->hash}, {"approvals_required", required}, {"branch", branch},
+                        {"tier", routing::tier_name(repo->tier)}};
+      if (!escalation.empty()) requested["escalation"] = escalation;
+      return record_event(store.events, "approval.requested", task_id, run_id, task.repo_id, requested);
     });
   });
 }

@@ -4,7 +4,8 @@
 //   propose  a run succeeded with a change: its diff (base..head of the task
 //            branch) is checked by the diff rules (policy/diff_checks); the
 //            review binds to the diff's hash; the task goes to review (the
-//            tier's approvals, at least one when a rule asks for a human),
+//            tier's approvals, at least one when a rule asks for a human or the
+//            agent escalated),
 //            straight to merging (none needed), or is refused.
 //   merge    one approved task: fetch the upstream branch; stop with an alert
 //            if its history no longer contains what corral last saw there;

@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
+#include "runner/agent_report.h"
+
 namespace corral::runner {
 namespace {
 
@@ -40,7 +44,38 @@ void OutputRecorder::on_output(containers::OutputStream stream, std::string_view
   }
 }
 
+void OutputRecorder::record_report(const AgentReport& report) {
+  Event event = base_;
+  event.type = "agent." + report.kind;
+  nlohmann::json payload = {{"reason", report.reason}};
+  if (report.kind == "confidence") payload["value"] = report.value;
+  set_payload(event, payload);
+  Status status = sink_.record(event);
+  if (!status.is_ok() && first_error_.is_ok()) first_error_ = status;
+}
+
+// Report lines (agent_report.h) become their own events, in order with the
+// output around them.
 void OutputRecorder::flush(containers::OutputStream stream, std::string text) {
+  if (text.find(kReportMarker) == std::string::npos) return record_output(stream, std::move(text));
+  std::string plain;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    std::string_view line(text.data() + start, end - start);
+    if (auto report = parse_report(line)) {
+      if (!plain.empty()) record_output(stream, std::exchange(plain, {}));
+      record_report(*report);
+    } else {
+      plain.append(line);
+    }
+    start = end;
+  }
+  if (!plain.empty()) record_output(stream, std::move(plain));
+}
+
+void OutputRecorder::record_output(containers::OutputStream stream, std::string text) {
   if (recorded_bytes_ + text.size() > cap_bytes_) {
     bytes_dropped_ += static_cast<int64_t>(text.size());
     return;

@@ -1,5 +1,6 @@
 // Turns a sandbox's output stream into events (agent.output, check.output:
-// the type of the base event): chunks cut at line
+// the type of the base event; report lines become agent.confidence and
+// agent.escalation, see agent_report.h): chunks cut at line
 // ends (at most kChunkBytes each), a cap on what one run may record (the rest
 // is counted, not stored), and the tail of the output kept for error messages.
 #pragma once
@@ -13,6 +14,8 @@
 #include "core/event.h"
 
 namespace corral::runner {
+
+struct AgentReport;
 
 class OutputRecorder {
  public:
@@ -38,6 +41,8 @@ class OutputRecorder {
   struct Buffer {
     std::string pending;
   };
+  void record_output(containers::OutputStream stream, std::string text);
+  void record_report(const AgentReport& report);
   void flush(containers::OutputStream stream, std::string text);
   Buffer& buffer(containers::OutputStream stream);
 

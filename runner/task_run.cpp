@@ -124,7 +124,8 @@ class TaskRun {
                 "TERM=dumb",
                 "CORRAL_TASK_ID=" + request_.task_id,
                 "CORRAL_RUN_ID=" + request_.run_id,
-                "CORRAL_PROMPT=" + request_.prompt};
+                "CORRAL_PROMPT=" + request_.prompt,
+                std::string("CORRAL_REPORT=") + containers::kSupervisorPath + " report"};
     spec.workspace_host_path = request_.worktree_path;
     spec.read_only_mounts = request_.read_only_mounts;
     spec.supervisor_host_path = request_.supervisor_path;

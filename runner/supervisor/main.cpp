@@ -11,6 +11,9 @@
 // container's parent is the engine, not corral).
 //
 // Usage: corral-supervisor [--deadline SECONDS] -- COMMAND [ARG...]
+//        corral-supervisor report confidence VALUE [REASON...]   (the agent's
+//        corral-supervisor report escalate [REASON...]            own reports;
+//        inside the sandbox as $CORRAL_REPORT, see runner/agent_report.h)
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -21,6 +24,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <string>
+
+#include "runner/agent_report.h"
 
 namespace {
 
@@ -51,9 +57,41 @@ int status_to_exit_code(int status) {
   ::_exit(errno == ENOENT ? 127 : 126);
 }
 
+std::string joined(int argc, char** argv, int from) {
+  std::string text;
+  for (int i = from; i < argc; ++i) text += (i > from ? " " : "") + std::string(argv[i]);
+  return text;
+}
+
+// `report confidence VALUE [REASON...]` or `report escalate [REASON...]`:
+// prints the marked line the output recorder turns into an event.
+int report(int argc, char** argv) {
+  corral::runner::AgentReport report;
+  std::string kind = argc > 2 ? argv[2] : "";
+  if (kind == "escalate") {
+    report.kind = "escalation";
+    report.reason = joined(argc, argv, 3);
+  } else if (kind == "confidence" && argc > 3) {
+    char* end = nullptr;
+    report.kind = "confidence";
+    report.value = std::strtod(argv[3], &end);
+    report.reason = joined(argc, argv, 4);
+    if (*end != '\0') report.kind.clear();
+  }
+  std::string line = report.kind.empty() ? "" : corral::runner::format_report(report);
+  if (line.empty() || !corral::runner::parse_report(line)) {
+    std::fprintf(stderr, "usage: $CORRAL_REPORT confidence 0..1 [REASON...] | $CORRAL_REPORT escalate [REASON...]\n"
+                         "       (a reason of at most %zu bytes)\n", corral::runner::kMaxReasonBytes);
+    return 2;
+  }
+  std::fputs(line.c_str(), stdout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "report") == 0) return report(argc, argv);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   int first = 1;
   unsigned deadline = 0;

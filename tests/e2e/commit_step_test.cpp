@@ -241,6 +241,22 @@ TEST_F(CommitE2E, AParentThatWillNeverMergeHoldsItsMergingChild) {
   EXPECT_EQ(upstream_git("rev-parse main"), base_);
 }
 
+TEST_F(CommitE2E, AnAgentThatAsksForAHumanGetsOneEvenAtTheTopTier) {
+  settings({{"pin", "autonomous"}});
+  std::string task = submit_task(
+      "echo x > schema.sql; $CORRAL_REPORT confidence 0.4 unsure about the index; "
+      "$CORRAL_REPORT escalate please check the migration; true",
+      "change the schema");
+  auto reviewed = wait_for_state(task, "review", 60);
+  ASSERT_EQ(reviewed["state"], "review") << "not merged on its own: " << reviewed.dump();
+  EXPECT_EQ(local("GET", "/v1/reviews/" + task)["approvals_required"], 1);
+  EXPECT_EQ(last_event("agent.escalation")["payload"]["reason"], "please check the migration");
+  EXPECT_EQ(last_event("agent.confidence")["payload"]["value"], 0.4);
+  EXPECT_EQ(last_event("approval.requested")["payload"]["escalation"], "please check the migration");
+  auto output = local("GET", "/v1/events?type=agent.output&task=" + task);
+  EXPECT_EQ(output.dump().find("corral-report"), std::string::npos) << "reports are not output";
+}
+
 // The upstream moves (someone else's push) while corral publishes: the
 // publish is refused, corral withdraws its tip and merges again on the new one.
 class UpstreamMoves : public CommitE2E {

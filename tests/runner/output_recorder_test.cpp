@@ -1,5 +1,7 @@
 #include "runner/output_recorder.h"
 
+#include "runner/agent_report.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -79,6 +81,40 @@ TEST(OutputRecorder, KeepsTheTailForErrorMessages) {
   recorder.finish();
   EXPECT_LE(recorder.tail().size(), 2048u);
   EXPECT_NE(recorder.tail().find("the real reason"), std::string::npos);
+}
+
+TEST(OutputRecorder, ReportLinesBecomeTheirOwnEventsWhereverTheyFall) {
+  CollectingSink sink;
+  OutputRecorder recorder(sink, base());
+  std::string confidence = format_report({"confidence", 0.75, "tests pass"});
+  std::string escalation = format_report({"escalation", 0, "the migration looks risky"});
+  recorder.on_output(OutputStream::kStdout, "working\n" + confidence + "still working\n" + escalation.substr(0, 10));
+  recorder.on_output(OutputStream::kStdout, escalation.substr(10) + "done\n");
+  recorder.finish();
+  ASSERT_EQ(sink.events.size(), 5u);
+  EXPECT_EQ(sink.events[0].type, "agent.output");
+  EXPECT_EQ(sink.events[1].type, "agent.confidence");
+  auto payload = nlohmann::json::parse(sink.events[1].payload);
+  EXPECT_EQ(payload["value"], 0.75);
+  EXPECT_EQ(payload["reason"], "tests pass");
+  EXPECT_EQ(sink.events[1].task_id, "t-1");
+  EXPECT_EQ(nlohmann::json::parse(sink.events[2].payload)["text"], "still working\n");
+  EXPECT_EQ(sink.events[3].type, "agent.escalation");
+  EXPECT_EQ(nlohmann::json::parse(sink.events[3].payload)["reason"], "the migration looks risky");
+  EXPECT_EQ(nlohmann::json::parse(sink.events[4].payload)["text"], "done\n");
+}
+
+TEST(AgentReport, OnlyWellFormedReportsCount) {
+  EXPECT_TRUE(parse_report(format_report({"confidence", 1, ""})));
+  for (std::string line : {std::string(kReportMarker) + "{\"kind\":\"confidence\",\"value\":1.5}\n",
+                           std::string(kReportMarker) + "{\"kind\":\"confidence\"}\n",
+                           std::string(kReportMarker) + "{\"kind\":\"promote-me\"}\n",
+                           std::string(kReportMarker) + "not json\n",
+                           std::string("corral-report {\"kind\":\"escalation\"}\n"),
+                           std::string(kReportMarker) + "{\"kind\":\"escalation\",\"reason\":\"" +
+                               std::string(kMaxReasonBytes + 1, 'x') + "\"}\n"}) {
+    EXPECT_FALSE(parse_report(line)) << line.substr(0, 60);
+  }
 }
 
 }  // namespace
