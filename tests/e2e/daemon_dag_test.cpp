@@ -88,7 +88,7 @@ class CrashPoints : public DaemonE2E, public ::testing::WithParamInterface<std::
 TEST_P(CrashPoints, NothingAcknowledgedIsLostAndNothingRunsTwice) {
   std::string task = submit("echo work > work.txt; true", "crash at " + GetParam());
   wait_for_state(task, "running");
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // inside the 2 s pause at the stage
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // inside the 5 s pause at the stage
   stop_daemon(SIGKILL);
   start_daemon();
   ASSERT_TRUE(ready_);
