@@ -4,13 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include "core/file_lock.h"
-#include "core/hash.h"
 #include "core/ids.h"
 #include "git/ancestry.h"
-#include "git/diff.h"
 #include "git/integrate.h"
 #include "git/shared_ref.h"
 #include "orchestrator/crash_points.h"
+#include "orchestrator/diff_review.h"
 #include "orchestrator/event_record.h"
 #include "orchestrator/learning.h"
 #include "orchestrator/run_bridge.h"
@@ -23,44 +22,6 @@ namespace corral::orchestrator {
 namespace {
 
 using json = nlohmann::json;
-
-std::vector<policy::ProposedChange> proposed_changes(const git::DiffSummary& diff) {
-  std::vector<policy::ProposedChange> changes;
-  for (const git::FileChange& file : diff.files) {
-    policy::ProposedChange change{file.status, file.path, file.old_path, file.old_mode, file.new_mode, file.binary,
-                                  file.link_target, file.insertions, file.deletions, {}};
-    for (const git::AddedLine& line : file.added) change.added.push_back({line.line, line.text});
-    changes.push_back(std::move(change));
-  }
-  return changes;
-}
-
-struct CheckedDiff {
-  policy::DiffVerdict verdict;
-  std::string hash;
-  json stats;
-};
-
-Result<CheckedDiff> check_commits(const RepoContext& repo, const std::string& from, const std::string& to) {
-  auto diff = git::diff_commits(repo.record.mirror_path, from, to);
-  if (!diff.is_ok()) return diff.status();
-  CheckedDiff checked;
-  checked.verdict = policy::check_diff(proposed_changes(*diff), diff_rules(repo.settings, repo.tier));
-  checked.hash = sha256_hex(diff->patch);
-  checked.stats = *diff;
-  checked.stats.erase("files");
-  return checked;
-}
-
-std::string first_refusal(const policy::DiffVerdict& verdict) {
-  for (const auto& finding : verdict.findings) {
-    if (finding.decision == policy::Decision::kRefuse) {
-      std::string where = finding.path + (finding.line ? ":" + std::to_string(finding.line) : "");
-      return finding.rule + " at " + where + ": " + finding.message;
-    }
-  }
-  return "";
-}
 
 std::string short_id(const std::string& id) { return id.substr(0, 12); }
 
@@ -108,75 +69,10 @@ Status CommitStep::give_up(const std::string& task_id, const std::string& from_s
   });
 }
 
-Status CommitStep::propose(const std::string& task_id, const std::string& run_id) {
-  std::string escalation;  // the agent asked for a human: its reason
-  auto found = service_.with_store([&](Service::Store& store) -> Result<std::pair<store::QueuedTask, store::RunRecord>> {
-    auto task = store.queue.find(task_id);
-    if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
-    auto run = store.records.find_run(run_id);
-    if (!run.is_ok() || !*run) return Status::not_found("run " + run_id + " vanished");
-    auto escalations = store.events.after(0, {task_id, "", "agent.escalation"}, 100);
-    if (!escalations.is_ok()) return escalations.status();
-    for (const auto& stored : *escalations) {
-      if (stored.event.run_id != run_id) continue;
-      auto payload = json::parse(stored.event.payload, nullptr, false);
-      escalation = payload.is_object() ? payload.value("reason", "") : "";
-      if (escalation.empty()) escalation = "(no reason given)";
-    }
-    return std::make_pair(**task, **run);
-  });
-  if (!found.is_ok()) return found.status();
-  auto& [task, run] = *found;
-  auto repo = load_repo_context(service_, task.repo_id);
-  if (!repo.is_ok()) return repo.status();
-  auto checked = check_commits(*repo, run.base_commit, run.head_commit);
-  if (!checked.is_ok()) return checked.status();
-
-  const policy::DiffVerdict& verdict = checked->verdict;
-  routing::TierLimits limits = repo->limits();
-  bool needs_a_human = verdict.decision == policy::Decision::kNeedsApproval || !escalation.empty();
-  int required = routing::approvals_needed(limits, needs_a_human);
-  bool refused = verdict.decision == policy::Decision::kRefuse;
-  std::string next = refused ? "refused" : required == 0 ? "merging" : "review";
-  std::string branch = repo->branch_for(task.target_branch);
-  json findings = verdict;
-  store::ReviewRecord review{task_id, run_id, checked->hash, run.base_commit, run.head_commit,
-                             policy::decision_name(verdict.decision), required, findings["findings"].dump(), ""};
-  return service_.with_store([&](Service::Store& store) -> Status {
-    return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.reviews.put(review));
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"succeeded"}, next, refused ? first_refusal(verdict) : ""));
-      CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, task, next));
-      json payload = {{"check", "diff_rules"}, {"decision", review.decision}, {"findings", findings["findings"]},
-                      {"diff_hash", checked->hash}, {"stats", checked->stats}, {"branch", branch},
-                      {"tier", routing::tier_name(repo->tier)}};
-      CORRAL_RETURN_IF_ERROR(record_event(store.events, refused ? "check.failed" : "check.passed", task_id, run_id,
-                                          task.repo_id, payload));
-      if (next != "review") return Status::ok();
-      json requested = {{"diff_hash", checked->hash}, {"approvals_required", required}, {"branch", branch},
-                        {"tier", routing::tier_name(repo->tier)}};
-      if (!escalation.empty()) requested["escalation"] = escalation;
-      return record_event(store.events, "approval.requested", task_id, run_id, task.repo_id, requested);
-    });
-  });
-}
-
 Result<bool> CommitStep::work_once() {
   auto proposed = propose_next();
   if (!proposed.is_ok() || *proposed) return proposed;
   return merge_next();
-}
-
-Result<bool> CommitStep::propose_next() {
-  auto proposals = service_.with_store([](Service::Store& store) { return store.reviews.awaiting_proposal(1); });
-  if (!proposals.is_ok()) return proposals.status();
-  if (proposals->empty()) return false;
-  const auto& [task_id, run_id] = proposals->front();
-  Status proposed = propose(task_id, run_id);
-  // A task the commit step cannot handle ends, with the reason, rather than
-  // block the tasks behind it; retrying it is the owner's call.
-  if (!proposed.is_ok()) CORRAL_RETURN_IF_ERROR(give_up(task_id, "succeeded", proposed));
-  return true;
 }
 
 // The oldest merging task whose parents are all merged, or one whose parent
