@@ -7,6 +7,14 @@ namespace {
 
 using RevwalkPtr = std::unique_ptr<git_revwalk, Freer<git_revwalk, git_revwalk_free>>;
 
+CommitInfo info_of(git_commit* commit) {
+  const char* summary = git_commit_summary(commit);
+  const char* message = git_commit_message(commit);
+  const git_signature* author = git_commit_author(commit);
+  return {oid_hex(*git_commit_id(commit)), summary ? summary : "", author && author->name ? author->name : "",
+          message ? message : ""};
+}
+
 Result<std::vector<CommitInfo>> walk(const std::string& repo_path, const std::string& hide, const std::string& push,
                                      unsigned sorting, size_t limit) {
   auto repo = open_repository(repo_path);
@@ -28,14 +36,20 @@ Result<std::vector<CommitInfo>> walk(const std::string& repo_path, const std::st
   while (commits.size() < limit && git_revwalk_next(&oid, walker.get()) == 0) {
     auto commit = lookup_commit(repo->get(), oid_hex(oid));
     if (!commit.is_ok()) return commit.status();
-    const char* summary = git_commit_summary(commit->get());
-    const git_signature* author = git_commit_author(commit->get());
-    commits.push_back({oid_hex(oid), summary ? summary : "", author && author->name ? author->name : ""});
+    commits.push_back(info_of(commit->get()));
   }
   return commits;
 }
 
 }  // namespace
+
+Result<CommitInfo> describe_commit(const std::string& repo_path, const std::string& commit) {
+  auto repo = open_repository(repo_path);
+  if (!repo.is_ok()) return repo.status();
+  auto found = lookup_commit(repo->get(), commit);
+  if (!found.is_ok()) return Status::not_found("no commit " + commit + " in " + repo_path);
+  return info_of(found->get());
+}
 
 Result<bool> is_ancestor(const std::string& repo_path, const std::string& ancestor, const std::string& descendant) {
   if (ancestor == descendant) return true;

@@ -13,6 +13,7 @@ struct CommitInfo {
   std::string id;
   std::string summary;  // the message's first line
   std::string author;
+  std::string message;  // the whole message
 };
 
 // True if `ancestor` is `descendant` or one of its ancestors.
@@ -22,6 +23,9 @@ Result<bool> is_ancestor(const std::string& repo_path, const std::string& ancest
 // (what `git log --reverse from..to` lists), at most `limit`.
 Result<std::vector<CommitInfo>> commits_between(const std::string& repo_path, const std::string& from,
                                                 const std::string& to, size_t limit = 1000);
+
+// One commit's id, summary, author and message; not_found if it is not there.
+Result<CommitInfo> describe_commit(const std::string& repo_path, const std::string& commit);
 
 // What moving a branch from `old_tip` to `new_tip` ("" = deleting it) would
 // drop: commits reachable from the old tip and not from the new, newest first.

@@ -12,6 +12,7 @@
 #include "orchestrator/json_fields.h"
 #include "orchestrator/repo_context.h"
 #include "orchestrator/shared_branch.h"
+#include "orchestrator/upstream_reverts.h"
 
 namespace corral::orchestrator {
 namespace {
@@ -80,6 +81,7 @@ Result<json> BranchDesk::move_branch(const Caller& caller, const std::string& re
   }
   auto seen = observe_shared_branch(service_.layout(), *repo, branch);
   if (!seen.is_ok()) return seen.status();
+  CORRAL_RETURN_IF_ERROR(record_upstream_reverts(service_, *repo, seen->arrived));
   if (!seen->lost.empty()) {
     return Status::failed_precondition(branch + " was rewritten outside corral (" + std::to_string(seen->lost.size()) +
                                        " commit(s) corral saw are gone); nothing moves it until it is restored");
@@ -133,6 +135,12 @@ Result<json> BranchDesk::rollback(const Caller& caller, const std::string& task_
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto seen = observe_shared_branch(service_.layout(), *repo, merge.branch);
     if (!seen.is_ok()) return seen.status();
+    CORRAL_RETURN_IF_ERROR(record_upstream_reverts(service_, *repo, seen->arrived));
+    auto now = service_.with_store([&](Service::Store& store) { return store.queue.find(task_id); });
+    if (!now.is_ok()) return now.status();
+    if (*now && (*now)->state != "merged") {
+      return Status::failed_precondition(task_id + " was " + (*now)->reason + " meanwhile; nothing left to roll back");
+    }
     if (!seen->lost.empty()) return Status::failed_precondition(merge.branch + " was rewritten outside corral");
     git::Committer committer{"corral", "corral@localhost", service_.clock().now()};
     git::Integration reverted;

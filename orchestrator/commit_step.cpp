@@ -15,6 +15,7 @@
 #include "orchestrator/run_bridge.h"
 #include "orchestrator/scheduler.h"
 #include "orchestrator/shared_branch.h"
+#include "orchestrator/upstream_reverts.h"
 #include "policy/diff_checks.h"
 #include "routing/grant.h"
 
@@ -164,6 +165,7 @@ Status CommitStep::merge(const std::string& task_id) {
 Result<bool> CommitStep::observe_upstream(Merge& merge) {
   auto seen = observe_shared_branch(service_.layout(), merge.repo, merge.branch);
   if (!seen.is_ok()) return seen.status();
+  CORRAL_RETURN_IF_ERROR(record_upstream_reverts(service_, merge.repo, seen->arrived));
   merge.old_tip = seen->tip;
   if (seen->lost.empty()) return true;
   // Someone rewrote or deleted the branch outside corral: what corral merged
@@ -334,6 +336,7 @@ Status CommitStep::resume(Merge& merge, const std::string& state, bool& retry) {
   }
   auto seen = observe_shared_branch(service_.layout(), merge.repo, merge.branch);
   if (!seen.is_ok()) return seen.status();
+  CORRAL_RETURN_IF_ERROR(record_upstream_reverts(service_, merge.repo, seen->arrived));
   const std::string* upstream = &seen->tip;
   bool already_there = *upstream == merge.new_tip;
   if (!already_there && !upstream->empty()) {

@@ -31,6 +31,11 @@ Result<SharedTip> observe_shared_branch(const DataLayout& layout, const RepoCont
       return seen;
     }
   }
+  if (!recorded->empty()) {
+    auto arrived = git::commits_between(mirror, *recorded, *upstream);
+    if (!arrived.is_ok()) return arrived.status();
+    seen.arrived = std::move(*arrived);
+  }
   CORRAL_RETURN_IF_ERROR(
       git::advance_ref(mirror, shared_ref(branch), *recorded, *upstream, "corral: the upstream moved forward"));
   return seen;

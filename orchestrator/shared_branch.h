@@ -19,6 +19,7 @@ struct SharedTip {
   std::string tip;                   // the upstream's tip ("" = no such branch)
   std::vector<git::CommitInfo> lost;  // set: the upstream lost commits corral saw there (rewritten outside
                                       // corral); corral's record was left as it was
+  std::vector<git::CommitInfo> arrived;  // commits the upstream gained from elsewhere since corral last looked
 };
 
 // Fetches the branch and brings corral's record (refs/shared/...) forward to

@@ -100,5 +100,27 @@ TEST_F(RoutingE2E, ATaskWithoutAnAgentIsRoutedToAnAllowedProfile) {
   EXPECT_NE(refused.dump().find("does not allow"), std::string::npos) << refused.dump();
 }
 
+TEST_F(RoutingE2E, ARevertPushedUpstreamByAPersonIsARollbackToo) {
+  settings({{"pin", "autonomous"}});
+  std::string task = submit_task("echo bad > bad.txt; true", "introduce a bug");
+  ASSERT_EQ(wait_for_state(task, "merged", 60)["state"], "merged");
+  std::string merged = upstream_git("log -1 --format=%H --grep=" + quote("Corral-Task: " + task) + " main");
+  sh_ok("cd " + quote(repo()) + " && git fetch -q " + quote(upstream()) + " main && git checkout -q FETCH_HEAD && " +
+        "git -c user.name=oncall -c user.email=o@x revert --no-edit " + merged + " >/dev/null && git push -q " +
+        quote(upstream()) + " HEAD:main");
+  // corral notices when it next looks at main: the next merge.
+  std::string next = submit_task("echo fine > fine.txt; true", "something else");
+  ASSERT_EQ(wait_for_state(next, "merged", 60)["state"], "merged");
+  auto rolled = local("GET", "/v1/tasks/" + task);
+  EXPECT_EQ(rolled["state"], "rolled_back") << rolled.dump();
+  EXPECT_NE(rolled["reason"].get<std::string>().find("reverted upstream by"), std::string::npos);
+  json recorded = last_event("rollback.recorded")["payload"];
+  EXPECT_EQ(recorded["requested_by"], "upstream");
+  EXPECT_EQ(recorded["author"], "oncall");
+  EXPECT_EQ(recorded["reverted"], merged);
+  EXPECT_EQ(local("GET", "/v1/repos/" + upstream_id_)["kpis"]["overall"]["rolled_back"], 1);
+  EXPECT_NE(corral("task rollback " + task + " --reason again").exit_code, 0) << "not twice";
+}
+
 }  // namespace
 }  // namespace corral::e2e
