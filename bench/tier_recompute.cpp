@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
   for (int r = 0; r < sample; ++r) {
     const auto& history = histories[r];
     for (size_t i = 1; i <= history.size(); ++i) {
-      routing::TrackRecord record(settings.half_life);
+      routing::TrackRecord record(settings.half_life, settings.rollback_window);
       for (size_t k = 0; k < i; ++k) record.add(history[k]);
       record.kpis(history[i - 1].at);
     }

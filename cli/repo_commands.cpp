@@ -130,6 +130,8 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
   set->add_option("--require-human", *require_human, "true: at least one approval whatever the tier");
   auto numbers = std::make_shared<std::map<std::string, double>>();
   set->add_option("--half-life-days", (*numbers)["half_life_days"], "How fast old outcomes fade (days)");
+  set->add_option("--rollback-window-days", (*numbers)["rollback_window_days"],
+                  "How long after its merge a rollback counts against it (days)");
   set->add_option("--hysteresis", (*numbers)["hysteresis"], "How far rates may fall below a tier's thresholds");
   set->add_option("--promotion-gap", (*numbers)["promotion_gap"], "Outcomes needed between promotions");
   set->add_option("--exploration-share", (*numbers)["exploration_share"], "Share of low-risk tasks for newer agents");
@@ -155,7 +157,7 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
         if (!values.empty()) body[key] = values;
       if (*check_timeout) body["check_timeout_seconds"] = *check_timeout;
       for (const auto& [key, value] : *numbers) {
-        bool whole = key == "half_life_days" || key == "promotion_gap";
+        bool whole = key == "half_life_days" || key == "rollback_window_days" || key == "promotion_gap";
         if (value != 0) body[key] = whole ? json(static_cast<int64_t>(value)) : json(value);
       }
       if (!require_human->empty()) {

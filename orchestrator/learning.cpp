@@ -67,8 +67,10 @@ Status learn(Service::Store& store, const std::string& repo_id, const std::strin
   auto records = store.outcomes.of_repo(repo_id);
   if (!records.is_ok()) return records.status();
   std::vector<routing::Outcome> history = to_outcomes(*records);
-  routing::TrackRecord record(earning.half_life);
-  for (const auto& outcome : history) record.add(outcome);
+  routing::TrackRecord record(earning.half_life, earning.rollback_window);
+  bool counted = true;
+  for (const auto& outcome : history) counted = record.add(outcome);
+  if (!counted) return Status::ok();  // recorded, but it moves nothing (a rollback outside the window)
   routing::Kpis kpis = record.kpis(history.back().at);
 
   auto stored = store.outcomes.tier(repo_id);

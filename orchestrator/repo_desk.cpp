@@ -22,12 +22,12 @@ Result<RepoSettings> stored_settings(const store::RepoRecord& repo) {
 
 // The repository's track record: overall and per agent profile, read now.
 json track_record_json(const std::vector<routing::Outcome>& history, const RepoSettings& settings, TimePoint now) {
-  routing::TrackRecord overall(settings.routing.half_life);
+  routing::TrackRecord overall(settings.routing.half_life, settings.routing.rollback_window);
   std::map<std::string, routing::TrackRecord> by_agent;
   for (const auto& outcome : history) {
     overall.add(outcome);
     if (outcome.agent.empty()) continue;  // the repository's own (a refused force-push), no agent's
-    by_agent.try_emplace(outcome.agent, settings.routing.half_life).first->second.add(outcome);
+    by_agent.try_emplace(outcome.agent, settings.routing.half_life, settings.routing.rollback_window).first->second.add(outcome);
   }
   json agents = json::object();
   for (const auto& [agent, record] : by_agent) agents[agent] = kpis_json(record.kpis(now));

@@ -187,13 +187,17 @@ Status apply(RepoSettings& settings, const std::string& key, const json& value) 
     settings.routing.require_human = !reset && value.get<bool>();
     return Status::ok();
   }
-  if (key == "half_life_days" || key == "promotion_gap") {
-    bool half_life = key == "half_life_days";
-    auto number = reset ? Result<int>(half_life ? 30 : defaults.routing.promotion_gap)
-                        : integer_in(value, key, 1, half_life ? 3650 : 1000);
-    if (!number.is_ok()) return number.status();
-    if (half_life) settings.routing.half_life = std::chrono::hours(24 * *number);
-    if (!half_life) settings.routing.promotion_gap = *number;
+  if (key == "half_life_days" || key == "rollback_window_days") {
+    auto days = reset ? Result<int>(30) : integer_in(value, key, 1, 3650);
+    if (!days.is_ok()) return days.status();
+    (key == "half_life_days" ? settings.routing.half_life : settings.routing.rollback_window) =
+        std::chrono::hours(24 * *days);
+    return Status::ok();
+  }
+  if (key == "promotion_gap") {
+    auto gap = reset ? Result<int>(defaults.routing.promotion_gap) : integer_in(value, key, 1, 1000);
+    if (!gap.is_ok()) return gap.status();
+    settings.routing.promotion_gap = *gap;
     return Status::ok();
   }
   if (key == "hysteresis" || key == "exploration_share") {
@@ -255,6 +259,7 @@ json settings_json(const RepoSettings& settings) {
               {"cap", r.cap ? json(routing::tier_name(*r.cap)) : json(nullptr)},
               {"require_human", r.require_human},
               {"half_life_days", std::chrono::duration_cast<std::chrono::hours>(r.half_life).count() / 24},
+              {"rollback_window_days", std::chrono::duration_cast<std::chrono::hours>(r.rollback_window).count() / 24},
               {"thresholds", thresholds},
               {"hysteresis", r.hysteresis},
               {"promotion_gap", r.promotion_gap},

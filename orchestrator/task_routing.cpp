@@ -25,7 +25,7 @@ std::map<std::string, routing::Kpis> records_by_agent(const std::vector<routing:
                                                       const RepoSettings& settings, TimePoint now) {
   std::map<std::string, routing::TrackRecord> tracks;
   for (const auto& outcome : history) {
-    if (!outcome.agent.empty()) tracks.try_emplace(outcome.agent, settings.routing.half_life).first->second.add(outcome);
+    if (!outcome.agent.empty()) tracks.try_emplace(outcome.agent, settings.routing.half_life, settings.routing.rollback_window).first->second.add(outcome);
   }
   std::map<std::string, routing::Kpis> records;
   for (const auto& [agent, track] : tracks) records[agent] = track.kpis(now);

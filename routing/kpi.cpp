@@ -66,42 +66,46 @@ void TrackRecord::rebase(double factor) {
   };
   scale(sums_, factor);
   scale(recent_, factor * factor);
-  for (auto& [task, weights] : merge_weights_) {
-    weights.first /= factor;
-    weights.second /= factor * factor;
+  for (auto& [task, merged] : merged_) {
+    merged.weight /= factor;
+    merged.recent_weight /= factor * factor;
   }
 }
 
-void TrackRecord::add(const Outcome& outcome) {
+bool TrackRecord::add(const Outcome& outcome) {
+  if (outcome.kind == OutcomeKind::kRolledBack) {
+    auto merged = merged_.find(outcome.task);
+    if (merged == merged_.end() || outcome.at - merged->second.at > rollback_window_) return false;
+  }
   count(counts_, outcome.kind);
-  if (outcome.kind == OutcomeKind::kForcePushRefused) return;
+  if (outcome.kind == OutcomeKind::kForcePushRefused) return true;
   counts_.last_outcome = std::max(counts_.last_outcome, outcome.at);
-  if (outcome.kind == OutcomeKind::kCancelled) return;
+  if (outcome.kind == OutcomeKind::kCancelled) return true;
   double w = weight(outcome.at);
   double w_recent = w * w;  // half the half-life: the same exponent, doubled
   if (outcome.kind == OutcomeKind::kRolledBack) {
-    auto merged = merge_weights_.find(outcome.task);
-    if (merged == merge_weights_.end()) return;  // a rollback of a merge this record never saw
-    auto [mw, mw_recent] = merged->second;
-    merge_weights_.erase(merged);
+    auto merged = merged_.find(outcome.task);
+    double mw = merged->second.weight, mw_recent = merged->second.recent_weight;
+    merged_.erase(merged);
     sums_.success -= mw;
     sums_.failure += mw;
     sums_.rolled_back += mw;
     recent_.success -= mw_recent;
     recent_.failure += mw_recent;
     recent_.rolled_back += mw_recent;
-    return;
+    return true;
   }
   if (outcome.kind == OutcomeKind::kMerged) {
     sums_.success += w;
     sums_.merged += w;
     recent_.success += w_recent;
     recent_.merged += w_recent;
-    if (!outcome.task.empty()) merge_weights_[outcome.task] = {w, w_recent};
-    return;
+    if (!outcome.task.empty()) merged_[outcome.task] = {w, w_recent, outcome.at};
+    return true;
   }
   sums_.failure += w;
   recent_.failure += w_recent;
+  return true;
 }
 
 Kpis TrackRecord::read(const Sums& sums, double scale) {

@@ -30,13 +30,18 @@ struct Kpis {
 };
 
 // Decayed sums that take outcomes one by one in time order (a rollback
-// moves its task's earlier merge from success to failure); kpis(now) reads
-// them at any later time. Memory: one entry per merged task.
+// within `rollback_window` of its merge moves that merge from success to
+// failure; a later revert is a new change, not a failed merge); kpis(now)
+// reads them at any later time. Memory: one entry per merged task.
 class TrackRecord {
  public:
-  explicit TrackRecord(std::chrono::seconds half_life) : half_life_(half_life) {}
+  explicit TrackRecord(std::chrono::seconds half_life,
+                       std::chrono::seconds rollback_window = std::chrono::hours(24 * 30))
+      : half_life_(half_life), rollback_window_(rollback_window) {}
 
-  void add(const Outcome& outcome);
+  // False if the outcome does not count: a rollback of a merge this record
+  // never saw, or outside the window.
+  bool add(const Outcome& outcome);
   Kpis kpis(TimePoint now) const;
 
  private:
@@ -48,12 +53,17 @@ class TrackRecord {
   void rebase(double factor);
   static Kpis read(const Sums& sums, double scale);
 
+  struct Merged {
+    double weight = 0, recent_weight = 0;
+    TimePoint at;
+  };
   std::chrono::seconds half_life_;
+  std::chrono::seconds rollback_window_;
   bool has_origin_ = false;
   TimePoint origin_{};
   Sums sums_;
   Sums recent_;  // with half the half-life, for the trend
-  std::map<std::string, std::pair<double, double>> merge_weights_;  // task -> weights in sums_, recent_
+  std::map<std::string, Merged> merged_;  // by task
   Kpis counts_;
 };
 

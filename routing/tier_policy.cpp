@@ -99,7 +99,8 @@ Thresholds thresholds_for(const RoutingSettings& settings, Tier tier) {
 std::string TierDecision::rule_name() const {
   static constexpr const char* kNames[] = {"pinned",         "demoted: rollback",         "demoted: refused force-push",
                                            "demoted: rates", "held: top tier",            "held: not enough evidence",
-                                           "held: promotion gap", "promoted"};
+                                           "held: promotion gap", "promoted",
+                                           "ignored: rollback outside the window"};
   return std::string(kNames[static_cast<int>(rule)]) + (capped_at ? " (capped)" : "");
 }
 
@@ -118,6 +119,7 @@ std::string TierDecision::reason() const {
              std::to_string(promotion_gap) + "; " + numbers(kpis);
       break;
     case Rule::kHeldTop: text = numbers(kpis); break;
+    case Rule::kIgnored: text = "a rollback long after its merge (or of a merge not on record) changes nothing"; break;
     default: text = numbers(kpis) + "; " + against(measured_against, thresholds, slack); break;
   }
   if (capped_at) text += std::string("; capped at ") + tier_name(*capped_at);
@@ -145,11 +147,19 @@ TierDecision next_tier(const TierState& state, const Kpis& kpis, const Outcome& 
 std::vector<TierStep> replay(const std::vector<Outcome>& history, const RoutingSettings& settings) {
   std::vector<TierStep> steps;
   steps.reserve(history.size());
-  TrackRecord record(settings.half_life);
+  TrackRecord record(settings.half_life, settings.rollback_window);
   TierState state;
   for (const Outcome& outcome : history) {
-    record.add(outcome);
+    bool counted = record.add(outcome);
     Kpis kpis = record.kpis(outcome.at);
+    if (!counted) {
+      TierDecision ignored;
+      ignored.from = ignored.to = state.tier;
+      ignored.rule = Rule::kIgnored;
+      ignored.kpis = kpis;
+      steps.push_back({outcome, kpis, ignored});
+      continue;
+    }
     TierDecision decision = next_tier(state, kpis, outcome, settings);
     state.outcomes_since_change = decision.changed() ? 0 : state.outcomes_since_change + 1;
     state.tier = decision.to;

@@ -32,6 +32,7 @@ struct Thresholds {
 
 struct RoutingSettings {
   std::chrono::seconds half_life{std::chrono::hours(24 * 30)};
+  std::chrono::seconds rollback_window{std::chrono::hours(24 * 30)};  // a later revert is not the merge's failure
   std::map<Tier, Thresholds> thresholds;  // for supervised, trusted, autonomous (observe has none)
   double hysteresis = 0.10;
   int promotion_gap = 5;
@@ -49,7 +50,10 @@ struct TierState {
   int outcomes_since_change = 0;
 };
 
-enum class Rule { kPinned, kDemotedRollback, kDemotedForcePush, kDemotedRates, kHeldTop, kHeldEvidence, kHeldGap, kPromoted };
+enum class Rule {
+  kPinned, kDemotedRollback, kDemotedForcePush, kDemotedRates, kHeldTop, kHeldEvidence, kHeldGap, kPromoted,
+  kIgnored  // an outcome that does not count (a rollback outside the window)
+};
 
 // Why the tier is what it is: the rule that decided and the numbers it
 // compared (the words are made only when asked for: replaying a million

@@ -73,5 +73,16 @@ TEST(TrackRecord, StaysFiniteOverYearsOfShortHalfLives) {
   EXPECT_NEAR(kpis.success_rate, 1, 1e-9);
 }
 
+TEST(TrackRecord, ARollbackLongAfterItsMergeDoesNotCount) {
+  TrackRecord record(hours(24 * 30), hours(24 * 7));
+  EXPECT_TRUE(record.add(outcome(OutcomeKind::kMerged, 0, "a")));
+  EXPECT_TRUE(record.add(outcome(OutcomeKind::kMerged, 0, "b")));
+  EXPECT_TRUE(record.add(outcome(OutcomeKind::kRolledBack, 24 * 6, "a")));   // within a week
+  EXPECT_FALSE(record.add(outcome(OutcomeKind::kRolledBack, 24 * 8, "b")));  // after it
+  Kpis kpis = record.kpis(at(24 * 8));
+  EXPECT_EQ(kpis.rolled_back, 1);
+  EXPECT_NEAR(kpis.rollback_rate, 0.5, 0.01);
+}
+
 }  // namespace
 }  // namespace corral::routing

@@ -152,5 +152,19 @@ TEST(TierPolicy, ThePromotionGapNeedsEvidenceSinceTheLastChange) {
   EXPECT_EQ(next_tier({Tier::kSupervised, 4}, strong, merge, settings).to, Tier::kTrusted);
 }
 
+TEST(TierPolicy, ARollbackOutsideTheWindowDemotesNothing) {
+  RoutingSettings settings = default_routing_settings();
+  settings.rollback_window = hours(24);
+  settings.thresholds[Tier::kSupervised] = {0.2, 0.9, 1};
+  settings.promotion_gap = 1;
+  std::vector<Outcome> history = {{OutcomeKind::kMerged, at(0), "a", "x"}, {OutcomeKind::kRolledBack, at(48), "a", "x"}};
+  auto steps = replay(history, settings);
+  EXPECT_EQ(steps[0].decision.to, Tier::kSupervised);
+  EXPECT_EQ(steps[1].decision.to, Tier::kSupervised);
+  EXPECT_EQ(steps[1].decision.rule_name(), "ignored: rollback outside the window");
+  settings.rollback_window = hours(72);
+  EXPECT_EQ(replay(history, settings)[1].decision.rule_name(), "demoted: rollback");
+}
+
 }  // namespace
 }  // namespace corral::routing
