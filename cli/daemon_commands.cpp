@@ -23,7 +23,7 @@ namespace {
 using json = nlohmann::json;
 
 void print_task_row(const json& task) {
-  std::printf("%-22s %-10s %4d  %-24s %s\n", task["id"].get<std::string>().c_str(),
+  std::printf("%-22s %-13s %4d  %-24s %s\n", task["id"].get<std::string>().c_str(),
               task["state"].get<std::string>().c_str(), task["priority"].get<int>(),
               task["repo"].get<std::string>().c_str(), task["prompt"].get<std::string>().substr(0, 60).c_str());
 }
@@ -108,7 +108,7 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
     *action = [=, &globals] {
       std::string target = "/v1/tasks?limit=1000&state=" + percent_encode(*state) + "&repo=" + percent_encode(*repo);
       return print(client(globals).call("GET", target), *json_output, [](const json& page) {
-        std::printf("%-22s %-10s %4s  %-24s %s\n", "TASK", "STATE", "PRIO", "REPO", "PROMPT");
+        std::printf("%-22s %-13s %4s  %-24s %s\n", "TASK", "STATE", "PRIO", "REPO", "PROMPT");
         for (const auto& task : page["tasks"]) print_task_row(task);
       });
     };
