@@ -63,7 +63,6 @@ int run_check(const CheckOptions& options) {
   rules.enforcement = enforcement;
   rules.paths.workspace = options.workspace;
   rules.paths.enforcement = enforcement;
-  rules.paths.sensitive_patterns = policy::default_sensitive_patterns();
   for (const auto& pattern : options.sensitive) rules.paths.sensitive_patterns.push_back(pattern);
   rules.urls.allowed_hosts = options.allowed_hosts;
   rules.urls.allow_internal = options.allow_internal;

@@ -4,6 +4,7 @@
 
 #include "policy/path_glob.h"
 #include "policy/secret_scan.h"
+#include "policy/sensitive_files.h"
 
 namespace corral::policy {
 namespace {
@@ -115,10 +116,7 @@ DiffRules default_diff_rules() {
                                    "**/.codex/", "**/.cursor/", ".cursorrules", ".windsurfrules", "**/.gemini/",
                                    ".aider.conf.yml", ".aiderignore", ".github/copilot-instructions.md",
                                    ".github/instructions/", "**/.continue/", "**/.roo/", ".clinerules"};
-  rules.sensitive_paths = {"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "id_rsa", "id_dsa",
-                           "id_ecdsa", "id_ed25519", "**/.ssh/", ".env", ".env.*", "*.env", ".netrc", ".npmrc",
-                           ".pypirc", ".git-credentials", "**/.aws/credentials", "**/.docker/config.json",
-                           "kubeconfig", "**/.kube/config", "credentials.json", "*.tfstate", "*.kdbx"};
+  rules.sensitive_paths = default_sensitive_patterns();
   rules.dependency_paths = {"package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.toml",
                             "Cargo.lock", "go.mod", "go.sum", "requirements*.txt", "Pipfile", "Pipfile.lock",
                             "poetry.lock", "pyproject.toml", "uv.lock", "Gemfile", "Gemfile.lock", "pom.xml",

@@ -110,13 +110,6 @@ bool stays_inside_through_links(std::vector<std::string>& parts, const PathPolic
 
 }  // namespace
 
-std::vector<std::string> default_sensitive_patterns() {
-  return {"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "id_rsa", "id_dsa", "id_ecdsa",
-          "id_ed25519", "**/.ssh/", ".env", ".env.*", "*.env", ".netrc", ".npmrc", ".pypirc", ".git-credentials",
-          "**/.aws/", "**/.docker/config.json", "**/.kube/", "kubeconfig", "**/.config/gcloud/", "**/.azure/",
-          "credentials.json", "*.tfstate", "*.kdbx", ".git/config", "**/.gnupg/"};
-}
-
 ToolDecision check_path(std::string_view raw, const PathPolicy& policy) {
   const Enforcement e = policy.enforcement;
   std::string path(raw);
@@ -141,8 +134,7 @@ ToolDecision check_path(std::string_view raw, const PathPolicy& policy) {
     return fired(e, "symlink_escape", "a symlink on the way leads out of " + policy.workspace);
   }
   std::string normalized = join(parts, parts.size());
-  const auto& patterns = policy.sensitive_patterns.empty() ? default_sensitive_patterns() : policy.sensitive_patterns;
-  if (const std::string* rule = first_match(patterns, normalized)) {
+  if (const std::string* rule = first_match(policy.sensitive_patterns, normalized)) {
     return fired(e, "sensitive_file", "'" + normalized + "' is a sensitive file ('" + *rule + "')", normalized);
   }
   return {Verdict::kAllow, "", "", normalized};

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "policy/sensitive_files.h"
 #include "policy/tool_verdict.h"
 
 namespace corral::policy {
@@ -21,13 +22,11 @@ namespace corral::policy {
 struct PathPolicy {
   std::string workspace = "/workspace";  // where the agent's worktree is mounted
   Enforcement enforcement = Enforcement::kBlock;
-  std::vector<std::string> sensitive_patterns;  // path_glob patterns; default_sensitive_patterns() and more
+  std::vector<std::string> sensitive_patterns = default_sensitive_patterns();  // owners may add (path_glob)
   // The target of the symlink at a workspace-relative path, or nullopt if it
   // is not a symlink (or does not exist). Unset: no symlink check.
   std::function<std::optional<std::string>(const std::string& relative)> read_link;
 };
-
-std::vector<std::string> default_sensitive_patterns();
 
 // Rules: nul_byte, excessive_encoding, invalid_utf8, home_expansion,
 // outside_workspace, symlink_escape, sensitive_file. `normalized` is the

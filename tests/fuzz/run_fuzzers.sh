@@ -8,7 +8,7 @@ src=$1 out=$2/fuzz seconds=${3:-10}
 mkdir -p "$out"
 command -v clang++ >/dev/null || { echo "run_fuzzers: clang++ is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$src")
-common=("$src/policy/tool_verdict.cpp" "$src/policy/path_glob.cpp")
+common=("$src/policy/tool_verdict.cpp" "$src/policy/path_glob.cpp" "$src/policy/sensitive_files.cpp")
 build() {  # NAME SOURCES... [-- LIBS...]
   local name=$1; shift
   clang++ "${flags[@]}" "$src/tests/fuzz/$name.cpp" "${common[@]}" "$@" -o "$out/$name"

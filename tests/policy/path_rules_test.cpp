@@ -73,7 +73,6 @@ TEST(PathRules, SensitiveFilesHaveTheirOwnRuleAndOwnersAddPatterns) {
                 {"src/environment.c", Verdict::kAllow, "", "src/environment.c"}},
                PathPolicy{});
   PathPolicy owners;
-  owners.sensitive_patterns = default_sensitive_patterns();
   owners.sensitive_patterns.push_back("secrets/");
   expect_cases({{"secrets/db.txt", Verdict::kBlock, "sensitive_file"}}, owners);
 }
