@@ -43,14 +43,39 @@ routing::RoutingSettings earning_settings(const RepoSettings& settings) {
   return earning;
 }
 
+TierInForce tier_in_force(const RepoSettings& settings, const store::TierRecord& earned) {
+  TierInForce out;
+  out.earned = routing::parse_tier(earned.tier).value_or(routing::Tier::kObserve);
+  out.tier = effective_tier(settings, out.earned);
+  out.why = earned.reason;
+  if (settings.routing.pin) {
+    out.why = std::string("pinned by the owner at ") + routing::tier_name(out.tier);
+  } else if (out.tier != out.earned) {
+    out.why = std::string("capped by the owner at ") + routing::tier_name(out.tier) + "; " + earned.reason;
+  }
+  return out;
+}
+
+std::map<std::string, routing::Kpis> kpis_by_agent(const std::vector<routing::Outcome>& history,
+                                                   const routing::RoutingSettings& settings, TimePoint now) {
+  std::map<std::string, routing::TrackRecord> tracks;
+  for (const auto& outcome : history) {
+    if (outcome.agent.empty()) continue;  // the repository's own (a refused force-push), no agent's
+    tracks.try_emplace(outcome.agent, settings.half_life, settings.rollback_window).first->second.add(outcome);
+  }
+  std::map<std::string, routing::Kpis> kpis;
+  for (const auto& [agent, track] : tracks) kpis[agent] = track.kpis(now);
+  return kpis;
+}
+
 json kpis_json(const routing::Kpis& kpis) {
   return {{"samples", kpis.samples},           {"success_rate", kpis.success_rate},
           {"success_lower", kpis.success_lower}, {"rollback_rate", kpis.rollback_rate},
           {"rollback_upper", kpis.rollback_upper}, {"trend", kpis.trend},
-          {"merged", kpis.merged},             {"rolled_back", kpis.rolled_back},
-          {"rejected", kpis.rejected},         {"checks_failed", kpis.checks_failed},
-          {"refused", kpis.refused},           {"run_failed", kpis.run_failed},
-          {"cancelled", kpis.cancelled},       {"last_outcome", format_rfc3339(kpis.last_outcome)}};
+          {"merged", kpis.counts.merged},             {"rolled_back", kpis.counts.rolled_back},
+          {"rejected", kpis.counts.rejected},         {"checks_failed", kpis.counts.checks_failed},
+          {"refused", kpis.counts.refused},           {"run_failed", kpis.counts.run_failed},
+          {"cancelled", kpis.counts.cancelled},       {"last_outcome", format_rfc3339(kpis.counts.last_outcome)}};
 }
 
 Status learn(Service::Store& store, const std::string& repo_id, const std::string& task_id, const std::string& agent,
@@ -59,8 +84,7 @@ Status learn(Service::Store& store, const std::string& repo_id, const std::strin
   auto repo = store.records.find_repo(repo_id);
   if (!repo.is_ok()) return repo.status();
   if (!*repo) return Status::not_found("no repository " + repo_id);
-  auto document = json::parse((*repo)->settings, nullptr, false);
-  auto settings = parse_settings(document.is_discarded() ? json::object() : document);
+  auto settings = settings_of(**repo);
   if (!settings.is_ok()) return settings.status();
   routing::RoutingSettings earning = earning_settings(*settings);
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,19 @@ std::vector<routing::Outcome> to_outcomes(const std::vector<store::OutcomeRecord
 
 // The settings routing computes with: the owner's, without pin and cap.
 routing::RoutingSettings earning_settings(const RepoSettings& settings);
+
+// The tier a repository works at now: the earned one under the owner's pin
+// and cap, and why, in words.
+struct TierInForce {
+  routing::Tier earned = routing::Tier::kObserve;
+  routing::Tier tier = routing::Tier::kObserve;
+  std::string why;
+};
+TierInForce tier_in_force(const RepoSettings& settings, const store::TierRecord& earned);
+
+// Each agent profile's KPIs on the repository whose history this is, read at `now`.
+std::map<std::string, routing::Kpis> kpis_by_agent(const std::vector<routing::Outcome>& history,
+                                                   const routing::RoutingSettings& settings, TimePoint now);
 
 // KPIs as JSON: {"samples", "success_rate", ...}.
 nlohmann::json kpis_json(const routing::Kpis& kpis);

@@ -1,6 +1,6 @@
 #include "orchestrator/repo_context.h"
 
-#include <nlohmann/json.hpp>
+#include "orchestrator/learning.h"
 
 namespace corral::orchestrator {
 
@@ -20,12 +20,10 @@ Result<RepoContext> load_repo_context(Service& service, const std::string& repo_
   if (!*record) return Status::not_found("no repository " + repo_id);
   RepoContext context;
   context.record = **record;
-  auto document = nlohmann::json::parse(context.record.settings, nullptr, false);
-  if (document.is_discarded()) return Status::corrupt("the settings of " + repo_id + " are not JSON");
-  auto settings = parse_settings(document);
-  if (!settings.is_ok()) return settings.status().with_context("the stored settings of " + repo_id);
+  auto settings = settings_of(context.record);
+  if (!settings.is_ok()) return settings.status();
   context.settings = *settings;
-  context.tier = effective_tier(*settings, routing::parse_tier(computed.tier).value_or(routing::Tier::kObserve));
+  context.tier = tier_in_force(*settings, computed).tier;
   context.upstream = {settings->upstream.empty() ? context.record.source_path : settings->upstream,
                       settings->credentials};
   auto branch = git::upstream_default_branch(context.record.mirror_path, context.upstream);

@@ -2,52 +2,35 @@
 
 #include <nlohmann/json.hpp>
 
-#include <map>
-
 #include "orchestrator/event_record.h"
 #include "orchestrator/learning.h"
-#include "routing/grant.h"
 #include "orchestrator/repo_settings.h"
+#include "routing/grant.h"
 
 namespace corral::orchestrator {
 namespace {
 
 using json = nlohmann::json;
 
-Result<RepoSettings> stored_settings(const store::RepoRecord& repo) {
-  auto document = json::parse(repo.settings, nullptr, false);
-  if (document.is_discarded()) return Status::corrupt("the settings of " + repo.id + " are not JSON");
-  return parse_settings(document);
-}
-
 // The repository's track record: overall and per agent profile, read now.
 json track_record_json(const std::vector<routing::Outcome>& history, const RepoSettings& settings, TimePoint now) {
   routing::TrackRecord overall(settings.routing.half_life, settings.routing.rollback_window);
-  std::map<std::string, routing::TrackRecord> by_agent;
-  for (const auto& outcome : history) {
-    overall.add(outcome);
-    if (outcome.agent.empty()) continue;  // the repository's own (a refused force-push), no agent's
-    by_agent.try_emplace(outcome.agent, settings.routing.half_life, settings.routing.rollback_window).first->second.add(outcome);
-  }
+  for (const auto& outcome : history) overall.add(outcome);
   json agents = json::object();
-  for (const auto& [agent, record] : by_agent) agents[agent] = kpis_json(record.kpis(now));
+  for (const auto& [agent, kpis] : kpis_by_agent(history, settings.routing, now)) agents[agent] = kpis_json(kpis);
   return {{"overall", kpis_json(overall.kpis(now))}, {"agents", agents}};
 }
 
 json repo_json(const store::RepoRecord& repo, const RepoSettings& settings, const store::TierRecord& tier,
                const std::vector<routing::Outcome>& history, TimePoint now) {
-  routing::Tier computed = routing::parse_tier(tier.tier).value_or(routing::Tier::kObserve);
-  routing::Tier in_force = effective_tier(settings, computed);
-  routing::TierLimits limits = limits_of(settings, in_force);
-  std::string why = tier.reason;
-  if (settings.routing.pin) why = std::string("pinned by the owner at ") + routing::tier_name(in_force);
-  else if (in_force != computed) why = std::string("capped by the owner at ") + routing::tier_name(in_force) + "; " + why;
+  TierInForce in_force = tier_in_force(settings, tier);
+  routing::TierLimits limits = limits_of(settings, in_force.tier);
   return {{"id", repo.id},
           {"path", repo.source_path},
-          {"tier", {{"in_force", routing::tier_name(in_force)},
+          {"tier", {{"in_force", routing::tier_name(in_force.tier)},
                     {"earned", tier.tier},
                     {"rule", tier.rule},
-                    {"why", why},
+                    {"why", in_force.why},
                     {"changed_at", tier.changed_at},
                     {"outcomes_since_change", tier.outcomes_since_change}}},
           {"kpis", track_record_json(history, settings, now)},
@@ -99,7 +82,7 @@ Result<json> RepoDesk::simulate(const Caller& caller, const std::string& repo_id
     if (!repo.is_ok()) return repo.status();
     if (!*repo) return Status::not_found("no repository " + repo_id);
     CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, repo_id));
-    auto current = stored_settings(**repo);
+    auto current = settings_of(**repo);
     if (!current.is_ok()) return current.status();
     auto proposed = change_settings(*current, body);
     if (!proposed.is_ok()) return proposed.status();
@@ -135,7 +118,7 @@ Result<json> RepoDesk::show(const Caller& caller, const std::string& repo_id) {
     if (!repo.is_ok()) return repo.status();
     if (!*repo) return Status::not_found("no repository " + repo_id);
     CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kRead, repo_id));
-    auto settings = stored_settings(**repo);
+    auto settings = settings_of(**repo);
     if (!settings.is_ok()) return settings.status();
     return describe(store, **repo, *settings, service_.clock().now());
   });
@@ -147,7 +130,7 @@ Result<json> RepoDesk::change(const Caller& caller, const std::string& repo_id, 
     if (!repo.is_ok()) return repo.status();
     if (!*repo) return Status::not_found("no repository " + repo_id);
     CORRAL_RETURN_IF_ERROR(check_access(caller, Action::kManageRepo, repo_id));
-    auto before = stored_settings(**repo);
+    auto before = settings_of(**repo);
     if (!before.is_ok()) return before.status();
     auto after = change_settings(*before, body);
     if (!after.is_ok()) return after.status();

@@ -236,6 +236,14 @@ Result<RepoSettings> change_settings(const RepoSettings& current, const json& ch
 
 Result<RepoSettings> parse_settings(const json& document) { return change_settings(RepoSettings{}, document); }
 
+Result<RepoSettings> settings_of(const store::RepoRecord& repo) {
+  auto document = json::parse(repo.settings, nullptr, false);
+  if (document.is_discarded()) return Status::corrupt("the settings of " + repo.id + " are not JSON");
+  auto settings = parse_settings(document);
+  if (!settings.is_ok()) return settings.status().with_context("the stored settings of " + repo.id);
+  return settings;
+}
+
 json settings_json(const RepoSettings& settings) {
   json limits = json::object();
   for (const auto& [tier, value] : settings.tier_limits) {

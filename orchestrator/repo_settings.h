@@ -14,6 +14,7 @@
 #include "policy/diff_checks.h"
 #include "routing/tier.h"
 #include "routing/tier_policy.h"
+#include "store/records.h"
 
 namespace corral::orchestrator {
 
@@ -36,6 +37,9 @@ struct RepoSettings {
 // Reads stored settings or a whole settings document; unknown keys, wrong
 // types and out-of-range values are invalid_argument naming the field.
 Result<RepoSettings> parse_settings(const nlohmann::json& document);
+
+// The settings stored with a repository; corrupt if they are not JSON.
+Result<RepoSettings> settings_of(const store::RepoRecord& repo);
 
 // `current` with the keys of `change` applied (a key set to null returns to
 // its default); the same checks as parse_settings.

@@ -199,8 +199,8 @@ Result<store::NewTask> Service::new_task(const Caller& caller, const json& item,
 Status Service::check_agent_allowed(const std::string& repo_id, const std::string& agent, const std::string& what) {
   auto repo = records_.find_repo(repo_id);
   if (!repo.is_ok()) return repo.status();
-  auto document = json::parse(*repo ? (*repo)->settings : "{}", nullptr, false);
-  auto settings = parse_settings(document.is_discarded() ? json::object() : document);
+  if (!*repo) return Status::not_found("no repository " + repo_id);
+  auto settings = settings_of(**repo);
   if (!settings.is_ok()) return settings.status();
   const auto& allowed = settings->agents;
   if (agent.empty() && allowed.empty()) {

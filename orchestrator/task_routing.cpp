@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
-#include <map>
 
 #include "orchestrator/event_record.h"
 #include "orchestrator/learning.h"
@@ -21,17 +20,6 @@ double draw_for(const std::string& task_id) {
   return static_cast<double>(std::hash<std::string>{}(task_id) % 10000) / 10000.0;
 }
 
-std::map<std::string, routing::Kpis> records_by_agent(const std::vector<routing::Outcome>& history,
-                                                      const RepoSettings& settings, TimePoint now) {
-  std::map<std::string, routing::TrackRecord> tracks;
-  for (const auto& outcome : history) {
-    if (!outcome.agent.empty()) tracks.try_emplace(outcome.agent, settings.routing.half_life, settings.routing.rollback_window).first->second.add(outcome);
-  }
-  std::map<std::string, routing::Kpis> records;
-  for (const auto& [agent, track] : tracks) records[agent] = track.kpis(now);
-  return records;
-}
-
 json limits_json(const routing::SandboxLimits& limits) {
   return {{"timeout_seconds", limits.timeout.count()}, {"memory_bytes", limits.memory_bytes},
           {"pids", limits.pids}, {"cpus", limits.cpus}};
@@ -44,14 +32,14 @@ Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& ta
   auto repo = store.records.find_repo(task.repo_id);
   if (!repo.is_ok()) return repo.status();
   if (!*repo) return Status::not_found("no repository " + task.repo_id);
-  auto document = json::parse((*repo)->settings, nullptr, false);
-  auto settings = parse_settings(document.is_discarded() ? json::object() : document);
+  auto settings = settings_of(**repo);
   if (!settings.is_ok()) return settings.status();
   auto earned = store.outcomes.tier(task.repo_id);
   if (!earned.is_ok()) return earned.status();
 
   RoutedTask routed;
-  routed.tier = effective_tier(*settings, routing::parse_tier(earned->tier).value_or(routing::Tier::kObserve));
+  TierInForce in_force = tier_in_force(*settings, *earned);
+  routed.tier = in_force.tier;
   routing::LimitRequest request;
   request.timeout_seconds = task.timeout_seconds;
   std::string clamped;
@@ -59,10 +47,7 @@ Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& ta
   if (!grant.is_ok()) return grant.status();
   routed.grant = *grant;
 
-  std::string why = settings->routing.pin ? "pinned by the owner"
-                    : routed.tier != routing::parse_tier(earned->tier) ? "capped by the owner"
-                                                                       : earned->reason;
-  json payload = {{"tier", routing::tier_name(routed.tier)}, {"earned", earned->tier}, {"why", why},
+  json payload = {{"tier", routing::tier_name(routed.tier)}, {"earned", earned->tier}, {"why", in_force.why},
                   {"grant", limits_json(routed.grant.limits)}, {"network", "none"},
                   {"approvals", limits_of(*settings, routed.tier).approvals}};
   if (!clamped.empty()) payload["held_to_tier"] = clamped;
@@ -71,7 +56,7 @@ Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& ta
     auto outcomes = store.outcomes.of_repo(task.repo_id);
     if (!outcomes.is_ok()) return outcomes.status();
     bool low_risk = limits_of(*settings, routed.tier).approvals > 0;  // a human reviews the result anyway
-    auto choice = routing::choose_agent(settings->agents, records_by_agent(to_outcomes(*outcomes), *settings, now),
+    auto choice = routing::choose_agent(settings->agents, kpis_by_agent(to_outcomes(*outcomes), settings->routing, now),
                                         low_risk, draw_for(task.id), settings->exploration_share);
     routed.agent = choice.agent;
     payload["agent"] = {{"chosen", choice.agent}, {"rule", choice.rule}, {"reason", choice.reason}};

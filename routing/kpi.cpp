@@ -11,7 +11,7 @@ double seconds_between(TimePoint from, TimePoint to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
-void count(Kpis& counts, OutcomeKind kind) {
+void count(OutcomeCounts& counts, OutcomeKind kind) {
   switch (kind) {
     case OutcomeKind::kMerged: ++counts.merged; break;
     case OutcomeKind::kRolledBack: ++counts.rolled_back; break;
@@ -121,19 +121,16 @@ Kpis TrackRecord::read(const Sums& sums, double scale) {
 }
 
 Kpis TrackRecord::kpis(TimePoint now) const {
-  if (!has_origin_) return counts_;
+  if (!has_origin_) {
+    Kpis none;
+    none.counts = counts_;
+    return none;
+  }
   double exponent = seconds_between(origin_, now) / static_cast<double>(half_life_.count());
   Kpis out = read(sums_, std::exp2(exponent));
   Kpis recent = read(recent_, std::exp2(2 * exponent));
   out.trend = recent.samples > 0 ? recent.success_rate - out.success_rate : 0;
-  out.merged = counts_.merged;
-  out.rolled_back = counts_.rolled_back;
-  out.rejected = counts_.rejected;
-  out.checks_failed = counts_.checks_failed;
-  out.refused = counts_.refused;
-  out.run_failed = counts_.run_failed;
-  out.cancelled = counts_.cancelled;
-  out.last_outcome = counts_.last_outcome;
+  out.counts = counts_;
   return out;
 }
 

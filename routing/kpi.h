@@ -18,6 +18,12 @@
 
 namespace corral::routing {
 
+// How many of each outcome, undecayed, and when the last one came.
+struct OutcomeCounts {
+  int merged = 0, rolled_back = 0, rejected = 0, checks_failed = 0, refused = 0, run_failed = 0, cancelled = 0;
+  TimePoint last_outcome{};
+};
+
 struct Kpis {
   double samples = 0;          // decayed count of decided outcomes
   double success_rate = 0;
@@ -25,8 +31,7 @@ struct Kpis {
   double rollback_rate = 0;
   double rollback_upper = 0;   // Wilson upper bound (1 with no merges: nothing proven)
   double trend = 0;            // success rate over the last half-life minus the decayed rate
-  int merged = 0, rolled_back = 0, rejected = 0, checks_failed = 0, refused = 0, run_failed = 0, cancelled = 0;
-  TimePoint last_outcome{};
+  OutcomeCounts counts;
 };
 
 // Decayed sums that take outcomes one by one in time order (a rollback
@@ -64,7 +69,7 @@ class TrackRecord {
   Sums sums_;
   Sums recent_;  // with half the half-life, for the trend
   std::map<std::string, Merged> merged_;  // by task
-  Kpis counts_;
+  OutcomeCounts counts_;
 };
 
 // Wilson score interval bound for `successes` of `trials` (z = 1.645).

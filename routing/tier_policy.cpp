@@ -157,13 +157,13 @@ std::vector<TierStep> replay(const std::vector<Outcome>& history, const RoutingS
       ignored.from = ignored.to = state.tier;
       ignored.rule = Rule::kIgnored;
       ignored.kpis = kpis;
-      steps.push_back({outcome, kpis, ignored});
+      steps.push_back({outcome, ignored});
       continue;
     }
     TierDecision decision = next_tier(state, kpis, outcome, settings);
     state.outcomes_since_change = decision.changed() ? 0 : state.outcomes_since_change + 1;
     state.tier = decision.to;
-    steps.push_back({outcome, kpis, decision});
+    steps.push_back({outcome, decision});
   }
   return steps;
 }

@@ -84,8 +84,7 @@ TierDecision next_tier(const TierState& state, const Kpis& kpis, const Outcome& 
 
 struct TierStep {
   Outcome outcome;
-  Kpis kpis;
-  TierDecision decision;
+  TierDecision decision;  // with the KPIs after the outcome
 };
 
 // Replays a repository's outcomes (in time order) from the lowest tier: the

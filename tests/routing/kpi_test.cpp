@@ -29,13 +29,13 @@ TEST(TrackRecord, CountsRatesAndBounds) {
   record.add(outcome(OutcomeKind::kRunFailed, 9));
   record.add(outcome(OutcomeKind::kCancelled, 10));
   Kpis kpis = record.kpis(at(10));
-  EXPECT_EQ(kpis.merged, 8);
-  EXPECT_EQ(kpis.cancelled, 1);
+  EXPECT_EQ(kpis.counts.merged, 8);
+  EXPECT_EQ(kpis.counts.cancelled, 1);
   EXPECT_NEAR(kpis.samples, 10, 0.1);  // cancelled counts for neither side
   EXPECT_NEAR(kpis.success_rate, 0.8, 0.01);
   EXPECT_LT(kpis.success_lower, kpis.success_rate);
   EXPECT_EQ(kpis.rollback_rate, 0);
-  EXPECT_EQ(kpis.last_outcome, at(10));
+  EXPECT_EQ(kpis.counts.last_outcome, at(10));
 }
 
 TEST(TrackRecord, ARollbackTurnsItsMergeIntoAFailure) {
@@ -46,7 +46,7 @@ TEST(TrackRecord, ARollbackTurnsItsMergeIntoAFailure) {
   Kpis kpis = record.kpis(at(2));
   EXPECT_NEAR(kpis.success_rate, 0.5, 0.01);
   EXPECT_NEAR(kpis.rollback_rate, 0.5, 0.01);
-  EXPECT_EQ(kpis.rolled_back, 1);
+  EXPECT_EQ(kpis.counts.rolled_back, 1);
   record.add(outcome(OutcomeKind::kRolledBack, 3, "a"));  // twice, or of an unknown task: no effect on rates
   record.add(outcome(OutcomeKind::kRolledBack, 3, "zzz"));
   EXPECT_NEAR(record.kpis(at(3)).rollback_rate, 0.5, 0.01);
@@ -80,7 +80,7 @@ TEST(TrackRecord, ARollbackLongAfterItsMergeDoesNotCount) {
   EXPECT_TRUE(record.add(outcome(OutcomeKind::kRolledBack, 24 * 6, "a")));   // within a week
   EXPECT_FALSE(record.add(outcome(OutcomeKind::kRolledBack, 24 * 8, "b")));  // after it
   Kpis kpis = record.kpis(at(24 * 8));
-  EXPECT_EQ(kpis.rolled_back, 1);
+  EXPECT_EQ(kpis.counts.rolled_back, 1);
   EXPECT_NEAR(kpis.rollback_rate, 0.5, 0.01);
 }
 
