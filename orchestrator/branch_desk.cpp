@@ -35,12 +35,11 @@ Result<RepoContext> fresh_context(Service& service, const std::string& repo_id) 
 
 }  // namespace
 
-Status BranchDesk::refuse(const Caller& caller, const std::string& repo_id, const std::string& branch,
+Status BranchDesk::refuse(const Caller& caller, const RepoContext& repo, const std::string& branch,
                           const std::string& from, const std::string& to, bool force, const std::string& why) {
-  auto repo = service_.with_store([&](Service::Store& store) { return store.records.find_repo(repo_id); });
-  std::string mirror = repo.is_ok() && *repo ? (*repo)->mirror_path : "";
+  const std::string& repo_id = repo.record.id;
   auto lost = from.empty() ? Result<std::vector<git::CommitInfo>>(std::vector<git::CommitInfo>{})
-                           : git::commits_lost(mirror, from, to);
+                           : git::commits_lost(repo.record.mirror_path, from, to);
   if (!lost.is_ok()) return lost.status();
   json payload = {{"requested_by", caller.name}, {"branch", branch}, {"from", from}, {"to", to},
                   {"force", force}, {"reason", why}, {"lost", commits_json(*lost)}};
@@ -87,13 +86,13 @@ Result<json> BranchDesk::move_branch(const Caller& caller, const std::string& re
                                        " commit(s) corral saw are gone); nothing moves it until it is restored");
   }
   const std::string& tip = seen->tip;
-  if (force) return refuse(caller, repo_id, branch, tip, commit, true, "a forced update of a protected branch");
-  if (commit.empty()) return refuse(caller, repo_id, branch, tip, commit, false, "deleting a protected branch");
+  if (force) return refuse(caller, *repo, branch, tip, commit, true, "a forced update of a protected branch");
+  if (commit.empty()) return refuse(caller, *repo, branch, tip, commit, false, "deleting a protected branch");
   if (!tip.empty()) {
     auto forward = git::is_ancestor(repo->record.mirror_path, tip, commit);
     if (!forward.is_ok()) return forward.status();
     if (!*forward) {
-      return refuse(caller, repo_id, branch, tip, commit, false,
+      return refuse(caller, *repo, branch, tip, commit, false,
                     "moving " + branch + " backwards or sideways (" + tip.substr(0, 12) + " is not an ancestor of " +
                         commit.substr(0, 12) + ")");
     }

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "orchestrator/access.h"
+#include "orchestrator/repo_context.h"
 #include "orchestrator/service.h"
 
 namespace corral::orchestrator {
@@ -32,7 +33,7 @@ class BranchDesk {
   Result<nlohmann::json> rollback(const Caller& caller, const std::string& task_id, const nlohmann::json& body);
 
  private:
-  Status refuse(const Caller& caller, const std::string& repo_id, const std::string& branch,
+  Status refuse(const Caller& caller, const RepoContext& repo, const std::string& branch,
                 const std::string& from, const std::string& to, bool force, const std::string& why);
 
   Service& service_;

@@ -41,33 +41,27 @@ struct CommitStep::Merge {
 CommitStep::CommitStep(Service& service, containers::SandboxBackend& backend, CommitStepOptions options)
     : service_(service), backend_(backend), options_(std::move(options)) {}
 
-Status CommitStep::end_task(const std::string& task_id, const std::string& repo_id, const std::string& state,
-                            const std::string& reason, const std::string& event, const json& payload) {
+Status CommitStep::end_task(const std::string& task_id, const std::string& state, const std::string& reason,
+                            const std::string& event, const json& payload, const std::string& from_state) {
   return service_.with_store([&](Service::Store& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"merging"}, state, reason));
       auto task = store.queue.find(task_id);
-      if (task.is_ok() && *task) CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, **task, state));
+      if (!task.is_ok() || !*task) return task.is_ok() ? Status::not_found("task " + task_id + " vanished") : task.status();
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {from_state}, state, reason));
+      CORRAL_RETURN_IF_ERROR(learn_if_outcome(store, **task, state));
       auto merge = store.merges.find(task_id);
       if (merge.is_ok() && *merge) CORRAL_RETURN_IF_ERROR(store.merges.set(task_id, "pending", "", ""));
       json body = payload;
       body["reason"] = reason;
-      return record_event(store.events, event, task_id, "", repo_id, body);
+      return record_event(store.events, event, task_id, "", (*task)->repo_id, body);
     });
   });
 }
 
 Status CommitStep::give_up(const std::string& task_id, const std::string& from_state, const Status& why) {
   spdlog::error("commit step for {}: {}", task_id, why.to_string());
-  return service_.with_store([&](Service::Store& store) -> Status {
-    return store.db.in_transaction([&]() -> Status {
-      auto task = store.queue.find(task_id);
-      if (!task.is_ok() || !*task) return task.status();
-      std::string reason = "the commit step failed: " + why.message();
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {from_state}, "merge_failed", reason));
-      return record_event(store.events, "merge.failed", task_id, "", (*task)->repo_id, {{"reason", reason}});
-    });
-  });
+  return end_task(task_id, "merge_failed", "the commit step failed: " + why.message(), "merge.failed",
+                  json::object(), from_state);
 }
 
 Result<bool> CommitStep::work_once() {
@@ -83,7 +77,7 @@ Result<std::optional<CommitStep::MergeCandidate>> CommitStep::next_merge() {
     auto merging = store.queue.list({"", "merging", 1000});
     if (!merging.is_ok()) return merging.status();
     for (const store::QueuedTask& task : *merging) {
-      MergeCandidate candidate{task.id, task.repo_id, ""};
+      MergeCandidate candidate{task.id, ""};
       bool ready = true;
       for (const std::string& parent_id : task.parents) {
         auto parent = store.queue.find(parent_id);
@@ -108,7 +102,7 @@ Result<bool> CommitStep::merge_next() {
   const MergeCandidate& candidate = **next;
   if (!candidate.hold_reason.empty()) {
     CORRAL_RETURN_IF_ERROR(
-        end_task(candidate.task, candidate.repo, "held", candidate.hold_reason, "task.held", json::object()));
+        end_task(candidate.task, "held", candidate.hold_reason, "task.held", json::object()));
     return true;
   }
   Status merged = merge(candidate.task);
@@ -156,7 +150,7 @@ Status CommitStep::merge(const std::string& task_id) {
     CORRAL_RETURN_IF_ERROR(merge_attempt(merge, retry));
     if (!retry) return Status::ok();
   }
-  return end_task(task_id, merge.task.repo_id, "merge_failed",
+  return end_task(task_id, "merge_failed",
                   "the upstream's " + merge.branch + " moved during each of " +
                       std::to_string(options_.max_publish_attempts) + " attempts; retry later",
                   "merge.failed", {{"branch", merge.branch}});
@@ -177,7 +171,7 @@ Result<bool> CommitStep::observe_upstream(Merge& merge) {
   CORRAL_RETURN_IF_ERROR(service_.with_store([&](Service::Store& store) {
     return record_event(store.events, "alert.raised", merge.task.id, "", merge.task.repo_id, alert);
   }));
-  CORRAL_RETURN_IF_ERROR(end_task(merge.task.id, merge.task.repo_id, "merge_failed", reason, "merge.refused", alert));
+  CORRAL_RETURN_IF_ERROR(end_task(merge.task.id, "merge_failed", reason, "merge.refused", alert));
   return false;
 }
 
@@ -191,7 +185,7 @@ Result<bool> CommitStep::recheck(Merge& merge, const std::string& onto) {
   payload["findings"] = json(verdict)["findings"];
   if (verdict.decision == policy::Decision::kRefuse) {
     CORRAL_RETURN_IF_ERROR(
-        end_task(merge.task.id, merge.task.repo_id, "refused", first_refusal(verdict), "check.failed", payload));
+        end_task(merge.task.id, "refused", first_refusal(verdict), "check.failed", payload));
     return false;
   }
   bool was_approved_by_humans = merge.review.approvals_required > 0;
@@ -246,7 +240,7 @@ Result<bool> CommitStep::run_check(Merge& merge) {
   if (!result->succeeded()) {
     std::string reason = "the check command failed on the merged result (" + result->reason() + ")";
     CORRAL_RETURN_IF_ERROR(
-        end_task(merge.task.id, merge.task.repo_id, "checks_failed", reason, "check.failed", payload));
+        end_task(merge.task.id, "checks_failed", reason, "check.failed", payload));
     return false;
   }
   CORRAL_RETURN_IF_ERROR(service_.with_store([&](Service::Store& store) {
@@ -275,7 +269,7 @@ Status CommitStep::merge_attempt(Merge& merge, bool& retry) {
   if (!integrated->conflicts.empty()) {
     std::string files;
     for (const auto& path : integrated->conflicts) files += (files.empty() ? "" : ", ") + path;
-    return end_task(merge.task.id, merge.task.repo_id, "conflicted",
+    return end_task(merge.task.id, "conflicted",
                     "conflicts with " + merge.branch + " at " + short_id(onto) + " in " + files +
                         "; retry the task to redo it on the new tip",
                     "merge.conflicted", {{"branch", merge.branch}, {"onto", onto}, {"files", integrated->conflicts}});
@@ -321,7 +315,7 @@ Status CommitStep::after_publish(Merge& merge, const Status& published, bool& re
     retry = true;
     return Status::ok();
   }
-  return end_task(merge.task.id, merge.task.repo_id, "merge_failed", "publishing to the upstream failed: " +
+  return end_task(merge.task.id, "merge_failed", "publishing to the upstream failed: " +
                   published.message(), "merge.failed", {{"branch", merge.branch}});
 }
 

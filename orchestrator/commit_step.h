@@ -57,7 +57,6 @@ class CommitStep {
   struct Merge;
   struct MergeCandidate {
     std::string task;
-    std::string repo;
     std::string hold_reason;  // set: a parent will never merge; the task is held instead
   };
   Result<bool> propose_next();
@@ -80,8 +79,10 @@ class CommitStep {
   // Ends a task the commit step could not handle (merge_failed, with why).
   Status give_up(const std::string& task_id, const std::string& from_state, const Status& why);
   Status finish_published(Merge& merge);
-  Status end_task(const std::string& task_id, const std::string& repo_id, const std::string& state,
-                  const std::string& reason, const std::string& event, const nlohmann::json& payload);
+  // Moves the task from `from_state` to `state` with the reason, learns the
+  // outcome, resets its merge record and records `event` (one transaction).
+  Status end_task(const std::string& task_id, const std::string& state, const std::string& reason,
+                  const std::string& event, const nlohmann::json& payload, const std::string& from_state = "merging");
 
   Service& service_;
   containers::SandboxBackend& backend_;

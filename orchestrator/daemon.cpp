@@ -180,11 +180,9 @@ Result<Daemon::Plan> Daemon::plan_for(const std::string& task_id, const std::str
     if (base_task.empty()) return plan;
     auto parent = store.queue.find(base_task);
     if (!parent.is_ok()) return parent.status();
-    if (*parent && (*parent)->state == "merged") {
-      // The parent's work is on its branch now: start from that branch's tip.
-      if (plan.task.base_rev == "HEAD" && !plan.task.target_branch.empty()) plan.task.base_rev = plan.task.target_branch;
-      return plan;
-    }
+    // A merged parent's work is on the target branch: start from the task's
+    // base, which is that branch unless the submitter named another.
+    if (*parent && (*parent)->state == "merged") return plan;
     auto runs = store.records.runs_of_task(base_task);
     if (!runs.is_ok()) return runs.status();
     for (const auto& run : *runs) {

@@ -24,6 +24,10 @@ constexpr size_t kMaxPromptBytes = 64 * 1024;
 constexpr int64_t kMaxTimeoutSeconds = 86400;
 
 const std::vector<std::string> kCancellable = {"queued", "held", "running"};
+// The revision a task starts from unless told otherwise: the tip of the
+// branch it will merge into (the upstream's default: HEAD).
+std::string tip_of(const std::string& target_branch) { return target_branch.empty() ? "HEAD" : target_branch; }
+
 // Retrying runs the agent again (from the current base): for runs that
 // failed, and for work the commit step could not merge as it was.
 const std::vector<std::string> kRetryable = {"failed", "cancelled", "held", "conflicted", "checks_failed",
@@ -184,8 +188,8 @@ Result<store::NewTask> Service::new_task(const Caller& caller, const json& item,
   task.prompt = item["prompt"];
   task.agent = item.value("agent", "");
   CORRAL_RETURN_IF_ERROR(check_agent_allowed(*repo_id, task.agent, what));
-  task.base_rev = item.value("base", "HEAD");
   task.target_branch = item.value("target", "");
+  task.base_rev = item.value("base", tip_of(task.target_branch));
   task.priority = static_cast<int>(item.value("priority", 0));
   task.timeout_seconds = item.value("timeout_seconds", int64_t{600});
   task.idempotency_key = item.value("idempotency_key", "");
@@ -350,7 +354,7 @@ Result<json> Service::retry(const Caller& caller, const std::string& id) {
     json payload = {{"retry_by", caller.name}, {"was", (*task)->state}};
     if ((*task)->state == "conflicted") {
       // Its old base is what it conflicted on: redo the work on the branch's current tip.
-      std::string tip = (*task)->target_branch.empty() ? "HEAD" : (*task)->target_branch;
+      std::string tip = tip_of((*task)->target_branch);
       CORRAL_RETURN_IF_ERROR(queue_.set_base_rev(id, tip));
       payload["base"] = tip;
     }
