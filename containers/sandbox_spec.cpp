@@ -8,6 +8,10 @@ std::vector<std::string> supervisor_prefix(const SandboxSpec& spec) {
     args.push_back("--deadline");
     args.push_back(std::to_string(spec.supervisor_deadline_seconds));
   }
+  for (const Relay& relay : spec.relays) {
+    args.push_back("--relay");
+    args.push_back(std::to_string(relay.port) + "=" + kRunDirPath + "/" + relay.socket_name);
+  }
   args.push_back("--");
   return args;
 }

@@ -25,6 +25,16 @@ inline constexpr uint32_t kSandboxGid = 10001;
 inline constexpr const char* kSandboxHome = "/home/agent";
 inline constexpr const char* kSandboxWorkspace = "/workspace";
 inline constexpr const char* kSupervisorPath = "/.corral/supervisor";
+// The run's own directory (read-only): the gateways' unix sockets and the
+// agent profile's files, such as Claude Code's settings with corral's hook.
+inline constexpr const char* kRunDirPath = "/.corral/run";
+
+// A loopback port inside the sandbox that the supervisor relays to a unix
+// socket of the run directory: the only way out of a sandbox without network.
+struct Relay {
+  int port = 0;             // 127.0.0.1:port inside the sandbox
+  std::string socket_name;  // a socket in the run directory, e.g. "egress.sock"
+};
 
 struct SandboxLimits {
   int64_t memory_bytes = int64_t{1} << 30;
@@ -40,6 +50,8 @@ struct SandboxSpec {
   std::string workspace_host_path; // bound read-write at /workspace, the only writable host path
   std::vector<ReadOnlyMount> read_only_mounts;
   std::string supervisor_host_path;  // the corral-supervisor binary, bound read-only
+  std::string run_dir_host_path;     // optional: bound read-only at kRunDirPath
+  std::vector<Relay> relays;         // need run_dir_host_path
   // The supervisor kills the agent after this long even if corral is gone
   // (a Docker container outlives a crashed corral); 0: no own deadline.
   int64_t supervisor_deadline_seconds = 0;

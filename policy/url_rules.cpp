@@ -92,10 +92,11 @@ UrlDecision check_url(std::string_view text, const UrlPolicy& policy) {
       return out;
     }
   }
+  bool internal_allowed = policy.allow_internal || (!literal && host_allowed(out.host, policy.internal_hosts));
   for (const std::string& address : addresses) {
     auto ip = parse_ip(address);
     AddressClass kind = ip ? classify(*ip) : AddressClass::kReserved;
-    if (kind != AddressClass::kPublic && !policy.allow_internal) {
+    if (kind != AddressClass::kPublic && !internal_allowed) {
       out.decision = fired(e, "internal_address",
                            "'" + out.host + "' resolves to " + address + ", a " + class_name(kind) + " address");
       return out;

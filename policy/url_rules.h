@@ -15,6 +15,7 @@
 //   internal_address   the name resolves (once; those addresses are pinned)
 //                      to a loopback, private, link-local, metadata or other
 //                      internal address, unless internal addresses are allowed
+//                      (for all names, or for the names in internal_hosts)
 //
 // Hosts compare case-insensitively and without a trailing dot. Pure but for
 // the injected resolver.
@@ -34,6 +35,10 @@ struct UrlPolicy {
   std::vector<std::string> schemes = {"https"};
   std::vector<int> extra_ports;  // besides each scheme's default
   bool allow_internal = false;
+  // Hosts (exact or "*.") that may resolve to internal addresses: an owner's
+  // own package mirror, say. Listed here, not allowed by allow_internal, so
+  // one name does not open every internal address.
+  std::vector<std::string> internal_hosts;
   Enforcement enforcement = Enforcement::kBlock;
   // The addresses `host` resolves to (text), empty if none. Unset: names are
   // not resolved (the allowlist alone decides).

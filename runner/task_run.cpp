@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -50,6 +51,20 @@ std::string subject_of(const std::string& prompt) {
   if (first.size() > kSubjectMax) first = first.substr(0, kSubjectMax - 3) + "...";
   return "corral: " + first;
 }
+
+// The run's events come from its waiting thread and its gateways' threads.
+class SerializedSink final : public EventSink {
+ public:
+  explicit SerializedSink(EventSink& inner) : inner_(inner) {}
+  Status record(const Event& event) override {
+    std::lock_guard lock(mutex_);
+    return inner_.record(event);
+  }
+
+ private:
+  EventSink& inner_;
+  std::mutex mutex_;
+};
 
 class TaskRun {
  public:
@@ -126,6 +141,13 @@ class TaskRun {
                 "CORRAL_RUN_ID=" + request_.run_id,
                 "CORRAL_PROMPT=" + request_.prompt,
                 std::string("CORRAL_REPORT=") + containers::kSupervisorPath + " report"};
+    spec.env.insert(spec.env.end(), request_.extra_env.begin(), request_.extra_env.end());
+    if (gateways_) {
+      std::vector<std::string> proxy = gateways_->environment();
+      spec.env.insert(spec.env.end(), proxy.begin(), proxy.end());
+      spec.run_dir_host_path = gateways_->run_dir();
+      spec.relays = gateways_->relays();
+    }
     spec.workspace_host_path = request_.worktree_path;
     spec.read_only_mounts = request_.read_only_mounts;
     spec.supervisor_host_path = request_.supervisor_path;
@@ -135,7 +157,31 @@ class TaskRun {
     return spec;
   }
 
+  Status start_gateways() {
+    GatewayPlan plan = *request_.gateways;
+    if (plan.llm) {
+      plan.llm->stop_run = [this](const std::string& why) {
+        {
+          std::lock_guard lock(stop_mutex_);
+          if (!result_.stopped_because.empty()) return;
+          result_.stopped_because = why;
+        }
+        Status killed = backend_.kill(sandbox_);
+        if (!killed.is_ok()) spdlog::warn("stopping run {}: {}", request_.run_id, killed.to_string());
+      };
+    }
+    auto started = RunGateways::start(request_.run_dir, std::move(plan),
+                                      [this](const std::string& type, const nlohmann::json& payload) {
+                                        Status recorded = record(type, payload);
+                                        if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());
+                                      });
+    if (!started.is_ok()) return started.status().with_context("starting the run's gateways");
+    gateways_ = std::move(*started);
+    return Status::ok();
+  }
+
   Status supervise() {
+    if (request_.gateways) CORRAL_RETURN_IF_ERROR(start_gateways());
     containers::SandboxSpec spec = sandbox_spec();
     sandbox_made_ = true;
     CORRAL_RETURN_IF_ERROR(backend_.create(spec));
@@ -146,7 +192,7 @@ class TaskRun {
                                                       {"pids", limits.pids},
                                                       {"cpus", limits.cpus},
                                                       {"timeout_seconds", request_.timeout.count()},
-                                                      {"network", "none"}}));
+                                                      {"network", network_description()}}));
     CORRAL_RETURN_IF_ERROR(backend_.start(sandbox_));
     OutputRecorder recorder(events_, event(checking() ? "check.output" : "agent.output", nlohmann::json::object()));
     if (request_.echo_output) recorder.set_echo(request_.echo_output);
@@ -155,10 +201,19 @@ class TaskRun {
                                 recorder.on_output(stream, chunk);
                               });
     recorder.finish();
+    gateways_.reset();  // nothing more goes in or out; their events are all recorded
     if (!exit.is_ok()) return exit.status();
     result_.exit = *exit;
     result_.output_tail = recorder.tail();
     return recorder.first_error();
+  }
+
+  std::string network_description() const {
+    if (!gateways_ || !request_.gateways) return "none";
+    std::string ways;
+    if (request_.gateways->egress) ways += "egress proxy";
+    if (request_.gateways->llm) ways += std::string(ways.empty() ? "" : ", ") + "LLM gateway";
+    return ways.empty() ? "none" : ways;
   }
 
   Status collect() {
@@ -216,18 +271,22 @@ class TaskRun {
 
   const RunRequest& request_;
   containers::SandboxBackend& backend_;
-  EventSink& events_;
+  SerializedSink events_;
   const Clock& clock_;
   std::string sandbox_;
   RunResult result_;
   bool branch_created_ = false;
   bool worktree_made_ = false;
   bool sandbox_made_ = false;
+  std::unique_ptr<RunGateways> gateways_;
+  std::mutex stop_mutex_;
 };
 
 }  // namespace
 
-std::string RunResult::reason() const { return exit.reason(); }
+std::string RunResult::reason() const {
+  return stopped_because.empty() ? exit.reason() : "stopped by corral: " + stopped_because;
+}
 
 std::string task_branch(const std::string& task_id) { return "corral/" + task_id; }
 

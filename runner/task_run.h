@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/event.h"
 #include "git/diff.h"
+#include "runner/gateways/run_gateways.h"
 
 namespace corral::runner {
 
@@ -43,6 +44,11 @@ struct RunRequest {
   std::string image;          // the sandbox image (Docker backend); empty for OCI runtimes
   std::string prompt;
   std::vector<containers::ReadOnlyMount> read_only_mounts;
+  std::vector<std::string> extra_env;  // KEY=VALUE from the agent profile
+  // The run's ways out (egress proxy, LLM gateway, tool gate) in run_dir
+  // (must not exist); none: the sandbox reaches nothing at all.
+  std::optional<GatewayPlan> gateways;
+  std::string run_dir;
   containers::SandboxLimits limits;
   std::chrono::seconds timeout{600};
   std::string worktree_path;   // must not exist
@@ -70,8 +76,9 @@ struct RunResult {
   bool published = false;    // the branch now exists in the user's repository
   git::DiffSummary diff;
   std::string output_tail;   // the last lines the agent printed
+  std::string stopped_because;  // corral stopped the run (a spent token budget)
 
-  bool succeeded() const { return exit.succeeded(); }
+  bool succeeded() const { return exit.succeeded() && stopped_because.empty(); }
   // One line for a person: why the run failed, or "agent succeeded".
   std::string reason() const;
 };

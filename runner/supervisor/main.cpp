@@ -10,7 +10,12 @@
 // passes, so a sandbox never outlives its run even if corral died (a Docker
 // container's parent is the engine, not corral).
 //
-// Usage: corral-supervisor [--deadline SECONDS] -- COMMAND [ARG...]
+// With --relay PORT=SOCKET (repeatable) it listens on 127.0.0.1:PORT and
+// relays each connection to the unix socket: the sandbox's only ways out, to
+// corral's egress proxy and LLM gateway (relay.h).
+//
+// Usage: corral-supervisor [--deadline SECONDS] [--relay PORT=SOCKET]... -- COMMAND [ARG...]
+//        corral-supervisor hook                  (an agent's pre-tool-use hook, tool_hook.h)
 //        corral-supervisor report confidence VALUE [REASON...]   (the agent's
 //        corral-supervisor report escalate [REASON...]            own reports;
 //        inside the sandbox as $CORRAL_REPORT, see runner/agent_report.h)
@@ -25,8 +30,12 @@
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
+#include "containers/sandbox_spec.h"
 #include "runner/agent_report.h"
+#include "runner/supervisor/relay.h"
+#include "runner/supervisor/tool_hook.h"
 
 namespace {
 
@@ -92,16 +101,34 @@ int report(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "report") == 0) return report(argc, argv);
+  if (argc > 1 && std::strcmp(argv[1], "hook") == 0) {
+    return corral::supervisor::run_tool_hook(
+        (std::string(corral::containers::kRunDirPath) + "/tool.sock").c_str());
+  }
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   int first = 1;
   unsigned deadline = 0;
-  if (argc > 2 && std::strcmp(argv[1], "--deadline") == 0) {
-    deadline = static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10));
-    first = 3;
+  std::vector<corral::supervisor::RelaySpec> relays;
+  bool usable = true;
+  while (usable && argc > first + 1 && argv[first][0] == '-' && std::strcmp(argv[first], "--") != 0) {
+    if (std::strcmp(argv[first], "--deadline") == 0) {
+      deadline = static_cast<unsigned>(std::strtoul(argv[first + 1], nullptr, 10));
+    } else if (std::strcmp(argv[first], "--relay") == 0) {
+      relays.emplace_back();
+      usable = corral::supervisor::parse_relay(argv[first + 1], relays.back());
+    } else {
+      usable = false;
+    }
+    first += 2;
   }
-  if (argc < first + 2 || std::strcmp(argv[first], "--") != 0) {
-    std::fprintf(stderr, "usage: corral-supervisor [--deadline SECONDS] -- COMMAND [ARG...]\n");
+  if (!usable || argc < first + 2 || std::strcmp(argv[first], "--") != 0) {
+    std::fprintf(stderr, "usage: corral-supervisor [--deadline SECONDS] [--relay PORT=SOCKET]... -- COMMAND [ARG...]\n");
     return 2;
+  }
+  std::string relay_error = corral::supervisor::start_relays(relays);
+  if (!relay_error.empty()) {
+    std::fprintf(stderr, "corral-supervisor: %s\n", relay_error.c_str());
+    return 125;
   }
   struct sigaction action{};
   action.sa_handler = forward_signal;

@@ -88,6 +88,18 @@ TEST(UrlRules, ListedAddressesAndInternalNetworksOnlyWhenAllowed) {
   EXPECT_EQ(check_url("https://api.example.com:8443/", policy).decision.verdict, Verdict::kAllow);
 }
 
+TEST(UrlRules, InternalHostsOpenOnlyTheirOwnNames) {
+  UrlPolicy policy = allowlist();
+  policy.internal_hosts = {"rebind.pkg.example.org"};
+  UrlDecision mirror = check_url("https://rebind.pkg.example.org/", policy);
+  EXPECT_EQ(mirror.decision.verdict, Verdict::kAllow);
+  EXPECT_FALSE(mirror.pinned.empty());
+  EXPECT_EQ(check_url("https://meta.pkg.example.org/", policy).decision.rule, "internal_address");
+  policy.internal_hosts = {"203.0.113.9"};
+  EXPECT_EQ(check_url("https://203.0.113.9/", policy).decision.rule, "internal_address")
+      << "an address is not a name: internal_hosts never opens a literal";
+}
+
 TEST(UrlRules, FlagModeLetsItThrough) {
   UrlPolicy policy = allowlist();
   policy.enforcement = Enforcement::kFlag;

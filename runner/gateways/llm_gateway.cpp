@@ -1,0 +1,299 @@
+#include "runner/gateways/llm_gateway.h"
+
+#include <openssl/crypto.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+
+#include "runner/gateways/llm_usage.h"
+
+namespace corral::runner {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Local = asio::local::stream_protocol;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kRequestLimit = 32 << 20;
+
+struct BaseUrl {
+  bool tls = true;
+  std::string host, port, prefix;
+};
+
+// "https://host[:port][/prefix]" (the operator's setting, checked when the
+// daemon starts; here it is only split).
+BaseUrl split_base_url(const std::string& url) {
+  BaseUrl base;
+  std::string rest = url;
+  if (rest.rfind("http://", 0) == 0) {
+    base.tls = false;
+    rest = rest.substr(7);
+  } else if (rest.rfind("https://", 0) == 0) {
+    rest = rest.substr(8);
+  }
+  size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  base.prefix = slash == std::string::npos ? "" : rest.substr(slash);
+  while (!base.prefix.empty() && base.prefix.back() == '/') base.prefix.pop_back();
+  size_t colon = authority.rfind(':');
+  bool has_port = colon != std::string::npos && authority.find(']', colon) == std::string::npos;
+  base.host = has_port ? authority.substr(0, colon) : authority;
+  base.port = has_port ? authority.substr(colon + 1) : (base.tls ? "443" : "80");
+  if (base.host.size() > 1 && base.host.front() == '[') base.host = base.host.substr(1, base.host.size() - 2);
+  return base;
+}
+
+bool same_secret(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string presented_key(const http::request<http::string_body>& request) {
+  auto key = request.find("x-api-key");
+  if (key != request.end()) return std::string(key->value());
+  auto auth = request.find(http::field::authorization);
+  std::string value = auth == request.end() ? "" : std::string(auth->value());
+  return value.rfind("Bearer ", 0) == 0 ? value.substr(7) : "";
+}
+
+bool hop_or_credential(const std::string& lower) {
+  return lower == "host" || lower == "x-api-key" || lower == "authorization" || lower == "connection" ||
+         lower == "keep-alive" || lower == "content-length" || lower == "transfer-encoding" ||
+         lower == "accept-encoding" || lower == "te" || lower == "upgrade" || lower.rfind("proxy-", 0) == 0;
+}
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+class LlmConnection {
+ public:
+  LlmConnection(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit)
+      : client_(io_), also_stop_(also_stop), config_(config), emit_(emit), base_(split_base_url(config.provider.base_url)),
+        tls_context_(ssl::context::tls_client) {
+    client_.assign(Local(), ::dup(fd));
+    tls_context_.set_verify_mode(ssl::verify_peer);
+    if (config.provider.ca_file.empty()) {
+      tls_context_.set_default_verify_paths();
+    } else {
+      boost::system::error_code ignored;  // an unreadable CA file fails every handshake, visibly
+      tls_context_.load_verify_file(config.provider.ca_file, ignored);
+    }
+  }
+
+  void serve() {
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(kRequestLimit);
+      boost::system::error_code ec;
+      http::read(client_, buffer_, parser, ec);
+      if (ec) return;  // the client is done (or sent garbage: nothing to answer on a broken stream)
+      http::request<http::string_body> request = parser.release();
+      if (!answer(request) || !request.keep_alive()) return;
+    }
+  }
+
+ private:
+  // One request; false if the connection cannot go on.
+  bool answer(http::request<http::string_body>& request) {
+    if (!same_secret(presented_key(request), config_.run_token)) {
+      emit_("llm.refused", {{"path", std::string(request.target())}, {"reason", "wrong or missing run token"}});
+      return error(401, "authentication_error", "this run's token is required");
+    }
+    for (const auto& budget : config_.budgets) {
+      if (budget->exceeded()) {
+        emit_("llm.refused", {{"path", std::string(request.target())}, {"reason", budget->scope() + " budget exceeded"}});
+        return error(402, "budget_exceeded", "the " + budget->scope() + " token budget is spent; the run is being stopped");
+      }
+    }
+    nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+    call_ = {};
+    call_.path = std::string(request.target());
+    call_.model = body.is_object() ? body.value("model", "") : "";
+    call_.stream = body.is_object() && body.value("stream", false);
+    call_.started = Clock::now();
+    bool ok = forward(request);
+    record_call();
+    return ok;
+  }
+
+  bool forward(const http::request<http::string_body>& request) {
+    http::request<http::string_body> upstream_request{request.method(), base_.prefix + std::string(request.target()), 11};
+    for (const auto& field : request) {
+      std::string name(field.name_string());
+      if (!hop_or_credential(lowercase(name))) upstream_request.set(name, field.value());
+    }
+    upstream_request.set(http::field::host, base_.host);
+    upstream_request.set(http::field::accept_encoding, "identity");  // usage is read from the bytes
+    if (config_.provider.name == "openai") {
+      upstream_request.set(http::field::authorization, "Bearer " + config_.provider.api_key);
+    } else {
+      upstream_request.set("x-api-key", config_.provider.api_key);
+    }
+    upstream_request.body() = request.body();
+    upstream_request.prepare_payload();
+
+    tcp::socket socket(io_);
+    boost::system::error_code ec;
+    tcp::resolver resolver(io_);
+    auto endpoints = resolver.resolve(base_.host, base_.port, ec);
+    if (!ec) {
+      socket.open(endpoints.begin()->endpoint().protocol(), ec);
+      if (!ec) also_stop_(socket.native_handle());
+      if (!ec) asio::connect(socket, endpoints, ec);
+    }
+    if (ec) return upstream_failed("cannot reach " + base_.host + ": " + ec.message());
+    if (!base_.tls) return exchange(socket, upstream_request);
+    ssl::stream<tcp::socket&> tls(socket, tls_context_);
+    tls.set_verify_callback(ssl::host_name_verification(base_.host));
+    if (!SSL_set_tlsext_host_name(tls.native_handle(), base_.host.c_str())) {
+      return upstream_failed("cannot set the TLS server name");
+    }
+    tls.handshake(ssl::stream_base::client, ec);
+    if (ec) return upstream_failed("TLS with " + base_.host + " failed: " + ec.message());
+    return exchange(tls, upstream_request);
+  }
+
+  // Sends the request, then streams the response to the client as it comes
+  // (chunked), reading usage on the way.
+  template <class Stream>
+  bool exchange(Stream& upstream, http::request<http::string_body>& request) {
+    boost::system::error_code ec;
+    http::write(upstream, request, ec);
+    if (ec) return upstream_failed("sending to the provider failed: " + ec.message());
+    boost::beast::flat_buffer upstream_buffer;
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);
+    http::read_header(upstream, upstream_buffer, parser, ec);
+    if (ec) return upstream_failed("the provider's answer was unreadable: " + ec.message());
+    call_.first_byte = Clock::now();
+    auto& response = parser.get();
+    call_.status = response.result_int();
+    auto type = response.find(http::field::content_type);
+    UsageMeter meter(type != response.end() && type->value().find("text/event-stream") != boost::string_view::npos);
+
+    std::string head = "HTTP/1.1 " + std::to_string(call_.status) + " " + std::string(response.reason()) + "\r\n";
+    for (const auto& field : response) {
+      std::string name(field.name_string());
+      std::string lower = lowercase(name);
+      if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection" || lower == "keep-alive") continue;
+      head += name + ": " + std::string(field.value()) + "\r\n";
+    }
+    head += "Transfer-Encoding: chunked\r\n\r\n";
+    if (!send(head)) return false;
+    char chunk[16 * 1024];
+    while (!parser.is_done()) {
+      response.body().data = chunk;
+      response.body().size = sizeof chunk;
+      http::read(upstream, upstream_buffer, parser, ec);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) break;
+      size_t got = sizeof chunk - response.body().size;
+      if (got == 0) continue;
+      meter.feed(std::string_view(chunk, got));
+      char size_line[32];
+      int length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", got);
+      if (!send(std::string(size_line, static_cast<size_t>(length)) + std::string(chunk, got) + "\r\n")) return false;
+    }
+    call_.usage = meter.finish();
+    if (call_.model.empty()) call_.model = meter.model();
+    if (ec) {
+      call_.error = "the provider's stream broke: " + ec.message();
+      return false;  // the client sees the stream end without its last chunk
+    }
+    return send("0\r\n\r\n");
+  }
+
+  bool send(const std::string& bytes) {
+    boost::system::error_code ec;
+    asio::write(client_, asio::buffer(bytes), ec);
+    return !ec;
+  }
+
+  bool error(int status, const std::string& type, const std::string& message) {
+    std::string body = nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();
+    return send("HTTP/1.1 " + std::to_string(status) + " Error\r\nContent-Type: application/json\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body);
+  }
+
+  bool upstream_failed(const std::string& why) {
+    call_.status = 502;
+    call_.error = why;
+    return error(502, "api_error", "corral's LLM gateway: " + why);
+  }
+
+  void record_call() {
+    auto ms = [&](Clock::time_point at) {
+      return at == Clock::time_point{} ? nlohmann::json(nullptr)
+                                       : nlohmann::json(std::chrono::duration_cast<std::chrono::milliseconds>(at - call_.started).count());
+    };
+    nlohmann::json payload = {{"provider", config_.provider.name}, {"model", call_.model}, {"path", call_.path},
+                              {"status", call_.status}, {"stream", call_.stream},
+                              {"input_tokens", call_.usage.input}, {"output_tokens", call_.usage.output},
+                              {"cache_read_tokens", call_.usage.cache_read}, {"cache_write_tokens", call_.usage.cache_write},
+                              {"first_byte_ms", ms(call_.first_byte)}, {"ms", ms(Clock::now())}};
+    if (!call_.error.empty()) payload["error"] = call_.error;
+    emit_("llm.call", payload);
+    for (const auto& budget : config_.budgets) charge(*budget);
+  }
+
+  void charge(TokenBudget& budget) {
+    BudgetCrossing crossing = budget.charge(call_.usage);
+    if (crossing == BudgetCrossing::kNone) return;
+    BudgetLimits limits = budget.limits();
+    nlohmann::json payload = {{"scope", budget.scope()}, {"tokens_used", budget.tokens_used()},
+                              {"calls_used", budget.calls_used()}, {"token_limit", limits.tokens},
+                              {"call_limit", limits.calls}};
+    if (crossing == BudgetCrossing::kWarning) {
+      emit_("budget.warning", payload);
+      return;
+    }
+    emit_("budget.exceeded", payload);
+    if (config_.stop_run) config_.stop_run("the " + budget.scope() + " token budget is spent");
+  }
+
+  struct Call {
+    std::string path, model, error;
+    bool stream = false;
+    unsigned status = 0;
+    TokenUsage usage;
+    Clock::time_point started, first_byte;
+  };
+
+  asio::io_context io_;
+  Local::socket client_;
+  boost::beast::flat_buffer buffer_;
+  const SocketServer::AlsoStop& also_stop_;
+  const LlmGatewayConfig& config_;
+  const EmitEvent& emit_;
+  BaseUrl base_;
+  ssl::context tls_context_;
+  Call call_;
+};
+
+}  // namespace
+
+void serve_llm(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit) {
+  LlmConnection(fd, also_stop, config, emit).serve();
+}
+
+}  // namespace corral::runner

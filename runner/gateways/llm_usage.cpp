@@ -1,0 +1,84 @@
+#include "runner/gateways/llm_usage.h"
+
+#include <nlohmann/json.hpp>
+
+namespace corral::runner {
+namespace {
+
+int64_t number(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : -1;
+}
+
+// Takes what this usage object says; a field it does not name keeps its value.
+void take(const nlohmann::json& usage, TokenUsage& into) {
+  if (!usage.is_object()) return;
+  auto set = [&](int64_t value, int64_t& field) {
+    if (value >= 0) field = value;
+  };
+  set(number(usage, "input_tokens"), into.input);        // Anthropic
+  set(number(usage, "output_tokens"), into.output);
+  set(number(usage, "cache_read_input_tokens"), into.cache_read);
+  set(number(usage, "cache_creation_input_tokens"), into.cache_write);
+  set(number(usage, "prompt_tokens"), into.input);       // OpenAI
+  set(number(usage, "completion_tokens"), into.output);
+}
+
+}  // namespace
+
+void UsageMeter::feed(std::string_view bytes) {
+  if (!event_stream_) {
+    if (pending_.size() + bytes.size() > kMaxEventBytes) overflow_ = true;
+    if (!overflow_) pending_.append(bytes);
+    return;
+  }
+  for (char c : bytes) {
+    if (c != '\n') {
+      if (pending_.size() < kMaxEventBytes) pending_.push_back(c);
+      continue;
+    }
+    if (!pending_.empty() && pending_.back() == '\r') pending_.pop_back();
+    line(pending_);
+    pending_.clear();
+  }
+}
+
+void UsageMeter::line(std::string_view text) {
+  if (text.empty()) {  // the end of one event
+    if (!data_.empty()) dispatch(data_);
+    data_.clear();
+    return;
+  }
+  if (text.rfind("data:", 0) != 0) return;  // event:, id:, retry:, comments
+  std::string_view value = text.substr(5);
+  if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (!data_.empty()) data_.push_back('\n');
+  if (data_.size() + value.size() <= kMaxEventBytes) data_.append(value);
+}
+
+void UsageMeter::dispatch(const std::string& data) {
+  if (data == "[DONE]") return;
+  nlohmann::json event = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+  if (!event.is_object()) return;
+  const nlohmann::json* message = &event;
+  auto inner = event.find("message");  // Anthropic's message_start wraps the message
+  if (inner != event.end() && inner->is_object()) message = &*inner;
+  auto model = message->find("model");
+  if (model != message->end() && model->is_string()) model_ = model->get<std::string>();
+  auto usage = message->find("usage");
+  if (usage != message->end()) take(*usage, usage_);
+  if (message != &event && event.contains("usage")) take(event["usage"], usage_);
+}
+
+TokenUsage UsageMeter::finish() {
+  if (event_stream_) {
+    if (!pending_.empty()) line(pending_);
+    line("");
+  } else if (!overflow_) {
+    dispatch(pending_);
+  }
+  pending_.clear();
+  return usage_;
+}
+
+}  // namespace corral::runner

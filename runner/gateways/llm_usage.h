@@ -1,0 +1,49 @@
+// Token usage read from a model provider's response as it streams past the
+// LLM gateway: Anthropic Messages and OpenAI-compatible Chat Completions,
+// streamed (server-sent events) or not.
+//   Anthropic stream: message_start.message.usage (input, cache, first output)
+//                     then message_delta.usage.output_tokens (cumulative)
+//   OpenAI stream:    the chunk with "usage" (stream_options.include_usage)
+//   Not streamed:     the body's "usage"
+// Bounded memory whatever the response: one event (or body) at a time, each
+// at most kMaxEventBytes. Pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace corral::runner {
+
+struct TokenUsage {
+  int64_t input = 0;
+  int64_t output = 0;
+  int64_t cache_read = 0;
+  int64_t cache_write = 0;
+  int64_t total() const { return input + output + cache_read + cache_write; }
+};
+
+class UsageMeter {
+ public:
+  static constexpr size_t kMaxEventBytes = 16 << 20;
+
+  explicit UsageMeter(bool event_stream) : event_stream_(event_stream) {}
+  void feed(std::string_view bytes);
+  // After the last byte; the usage seen (zeros if the provider sent none).
+  TokenUsage finish();
+  // The model the provider says answered ("" if none).
+  const std::string& model() const { return model_; }
+
+ private:
+  void line(std::string_view text);
+  void dispatch(const std::string& data);
+
+  bool event_stream_;
+  bool overflow_ = false;
+  std::string pending_;  // a partial line (stream) or the body so far
+  std::string data_;     // the current event's data lines
+  TokenUsage usage_;
+  std::string model_;
+};
+
+}  // namespace corral::runner

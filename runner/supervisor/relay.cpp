@@ -1,0 +1,87 @@
+#include "runner/supervisor/relay.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "runner/byte_pump.h"
+
+namespace corral::supervisor {
+namespace {
+
+int connect_unix(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.size() >= sizeof address.sun_path) return -1;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// The relay ends the connection when either side is done with both ways.
+void relay(int client, int upstream) {
+  runner::pump_both_ways(client, upstream);
+  ::close(client);
+  ::close(upstream);
+}
+
+void serve(int listener, std::string socket_path) {
+  for (;;) {
+    int client = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;
+    }
+    int upstream = connect_unix(socket_path);
+    if (upstream < 0) {
+      ::close(client);  // corral's side is gone: the connection is refused, never bypassed
+      continue;
+    }
+    std::thread(relay, client, upstream).detach();
+  }
+}
+
+}  // namespace
+
+bool parse_relay(const std::string& text, RelaySpec& relay) {
+  size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) return false;
+  char* end = nullptr;
+  long port = std::strtol(text.c_str(), &end, 10);
+  if (end != text.c_str() + equals || port < 1 || port > 65535) return false;
+  relay.port = static_cast<int>(port);
+  relay.socket_path = text.substr(equals + 1);
+  return true;
+}
+
+std::string start_relays(const std::vector<RelaySpec>& relays) {
+  for (const RelaySpec& relay : relays) {
+    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int yes = 1;
+    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(relay.port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener, 64) != 0) {
+      return "cannot listen on 127.0.0.1:" + std::to_string(relay.port) + ": " + std::strerror(errno);
+    }
+    std::thread(serve, listener, relay.socket_path).detach();
+  }
+  return "";
+}
+
+}  // namespace corral::supervisor
