@@ -5,7 +5,7 @@
 // then 20 sandboxes started at once on each backend: time until all are
 // running, and this process's peak resident memory.
 //
-// Usage: bench_sandbox_roundtrip [RUNS=50] [IMAGE=corral-test-agent:1]  (as root,
+// Usage: bench_sandbox_roundtrip [RUNS=50] [IMAGE=corral-test-agent:2]  (as root,
 // dockerd running, image present: tests/support/make_test_image.sh makes it)
 #include <sys/resource.h>
 #include <unistd.h>
@@ -118,7 +118,7 @@ double start_many(SandboxBackend& backend, const std::vector<SandboxSpec>& specs
 
 int main(int argc, char** argv) {
   int runs = argc > 1 ? std::atoi(argv[1]) : 50;
-  std::string image = argc > 2 ? argv[2] : "corral-test-agent:1";
+  std::string image = argc > 2 ? argv[2] : "corral-test-agent:2";
   char pattern[] = "/tmp/corral-bench-XXXXXX";
   std::string dir = ::mkdtemp(pattern);
   std::string workspace = dir + "/workspace";

@@ -105,7 +105,7 @@ class EgressConnection {
     if (!write_error && buffer_.size() > 0) asio::write(upstream_, buffer_.data(), write_error);
     PumpedBytes moved;
     if (!write_error) moved = pump_both_ways(client_.native_handle(), upstream_.native_handle());
-    moved.a_to_b += buffer_.size();
+    moved.a_to_b += buffer_.size() + (tunnel ? 0 : opening.size());
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     emit_("egress.allowed", {{"host", decided.host}, {"port", decided.port}, {"address", address},
                              {"method", method_}, {"bytes_sent", moved.a_to_b}, {"bytes_received", moved.b_to_a},

@@ -64,9 +64,12 @@ void SocketServer::accept_loop() {
         if (stopped_) ::shutdown(upstream, SHUT_RDWR);
         connection.upstreams.push_back(::fcntl(upstream, F_DUPFD_CLOEXEC, 0));
       });
+      // Closed now, not at the next accept: the peer must see the end at once.
       std::lock_guard lock(mutex_);
       for (int upstream : connection.upstreams) ::close(upstream);
       connection.upstreams.clear();
+      ::close(connection.fd);
+      connection.fd = -1;
       connection.done = true;
     });
   }
@@ -82,10 +85,7 @@ void SocketServer::join_finished() {
       it = next;
     }
   }
-  for (Connection& connection : finished) {
-    connection.thread.join();
-    ::close(connection.fd);
-  }
+  for (Connection& connection : finished) connection.thread.join();
 }
 
 void SocketServer::stop() {
@@ -94,17 +94,14 @@ void SocketServer::stop() {
     if (stopped_) return;
     stopped_ = true;
     for (Connection& connection : connections_) {
-      ::shutdown(connection.fd, SHUT_RDWR);
+      if (connection.fd >= 0) ::shutdown(connection.fd, SHUT_RDWR);
       for (int upstream : connection.upstreams) ::shutdown(upstream, SHUT_RDWR);
     }
   }
   char byte = 0;
   (void)!::write(wake_write_, &byte, 1);
   acceptor_.join();
-  for (Connection& connection : connections_) {
-    connection.thread.join();
-    ::close(connection.fd);
-  }
+  for (Connection& connection : connections_) connection.thread.join();
   connections_.clear();
   ::close(listener_);
   ::close(wake_read_);

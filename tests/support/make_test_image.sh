@@ -3,9 +3,9 @@
 # machine (no registry is reachable): the programs the test agents run, their
 # shared libraries, and git's helpers. `docker import` turns it into an image.
 #
-# Usage: make_test_image.sh [IMAGE=corral-test-agent:1]   (skips if it exists)
+# Usage: make_test_image.sh [IMAGE=corral-test-agent:2]   (skips if it exists)
 set -euo pipefail
-image=${1:-corral-test-agent:1}
+image=${1:-corral-test-agent:2}
 if docker image inspect "$image" >/dev/null 2>&1; then exit 0; fi
 
 programs=(sh dash bash env cat ls mkdir rm mv cp chmod ln echo printf sed grep tr head tail wc id
@@ -34,7 +34,9 @@ done
 for lib in $(ldd /usr/lib/git-core/git-remote-http 2>/dev/null | grep -o '/[^ ]*'); do copy "$lib"; done
 mkdir -p "$stage/usr/lib" && cp -a /usr/lib/git-core "$stage/usr/lib/"
 for dir in bin lib lib64 sbin; do ln -sfn "usr/$dir" "$stage/$dir"; done
-mkdir -p "$stage/usr/lib64" "$stage/usr/sbin" "$stage/etc" "$stage/tmp" "$stage/workspace"
+mkdir -p "$stage/usr/lib64" "$stage/usr/sbin" "$stage/etc" "$stage/tmp" "$stage/var/tmp" "$stage/workspace"
+# Docker copies an image's folder modes onto the tmpfs mounted over it.
+chmod 1777 "$stage/tmp" "$stage/var/tmp"
 ln -sf "$(readlink -f /lib64/ld-linux-x86-64.so.2)" "$stage/usr/lib64/ld-linux-x86-64.so.2"
 printf 'root:x:0:0:root:/root:/bin/sh\nagent:x:10001:10001::/home/agent:/bin/sh\n' > "$stage/etc/passwd"
 printf 'root:x:0:\nagent:x:10001:\n' > "$stage/etc/group"

@@ -92,7 +92,7 @@ void make_sample_repo(const std::string& dir) {
 }
 
 std::string docker_test_image() {
-  static const std::string kImage = "corral-test-agent:1";
+  static const std::string kImage = "corral-test-agent:2";
   static bool ready = [] {
     CommandResult started = sh(quote(source_path("scripts/start-docker.sh")));
     if (started.exit_code != 0) {

@@ -1,0 +1,70 @@
+#include "runner/gateways/llm_usage.h"
+
+#include <gtest/gtest.h>
+
+namespace corral::runner {
+namespace {
+
+// Anthropic's stream as the Messages API sends it (shortened), CRLF line ends.
+constexpr const char* kAnthropicStream =
+    "event: message_start\r\n"
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-x\",\"content\":[],"
+    "\"usage\":{\"input_tokens\":25,\"cache_read_input_tokens\":7,\"cache_creation_input_tokens\":3,\"output_tokens\":1}}}\r\n"
+    "\r\n"
+    "event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n"
+    "event: content_block_delta\r\n"
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"usage\"}}\r\n\r\n"
+    "event: message_delta\r\n"
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}\r\n\r\n"
+    "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n";
+
+TEST(UsageMeter, ReadsAnthropicStreamsWhateverTheChunking) {
+  std::string stream = kAnthropicStream;
+  for (size_t piece : {size_t{1}, size_t{7}, size_t{64}, stream.size()}) {
+    UsageMeter meter(true);
+    for (size_t at = 0; at < stream.size(); at += piece) meter.feed(std::string_view(stream).substr(at, piece));
+    TokenUsage usage = meter.finish();
+    EXPECT_EQ(usage.input, 25) << piece;
+    EXPECT_EQ(usage.output, 15) << "message_delta's count is cumulative and final";
+    EXPECT_EQ(usage.cache_read, 7);
+    EXPECT_EQ(usage.cache_write, 3);
+    EXPECT_EQ(usage.total(), 50);
+    EXPECT_EQ(meter.model(), "claude-x");
+  }
+}
+
+TEST(UsageMeter, ReadsOpenAiStreamsAndBodies) {
+  UsageMeter stream(true);
+  stream.feed("data: {\"id\":\"c\",\"model\":\"gpt-x\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n");
+  stream.feed("data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15}}\n\n");
+  stream.feed("data: [DONE]\n\n");
+  TokenUsage streamed = stream.finish();
+  EXPECT_EQ(streamed.input, 11);
+  EXPECT_EQ(streamed.output, 4);
+  EXPECT_EQ(stream.model(), "gpt-x");
+
+  UsageMeter body(false);
+  body.feed("{\"id\":\"c\",\"usage\":{\"prompt_tokens\":");
+  body.feed("9,\"completion_tokens\":2}}");
+  EXPECT_EQ(body.finish().total(), 11);
+  UsageMeter anthropic_body(false);
+  anthropic_body.feed("{\"type\":\"message\",\"usage\":{\"input_tokens\":5,\"output_tokens\":6}}");
+  EXPECT_EQ(anthropic_body.finish().total(), 11);
+}
+
+TEST(UsageMeter, HostileOrUsagelessAnswersCountZeroAndStayBounded) {
+  UsageMeter garbage(true);
+  garbage.feed("data: {not json\n\ndata: [1,2]\n\ndata: {\"usage\":{\"input_tokens\":\"many\"}}\n\n");
+  EXPECT_EQ(garbage.finish().total(), 0);
+  UsageMeter huge(true);
+  std::string line = "data: " + std::string(UsageMeter::kMaxEventBytes + 10, 'x');
+  huge.feed(line);
+  huge.feed("\n\ndata: {\"usage\":{\"input_tokens\":3}}\n\n");
+  EXPECT_EQ(huge.finish().input, 3) << "an oversized event is dropped, the next one still counts";
+  UsageMeter truncated(true);
+  truncated.feed("data: {\"usage\":{\"input_tokens\":4}}");  // the stream broke before the blank line
+  EXPECT_EQ(truncated.finish().input, 4);
+}
+
+}  // namespace
+}  // namespace corral::runner
