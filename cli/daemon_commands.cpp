@@ -57,6 +57,12 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--max-per-repo", options->caps.per_repo, "Tasks running at once per repository (default 2)");
   app.add_option("--max-per-agent", options->caps.per_agent, "Tasks running at once per agent (default 4)");
   app.add_option("--max-attempts", options->max_attempts, "Runs per task before an infrastructure failure is final");
+  app.add_option("--llm", options->llm_urls, "Model provider for the LLM gateway: anthropic=URL or openai=URL (repeatable)");
+  app.add_option("--llm-key", options->llm_keys, "Its key, held by corral only: NAME=env:VARIABLE or NAME=file:PATH");
+  app.add_option("--llm-ca", options->llm_ca_files, "Trust this CA for a provider: NAME=FILE");
+  app.add_option("--egress-host", options->egress_hosts, "A name the egress proxy resolves itself: NAME=ADDRESS[,ADDRESS]");
+  app.add_option("--agent-tool", options->agent_tools,
+                 "A host program an agent profile runs, mounted read-only: PROGRAM=PATH (e.g. claude=/usr/local/bin/claude)");
   return [options, &globals] {
     options->data_dir = globals.data_dir;
     options->supervisor_path = supervisor_path();

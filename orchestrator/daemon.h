@@ -21,7 +21,9 @@
 #include <thread>
 
 #include "containers/sandbox_backend.h"
+#include "orchestrator/budget_book.h"
 #include "orchestrator/commit_step.h"
+#include "orchestrator/run_boundaries.h"
 #include "orchestrator/scheduler.h"
 #include "orchestrator/service.h"
 #include "runner/task_run.h"
@@ -34,6 +36,7 @@ struct DaemonOptions {
   int max_attempts = 3;           // runs per task before an infrastructure failure is final
   std::string supervisor_path;
   std::chrono::milliseconds tick{200};
+  GatewayOptions gateways;        // model providers, the proxy's fixed hosts, agents' host programs
 };
 
 class Daemon {
@@ -78,6 +81,7 @@ class Daemon {
 
   Service& service_;
   containers::SandboxBackend& backend_;
+  BudgetBook budgets_;
   DaemonOptions options_;
   CommitStep commit_step_;
   std::atomic<bool> stopping_{false};

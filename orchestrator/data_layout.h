@@ -5,6 +5,7 @@
 //   mirrors/<repo>.git         bare mirrors;  mirrors/<repo>.lock their writer lock
 //   worktrees/<run>            one worktree per run
 //   runs/<run>.lock            held while a run is live (released by the kernel on death)
+//   runs/<run>/                the run's gateway sockets and agent files (mounted at /.corral/run)
 //   sandboxes/<name>           OCI bundles
 //   runtime/<runtime>          an OCI runtime's state root (corral's containers only)
 #pragma once
@@ -25,6 +26,7 @@ class DataLayout {
   std::string worktree(const std::string& run_id) const { return worktrees() + "/" + run_id; }
   std::string runs() const { return root_ + "/runs"; }
   std::string run_lock(const std::string& run_id) const { return runs() + "/" + run_id + ".lock"; }
+  std::string run_dir(const std::string& run_id) const { return runs() + "/" + run_id; }
   std::string sandboxes() const { return root_ + "/sandboxes"; }
   std::string runtime_root() const { return root_ + "/runtime"; }
   std::string daemon_lock() const { return root_ + "/daemon.lock"; }  // held by the one `corral serve`

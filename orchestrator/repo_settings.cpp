@@ -214,6 +214,7 @@ Status apply(RepoSettings& settings, const std::string& key, const json& value) 
     settings.agents = *agents;
     return Status::ok();
   }
+  if (auto applied = apply_boundary_setting(settings.boundaries, key, value)) return *applied;
   for (const char* list : kPathLists) {
     if (key != list) continue;
     if (reset) return path_list(settings.extra_rules, key).clear(), Status::ok();
@@ -276,6 +277,7 @@ json settings_json(const RepoSettings& settings) {
               {"tier_limits", limits}};
   policy::DiffRules rules = settings.extra_rules;
   for (const char* list : kPathLists) out[list] = path_list(rules, list);
+  boundary_settings_json(settings.boundaries, out);
   return out;
 }
 

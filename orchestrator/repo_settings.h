@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "orchestrator/boundary_settings.h"
 #include "policy/diff_checks.h"
 #include "routing/tier.h"
 #include "routing/tier_policy.h"
@@ -32,6 +33,7 @@ struct RepoSettings {
   std::vector<std::string> agents;  // agent profiles (command lines) allowed here; empty: any
   double exploration_share = 0.10;  // of low-risk tasks, at most this share goes to a newer profile
   policy::DiffRules extra_rules;                // owners' additions (limits unused here)
+  BoundarySettings boundaries;                  // egress allowlist, tool enforcement, budgets
 };
 
 // Reads stored settings or a whole settings document; unknown keys, wrong

@@ -13,6 +13,7 @@
 #include "core/file_lock.h"
 #include "orchestrator/backends.h"
 #include "orchestrator/daemon.h"
+#include "orchestrator/run_boundaries.h"
 #include "orchestrator/http_server.h"
 #include "orchestrator/service.h"
 
@@ -27,7 +28,24 @@ void request_stop(int) { g_stop = true; }
 
 std::string api_socket_path(const std::string& data_dir) { return layout_for(data_dir).root() + "/corral.sock"; }
 
+// The operator's gateway flags, checked before anything starts.
+Result<GatewayOptions> gateway_options(const ServeOptions& options) {
+  GatewayOptions gateways;
+  auto providers = parse_providers(options.llm_urls, options.llm_keys, options.llm_ca_files);
+  if (!providers.is_ok()) return providers.status();
+  gateways.providers = std::move(*providers);
+  auto hosts = parse_fixed_hosts(options.egress_hosts);
+  if (!hosts.is_ok()) return hosts.status();
+  gateways.egress_hosts = std::move(*hosts);
+  auto tools = parse_agent_tools(options.agent_tools);
+  if (!tools.is_ok()) return tools.status();
+  gateways.agent_tools = std::move(*tools);
+  return gateways;
+}
+
 Status serve(const ServeOptions& options) {
+  auto gateways = gateway_options(options);
+  if (!gateways.is_ok()) return gateways.status();
   DataLayout layout = layout_for(options.data_dir);
   auto backend = backend_for_run(layout, options.backend, options.image);
   if (!backend.is_ok()) return backend.status();
@@ -47,7 +65,8 @@ Status serve(const ServeOptions& options) {
   SystemClock clock;
   Service service(layout, std::move(*db), clock);
   Daemon daemon(service, **backend,
-                {options.caps, options.image, options.max_attempts, options.supervisor_path, std::chrono::milliseconds(200)});
+                {options.caps, options.image, options.max_attempts, options.supervisor_path, std::chrono::milliseconds(200),
+                 *gateways});
   service.set_cancel_hook([&daemon](const std::string& task_id) { daemon.cancel_running(task_id); });
   CORRAL_RETURN_IF_ERROR(daemon.recover().with_context("recovering"));
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "orchestrator/scheduler.h"
@@ -17,6 +18,8 @@ struct ServeOptions {
   std::string supervisor_path;
   Caps caps;
   int max_attempts = 3;
+  // The operator's gateway flags as given (checked when serving starts).
+  std::vector<std::string> llm_urls, llm_keys, llm_ca_files, egress_hosts, agent_tools;
 };
 
 // The unix socket the daemon of a data directory listens on.

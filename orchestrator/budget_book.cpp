@@ -1,0 +1,81 @@
+#include "orchestrator/budget_book.h"
+
+#include <nlohmann/json.hpp>
+
+namespace corral::orchestrator {
+namespace {
+
+struct Used {
+  int64_t tokens = 0, calls = 0;
+  void add(const store::StoredEvent& stored) {
+    auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
+    if (!payload.is_object()) return;
+    for (const char* field : {"input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"}) {
+      tokens += payload.value(field, int64_t{0});
+    }
+    calls += 1;
+  }
+};
+
+std::string utc_day(TimePoint now) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
+  return text;
+}
+
+// The same budget if its limits are still the owner's, else one with the new
+// limits that keeps what was used.
+std::shared_ptr<runner::TokenBudget> with_limits(std::shared_ptr<runner::TokenBudget> budget, runner::BudgetLimits limits) {
+  if (budget->limits().tokens == limits.tokens && budget->limits().calls == limits.calls) return budget;
+  return std::make_shared<runner::TokenBudget>(budget->scope(), limits, budget->tokens_used(), budget->calls_used());
+}
+
+}  // namespace
+
+Result<std::vector<std::shared_ptr<runner::TokenBudget>>> BudgetBook::budgets_for(
+    Service::Store& store, const std::string& task_id, const std::string& repo_id, const BoundarySettings& settings,
+    TimePoint now) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<runner::TokenBudget>> budgets;
+  runner::BudgetLimits task_limits{settings.task_tokens, settings.task_calls};
+  if (task_limits.tokens > 0 || task_limits.calls > 0) {
+    auto& budget = tasks_[task_id];
+    if (!budget) {
+      auto events = store.events.for_task(task_id);
+      if (!events.is_ok()) return events.status();
+      Used used;
+      for (const auto& stored : *events) {
+        if (stored.event.type == "llm.call") used.add(stored);
+      }
+      budget = std::make_shared<runner::TokenBudget>("task", task_limits, used.tokens, used.calls);
+    }
+    budget = with_limits(budget, task_limits);
+    budgets.push_back(budget);
+  }
+  runner::BudgetLimits day_limits{settings.daily_tokens, settings.daily_calls};
+  if (day_limits.tokens > 0 || day_limits.calls > 0) {
+    std::string day = utc_day(now);
+    auto& budget = days_[{repo_id, day}];
+    if (!budget) {
+      Used used;
+      for (int64_t seq = 0;;) {
+        auto page = store.events.after(seq, {"", repo_id, "llm.call"}, 1000);
+        if (!page.is_ok()) return page.status();
+        for (const auto& stored : *page) {
+          if (stored.time.rfind(day, 0) == 0) used.add(stored);
+        }
+        if (page->size() < 1000) break;
+        seq = page->back().seq;
+      }
+      budget = std::make_shared<runner::TokenBudget>("repository_day", day_limits, used.tokens, used.calls);
+    }
+    budget = with_limits(budget, day_limits);
+    budgets.push_back(budget);
+  }
+  return budgets;
+}
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,34 @@
+// The daemon's token budgets: one per task (across its runs) and one per
+// repository and UTC day (shared by its concurrent runs), made on first use
+// and seeded from the llm.call events already in the store, so a restart
+// does not hand out a fresh budget.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "orchestrator/boundary_settings.h"
+#include "orchestrator/service.h"
+#include "runner/gateways/token_budget.h"
+
+namespace corral::orchestrator {
+
+class BudgetBook {
+ public:
+  // The budgets a run of `task` is under ("task", "repository_day"), for the
+  // limits in `settings` (none when a limit is 0). Call under the Service's lock.
+  Result<std::vector<std::shared_ptr<runner::TokenBudget>>> budgets_for(Service::Store& store, const std::string& task_id,
+                                                                        const std::string& repo_id,
+                                                                        const BoundarySettings& settings, TimePoint now);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<runner::TokenBudget>> tasks_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<runner::TokenBudget>> days_;  // (repo, day)
+};
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,183 @@
+#include "orchestrator/run_boundaries.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/ids.h"
+#include "policy/network_address.h"
+#include "runner/agent_profiles.h"
+
+namespace corral::orchestrator {
+namespace {
+
+Result<std::pair<std::string, std::string>> split_pair(const std::string& entry, const std::string& flag) {
+  size_t equals = entry.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == entry.size()) {
+    return Status::invalid_argument(flag + " takes NAME=VALUE, not '" + entry + "'");
+  }
+  return std::make_pair(entry.substr(0, equals), entry.substr(equals + 1));
+}
+
+Result<std::string> read_key(const std::string& name, const std::string& source) {
+  if (source.rfind("env:", 0) == 0) {
+    const char* value = std::getenv(source.substr(4).c_str());
+    if (!value || !*value) return Status::invalid_argument("--llm-key " + name + ": environment variable " + source.substr(4) + " is not set");
+    return std::string(value);
+  }
+  if (source.rfind("file:", 0) == 0) {
+    std::ifstream in(source.substr(5));
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string key = text.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) key.pop_back();
+    if (!in || key.empty()) return Status::invalid_argument("--llm-key " + name + ": cannot read a key from " + source.substr(5));
+    return key;
+  }
+  return Status::invalid_argument("--llm-key " + name + " takes env:VARIABLE or file:PATH (a key is never given on the command line)");
+}
+
+}  // namespace
+
+Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs& inputs, const GatewayOptions& options) {
+  std::optional<runner::AgentProfile> profile = runner::find_profile(inputs.agent);
+  runner::GatewayPlan plan;
+  request.run_dir = inputs.run_dir;
+  request.extra_env.push_back(std::string("CORRAL_TOOL_HOOK=") + containers::kSupervisorPath + " hook");
+  if (profile) {
+    auto tool = options.agent_tools.find(profile->program);
+    bool from_host = tool != options.agent_tools.end();
+    if (from_host) {
+      request.read_only_mounts.push_back({tool->second, std::string(runner::kToolsDir) + "/" + profile->program});
+    }
+    request.agent_command = runner::profile_command(*profile, from_host);
+    request.extra_env.insert(request.extra_env.end(), profile->env.begin(), profile->env.end());
+    plan.files = profile->run_files;
+  }
+
+  runner::ToolGatePolicy tools;
+  tools.tools.paths.enforcement = inputs.settings.tool_enforcement;
+  tools.tools.enforcement = inputs.settings.tool_enforcement;
+  tools.worktree_host_path = request.worktree_path;
+
+  std::vector<std::string> hosts = inputs.settings.egress_hosts;
+  if (profile) hosts.insert(hosts.end(), profile->hosts.begin(), profile->hosts.end());
+  if (inputs.tier != routing::Tier::kObserve && !hosts.empty()) {
+    runner::EgressPolicy egress;
+    egress.urls.allowed_hosts = hosts;
+    egress.urls.internal_hosts = inputs.settings.egress_internal_hosts;
+    egress.urls.schemes = {"https", "http"};
+    egress.urls.extra_ports = inputs.settings.egress_ports;
+    egress.fixed_hosts = options.egress_hosts;
+    tools.tools.urls = egress.urls;  // a fetch tool may reach what the proxy would let through
+    plan.egress = egress;
+  }
+  plan.tools = tools;
+
+  std::string provider_name = profile ? profile->provider : "";
+  if (!profile && !options.providers.empty()) {
+    provider_name = options.providers.count("anthropic") ? "anthropic" : options.providers.begin()->first;
+  }
+  if (!provider_name.empty()) {
+    auto provider = options.providers.find(provider_name);
+    if (provider == options.providers.end()) {
+      if (profile) {
+        return Status::failed_precondition("agent profile " + profile->name + " needs the " + provider_name +
+                                           " model provider; start the daemon with --llm " + provider_name + "=URL");
+      }
+    } else {
+      runner::LlmGatewayConfig llm;
+      llm.provider = provider->second;
+      llm.run_token = new_secret("crt_");
+      llm.budgets = inputs.budgets;
+      std::string url = "http://127.0.0.1:" + std::to_string(runner::kLlmPort);
+      std::vector<std::string> url_env = {"CORRAL_LLM_URL"}, key_env = {"CORRAL_LLM_TOKEN"};
+      std::string suffix = provider_name == "openai" ? "/v1" : "";
+      if (profile) {
+        url_env.insert(url_env.end(), profile->base_url_env.begin(), profile->base_url_env.end());
+        key_env.insert(key_env.end(), profile->key_env.begin(), profile->key_env.end());
+        suffix = profile->base_url_suffix;
+      } else if (provider_name == "anthropic") {
+        url_env.push_back("ANTHROPIC_BASE_URL");
+        key_env.push_back("ANTHROPIC_API_KEY");
+      } else {
+        url_env.push_back("OPENAI_BASE_URL");
+        key_env.push_back("OPENAI_API_KEY");
+      }
+      for (const std::string& name : url_env) request.extra_env.push_back(name + "=" + url + suffix);
+      for (const std::string& name : key_env) request.extra_env.push_back(name + "=" + llm.run_token);
+      plan.llm = llm;
+    }
+  }
+  request.gateways = std::move(plan);
+  return Status::ok();
+}
+
+Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::vector<std::string>& urls,
+                                                                    const std::vector<std::string>& keys,
+                                                                    const std::vector<std::string>& ca_files) {
+  std::map<std::string, runner::LlmProvider> providers;
+  for (const std::string& entry : urls) {
+    auto pair = split_pair(entry, "--llm");
+    if (!pair.is_ok()) return pair.status();
+    auto [name, url] = *pair;
+    if (name != "anthropic" && name != "openai") {
+      return Status::invalid_argument("--llm " + name + ": the gateway speaks anthropic and openai (OpenAI-compatible)");
+    }
+    bool tls = url.rfind("https://", 0) == 0;
+    if (!tls && url.rfind("http://", 0) != 0) return Status::invalid_argument("--llm " + name + ": '" + url + "' is not an http(s) URL");
+    providers[name] = {name, url, "", ""};
+  }
+  for (const std::string& entry : keys) {
+    auto pair = split_pair(entry, "--llm-key");
+    if (!pair.is_ok()) return pair.status();
+    auto provider = providers.find(pair->first);
+    if (provider == providers.end()) return Status::invalid_argument("--llm-key " + pair->first + ": no --llm " + pair->first + "=URL");
+    auto key = read_key(pair->first, pair->second);
+    if (!key.is_ok()) return key.status();
+    provider->second.api_key = *key;
+  }
+  for (const std::string& entry : ca_files) {
+    auto pair = split_pair(entry, "--llm-ca");
+    if (!pair.is_ok()) return pair.status();
+    auto provider = providers.find(pair->first);
+    if (provider == providers.end()) return Status::invalid_argument("--llm-ca " + pair->first + ": no --llm " + pair->first + "=URL");
+    if (::access(pair->second.c_str(), R_OK) != 0) return Status::invalid_argument("--llm-ca " + pair->first + ": cannot read " + pair->second);
+    provider->second.ca_file = pair->second;
+  }
+  for (const auto& [name, provider] : providers) {
+    if (provider.api_key.empty()) return Status::invalid_argument("--llm " + name + " needs --llm-key " + name + "=env:VARIABLE or file:PATH");
+  }
+  return providers;
+}
+
+Result<runner::FixedHosts> parse_fixed_hosts(const std::vector<std::string>& entries) {
+  runner::FixedHosts hosts;
+  for (const std::string& entry : entries) {
+    auto pair = split_pair(entry, "--egress-host");
+    if (!pair.is_ok()) return pair.status();
+    std::stringstream list(pair->second);
+    for (std::string address; std::getline(list, address, ',');) {
+      if (!policy::parse_ip(address)) return Status::invalid_argument("--egress-host " + pair->first + ": '" + address + "' is not an IP address");
+      hosts[pair->first].push_back(address);
+    }
+  }
+  return hosts;
+}
+
+Result<std::map<std::string, std::string>> parse_agent_tools(const std::vector<std::string>& entries) {
+  std::map<std::string, std::string> tools;
+  for (const std::string& entry : entries) {
+    auto pair = split_pair(entry, "--agent-tool");
+    if (!pair.is_ok()) return pair.status();
+    if (pair->second.empty() || pair->second[0] != '/' || ::access(pair->second.c_str(), X_OK) != 0) {
+      return Status::invalid_argument("--agent-tool " + pair->first + ": '" + pair->second + "' is not an executable file (absolute path)");
+    }
+    tools[pair->first] = pair->second;
+  }
+  return tools;
+}
+
+}  // namespace corral::orchestrator

@@ -1,0 +1,54 @@
+// Agent profiles: how corral runs each coding agent in its sandbox. A task
+// names a profile ("claude-code") or gives a command line (the generic
+// profile). A profile says which program it needs from the host (mounted
+// read-only at /.corral/tools and put first on PATH) or expects in the image,
+// the hosts it must reach beyond the model (added to the egress allowlist),
+// how it finds the model (base URL and key variables, set to the LLM gateway
+// and the run's token: the real key never enters the sandbox), how the prompt
+// is passed (always as the last argument, "$@", never spliced into a shell
+// line), the files it reads from the run directory, and how its own inner
+// sandbox is turned off: agent CLIs bring bubblewrap, Landlock or seccomp
+// sandboxes that cannot start in a capability-dropped container, and corral's
+// container is the boundary.
+//
+//   profile      program  model API   inner sandbox off by                 tool calls checked
+//   claude-code  claude   anthropic   settings: sandbox.enabled=false      PreToolUse hook -> tool gate
+//   codex        codex    openai      --dangerously-bypass-approvals-and-sandbox  (no hook API; egress + diff)
+//   gemini-cli   gemini   openai*     GEMINI_SANDBOX=false                 (no hook API; egress + diff)
+//   aider        aider    openai      (has none)                           (no hook API; egress + diff)
+//   generic      the task's command line; $CORRAL_TOOL_HOOK for agents that want checks
+// * through an OpenAI-compatible endpoint (GEMINI's own API is not spoken by the gateway).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace corral::runner {
+
+inline constexpr const char* kToolsDir = "/.corral/tools";
+
+struct AgentProfile {
+  std::string name;
+  std::string program;       // the executable's name: from the host if configured, else the image's PATH
+  std::string arguments;     // after the program, before the prompt ("$@")
+  std::string provider;      // "anthropic", "openai" or "" (no model: generic commands)
+  std::vector<std::string> base_url_env;  // set to the LLM gateway inside the sandbox
+  std::string base_url_suffix;            // e.g. "/v1" for OpenAI-style clients
+  std::vector<std::string> key_env;       // set to the run's token
+  std::vector<std::string> env;           // fixed KEY=VALUE: inner sandbox, telemetry, update checks off
+  std::map<std::string, std::string> run_files;  // name -> content, in /.corral/run
+  std::vector<std::string> hosts;         // beyond the model: hosts it must reach
+  bool tool_hook = false;                 // asks the tool gate before each tool call
+};
+
+// The built-in profile of that name; nullopt for anything else (a command line).
+std::optional<AgentProfile> find_profile(const std::string& name);
+std::vector<std::string> profile_names();
+
+// The /bin/sh command line a profile runs: "<program> <arguments>", the
+// program taken from kToolsDir when the host provides it.
+std::string profile_command(const AgentProfile& profile, bool from_host);
+
+}  // namespace corral::runner
