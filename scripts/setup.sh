@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-system-dev
   libgit2-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
-  runc crun iproute2 procps curl sqlite3
+  runc crun iproute2 procps curl sqlite3 python3 openssl
   clang libclang-rt-14-dev
   docker.io
 )
@@ -27,6 +27,21 @@ if ((${#missing[@]} > 0)); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all packages present"
+fi
+
+# The real agent CLI the end-to-end tests drive (against a scripted model
+# server), from the npm registry, pinned; kept in .cache/ (git-ignored).
+# npm from Debian only where no npm is installed already.
+if ! command -v npm >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+agents="$(cd "$(dirname "$0")/.." && pwd)/.cache/agents"
+claude_version=2.1.331
+if [[ "$(cat "$agents/claude-code.version" 2>/dev/null)" != "$claude_version" ]]; then
+  echo "setup: installing @anthropic-ai/claude-code@$claude_version into $agents"
+  mkdir -p "$agents"
+  npm install --prefix "$agents" --no-audit --no-fund --silent "@anthropic-ai/claude-code@$claude_version"
+  echo "$claude_version" > "$agents/claude-code.version"
 fi
 
 # dockerd runs without systemd here (containers, CI): start it where no engine answers.

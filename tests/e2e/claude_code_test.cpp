@@ -1,0 +1,141 @@
+// The real Claude Code CLI (npm @anthropic-ai/claude-code, installed by
+// scripts/setup.sh) run by the daemon in a sandbox, as the claude-code
+// profile runs it, against a scripted model server that speaks the Anthropic
+// streaming wire format over TLS. Between them: corral's LLM gateway (the
+// real key is added outside the sandbox), the PreToolUse hook through the
+// tool gate, and the budgets.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/e2e/daemon_fixture.h"
+#include "tests/support/model_server.h"
+
+namespace corral::e2e {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kRealKey = "sk-ant-api03-the-real-key-only-corral-holds";
+
+std::string claude_binary() {
+  return testing::source_path(".cache/agents/node_modules/@anthropic-ai/claude-code/bin/claude.exe");
+}
+
+// The model's side of a session: write a file, try to read outside the
+// workspace, then show the sandbox's environment and files, then finish.
+// The key searches use 'sk-ant-api0[3]' so the command (which Claude Code
+// keeps in its transcript) does not match itself.
+json session_script() {
+  return {{"steps",
+           {{{"tool", "Write"}, {"input", {{"file_path", "/workspace/hello.txt"}, {"content", "hello from claude\n"}}}},
+            {{"tool", "Read"}, {"input", {{"file_path", "/etc/passwd"}}}},
+            {{"tool", "Bash"},
+             {"input", {{"command", "{ env | cut -d= -f1 | sort; echo \"base=$ANTHROPIC_BASE_URL\"; "
+                                    "case \"$ANTHROPIC_API_KEY\" in crt_*) echo key=run-token;; *) echo key=other;; esac; "
+                                    "echo \"key-in-env=$(env | grep -c 'sk-ant-api0[3]')\"; } > /workspace/env.txt; "
+                                    "ls -a /.corral/run > /workspace/run-dir.txt; "
+                                    "grep -rlE 'sk-ant-api0[3]' /workspace /home /tmp /.corral/run > /workspace/key-search.txt; true"},
+                        {"description", "look around"}}}},
+            {{"text", "All done."}}}}};
+}
+
+class ClaudeCodeE2E : public DaemonE2E {
+ protected:
+  void SetUp() override {
+    CorralE2E::SetUp();
+    ASSERT_TRUE(std::filesystem::exists(claude_binary()))
+        << "Claude Code is not installed: scripts/setup.sh installs it into .cache/agents";
+    provider_ = std::make_unique<testing::ScriptedModelServer>(session_script());
+    ASSERT_TRUE(provider_->started());
+    ::setenv("CORRAL_TEST_ANTHROPIC_KEY", kRealKey, 1);  // the daemon inherits it; the sandbox never does
+    start_daemon("--llm anthropic=" + provider_->base_url() + " --llm-key anthropic=env:CORRAL_TEST_ANTHROPIC_KEY" +
+                 " --llm-ca anthropic=" + quote(provider_->ca_file()) + " --agent-tool claude=" + quote(claude_binary()));
+    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+    auto added = local("POST", "/v1/repos", json{{"path", repo()}}.dump());
+    repo_id_ = added.value("id", "");
+    ASSERT_FALSE(repo_id_.empty()) << added.dump();
+  }
+
+  std::vector<json> events_of(const std::string& task, const std::string& type) const {
+    std::vector<json> found;
+    json page = local("GET", "/v1/events?limit=1000&type=" + type + "&task=" + task);
+    EXPECT_TRUE(page.contains("events")) << page.dump();
+    for (const json& event : page["events"]) {
+      if (event.value("type", "") == type) found.push_back(event["payload"]);
+    }
+    return found;
+  }
+
+  std::unique_ptr<testing::ScriptedModelServer> provider_;
+  std::string repo_id_;
+};
+
+TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
+  std::string task = submit("claude-code", "Add a greeting file");
+  json shown = wait_for_state(task, "review", 120);
+  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << testing::read_file(dir_ / "serve.log");
+  std::string branch = "corral/" + task;
+
+  // Its file edit landed on the task branch, committed by corral.
+  EXPECT_EQ(file_on_branch(branch, "hello.txt"), "hello from claude\n");
+  // The hook asked the tool gate; reading outside the workspace was denied,
+  // and the model was told why.
+  std::vector<json> blocked = events_of(task, "tool.blocked");
+  ASSERT_EQ(blocked.size(), 1u) << local("GET", "/v1/events?limit=1000&type=tool.&task=" + task).dump();
+  EXPECT_EQ(blocked[0]["tool"], "Read");
+  EXPECT_EQ(blocked[0]["rule"], "outside_workspace");
+  std::vector<json> invoked = events_of(task, "tool.invoked");
+  ASSERT_EQ(invoked.size(), 2u);
+  EXPECT_EQ(invoked[0]["tool"], "Write");
+  EXPECT_EQ(invoked[1]["tool"], "Bash");
+  bool model_saw_denial = false;
+  for (const json& request : provider_->requests()) {
+    if (request["body"].get<std::string>().find("outside_workspace") != std::string::npos) model_saw_denial = true;
+  }
+  EXPECT_TRUE(model_saw_denial) << "the hook's reason reaches the model as the tool's result";
+
+  // Tokens were counted on every model call.
+  std::vector<json> calls = events_of(task, "llm.call");
+  ASSERT_GE(calls.size(), 4u);
+  int64_t tokens = 0;
+  for (const json& call : calls) {
+    EXPECT_EQ(call["status"], 200);
+    EXPECT_EQ(call["stream"], true);
+    tokens += call["input_tokens"].get<int64_t>() + call["output_tokens"].get<int64_t>();
+  }
+  EXPECT_GT(tokens, 1000) << "Claude Code's system prompt alone is thousands of tokens";
+
+  // The provider saw the real key on every call; the sandbox never had it.
+  std::vector<json> requests = provider_->requests();
+  ASSERT_EQ(requests.size(), calls.size());
+  for (const json& request : requests) EXPECT_EQ(request["headers"]["x-api-key"], kRealKey);
+  std::string env = file_on_branch(branch, "env.txt");
+  EXPECT_NE(env.find("base=http://127.0.0.1:4141\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("key=run-token\n"), std::string::npos) << "only the run's own token:\n" << env;
+  EXPECT_NE(env.find("key-in-env=0\n"), std::string::npos) << env;
+  EXPECT_EQ(file_on_branch(branch, "key-search.txt"), "") << "no file in the sandbox holds the key";
+  EXPECT_NE(file_on_branch(branch, "run-dir.txt").find("claude-settings.json"), std::string::npos);
+  std::string serve_log = testing::read_file(dir_ / "serve.log");
+  EXPECT_EQ(serve_log.find(kRealKey), std::string::npos) << "nor does the daemon's log";
+}
+
+TEST_F(ClaudeCodeE2E, ABudgetCutStopsTheRunCleanly) {
+  local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"budget", {{"task_calls", 2}}}}.dump());
+  std::string task = submit("claude-code", "Add a greeting file");
+  json shown = wait_for_state(task, "failed", 120);
+  ASSERT_EQ(shown.value("state", ""), "failed") << shown.dump(2);
+  EXPECT_NE(shown.dump().find("stopped by corral: the task token budget is spent"), std::string::npos) << shown.dump(2);
+  std::vector<json> exceeded = events_of(task, "budget.exceeded");
+  ASSERT_EQ(exceeded.size(), 1u) << shown.dump(2);
+  EXPECT_EQ(exceeded[0]["scope"], "task");
+  EXPECT_EQ(exceeded[0]["calls_used"], 2);
+  EXPECT_EQ(events_of(task, "llm.call").size(), 2u);
+  EXPECT_LE(provider_->requests().size(), 2u) << "no call got past the spent budget";
+  EXPECT_EQ(events_of(task, "sandbox.destroyed").size(), 1u) << "the sandbox is gone";
+  EXPECT_FALSE(std::filesystem::exists(data() + "/runs/" + shown["runs"][0].value("id", "")))
+      << "and the run's directory with it";
+}
+
+}  // namespace
+}  // namespace corral::e2e
