@@ -231,7 +231,7 @@ Result<runner::RunRequest> Daemon::run_request(const std::string& task_id, const
   });
   if (!budgets.is_ok()) return budgets.status();
   CORRAL_RETURN_IF_ERROR(apply_run_boundaries(
-      request, {routed->agent, routed->tier, settings->boundaries, *budgets, service_.layout().run_dir(run_id)},
+      request, {routed->agent, routed->grant.network, settings->boundaries, *budgets, service_.layout().run_dir(run_id)},
       options_.gateways));
   request.publish_when_failed = false;
   request.on_stage = pause_for_crash_tests;

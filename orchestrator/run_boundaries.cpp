@@ -64,7 +64,7 @@ Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs
 
   std::vector<std::string> hosts = inputs.settings.egress_hosts;
   if (profile) hosts.insert(hosts.end(), profile->hosts.begin(), profile->hosts.end());
-  if (inputs.tier != routing::Tier::kObserve && !hosts.empty()) {
+  if (inputs.network && !hosts.empty()) {
     runner::EgressPolicy egress;
     egress.urls.allowed_hosts = hosts;
     egress.urls.internal_hosts = inputs.settings.egress_internal_hosts;

@@ -1,8 +1,9 @@
 // A run's boundaries, put on its RunRequest before it starts: the agent
 // profile (program, environment, files), the tool gate with the owner's
-// enforcement, the egress proxy with the owner's allowlist (not at the observe
-// tier: no network at all there), and the LLM gateway with the provider the
-// operator configured, a fresh run token and the budgets the run is under.
+// enforcement, the egress proxy with the owner's allowlist (when the grant
+// allows network: not at the observe tier), and the LLM gateway with the
+// provider the operator configured, a fresh run token and the budgets the run
+// is under.
 #pragma once
 
 #include <map>
@@ -11,7 +12,6 @@
 #include <vector>
 
 #include "orchestrator/boundary_settings.h"
-#include "routing/tier.h"
 #include "runner/gateways/host_resolver.h"
 #include "runner/gateways/llm_gateway.h"
 #include "runner/task_run.h"
@@ -27,7 +27,7 @@ struct GatewayOptions {
 
 struct RunBoundaryInputs {
   std::string agent;  // a profile name or a command line
-  routing::Tier tier = routing::Tier::kObserve;
+  bool network = false;  // the grant's
   BoundarySettings settings;
   std::vector<std::shared_ptr<runner::TokenBudget>> budgets;
   std::string run_dir;

@@ -48,7 +48,7 @@ Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& ta
   routed.grant = *grant;
 
   json payload = {{"tier", routing::tier_name(routed.tier)}, {"earned", earned->tier}, {"why", in_force.why},
-                  {"grant", limits_json(routed.grant.limits)}, {"network", "none"},
+                  {"grant", limits_json(routed.grant.limits)}, {"network", routed.grant.network ? "allowlist" : "none"},
                   {"approvals", limits_of(*settings, routed.tier).approvals}};
   if (!clamped.empty()) payload["held_to_tier"] = clamped;
   routed.agent = task.agent;

@@ -63,6 +63,7 @@ Result<Grant> grant_for_tier(Tier tier, const LimitRequest& request, std::string
   hold(limits.memory_bytes, ceiling.memory_bytes, "memory");
   hold(limits.pids, ceiling.pids, "pids");
   hold(limits.cpus, ceiling.cpus, "cpus");
+  grant->network = tier != Tier::kObserve;
   if (clamped) *clamped = lowered;
   return grant;
 }

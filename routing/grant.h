@@ -22,7 +22,9 @@ struct SandboxLimits {
 
 struct Grant {
   SandboxLimits limits;
-  bool network = false;  // loopback only inside the sandbox
+  // The run may go out through the egress proxy to the repository's
+  // allowlist (nothing else is ever reachable); false: no network at all.
+  bool network = false;
 };
 
 // What a caller asked to change; unset fields keep the default.
@@ -40,10 +42,10 @@ Result<Grant> default_grant(const LimitRequest& request);
 
 // The most a run on a repository at `tier` gets:
 //   tier        timeout  memory  pids  cpus  network
-//   observe       10 min   1 GiB   256    1   none
-//   supervised    20 min   2 GiB   512    2   none
-//   trusted       30 min   4 GiB  1024    2   none
-//   autonomous    60 min   4 GiB  1024    4   none   (egress allowlists come with the egress proxy)
+//   observe       10 min   1 GiB   256    1   none (the model through the LLM gateway only)
+//   supervised    20 min   2 GiB   512    2   the owner's egress allowlist, through the proxy
+//   trusted       30 min   4 GiB  1024    2   the owner's egress allowlist, through the proxy
+//   autonomous    60 min   4 GiB  1024    4   the owner's egress allowlist, through the proxy
 SandboxLimits tier_ceiling(Tier tier);
 
 // `request` as default_grant checks it, then each value held to the tier's

@@ -65,6 +65,7 @@ TEST(GrantForTier, TheTierIsTheCeilingOfWhatARunGets) {
   EXPECT_EQ(autonomous->limits.timeout, std::chrono::minutes(60));
   EXPECT_EQ(clamped, "memory");
   EXPECT_FALSE(observe->network);
+  EXPECT_TRUE(autonomous->network) << "above observe, the owner's allowlist is reachable";
   asked.pids = 1;  // out of bounds: refused, not clamped
   EXPECT_FALSE(grant_for_tier(Tier::kAutonomous, asked).is_ok());
   for (Tier tier : {Tier::kObserve, Tier::kSupervised, Tier::kTrusted}) {

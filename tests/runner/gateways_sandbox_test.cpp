@@ -18,6 +18,7 @@
 
 #include "containers/docker_backend.h"
 #include "tests/containers/backend_fixture.h"
+#include "tests/support/loopback_http.h"
 #include "tests/support/model_server.h"
 
 namespace corral::runner {
@@ -25,49 +26,6 @@ namespace {
 
 using containers::SandboxSpec;
 using nlohmann::json;
-
-constexpr char kHostAnswer[] = "HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\nhello from the host";
-
-// A plain HTTP server on 127.0.0.1 of the host: answers every request with
-// kHostAnswer and counts them.
-class LoopbackServer {
- public:
-  LoopbackServer() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(listener_, 16);
-    socklen_t size = sizeof address;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] {
-      for (;;) {
-        int client = ::accept(listener_, nullptr, nullptr);
-        if (client < 0) return;
-        char buffer[4096];
-        ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
-        if (got > 0) ++requests_;
-        (void)!::send(client, kHostAnswer, sizeof kHostAnswer - 1, MSG_NOSIGNAL);
-        ::close(client);
-      }
-    });
-  }
-  ~LoopbackServer() {
-    ::shutdown(listener_, SHUT_RDWR);
-    ::close(listener_);
-    thread_.join();
-  }
-  int port() const { return port_; }
-  int requests() const { return requests_; }
-
- private:
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<int> requests_{0};
-  std::thread thread_;
-};
 
 struct Recorded {
   std::mutex mutex;
@@ -125,7 +83,7 @@ class GatewaysInSandbox : public containers::BackendFixture {
 };
 
 TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
-  LoopbackServer host_server;
+  testing::LoopbackHttpServer host_server;
   std::string port = std::to_string(host_server.port());
   EgressPolicy egress;
   egress.urls.allowed_hosts = {"models.corral.test", "private.corral.test", "localhost"};
@@ -167,7 +125,7 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
   EXPECT_EQ(allowed[0]["port"], host_server.port());
   EXPECT_EQ(allowed[0]["address"], "127.0.0.1");
   EXPECT_GT(allowed[0]["bytes_sent"].get<int64_t>(), 20);
-  EXPECT_EQ(allowed[0]["bytes_received"].get<int64_t>(), static_cast<int64_t>(sizeof kHostAnswer - 1));
+  EXPECT_EQ(allowed[0]["bytes_received"].get<int64_t>(), static_cast<int64_t>(testing::LoopbackHttpServer::answer().size()));
   EXPECT_EQ(allowed[1]["method"], "CONNECT");
   std::map<std::string, std::string> denied;
   for (const json& event : recorded_.of("egress.denied")) denied[event["host"]] = event["rule"];

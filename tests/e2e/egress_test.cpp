@@ -1,0 +1,81 @@
+// The daemon puts a run behind the egress proxy only when its grant allows
+// network (above observe), and then only to the owner's allowlist. The agent
+// is a shell command that speaks HTTP through $HTTP_PROXY with bash's /dev/tcp.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/daemon_fixture.h"
+#include "tests/support/loopback_http.h"
+
+namespace corral::e2e {
+namespace {
+
+using nlohmann::json;
+
+class EgressE2E : public DaemonE2E {
+ protected:
+  void SetUp() override {
+    CorralE2E::SetUp();
+    start_daemon("--egress-host models.corral.test=127.0.0.1");
+    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+    repo_id_ = local("POST", "/v1/repos", json{{"path", repo()}}.dump()).value("id", "");
+    ASSERT_FALSE(repo_id_.empty());
+  }
+
+  // An agent that asks the proxy for `host` and keeps the answer's first line in `file`.
+  std::string fetcher(const std::string& host, const std::string& file) const {
+    return "bash -c 'if exec 3<>/dev/tcp/127.0.0.1/3128; then printf \"GET http://" + host + ":" +
+           std::to_string(server_.port()) + "/ HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n\" >&3; head -1 <&3 | tr -d \"\\r\" > " +
+           file + "; else echo unreachable > " + file + "; fi'";
+  }
+
+  std::vector<json> events_of(const std::string& task, const std::string& type) const {
+    return local("GET", "/v1/events?limit=1000&type=" + type + "&task=" + task)["events"];
+  }
+
+  testing::LoopbackHttpServer server_;
+  std::string repo_id_;
+};
+
+TEST_F(EgressE2E, ObserveHasNoNetworkAndHigherTiersReachOnlyTheAllowlist) {
+  json egress = {{"hosts", {"models.corral.test"}}, {"internal_hosts", {"models.corral.test"}}, {"ports", {server_.port()}}};
+  local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"egress", egress}}.dump());
+
+  std::string observed = submit(fetcher("models.corral.test", "out.txt"), "fetch at observe");
+  ASSERT_EQ(wait_for_state(observed, "review", 60)["state"], "review");
+  EXPECT_EQ(file_on_branch("corral/" + observed, "out.txt"), "unreachable\n") << "observe: no proxy at all";
+  EXPECT_EQ(events_of(observed, "task.routed")[0]["payload"]["network"], "none");
+
+  local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"pin", "supervised"}}.dump());
+  std::string allowed = submit(fetcher("models.corral.test", "out.txt") + " && " + fetcher("elsewhere.test", "other.txt"),
+                               "fetch when supervised");
+  ASSERT_EQ(wait_for_state(allowed, "review", 60)["state"], "review");
+  EXPECT_EQ(file_on_branch("corral/" + allowed, "out.txt"), "HTTP/1.1 200 OK\n");
+  EXPECT_EQ(file_on_branch("corral/" + allowed, "other.txt"), "HTTP/1.1 403 Forbidden\n");
+  EXPECT_EQ(server_.requests(), 1);
+  EXPECT_EQ(events_of(allowed, "task.routed")[0]["payload"]["network"], "allowlist");
+  std::vector<json> passed = events_of(allowed, "egress.allowed");
+  ASSERT_EQ(passed.size(), 1u);
+  EXPECT_EQ(passed[0]["payload"]["host"], "models.corral.test");
+  EXPECT_EQ(passed[0]["payload"]["bytes_received"], static_cast<int64_t>(testing::LoopbackHttpServer::answer().size()));
+  std::vector<json> denied = events_of(allowed, "egress.denied");
+  ASSERT_EQ(denied.size(), 1u);
+  EXPECT_EQ(denied[0]["payload"]["host"], "elsewhere.test");
+  EXPECT_EQ(denied[0]["payload"]["rule"], "host_not_allowed");
+}
+
+TEST_F(EgressE2E, BadBoundarySettingsAreRefusedAndChangeNothing) {
+  for (const json& bad : {json{{"egress", {{"hosts", {"http://evil.com/"}}}}}, json{{"egress", {{"ports", {70000}}}}},
+                          json{{"egress", {{"proxy", {}}}}}, json{{"tool_enforcement", "maybe"}},
+                          json{{"budget", {{"task_tokens", -1}}}}, json{{"budget", {{"weekly_tokens", 5}}}}}) {
+    json answer = local("PATCH", "/v1/repos/" + repo_id_ + "/settings", bad.dump());
+    EXPECT_EQ(answer["error"]["code"], "invalid_argument") << bad.dump() << " -> " << answer.dump();
+    EXPECT_NE(answer["error"]["message"].get<std::string>().find("setting '"), std::string::npos) << answer.dump();
+  }
+  json settings = local("GET", "/v1/repos/" + repo_id_)["settings"];
+  EXPECT_EQ(settings["egress"]["hosts"], json::array());
+  EXPECT_EQ(settings["tool_enforcement"], "block");
+  EXPECT_EQ(settings["budget"]["task_tokens"], 0);
+}
+
+}  // namespace
+}  // namespace corral::e2e

@@ -1,0 +1,43 @@
+#include "tests/support/loopback_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace corral::testing {
+
+std::string LoopbackHttpServer::answer() {
+  return "HTTP/1.1 200 OK\r\nContent-Length: 19\r\nConnection: close\r\n\r\nhello from the host";
+}
+
+LoopbackHttpServer::LoopbackHttpServer() {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::listen(listener_, 16);
+  socklen_t size = sizeof address;
+  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
+  port_ = ntohs(address.sin_port);
+  thread_ = std::thread([this] {
+    for (;;) {
+      int client = ::accept(listener_, nullptr, nullptr);
+      if (client < 0) return;
+      char buffer[4096];
+      if (::recv(client, buffer, sizeof buffer, 0) > 0) ++requests_;
+      std::string reply = answer();
+      (void)!::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
+      ::close(client);
+    }
+  });
+}
+
+LoopbackHttpServer::~LoopbackHttpServer() {
+  ::shutdown(listener_, SHUT_RDWR);
+  ::close(listener_);
+  thread_.join();
+}
+
+}  // namespace corral::testing
