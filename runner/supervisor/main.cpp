@@ -15,7 +15,7 @@
 // corral's egress proxy and LLM gateway (relay.h).
 //
 // Usage: corral-supervisor [--deadline SECONDS] [--relay PORT=SOCKET]... -- COMMAND [ARG...]
-//        corral-supervisor hook                  (an agent's pre-tool-use hook, tool_hook.h)
+//        corral-supervisor hook [SOCKET]         (an agent's pre-tool-use hook, tool_hook.h)
 //        corral-supervisor report confidence VALUE [REASON...]   (the agent's
 //        corral-supervisor report escalate [REASON...]            own reports;
 //        inside the sandbox as $CORRAL_REPORT, see runner/agent_report.h)
@@ -102,8 +102,10 @@ int report(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "report") == 0) return report(argc, argv);
   if (argc > 1 && std::strcmp(argv[1], "hook") == 0) {
-    return corral::supervisor::run_tool_hook(
-        (std::string(corral::containers::kRunDirPath) + "/tool.sock").c_str());
+    // The socket is the run directory's unless the (read-only) settings that
+    // call the hook name another; the environment is never asked.
+    std::string socket = argc > 2 ? argv[2] : std::string(corral::containers::kRunDirPath) + "/tool.sock";
+    return corral::supervisor::run_tool_hook(socket.c_str());
   }
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   int first = 1;

@@ -4,13 +4,14 @@ the OpenAI Chat Completions API, streamed (server-sent events, as the real
 providers send them) and not, so real agent CLIs and corral's LLM gateway can
 be driven without the internet.
 
-The script is a JSON file: {"steps": [STEP, ...]} where a STEP is
+The script is a JSON file: {"steps": [STEP, ...], "chunks": N} where a STEP is
   {"text": "..."}                              a final answer
   {"tool": "Write", "input": {...}}            one tool call (Anthropic tool_use)
 The step answered is the number of tool results already in the request's
 conversation (Anthropic tool_result blocks, OpenAI "tool" messages), so the
 server is stateless and a retried request gets the same answer. Requests without tools (an agent's side calls: titles, summaries) get
-a short text answer. Each answer reports usage: input tokens = the request
+the script's "side_answer" (default "ok"). A streamed answer comes in
+"chunks" deltas (default 3). Each answer reports usage: input tokens = the request
 body's length / 4, output tokens = the answer's length / 4 (at least 1).
 
 Every request is appended to the log file as one JSON line: method, path,
@@ -35,6 +36,7 @@ def tokens_of(text):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # answers stream event by event, as providers do
     script = {"steps": []}
     log_path = None
     delay = 0.0
@@ -80,7 +82,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def step_for(self, request):
         if not request.get("tools"):
-            return {"text": "ok"}
+            return {"text": self.script.get("side_answer", "ok")}
         steps = self.script.get("steps", [])
         turns = answered_tool_calls(request.get("messages", []))
         return steps[turns] if turns < len(steps) else {"text": "done"}
@@ -115,14 +117,14 @@ class Handler(BaseHTTPRequestHandler):
         if block["type"] == "tool_use":
             events.append(("content_block_start", {"type": "content_block_start", "index": 0,
                                                    "content_block": dict(block, input={})}))
-            for piece in chunks(answer, 3):
+            for piece in chunks(answer, self.script.get("chunks", 3)):
                 events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
                                                        "delta": {"type": "input_json_delta",
                                                                  "partial_json": piece}}))
         else:
             events.append(("content_block_start", {"type": "content_block_start", "index": 0,
                                                    "content_block": {"type": "text", "text": ""}}))
-            for piece in chunks(answer, 3):
+            for piece in chunks(answer, self.script.get("chunks", 3)):
                 events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
                                                        "delta": {"type": "text_delta", "text": piece}}))
         events.append(("content_block_stop", {"type": "content_block_stop", "index": 0}))
@@ -145,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
                                                      "message": {"role": "assistant", "content": answer}}],
                                         "usage": usage})
         frames = []
-        for piece in chunks(answer, 3):
+        for piece in chunks(answer, self.script.get("chunks", 3)):
             frames.append({"id": "chatcmpl-scripted", "object": "chat.completion.chunk", "model": model,
                            "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
         frames.append({"id": "chatcmpl-scripted", "object": "chat.completion.chunk", "model": model,
