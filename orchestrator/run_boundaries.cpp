@@ -55,6 +55,7 @@ Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs
     request.agent_command = runner::profile_command(*profile, from_host);
     request.extra_env.insert(request.extra_env.end(), profile->env.begin(), profile->env.end());
     plan.files = profile->run_files;
+    request.output_format = profile->output_format;
   }
 
   runner::ToolGatePolicy tools;

@@ -32,6 +32,7 @@ std::vector<AgentProfile> profiles() {
                 "DISABLE_ERROR_REPORTING=1"};
   claude.run_files = {{"claude-settings.json", claude_settings()}};
   claude.tool_hook = true;
+  claude.output_format = "claude-stream-json";
 
   AgentProfile codex;
   codex.name = "codex";

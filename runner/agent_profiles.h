@@ -41,6 +41,7 @@ struct AgentProfile {
   std::map<std::string, std::string> run_files;  // name -> content, in /.corral/run
   std::vector<std::string> hosts;         // beyond the model: hosts it must reach
   bool tool_hook = false;                 // asks the tool gate before each tool call
+  std::string output_format;              // "claude-stream-json": its stdout read into events (claude_stream.h)
 };
 
 // The built-in profile of that name; nullopt for anything else (a command line).

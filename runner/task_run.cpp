@@ -14,6 +14,7 @@
 #include "git/publish.h"
 #include "git/snapshot.h"
 #include "git/worktree.h"
+#include "runner/claude_stream.h"
 #include "runner/output_recorder.h"
 
 namespace corral::runner {
@@ -196,11 +197,23 @@ class TaskRun {
     CORRAL_RETURN_IF_ERROR(backend_.start(sandbox_));
     OutputRecorder recorder(events_, event(checking() ? "check.output" : "agent.output", nlohmann::json::object()));
     if (request_.echo_output) recorder.set_echo(request_.echo_output);
+    std::optional<ClaudeStreamReader> stream_json;
+    if (request_.output_format == "claude-stream-json") stream_json.emplace();
+    auto record_found = [&](const ClaudeStreamReader::Found& found) {
+      for (const auto& [type, payload] : found) {
+        Status recorded = record(type, payload);
+        if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());
+      }
+    };
     auto exit = backend_.wait(sandbox_, request_.timeout,
                               [&](containers::OutputStream stream, std::string_view chunk) {
                                 recorder.on_output(stream, chunk);
+                                if (stream_json && stream == containers::OutputStream::kStdout) {
+                                  record_found(stream_json->feed(chunk));
+                                }
                               });
     recorder.finish();
+    if (stream_json) record_found(stream_json->finish());
     gateways_.reset();  // nothing more goes in or out; their events are all recorded
     if (!exit.is_ok()) return exit.status();
     result_.exit = *exit;

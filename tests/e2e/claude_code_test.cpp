@@ -94,6 +94,18 @@ TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
     if (request["body"].get<std::string>().find("outside_workspace") != std::string::npos) model_saw_denial = true;
   }
   EXPECT_TRUE(model_saw_denial) << "the hook's reason reaches the model as the tool's result";
+  // Its stream-json output says what it did and saw.
+  std::vector<json> uses = events_of(task, "agent.tool_use");
+  ASSERT_EQ(uses.size(), 3u);
+  EXPECT_EQ(uses[1]["tool"], "Read");
+  EXPECT_EQ(uses[1]["input"]["file_path"], "/etc/passwd");
+  std::vector<json> results = events_of(task, "agent.tool_result");
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]["is_error"], false);
+  EXPECT_EQ(results[1]["is_error"], true) << "the denied read";
+  std::vector<json> ended = events_of(task, "agent.result");
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0]["is_error"], false);
 
   // Tokens were counted on every model call.
   std::vector<json> calls = events_of(task, "llm.call");

@@ -1,0 +1,89 @@
+#include "runner/claude_stream.h"
+
+namespace corral::runner {
+namespace {
+
+constexpr size_t kInputValueMax = 512;
+
+nlohmann::json cut_values(const nlohmann::json& input) {
+  if (!input.is_object()) return nlohmann::json::object();
+  nlohmann::json shown = nlohmann::json::object();
+  for (const auto& [key, value] : input.items()) {
+    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    shown[key] = text.size() <= kInputValueMax ? text : text.substr(0, kInputValueMax) + "... (" + std::to_string(text.size()) + " bytes)";
+  }
+  return shown;
+}
+
+size_t content_bytes(const nlohmann::json& content) {
+  return content.is_string() ? content.get<std::string>().size() : content.dump().size();
+}
+
+}  // namespace
+
+ClaudeStreamReader::Found ClaudeStreamReader::feed(std::string_view chunk) {
+  Found found;
+  for (size_t start = 0; start < chunk.size();) {
+    size_t newline = chunk.find('\n', start);
+    std::string_view piece = chunk.substr(start, newline == std::string_view::npos ? chunk.size() - start : newline - start);
+    if (!skipping_) {
+      if (pending_.size() + piece.size() > kMaxLineBytes) {
+        skipping_ = true;
+        pending_.clear();
+      } else {
+        pending_.append(piece);
+      }
+    }
+    if (newline == std::string_view::npos) break;
+    if (!skipping_) line(pending_, found);
+    pending_.clear();
+    skipping_ = false;
+    start = newline + 1;
+  }
+  return found;
+}
+
+ClaudeStreamReader::Found ClaudeStreamReader::finish() {
+  Found found;
+  if (!skipping_ && !pending_.empty()) line(pending_, found);
+  pending_.clear();
+  skipping_ = false;
+  return found;
+}
+
+void ClaudeStreamReader::line(std::string_view text, Found& found) const {
+  nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object()) return;
+  std::string type = object.value("type", "");
+  if (type == "result") {
+    nlohmann::json usage = object.value("usage", nlohmann::json::object());
+    found.emplace_back("agent.result",
+                       nlohmann::json{{"subtype", object.value("subtype", "")},
+                                      {"is_error", object.value("is_error", false)},
+                                      {"turns", object.value("num_turns", 0)},
+                                      {"duration_ms", object.value("duration_ms", 0)},
+                                      {"cost_usd", object.value("total_cost_usd", 0.0)},
+                                      {"input_tokens", usage.is_object() ? usage.value("input_tokens", 0) : 0},
+                                      {"output_tokens", usage.is_object() ? usage.value("output_tokens", 0) : 0}});
+    return;
+  }
+  if (type != "assistant" && type != "user") return;
+  const nlohmann::json& message = object.contains("message") ? object["message"] : nlohmann::json::object();
+  if (!message.is_object() || !message.contains("content") || !message["content"].is_array()) return;
+  for (const nlohmann::json& block : message["content"]) {
+    if (!block.is_object()) continue;
+    std::string kind = block.value("type", "");
+    if (type == "assistant" && kind == "tool_use") {
+      found.emplace_back("agent.tool_use", nlohmann::json{{"id", block.value("id", "")},
+                                                          {"tool", block.value("name", "")},
+                                                          {"input", cut_values(block.value("input", nlohmann::json::object()))}});
+    } else if (type == "user" && kind == "tool_result") {
+      found.emplace_back("agent.tool_result",
+                         nlohmann::json{{"id", block.value("tool_use_id", "")},
+                                        {"is_error", block.value("is_error", false)},
+                                        {"bytes", block.contains("content") ? content_bytes(block["content"]) : 0}});
+    }
+  }
+}
+
+}  // namespace corral::runner
