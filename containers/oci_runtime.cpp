@@ -315,8 +315,16 @@ Result<std::vector<SandboxInfo>> OciRuntimeBackend::list_ours() {
   auto out = run_command(runtime_command({"list", "--format", "json"}));
   if (!out.is_ok()) return out.status();
   if (out->exit_code != 0) return Status::failed_precondition("listing sandboxes: " + trim(out->output));
-  auto list = nlohmann::json::parse(out->output, nullptr, false);
-  if (list.is_discarded()) return Status::io(options_.runtime + " list printed something that is not JSON");
+  // The list is one line of JSON; warnings (a container whose process died
+  // under it, after a crash) come on stderr, interleaved: skip those lines.
+  nlohmann::json list = nlohmann::json::value_t::discarded;
+  std::istringstream lines(out->output);
+  for (std::string line; list.is_discarded() && std::getline(lines, line);) {
+    if (!line.empty() && (line[0] == '[' || line == "null")) list = nlohmann::json::parse(line, nullptr, false);
+  }
+  if (list.is_discarded()) {
+    return Status::io(options_.runtime + " list printed something that is not JSON: " + trim(out->output));
+  }
   // runc prints null when it has no containers.
   for (const auto& entry : list.is_array() ? list : nlohmann::json::array()) {
     SandboxInfo info;

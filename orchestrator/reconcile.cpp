@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "core/file_lock.h"
 #include "git/mirror.h"
 #include "git/worktree.h"
@@ -20,8 +22,12 @@ Status record(store::EventLog& events, const std::string& type, const store::Run
   return events.record(event);
 }
 
-// Removes the run's worktree, and its task branch if the run left nothing on it.
+// Removes the run's directory (gateway sockets, agent files) and worktree,
+// and its task branch if the run left nothing on it.
 Status clean_run_files(const DataLayout& layout, const store::RunRecord& run, const store::RepoRecord& repo) {
+  std::error_code ec;
+  std::filesystem::remove_all(layout.run_dir(run.id), ec);
+  if (ec) return Status::from_errno(ec.value(), "removing " + layout.run_dir(run.id));
   CORRAL_RETURN_IF_ERROR(git::remove_worktree(repo.mirror_path, run.id, layout.worktree(run.id)));
   auto lock = FileLock::acquire(layout.mirror_lock(repo.id));
   if (!lock.is_ok()) return lock.status();

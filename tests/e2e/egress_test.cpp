@@ -3,6 +3,8 @@
 // is a shell command that speaks HTTP through $HTTP_PROXY with bash's /dev/tcp.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/e2e/daemon_fixture.h"
 #include "tests/support/loopback_http.h"
 
@@ -61,6 +63,25 @@ TEST_F(EgressE2E, ObserveHasNoNetworkAndHigherTiersReachOnlyTheAllowlist) {
   ASSERT_EQ(denied.size(), 1u);
   EXPECT_EQ(denied[0]["payload"]["host"], "elsewhere.test");
   EXPECT_EQ(denied[0]["payload"]["rule"], "host_not_allowed");
+}
+
+TEST_F(EgressE2E, ADaemonKilledMidRunLeavesNoRunDirectoryBehind) {
+  std::string task = submit("sleep 600; true", "outlive the daemon");
+  json running = wait_for_state(task, "running", 30);
+  ASSERT_EQ(running["state"], "running") << running.dump(2) << testing::read_file(dir_ / "serve.log");
+  std::string run_dir;
+  ASSERT_TRUE(testing::wait_for([&] {
+    json runs = local("GET", "/v1/tasks/" + task)["runs"];
+    run_dir = runs.empty() ? "" : data() + "/runs/" + runs[0].value("id", "");
+    return !run_dir.empty() && std::filesystem::exists(run_dir + "/tool.sock");
+  }, std::chrono::seconds(30))) << local("GET", "/v1/tasks/" + task).dump(2) << testing::read_file(dir_ / "serve.log");
+  stop_daemon(SIGKILL);
+  EXPECT_TRUE(std::filesystem::exists(run_dir)) << "precondition: the crash left it";
+  start_daemon("--egress-host models.corral.test=127.0.0.1");
+  ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+  EXPECT_FALSE(std::filesystem::exists(run_dir)) << "recovery removes the dead run's sockets and files";
+  local("POST", "/v1/tasks/" + task + "/cancel");
+  EXPECT_EQ(wait_for_state(task, "cancelled", 30)["state"], "cancelled");
 }
 
 TEST_F(EgressE2E, BadBoundarySettingsAreRefusedAndChangeNothing) {
