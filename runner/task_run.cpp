@@ -265,6 +265,7 @@ class TaskRun {
 
   // Runs whatever happened before; keeps the first error.
   Status clean_up() {
+    gateways_.reset();  // if the run ended early, its ways out close first
     Status first;
     auto keep = [&](Status status) {
       if (first.is_ok() && !status.is_ok()) first = status;
@@ -291,8 +292,8 @@ class TaskRun {
   bool branch_created_ = false;
   bool worktree_made_ = false;
   bool sandbox_made_ = false;
+  std::mutex stop_mutex_;  // before gateways_: their threads may use it until they stop
   std::unique_ptr<RunGateways> gateways_;
-  std::mutex stop_mutex_;
 };
 
 }  // namespace

@@ -32,9 +32,11 @@ void reply(Local::socket& client, int status, const std::string& reason_phrase, 
   asio::write(client, asio::buffer(response), ignored);
 }
 
-// The request as the origin server must see it: origin-form target, no proxy
-// headers, one request per connection.
-std::string origin_request(const http::request_parser<http::empty_body>::value_type& request, const std::string& url) {
+// The request as the origin server must see it: origin-form target, the
+// checked host as Host (another name on the same address is not a way
+// around the allowlist), no proxy headers, one request per connection.
+std::string origin_request(const http::request_parser<http::empty_body>::value_type& request, const std::string& url,
+                           const policy::UrlDecision& decided) {
   size_t authority = url.find("://");
   size_t path = authority == std::string::npos ? std::string::npos : url.find('/', authority + 3);
   std::string target = path == std::string::npos ? "/" : url.substr(path);
@@ -43,9 +45,10 @@ std::string origin_request(const http::request_parser<http::empty_body>::value_t
     std::string name(field.name_string());
     std::string lower = name;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.rfind("proxy-", 0) == 0 || lower == "connection" || lower == "keep-alive") continue;
+    if (lower.rfind("proxy-", 0) == 0 || lower == "connection" || lower == "keep-alive" || lower == "host") continue;
     head += name + ": " + std::string(field.value()) + "\r\n";
   }
+  head += "Host: " + decided.host + (decided.port == 80 ? "" : ":" + std::to_string(decided.port)) + "\r\n";
   return head + "Connection: close\r\n\r\n";
 }
 
@@ -94,7 +97,7 @@ class EgressConnection {
       return;
     }
     auto started = std::chrono::steady_clock::now();
-    std::string opening = tunnel ? "HTTP/1.1 200 Connection Established\r\n\r\n" : origin_request(request, target);
+    std::string opening = tunnel ? "HTTP/1.1 200 Connection Established\r\n\r\n" : origin_request(request, target, decided);
     boost::system::error_code write_error;
     if (tunnel) {
       asio::write(client_, asio::buffer(opening), write_error);

@@ -74,6 +74,15 @@ std::string presented_key(const http::request<http::string_body>& request) {
   return value.rfind("Bearer ", 0) == 0 ? value.substr(7) : "";
 }
 
+// What an agent may ask a provider for with corral's key: model calls, not
+// files, batches, fine-tuning or account endpoints.
+bool model_call(const std::string& provider, http::verb method, const std::string& target) {
+  std::string path = target.substr(0, target.find('?'));
+  if (method != http::verb::post) return false;
+  if (provider == "openai") return path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/responses";
+  return path == "/v1/messages" || path == "/v1/messages/count_tokens";
+}
+
 bool hop_or_credential(const std::string& lower) {
   return lower == "host" || lower == "x-api-key" || lower == "authorization" || lower == "connection" ||
          lower == "keep-alive" || lower == "content-length" || lower == "transfer-encoding" ||
@@ -118,6 +127,13 @@ class LlmConnection {
     if (!same_secret(presented_key(request), config_.run_token)) {
       emit_("llm.refused", {{"path", std::string(request.target())}, {"reason", "wrong or missing run token"}});
       return error(401, "authentication_error", "this run's token is required");
+    }
+    std::string target(request.target());
+    if (!model_call(config_.provider.name, request.method(), target)) {
+      emit_("llm.refused", {{"path", target}, {"method", std::string(request.method_string())},
+                            {"reason", "not a model call this gateway forwards"}});
+      return error(403, "path_not_allowed", std::string(request.method_string()) + " " + target +
+                                                " is not a model call; the gateway forwards only those");
     }
     for (const auto& budget : config_.budgets) {
       if (budget->exceeded()) {

@@ -4,7 +4,10 @@
 // request (the key never enters the sandbox) and forwards it over TLS to the
 // provider, streaming the answer back as it arrives while reading its token
 // usage (llm_usage.h). Each call is an llm.call event (provider, model, path,
-// status, tokens, stream, ms to first byte and in all); each budget it is
+// status, tokens, stream, ms to first byte and in all). Only model calls are
+// forwarded (POST /v1/messages[/count_tokens]; OpenAI: /v1/chat/completions,
+// /v1/completions, /v1/responses): the key opens nothing else, such as
+// files or batches (403 path_not_allowed, llm.refused). Each budget it is
 // under is charged (budget.warning, budget.exceeded). Once a budget is spent,
 // calls are refused with HTTP 402 and
 //   {"type":"error","error":{"type":"budget_exceeded","message":...}}

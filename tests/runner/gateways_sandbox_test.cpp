@@ -93,9 +93,9 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
   egress.fixed_hosts = {{"models.corral.test", {"127.0.0.1"}}, {"private.corral.test", {"10.20.30.40"}}};
   GatewayPlan plan;
   plan.egress = egress;
+  // The Host header names somewhere else: the proxy sends the checked host's.
   auto get = [&](const std::string& label, const std::string& host) {
-    return "req " + label + " 3128 'GET http://" + host + ":" + port + "/x HTTP/1.1\\r\\nHost: " + host +
-           "\\r\\n\\r\\n'; ";
+    return "req " + label + " 3128 'GET http://" + host + ":" + port + "/x HTTP/1.1\\r\\nHost: fronted.example\\r\\n\\r\\n'; ";
   };
   std::string script = std::string(kRequestFunction) + get("allowed", "models.corral.test") +
                        get("other", "other.corral.test") + get("raw_ip", "127.0.0.1") +
@@ -118,6 +118,10 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
   EXPECT_NE(output.find("direct unreachable"), std::string::npos) << output;
   EXPECT_NE(output.find("proxy http://127.0.0.1:3128"), std::string::npos) << output;
   EXPECT_EQ(host_server.requests(), 2) << "only the allowed request and the tunnelled one reached the host";
+  std::string proxied = host_server.seen().front();
+  EXPECT_EQ(proxied.find("Host: models.corral.test:" + port + "\r\n"), proxied.find("Host:")) << proxied;
+  EXPECT_EQ(proxied.find("fronted.example"), std::string::npos) << proxied;
+  EXPECT_EQ(proxied.rfind("GET /x HTTP/1.1\r\n", 0), 0u) << "origin-form for the server";
 
   std::vector<json> allowed = recorded_.of("egress.allowed");
   ASSERT_EQ(allowed.size(), 2u);
@@ -186,12 +190,12 @@ TEST_F(GatewaysInSandbox, TheHookFailsClosedWithoutAToolGate) {
 
 // One Messages call from the sandbox, streamed, through the gateway to the
 // scripted provider over TLS.
-std::string messages_call(const std::string& token, int max_tokens) {
+std::string messages_call(const std::string& token, int max_tokens, const std::string& path = "/v1/messages") {
   std::string body = json{{"model", "claude-test"}, {"max_tokens", max_tokens}, {"stream", true},
                           {"messages", {{{"role", "user"}, {"content", "hello there, model"}}}}}.dump();
   std::string escaped;
   for (char c : body) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
-  return "exec 3<>/dev/tcp/127.0.0.1/4141; printf '%s' \"POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: " + token +
+  return "exec 3<>/dev/tcp/127.0.0.1/4141; printf '%s' \"POST " + path + " HTTP/1.1\r\nHost: x\r\nx-api-key: " + token +
          "\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: " + std::to_string(body.size()) +
          "\r\n\r\n" + escaped + "\" >&3; cat <&3; exec 3<&-; echo; ";
 }
@@ -209,6 +213,7 @@ TEST_F(GatewaysInSandbox, TheLlmGatewayAddsTheKeyCountsTokensAndEnforcesBudgets)
   GatewayPlan plan;
   plan.llm = llm;
   std::string script = messages_call("corral-run-token-1", 10) + messages_call("wrong-token", 10) +
+                       messages_call("corral-run-token-1", 10, "/v1/files") +
                        messages_call("corral-run-token-1", 10) + messages_call("corral-run-token-1", 10) +
                        "echo \"env: $(env | grep -c sk-ant)\"; grep -rl sk-ant /workspace /home /tmp /.corral /etc 2>/dev/null; echo end";
   std::string output = run_with(plan, script);
@@ -216,6 +221,7 @@ TEST_F(GatewaysInSandbox, TheLlmGatewayAddsTheKeyCountsTokensAndEnforcesBudgets)
   EXPECT_NE(output.find("event: message_start"), std::string::npos) << output;
   EXPECT_NE(output.find("event: message_stop"), std::string::npos) << "the stream arrived whole";
   EXPECT_NE(output.find("HTTP/1.1 401"), std::string::npos) << "a wrong run token is refused";
+  EXPECT_NE(output.find("path_not_allowed"), std::string::npos) << "the key opens model calls only";
   EXPECT_NE(output.find("HTTP/1.1 402"), std::string::npos) << output;
   EXPECT_NE(output.find("budget_exceeded"), std::string::npos);
   EXPECT_NE(output.find("env: 0\nend"), std::string::npos) << "the key is nowhere in the sandbox:\n" << output;
@@ -238,7 +244,7 @@ TEST_F(GatewaysInSandbox, TheLlmGatewayAddsTheKeyCountsTokensAndEnforcesBudgets)
   EXPECT_EQ(exceeded[0]["scope"], "task");
   EXPECT_EQ(exceeded[0]["calls_used"], 2);
   EXPECT_EQ(stops.load(), 1);
-  EXPECT_EQ(recorded_.of("llm.refused").size(), 2u);
+  EXPECT_EQ(recorded_.of("llm.refused").size(), 3u) << "wrong token, /v1/files, spent budget";
 }
 
 }  // namespace

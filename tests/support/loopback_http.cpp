@@ -26,12 +26,22 @@ LoopbackHttpServer::LoopbackHttpServer() {
       int client = ::accept(listener_, nullptr, nullptr);
       if (client < 0) return;
       char buffer[4096];
-      if (::recv(client, buffer, sizeof buffer, 0) > 0) ++requests_;
+      ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+      if (got > 0) {
+        std::lock_guard lock(mutex_);
+        seen_.emplace_back(buffer, static_cast<size_t>(got));
+        ++requests_;
+      }
       std::string reply = answer();
       (void)!::send(client, reply.data(), reply.size(), MSG_NOSIGNAL);
       ::close(client);
     }
   });
+}
+
+std::vector<std::string> LoopbackHttpServer::seen() const {
+  std::lock_guard lock(mutex_);
+  return seen_;
 }
 
 LoopbackHttpServer::~LoopbackHttpServer() {

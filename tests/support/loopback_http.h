@@ -3,8 +3,10 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace corral::testing {
 
@@ -18,11 +20,14 @@ class LoopbackHttpServer {
   static std::string answer();
   int port() const { return port_; }
   int requests() const { return requests_; }
+  std::vector<std::string> seen() const;  // each request's head (and what came with it), in order
 
  private:
   int listener_ = -1;
   int port_ = 0;
   std::atomic<int> requests_{0};
+  mutable std::mutex mutex_;
+  std::vector<std::string> seen_;
   std::thread thread_;
 };
 
