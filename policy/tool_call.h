@@ -4,7 +4,8 @@
 // strictest decision wins. Known tools are Claude Code's (Read, Write, Edit,
 // MultiEdit, NotebookEdit, Glob, Grep, LS, Bash, WebFetch) and generic names
 // (read_file, write_file, edit_file, list_dir, shell, bash, fetch); any other
-// tool is unknown_tool (default deny). Pure.
+// tool is unknown_tool (default deny); a tool that acts on a path, command or
+// URL and names none is missing_argument. Pure.
 #pragma once
 
 #include <map>

@@ -31,6 +31,11 @@ TEST(ToolCall, EachArgumentMeetsItsValidatorAndTheStrictestWins) {
       {"shell", {{"cmd", "make test"}}, Verdict::kAllow, "", "cmd"},
       {"Glob", {{"pattern", "**/*.c"}}, Verdict::kAllow, "", ""},
       {"Teleport", {{"to", "anywhere"}}, Verdict::kBlock, "unknown_tool", ""},
+      {"Write", {{"content", "no path"}}, Verdict::kBlock, "missing_argument", ""},
+      {"Bash", {{"description", "no command"}}, Verdict::kBlock, "missing_argument", ""},
+      {"WebFetch", {{"prompt", "no url"}}, Verdict::kBlock, "missing_argument", ""},
+      {"read_file", {}, Verdict::kBlock, "missing_argument", ""},
+      {"LS", {}, Verdict::kAllow, "", ""},
   };
   for (const Case& c : kCases) {
     auto decided = check_tool_call(c.tool, c.arguments, policy());
