@@ -103,6 +103,9 @@ Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs
       } else if (provider_name == "anthropic") {
         url_env.push_back("ANTHROPIC_BASE_URL");
         key_env.push_back("ANTHROPIC_API_KEY");
+      } else if (provider_name == "gemini") {
+        url_env.push_back("GOOGLE_GEMINI_BASE_URL");
+        key_env.push_back("GEMINI_API_KEY");
       } else {
         url_env.push_back("OPENAI_BASE_URL");
         key_env.push_back("OPENAI_API_KEY");
@@ -124,8 +127,8 @@ Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::ve
     auto pair = split_pair(entry, "--llm");
     if (!pair.is_ok()) return pair.status();
     auto [name, url] = *pair;
-    if (name != "anthropic" && name != "openai") {
-      return Status::invalid_argument("--llm " + name + ": the gateway speaks anthropic and openai (OpenAI-compatible)");
+    if (name != "anthropic" && name != "openai" && name != "gemini") {
+      return Status::invalid_argument("--llm " + name + ": the gateway speaks anthropic, openai (OpenAI-compatible) and gemini");
     }
     bool tls = url.rfind("https://", 0) == 0;
     if (!tls && url.rfind("http://", 0) != 0) return Status::invalid_argument("--llm " + name + ": '" + url + "' is not an http(s) URL");

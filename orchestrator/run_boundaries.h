@@ -20,7 +20,7 @@ namespace corral::orchestrator {
 
 // The operator's part, from `corral serve`.
 struct GatewayOptions {
-  std::map<std::string, runner::LlmProvider> providers;  // by name: "anthropic", "openai"
+  std::map<std::string, runner::LlmProvider> providers;  // by name: "anthropic", "openai", "gemini"
   runner::FixedHosts egress_hosts;                        // names the proxy resolves itself
   std::map<std::string, std::string> agent_tools;         // program -> host path (e.g. claude)
 };

@@ -47,11 +47,10 @@ std::vector<AgentProfile> profiles() {
   gemini.name = "gemini-cli";
   gemini.program = "gemini";
   gemini.arguments = "--yolo --prompt";
-  gemini.provider = "openai";
-  gemini.base_url_env = {"OPENAI_BASE_URL"};
-  gemini.base_url_suffix = "/v1";
-  gemini.key_env = {"OPENAI_API_KEY"};
-  gemini.env = {"GEMINI_SANDBOX=false"};
+  gemini.provider = "gemini";
+  gemini.base_url_env = {"GOOGLE_GEMINI_BASE_URL"};  // read by @google/genai, which the CLI uses
+  gemini.key_env = {"GEMINI_API_KEY"};
+  gemini.env = {"GEMINI_SANDBOX=false", "GEMINI_CLI_NO_RELAUNCH=true"};
 
   AgentProfile aider;
   aider.name = "aider";

@@ -14,10 +14,9 @@
 //   profile      program  model API   inner sandbox off by                 tool calls checked
 //   claude-code  claude   anthropic   settings: sandbox.enabled=false      PreToolUse hook -> tool gate
 //   codex        codex    openai      --dangerously-bypass-approvals-and-sandbox  (no hook API; egress + diff)
-//   gemini-cli   gemini   openai*     GEMINI_SANDBOX=false                 (no hook API; egress + diff)
+//   gemini-cli   gemini   gemini      GEMINI_SANDBOX=false                 (no hook API; egress + diff)
 //   aider        aider    openai      (has none)                           (no hook API; egress + diff)
 //   generic      the task's command line; $CORRAL_TOOL_HOOK for agents that want checks
-// * through an OpenAI-compatible endpoint (GEMINI's own API is not spoken by the gateway).
 #pragma once
 
 #include <map>
@@ -33,7 +32,7 @@ struct AgentProfile {
   std::string name;
   std::string program;       // the executable's name: from the host if configured, else the image's PATH
   std::string arguments;     // after the program, before the prompt ("$@")
-  std::string provider;      // "anthropic", "openai" or "" (no model: generic commands)
+  std::string provider;      // "anthropic", "openai", "gemini" or "" (no model: generic commands)
   std::vector<std::string> base_url_env;  // set to the LLM gateway inside the sandbox
   std::string base_url_suffix;            // e.g. "/v1" for OpenAI-style clients
   std::vector<std::string> key_env;       // set to the run's token

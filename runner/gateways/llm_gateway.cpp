@@ -67,8 +67,10 @@ bool same_secret(const std::string& a, const std::string& b) {
 }
 
 std::string presented_key(const http::request<http::string_body>& request) {
-  auto key = request.find("x-api-key");
-  if (key != request.end()) return std::string(key->value());
+  for (const char* header : {"x-api-key", "x-goog-api-key"}) {
+    auto key = request.find(header);
+    if (key != request.end()) return std::string(key->value());
+  }
   auto auth = request.find(http::field::authorization);
   std::string value = auth == request.end() ? "" : std::string(auth->value());
   return value.rfind("Bearer ", 0) == 0 ? value.substr(7) : "";
@@ -80,11 +82,30 @@ bool model_call(const std::string& provider, http::verb method, const std::strin
   std::string path = target.substr(0, target.find('?'));
   if (method != http::verb::post) return false;
   if (provider == "openai") return path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/responses";
+  if (provider == "gemini") {  // /v1beta/models/MODEL:ACTION
+    size_t models = path.find("/models/");
+    size_t colon = path.rfind(':');
+    if ((path.rfind("/v1beta/models/", 0) != 0 && path.rfind("/v1/models/", 0) != 0) || colon == std::string::npos ||
+        colon < models + 8 || path.find('/', models + 8) != std::string::npos) {
+      return false;
+    }
+    std::string action = path.substr(colon + 1);
+    return action == "generateContent" || action == "streamGenerateContent" || action == "countTokens";
+  }
   return path == "/v1/messages" || path == "/v1/messages/count_tokens";
 }
 
+// Gemini names the model in the path, not the body.
+std::string model_in_path(const std::string& target) {
+  size_t models = target.find("/models/");
+  size_t colon = target.rfind(':');
+  if (models == std::string::npos || colon == std::string::npos || colon < models + 8) return "";
+  return target.substr(models + 8, colon - models - 8);
+}
+
 bool hop_or_credential(const std::string& lower) {
-  return lower == "host" || lower == "x-api-key" || lower == "authorization" || lower == "connection" ||
+  return lower == "host" || lower == "x-api-key" || lower == "x-goog-api-key" || lower == "authorization" ||
+         lower == "connection" ||
          lower == "keep-alive" || lower == "content-length" || lower == "transfer-encoding" ||
          lower == "accept-encoding" || lower == "te" || lower == "upgrade" || lower.rfind("proxy-", 0) == 0;
 }
@@ -144,8 +165,9 @@ class LlmConnection {
     nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
     call_ = {};
     call_.path = std::string(request.target());
-    call_.model = body.is_object() ? body.value("model", "") : "";
-    call_.stream = body.is_object() && body.value("stream", false);
+    call_.model = body.is_object() && body.contains("model") && body["model"].is_string() ? body["model"].get<std::string>()
+                                                                                          : model_in_path(target);
+    call_.stream = (body.is_object() && body.value("stream", false)) || target.find(":streamGenerateContent") != std::string::npos;
     call_.started = Clock::now();
     bool ok = forward(request);
     record_call();
@@ -162,6 +184,8 @@ class LlmConnection {
     upstream_request.set(http::field::accept_encoding, "identity");  // usage is read from the bytes
     if (config_.provider.name == "openai") {
       upstream_request.set(http::field::authorization, "Bearer " + config_.provider.api_key);
+    } else if (config_.provider.name == "gemini") {
+      upstream_request.set("x-goog-api-key", config_.provider.api_key);
     } else {
       upstream_request.set("x-api-key", config_.provider.api_key);
     }

@@ -6,7 +6,8 @@
 // usage (llm_usage.h). Each call is an llm.call event (provider, model, path,
 // status, tokens, stream, ms to first byte and in all). Only model calls are
 // forwarded (POST /v1/messages[/count_tokens]; OpenAI: /v1/chat/completions,
-// /v1/completions, /v1/responses): the key opens nothing else, such as
+// /v1/completions, /v1/responses; Gemini: /v1beta/models/M:generateContent,
+// :streamGenerateContent, :countTokens): the key opens nothing else, such as
 // files or batches (403 path_not_allowed, llm.refused). Each budget it is
 // under is charged (budget.warning, budget.exceeded). Once a budget is spent,
 // calls are refused with HTTP 402 and
@@ -26,7 +27,7 @@
 namespace corral::runner {
 
 struct LlmProvider {
-  std::string name = "anthropic";  // "anthropic" (x-api-key) or "openai" (Authorization: Bearer)
+  std::string name = "anthropic";  // "anthropic" (x-api-key), "openai" (Authorization: Bearer), "gemini" (x-goog-api-key)
   std::string base_url;            // https://api.anthropic.com; http:// only for a local model server
   std::string api_key;             // the real key, held by corral
   std::string ca_file;             // trust this CA instead of the system's (a private provider, tests)

@@ -22,6 +22,9 @@ void take(const nlohmann::json& usage, TokenUsage& into) {
   set(number(usage, "cache_creation_input_tokens"), into.cache_write);
   set(number(usage, "prompt_tokens"), into.input);       // OpenAI
   set(number(usage, "completion_tokens"), into.output);
+  set(number(usage, "promptTokenCount"), into.input);    // Gemini's usageMetadata
+  set(number(usage, "candidatesTokenCount"), into.output);
+  set(number(usage, "cachedContentTokenCount"), into.cache_read);
 }
 
 }  // namespace
@@ -65,8 +68,12 @@ void UsageMeter::dispatch(const std::string& data) {
   if (inner != event.end() && inner->is_object()) message = &*inner;
   auto model = message->find("model");
   if (model != message->end() && model->is_string()) model_ = model->get<std::string>();
-  auto usage = message->find("usage");
-  if (usage != message->end()) take(*usage, usage_);
+  for (const char* key : {"usage", "usageMetadata"}) {
+    auto usage = message->find(key);
+    if (usage != message->end()) take(*usage, usage_);
+  }
+  auto version = message->find("modelVersion");  // Gemini
+  if (version != message->end() && version->is_string()) model_ = version->get<std::string>();
   if (message != &event && event.contains("usage")) take(event["usage"], usage_);
 }
 

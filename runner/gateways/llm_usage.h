@@ -1,9 +1,10 @@
 // Token usage read from a model provider's response as it streams past the
-// LLM gateway: Anthropic Messages and OpenAI-compatible Chat Completions,
-// streamed (server-sent events) or not.
+// LLM gateway: Anthropic Messages, OpenAI-compatible Chat Completions and
+// Gemini generateContent, streamed (server-sent events) or not.
 //   Anthropic stream: message_start.message.usage (input, cache, first output)
 //                     then message_delta.usage.output_tokens (cumulative)
 //   OpenAI stream:    the chunk with "usage" (stream_options.include_usage)
+//   Gemini stream:    "usageMetadata" on the chunks (the last one is final)
 //   Not streamed:     the body's "usage"
 // Bounded memory whatever the response: one event (or body) at a time, each
 // at most kMaxEventBytes. Pure.

@@ -52,6 +52,19 @@ TEST(UsageMeter, ReadsOpenAiStreamsAndBodies) {
   EXPECT_EQ(anthropic_body.finish().total(), 11);
 }
 
+TEST(UsageMeter, ReadsGeminiStreams) {
+  UsageMeter meter(true);
+  meter.feed("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],"
+             "\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":1},\"modelVersion\":\"gemini-x\"}\r\n\r\n");
+  meter.feed("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"bc\"}]},\"finishReason\":\"STOP\"}],"
+             "\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":7,\"cachedContentTokenCount\":4}}\r\n\r\n");
+  TokenUsage usage = meter.finish();
+  EXPECT_EQ(usage.input, 12);
+  EXPECT_EQ(usage.output, 7) << "the last chunk's count is final";
+  EXPECT_EQ(usage.cache_read, 4);
+  EXPECT_EQ(meter.model(), "gemini-x");
+}
+
 TEST(UsageMeter, HostileOrUsagelessAnswersCountZeroAndStayBounded) {
   UsageMeter garbage(true);
   garbage.feed("data: {not json\n\ndata: [1,2]\n\ndata: {\"usage\":{\"input_tokens\":\"many\"}}\n\n");

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""A scripted model provider for tests: speaks the Anthropic Messages API and
-the OpenAI Chat Completions API, streamed (server-sent events, as the real
+"""A scripted model provider for tests: speaks the Anthropic Messages API, the
+OpenAI Chat Completions API and Gemini's generateContent, streamed (server-sent events, as the real
 providers send them) and not, so real agent CLIs and corral's LLM gateway can
 be driven without the internet.
 
@@ -66,6 +66,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.anthropic(request, raw)
         if path.endswith("/chat/completions"):
             return self.openai(request, raw)
+        if ":generateContent" in path or ":streamGenerateContent" in path:
+            return self.gemini(request, raw, path)
+        if path.endswith(":countTokens"):
+            return self.send_json(200, {"totalTokens": tokens_of(raw)})
         self.send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": path}})
 
     def do_GET(self):
@@ -156,6 +160,23 @@ class Handler(BaseHTTPRequestHandler):
             frames.append({"id": "chatcmpl-scripted", "object": "chat.completion.chunk", "model": model,
                            "choices": [], "usage": usage})
         self.stream(["data: %s\n\n" % json.dumps(f) for f in frames] + ["data: [DONE]\n\n"])
+
+    # --- Gemini generateContent ---------------------------------------------
+    def gemini(self, request, raw, path):
+        step = self.step_for({"tools": request.get("tools"), "messages": []})
+        answer = step.get("text", json.dumps(step.get("input", {})))
+        usage = {"promptTokenCount": tokens_of(raw), "candidatesTokenCount": tokens_of(answer)}
+        usage["totalTokenCount"] = usage["promptTokenCount"] + usage["candidatesTokenCount"]
+        model = path.split("/models/")[-1].split(":")[0]
+        def chunk(text, final):
+            candidate = {"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}
+            if final:
+                candidate["finishReason"] = "STOP"
+            return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": model}
+        if ":streamGenerateContent" not in path:
+            return self.send_json(200, chunk(answer, True))
+        pieces = chunks(answer, self.script.get("chunks", 3))
+        self.stream(["data: %s\r\n\r\n" % json.dumps(chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)])
 
     def stream(self, pieces):
         self.send_response(200)
