@@ -62,7 +62,8 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--llm-ca", options->llm_ca_files, "Trust this CA for a provider: NAME=FILE");
   app.add_option("--egress-host", options->egress_hosts, "A name the egress proxy resolves itself: NAME=ADDRESS[,ADDRESS]");
   app.add_option("--agent-tool", options->agent_tools,
-                 "A host program an agent profile runs, mounted read-only: PROGRAM=PATH (e.g. claude=/usr/local/bin/claude)");
+                 "A host program an agent profile runs, mounted read-only: PROGRAM=FILE (claude=/usr/local/bin/claude) "
+                 "or PROGRAM=FOLDER:ENTRY (gemini=/opt/gemini/node_modules:.bin/gemini)");
   return [options, &globals] {
     options->data_dir = globals.data_dir;
     options->supervisor_path = supervisor_path();

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -48,11 +49,13 @@ Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs
   request.extra_env.push_back(std::string("CORRAL_TOOL_HOOK=") + containers::kSupervisorPath + " hook");
   if (profile) {
     auto tool = options.agent_tools.find(profile->program);
-    bool from_host = tool != options.agent_tools.end();
-    if (from_host) {
-      request.read_only_mounts.push_back({tool->second, std::string(runner::kToolsDir) + "/" + profile->program});
+    std::string host_program;
+    if (tool != options.agent_tools.end()) {
+      std::string mounted = std::string(runner::kToolsDir) + "/" + profile->program;
+      request.read_only_mounts.push_back({tool->second.host_path, mounted});
+      host_program = tool->second.entry.empty() ? mounted : mounted + "/" + tool->second.entry;
     }
-    request.agent_command = runner::profile_command(*profile, from_host);
+    request.agent_command = runner::profile_command(*profile, host_program);
     request.extra_env.insert(request.extra_env.end(), profile->env.begin(), profile->env.end());
     plan.files = profile->run_files;
     request.output_format = profile->output_format;
@@ -171,15 +174,23 @@ Result<runner::FixedHosts> parse_fixed_hosts(const std::vector<std::string>& ent
   return hosts;
 }
 
-Result<std::map<std::string, std::string>> parse_agent_tools(const std::vector<std::string>& entries) {
-  std::map<std::string, std::string> tools;
+Result<std::map<std::string, AgentTool>> parse_agent_tools(const std::vector<std::string>& entries) {
+  std::map<std::string, AgentTool> tools;
   for (const std::string& entry : entries) {
     auto pair = split_pair(entry, "--agent-tool");
     if (!pair.is_ok()) return pair.status();
-    if (pair->second.empty() || pair->second[0] != '/' || ::access(pair->second.c_str(), X_OK) != 0) {
-      return Status::invalid_argument("--agent-tool " + pair->first + ": '" + pair->second + "' is not an executable file (absolute path)");
+    const std::string& value = pair->second;
+    size_t colon = value.find(':');
+    AgentTool tool{value.substr(0, colon), colon == std::string::npos ? "" : value.substr(colon + 1)};
+    std::string program = tool.entry.empty() ? tool.host_path : tool.host_path + "/" + tool.entry;
+    bool folder = std::filesystem::is_directory(tool.host_path);
+    if (tool.host_path.empty() || tool.host_path[0] != '/' || folder != !tool.entry.empty() ||
+        tool.entry.find("..") != std::string::npos || ::access(program.c_str(), X_OK) != 0) {
+      return Status::invalid_argument("--agent-tool " + pair->first + ": '" + value +
+                                      "' is neither an executable file nor FOLDER:ENTRY with ENTRY executable in it "
+                                      "(absolute paths)");
     }
-    tools[pair->first] = pair->second;
+    tools[pair->first] = tool;
   }
   return tools;
 }

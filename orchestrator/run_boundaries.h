@@ -18,11 +18,19 @@
 
 namespace corral::orchestrator {
 
+// A program an agent profile runs, from the host: a single executable
+// (Claude Code's native binary), or a folder with the program inside it (an
+// npm package's node_modules, for a Node CLI that the sandbox's node runs).
+struct AgentTool {
+  std::string host_path;  // the file, or the folder
+  std::string entry;      // "" for a file; the program's path inside the folder
+};
+
 // The operator's part, from `corral serve`.
 struct GatewayOptions {
   std::map<std::string, runner::LlmProvider> providers;  // by name: "anthropic", "openai", "gemini"
   runner::FixedHosts egress_hosts;                        // names the proxy resolves itself
-  std::map<std::string, std::string> agent_tools;         // program -> host path (e.g. claude)
+  std::map<std::string, AgentTool> agent_tools;           // by program (claude, gemini)
 };
 
 struct RunBoundaryInputs {
@@ -45,7 +53,7 @@ Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::ve
                                                                     const std::vector<std::string>& ca_files);
 // --egress-host NAME=ADDRESS[,ADDRESS...]
 Result<runner::FixedHosts> parse_fixed_hosts(const std::vector<std::string>& entries);
-// --agent-tool PROGRAM=PATH (an executable file)
-Result<std::map<std::string, std::string>> parse_agent_tools(const std::vector<std::string>& entries);
+// --agent-tool PROGRAM=FILE or PROGRAM=FOLDER:ENTRY (ENTRY executable inside FOLDER)
+Result<std::map<std::string, AgentTool>> parse_agent_tools(const std::vector<std::string>& entries);
 
 }  // namespace corral::orchestrator

@@ -8,10 +8,12 @@
 namespace corral::policy {
 namespace {
 
+// Claude Code's, Gemini CLI's (read_file, write_file, replace, list_directory,
+// glob, grep_search, run_shell_command) and generic names.
 constexpr std::array kKnownTools = {"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep", "LS", "Bash",
                                     "WebFetch", "read_file", "write_file", "edit_file", "list_dir", "shell", "bash",
-                                    "fetch"};
-constexpr std::array kPathKeys = {"path", "file_path", "notebook_path", "directory"};
+                                    "fetch", "replace", "list_directory", "glob", "grep_search", "run_shell_command"};
+constexpr std::array kPathKeys = {"path", "file_path", "notebook_path", "directory", "dir_path"};
 constexpr std::array kCommandKeys = {"command", "cmd"};
 constexpr std::array kUrlKeys = {"url"};
 
@@ -25,8 +27,8 @@ bool one_of(const std::string& key, const std::array<const char*, N>& keys) {
 // to the working directory, the workspace.)
 const char* required_kind(const std::string& tool) {
   constexpr std::array kPathTools = {"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "read_file", "write_file",
-                                     "edit_file"};
-  constexpr std::array kCommandTools = {"Bash", "shell", "bash"};
+                                     "edit_file", "replace"};
+  constexpr std::array kCommandTools = {"Bash", "shell", "bash", "run_shell_command"};
   constexpr std::array kUrlTools = {"WebFetch", "fetch"};
   if (one_of(tool, kPathTools)) return "path";
   if (one_of(tool, kCommandTools)) return "command";

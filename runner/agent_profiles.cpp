@@ -19,6 +19,21 @@ std::string claude_settings() {
   return settings.dump(2);
 }
 
+// Gemini CLI's system settings (it reads them from a root-owned folder, as
+// the run directory is): API-key auth against the gateway, the same hook
+// before every tool (BeforeTool takes Claude Code's hook contract), the
+// folder trusted (else --yolo is dropped), no telemetry or usage statistics.
+std::string gemini_settings() {
+  nlohmann::json hook = {{"type", "command"}, {"command", std::string(containers::kSupervisorPath) + " hook"}};
+  nlohmann::json settings = {
+      {"security", {{"auth", {{"selectedType", "gemini-api-key"}}}, {"folderTrust", {{"enabled", false}}}}},
+      {"hooks", {{"BeforeTool", {{{"matcher", "*"}, {"hooks", {hook}}}}}}},
+      {"privacy", {{"usageStatisticsEnabled", false}}},
+      {"telemetry", {{"enabled", false}}},
+  };
+  return settings.dump(2);
+}
+
 std::vector<AgentProfile> profiles() {
   AgentProfile claude;
   claude.name = "claude-code";
@@ -46,11 +61,15 @@ std::vector<AgentProfile> profiles() {
   AgentProfile gemini;
   gemini.name = "gemini-cli";
   gemini.program = "gemini";
-  gemini.arguments = "--yolo --prompt";
+  gemini.arguments = "--yolo --output-format stream-json --prompt";
   gemini.provider = "gemini";
   gemini.base_url_env = {"GOOGLE_GEMINI_BASE_URL"};  // read by @google/genai, which the CLI uses
   gemini.key_env = {"GEMINI_API_KEY"};
-  gemini.env = {"GEMINI_SANDBOX=false", "GEMINI_CLI_NO_RELAUNCH=true"};
+  gemini.env = {"GEMINI_SANDBOX=false", "GEMINI_CLI_NO_RELAUNCH=true",
+                std::string("GEMINI_CLI_SYSTEM_SETTINGS_PATH=") + containers::kRunDirPath + "/gemini-settings.json"};
+  gemini.run_files = {{"gemini-settings.json", gemini_settings()}};
+  gemini.tool_hook = true;
+  gemini.output_format = "gemini-stream-json";
 
   AgentProfile aider;
   aider.name = "aider";
@@ -78,8 +97,8 @@ std::vector<std::string> profile_names() {
   return names;
 }
 
-std::string profile_command(const AgentProfile& profile, bool from_host) {
-  std::string program = from_host ? std::string(kToolsDir) + "/" + profile.program : profile.program;
+std::string profile_command(const AgentProfile& profile, const std::string& host_program) {
+  std::string program = host_program.empty() ? profile.program : host_program;
   return program + (profile.arguments.empty() ? "" : " " + profile.arguments);
 }
 

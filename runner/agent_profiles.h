@@ -14,7 +14,7 @@
 //   profile      program  model API   inner sandbox off by                 tool calls checked
 //   claude-code  claude   anthropic   settings: sandbox.enabled=false      PreToolUse hook -> tool gate
 //   codex        codex    openai      --dangerously-bypass-approvals-and-sandbox  (no hook API; egress + diff)
-//   gemini-cli   gemini   gemini      GEMINI_SANDBOX=false                 (no hook API; egress + diff)
+//   gemini-cli   gemini   gemini      GEMINI_SANDBOX=false                 BeforeTool hook -> tool gate
 //   aider        aider    openai      (has none)                           (no hook API; egress + diff)
 //   generic      the task's command line; $CORRAL_TOOL_HOOK for agents that want checks
 #pragma once
@@ -40,15 +40,16 @@ struct AgentProfile {
   std::map<std::string, std::string> run_files;  // name -> content, in /.corral/run
   std::vector<std::string> hosts;         // beyond the model: hosts it must reach
   bool tool_hook = false;                 // asks the tool gate before each tool call
-  std::string output_format;              // "claude-stream-json": its stdout read into events (claude_stream.h)
+  std::string output_format;              // "claude-stream-json", "gemini-stream-json": its stdout read into events (agent_stream.h)
 };
 
 // The built-in profile of that name; nullopt for anything else (a command line).
 std::optional<AgentProfile> find_profile(const std::string& name);
 std::vector<std::string> profile_names();
 
-// The /bin/sh command line a profile runs: "<program> <arguments>", the
-// program taken from kToolsDir when the host provides it.
-std::string profile_command(const AgentProfile& profile, bool from_host);
+// The /bin/sh command line a profile runs: "<program> <arguments>", with
+// `host_program` (its path inside the sandbox under kToolsDir) when the host
+// provides it, else the image's.
+std::string profile_command(const AgentProfile& profile, const std::string& host_program);
 
 }  // namespace corral::runner

@@ -14,7 +14,7 @@
 #include "git/publish.h"
 #include "git/snapshot.h"
 #include "git/worktree.h"
-#include "runner/claude_stream.h"
+#include "runner/agent_stream.h"
 #include "runner/output_recorder.h"
 
 namespace corral::runner {
@@ -197,9 +197,10 @@ class TaskRun {
     CORRAL_RETURN_IF_ERROR(backend_.start(sandbox_));
     OutputRecorder recorder(events_, event(checking() ? "check.output" : "agent.output", nlohmann::json::object()));
     if (request_.echo_output) recorder.set_echo(request_.echo_output);
-    std::optional<ClaudeStreamReader> stream_json;
-    if (request_.output_format == "claude-stream-json") stream_json.emplace();
-    auto record_found = [&](const ClaudeStreamReader::Found& found) {
+    std::optional<AgentStreamReader> stream_json;
+    if (request_.output_format == "claude-stream-json") stream_json.emplace(StreamDialect::kClaude);
+    if (request_.output_format == "gemini-stream-json") stream_json.emplace(StreamDialect::kGemini);
+    auto record_found = [&](const AgentStreamReader::Found& found) {
       for (const auto& [type, payload] : found) {
         Status recorded = record(type, payload);
         if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());

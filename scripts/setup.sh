@@ -29,19 +29,21 @@ else
   echo "setup: all packages present"
 fi
 
-# The real agent CLI the end-to-end tests drive (against a scripted model
+# The real agent CLIs the end-to-end tests drive (against a scripted model
 # server), from the npm registry, pinned; kept in .cache/ (git-ignored).
-# npm from Debian only where no npm is installed already.
+# Node and npm from Debian only where none are installed already (Gemini CLI
+# runs on node >= 20).
 if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 agents="$(cd "$(dirname "$0")/.." && pwd)/.cache/agents"
-claude_version=2.1.331
-if [[ "$(cat "$agents/claude-code.version" 2>/dev/null)" != "$claude_version" ]]; then
-  echo "setup: installing @anthropic-ai/claude-code@$claude_version into $agents"
+wanted="@anthropic-ai/claude-code@2.1.331 @google/gemini-cli@0.61.0"
+if [[ "$(cat "$agents/installed" 2>/dev/null)" != "$wanted" ]]; then
+  echo "setup: installing $wanted into $agents"
   mkdir -p "$agents"
-  npm install --prefix "$agents" --no-audit --no-fund --silent "@anthropic-ai/claude-code@$claude_version"
-  echo "$claude_version" > "$agents/claude-code.version"
+  # shellcheck disable=SC2086 # one argument per package
+  npm install --prefix "$agents" --no-audit --no-fund --silent $wanted
+  echo "$wanted" > "$agents/installed"
 fi
 
 # dockerd runs without systemd here (containers, CI): start it where no engine answers.

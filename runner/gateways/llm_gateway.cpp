@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <limits>
 #include <optional>
 
 #include "runner/gateways/llm_usage.h"
@@ -222,7 +223,9 @@ class LlmConnection {
     if (ec) return upstream_failed("sending to the provider failed: " + ec.message());
     boost::beast::flat_buffer upstream_buffer;
     http::response_parser<http::buffer_body> parser;
-    parser.body_limit(boost::none);
+    // A streamed answer has no length to limit. Not boost::none: Beast 1.74
+    // compares a Content-Length with the empty optional and refuses any length.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     http::read_header(upstream, upstream_buffer, parser, ec);
     if (ec) return upstream_failed("the provider's answer was unreadable: " + ec.message());
     call_.first_byte = Clock::now();

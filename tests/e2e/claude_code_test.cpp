@@ -6,10 +6,7 @@
 // tool gate, and the budgets.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "tests/e2e/daemon_fixture.h"
-#include "tests/support/model_server.h"
+#include "tests/e2e/agent_cli_fixture.h"
 
 namespace corral::e2e {
 namespace {
@@ -18,9 +15,7 @@ using nlohmann::json;
 
 constexpr const char* kRealKey = "sk-ant-api03-the-real-key-only-corral-holds";
 
-std::string claude_binary() {
-  return testing::source_path(".cache/agents/node_modules/@anthropic-ai/claude-code/bin/claude.exe");
-}
+std::string claude_binary() { return agents_dir() + "/@anthropic-ai/claude-code/bin/claude.exe"; }
 
 // The model's side of a session: write a file, try to read outside the
 // workspace, then show the sandbox's environment and files, then finish.
@@ -40,35 +35,13 @@ json session_script() {
             {{"text", "All done."}}}}};
 }
 
-class ClaudeCodeE2E : public DaemonE2E {
+class ClaudeCodeE2E : public AgentCliE2E {
  protected:
   void SetUp() override {
-    CorralE2E::SetUp();
     ASSERT_TRUE(std::filesystem::exists(claude_binary()))
         << "Claude Code is not installed: scripts/setup.sh installs it into .cache/agents";
-    provider_ = std::make_unique<testing::ScriptedModelServer>(session_script());
-    ASSERT_TRUE(provider_->started());
-    ::setenv("CORRAL_TEST_ANTHROPIC_KEY", kRealKey, 1);  // the daemon inherits it; the sandbox never does
-    start_daemon("--llm anthropic=" + provider_->base_url() + " --llm-key anthropic=env:CORRAL_TEST_ANTHROPIC_KEY" +
-                 " --llm-ca anthropic=" + quote(provider_->ca_file()) + " --agent-tool claude=" + quote(claude_binary()));
-    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
-    auto added = local("POST", "/v1/repos", json{{"path", repo()}}.dump());
-    repo_id_ = added.value("id", "");
-    ASSERT_FALSE(repo_id_.empty()) << added.dump();
+    start(session_script(), "anthropic", "claude=" + claude_binary(), kRealKey);
   }
-
-  std::vector<json> events_of(const std::string& task, const std::string& type) const {
-    std::vector<json> found;
-    json page = local("GET", "/v1/events?limit=1000&type=" + type + "&task=" + task);
-    EXPECT_TRUE(page.contains("events")) << page.dump();
-    for (const json& event : page["events"]) {
-      if (event.value("type", "") == type) found.push_back(event["payload"]);
-    }
-    return found;
-  }
-
-  std::unique_ptr<testing::ScriptedModelServer> provider_;
-  std::string repo_id_;
 };
 
 TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
@@ -89,11 +62,7 @@ TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   ASSERT_EQ(invoked.size(), 2u);
   EXPECT_EQ(invoked[0]["tool"], "Write");
   EXPECT_EQ(invoked[1]["tool"], "Bash");
-  bool model_saw_denial = false;
-  for (const json& request : provider_->requests()) {
-    if (request["body"].get<std::string>().find("outside_workspace") != std::string::npos) model_saw_denial = true;
-  }
-  EXPECT_TRUE(model_saw_denial) << "the hook's reason reaches the model as the tool's result";
+  EXPECT_TRUE(model_was_told("outside_workspace")) << "the hook's reason reaches the model as the tool's result";
   // Its stream-json output says what it did and saw.
   std::vector<json> uses = events_of(task, "agent.tool_use");
   ASSERT_EQ(uses.size(), 3u);

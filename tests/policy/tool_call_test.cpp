@@ -36,6 +36,10 @@ TEST(ToolCall, EachArgumentMeetsItsValidatorAndTheStrictestWins) {
       {"WebFetch", {{"prompt", "no url"}}, Verdict::kBlock, "missing_argument", ""},
       {"read_file", {}, Verdict::kBlock, "missing_argument", ""},
       {"LS", {}, Verdict::kAllow, "", ""},
+      {"replace", {{"file_path", "/workspace/../x"}, {"old_string", "a"}}, Verdict::kBlock, "outside_workspace", "file_path"},
+      {"run_shell_command", {{"command", "git filter-branch --all"}}, Verdict::kBlock, "history_rewrite", "command"},
+      {"list_directory", {{"dir_path", "/etc"}}, Verdict::kBlock, "outside_workspace", "dir_path"},
+      {"read_many_files", {{"include", "[\"**\"]"}}, Verdict::kBlock, "unknown_tool", ""},
   };
   for (const Case& c : kCases) {
     auto decided = check_tool_call(c.tool, c.arguments, policy());

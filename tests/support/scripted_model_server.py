@@ -163,20 +163,40 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- Gemini generateContent ---------------------------------------------
     def gemini(self, request, raw, path):
-        step = self.step_for({"tools": request.get("tools"), "messages": []})
-        answer = step.get("text", json.dumps(step.get("input", {})))
+        config = request.get("generationConfig", {})
+        schema = config.get("responseJsonSchema") or config.get("responseSchema")
+        if schema:  # an agent's side call that wants JSON (a router, a classifier): a conforming object
+            step = {"text": json.dumps(fill_schema(schema))}
+        elif request.get("tools"):
+            steps = self.script.get("steps", [])
+            turns = sum(1 for content in request.get("contents", []) for part in content.get("parts", [])
+                        if "functionResponse" in part)
+            step = steps[turns] if turns < len(steps) else {"text": "done"}
+        else:
+            step = {"text": self.script.get("side_answer", "ok")}
+        if "tool" in step:
+            part = {"functionCall": {"name": step["tool"], "args": step["input"]}}
+            answer = json.dumps(step["input"])
+        else:
+            answer = step["text"]
+            part = None
         usage = {"promptTokenCount": tokens_of(raw), "candidatesTokenCount": tokens_of(answer)}
         usage["totalTokenCount"] = usage["promptTokenCount"] + usage["candidatesTokenCount"]
         model = path.split("/models/")[-1].split(":")[0]
-        def chunk(text, final):
-            candidate = {"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}
+
+        def chunk(parts, final):
+            candidate = {"content": {"role": "model", "parts": parts}, "index": 0}
             if final:
                 candidate["finishReason"] = "STOP"
             return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": model}
         if ":streamGenerateContent" not in path:
-            return self.send_json(200, chunk(answer, True))
-        pieces = chunks(answer, self.script.get("chunks", 3))
-        self.stream(["data: %s\r\n\r\n" % json.dumps(chunk(p, i == len(pieces) - 1)) for i, p in enumerate(pieces)])
+            return self.send_json(200, chunk([part] if part else [{"text": answer}], True))
+        if part:
+            frames = [chunk([part], True)]
+        else:
+            pieces = chunks(answer, self.script.get("chunks", 3))
+            frames = [chunk([{"text": p}], i == len(pieces) - 1) for i, p in enumerate(pieces)]
+        self.stream(["data: %s\r\n\r\n" % json.dumps(f) for f in frames])
 
     def stream(self, pieces):
         self.send_response(200)
@@ -192,6 +212,23 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(self.delay)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+
+
+def fill_schema(schema):
+    """A minimal value that a JSON schema (OpenAPI-style types, either case) accepts."""
+    kind = str(schema.get("type", "object")).lower()
+    if "enum" in schema:
+        return schema["enum"][0]
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: fill_schema(sub) for name, sub in properties.items()}
+    if kind == "array":
+        return []
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return False
+    return "scripted"
 
 
 def answered_tool_calls(messages):

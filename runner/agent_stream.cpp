@@ -1,4 +1,4 @@
-#include "runner/claude_stream.h"
+#include "runner/agent_stream.h"
 
 namespace corral::runner {
 namespace {
@@ -21,7 +21,7 @@ size_t content_bytes(const nlohmann::json& content) {
 
 }  // namespace
 
-ClaudeStreamReader::Found ClaudeStreamReader::feed(std::string_view chunk) {
+AgentStreamReader::Found AgentStreamReader::feed(std::string_view chunk) {
   Found found;
   for (size_t start = 0; start < chunk.size();) {
     size_t newline = chunk.find('\n', start);
@@ -43,7 +43,7 @@ ClaudeStreamReader::Found ClaudeStreamReader::feed(std::string_view chunk) {
   return found;
 }
 
-ClaudeStreamReader::Found ClaudeStreamReader::finish() {
+AgentStreamReader::Found AgentStreamReader::finish() {
   Found found;
   if (!skipping_ && !pending_.empty()) line(pending_, found);
   pending_.clear();
@@ -51,9 +51,35 @@ ClaudeStreamReader::Found ClaudeStreamReader::finish() {
   return found;
 }
 
-void ClaudeStreamReader::line(std::string_view text, Found& found) const {
+void AgentStreamReader::line(std::string_view text, Found& found) const {
   nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object()) return;
+  if (dialect_ == StreamDialect::kGemini) return gemini_line(object, found);
+  claude_line(object, found);
+}
+
+void AgentStreamReader::gemini_line(const nlohmann::json& object, Found& found) const {
+  std::string type = object.value("type", "");
+  if (type == "tool_use") {
+    found.emplace_back("agent.tool_use", nlohmann::json{{"id", object.value("tool_id", "")},
+                                                        {"tool", object.value("tool_name", "")},
+                                                        {"input", cut_values(object.value("parameters", nlohmann::json::object()))}});
+  } else if (type == "tool_result") {
+    found.emplace_back("agent.tool_result", nlohmann::json{{"id", object.value("tool_id", "")},
+                                                           {"is_error", object.value("status", "") != "success"},
+                                                           {"bytes", object.contains("output") ? content_bytes(object["output"]) : 0}});
+  } else if (type == "result") {
+    nlohmann::json stats = object.value("stats", nlohmann::json::object());
+    if (!stats.is_object()) stats = nlohmann::json::object();
+    found.emplace_back("agent.result", nlohmann::json{{"is_error", object.value("status", "") != "success"},
+                                                      {"duration_ms", stats.value("duration_ms", 0)},
+                                                      {"tool_calls", stats.value("tool_calls", 0)},
+                                                      {"input_tokens", stats.value("input_tokens", 0)},
+                                                      {"output_tokens", stats.value("output_tokens", 0)}});
+  }
+}
+
+void AgentStreamReader::claude_line(const nlohmann::json& object, Found& found) const {
   std::string type = object.value("type", "");
   if (type == "result") {
     nlohmann::json usage = object.value("usage", nlohmann::json::object());

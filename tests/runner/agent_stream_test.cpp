@@ -1,4 +1,4 @@
-#include "runner/claude_stream.h"
+#include "runner/agent_stream.h"
 
 #include <gtest/gtest.h>
 
@@ -14,10 +14,10 @@ const std::string kSession =
     R"({"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_2","type":"tool_result","is_error":true,"content":"PreToolUse:Read hook error: corral: outside_workspace"}]}})" "\n"
     R"({"type":"result","subtype":"success","is_error":false,"num_turns":3,"duration_ms":842,"total_cost_usd":0.15,"usage":{"input_tokens":37179,"output_tokens":27}})" "\n";
 
-TEST(ClaudeStreamReader, ToolUsesResultsAndTheEndBecomeEventsWhateverTheChunking) {
+TEST(AgentStreamReader, ClaudeToolUsesResultsAndTheEndBecomeEventsWhateverTheChunking) {
   for (size_t piece : {size_t{1}, size_t{100}, kSession.size()}) {
-    ClaudeStreamReader reader;
-    ClaudeStreamReader::Found found;
+    AgentStreamReader reader(StreamDialect::kClaude);
+    AgentStreamReader::Found found;
     for (size_t at = 0; at < kSession.size(); at += piece) {
       auto more = reader.feed(std::string_view(kSession).substr(at, piece));
       found.insert(found.end(), more.begin(), more.end());
@@ -37,17 +37,39 @@ TEST(ClaudeStreamReader, ToolUsesResultsAndTheEndBecomeEventsWhateverTheChunking
   }
 }
 
-TEST(ClaudeStreamReader, NoiseAndOversizedLinesAreSkipped) {
-  ClaudeStreamReader reader;
+TEST(AgentStreamReader, NoiseAndOversizedLinesAreSkipped) {
+  AgentStreamReader reader(StreamDialect::kClaude);
   auto found = reader.feed("plain text\n[1,2]\n{\"type\":\"assistant\",\"message\":\"no\"}\n{not json\n");
   EXPECT_TRUE(found.empty());
-  std::string huge = "{\"type\":\"result\",\"pad\":\"" + std::string(ClaudeStreamReader::kMaxLineBytes, 'p') + "\"}\n";
+  std::string huge = "{\"type\":\"result\",\"pad\":\"" + std::string(AgentStreamReader::kMaxLineBytes, 'p') + "\"}\n";
   EXPECT_TRUE(reader.feed(huge).empty());
   found = reader.feed("{\"type\":\"result\",\"num_turns\":1}");
   EXPECT_TRUE(found.empty()) << "not ended yet";
   found = reader.finish();
   ASSERT_EQ(found.size(), 1u) << "a last line without its newline still counts";
   EXPECT_EQ(found[0].second["turns"], 1);
+}
+
+// Gemini CLI 0.61's --output-format stream-json (shortened).
+TEST(AgentStreamReader, GeminiToolUsesResultsAndTheEnd) {
+  AgentStreamReader reader(StreamDialect::kGemini);
+  auto found = reader.feed(
+      R"({"type":"init","session_id":"s","model":"auto"})" "\n"
+      R"({"type":"tool_use","tool_name":"write_file","tool_id":"w1","parameters":{"file_path":"/workspace/hi.txt","content":"hi"}})" "\n"
+      R"({"type":"tool_result","tool_id":"w1","status":"success"})" "\n"
+      R"({"type":"tool_result","tool_id":"r1","status":"error","output":"blocked by hook"})" "\n"
+      R"({"type":"message","role":"assistant","content":"done","delta":true})" "\n"
+      R"({"type":"result","status":"success","stats":{"total_tokens":35738,"input_tokens":35698,"output_tokens":40,"duration_ms":172,"tool_calls":2}})" "\n");
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[0].first, "agent.tool_use");
+  EXPECT_EQ(found[0].second["tool"], "write_file");
+  EXPECT_EQ(found[0].second["input"]["file_path"], "/workspace/hi.txt");
+  EXPECT_EQ(found[1].second["is_error"], false);
+  EXPECT_EQ(found[2].second["is_error"], true);
+  EXPECT_EQ(found[2].second["bytes"], 15);
+  EXPECT_EQ(found[3].first, "agent.result");
+  EXPECT_EQ(found[3].second["input_tokens"], 35698);
+  EXPECT_EQ(found[3].second["tool_calls"], 2);
 }
 
 }  // namespace

@@ -1,0 +1,87 @@
+// The real Gemini CLI (npm @google/gemini-cli, installed by scripts/setup.sh)
+// run by the daemon in a sandbox as the gemini-cli profile runs it (the
+// host's node, its package mounted read-only), against the scripted model
+// server speaking Gemini's streaming wire format over TLS, through the LLM
+// gateway; its BeforeTool hook asks corral's tool gate.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/agent_cli_fixture.h"
+
+namespace corral::e2e {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kRealKey = "AIzaSy-the-real-gemini-key-only-corral-holds";
+
+// Write a file, try a force-push (Gemini CLI itself refuses paths outside its
+// workspace, and ignored files such as .env, before any hook runs; a shell
+// command it lets through reaches the hook), show the environment, finish.
+// ('AIzaSy-the-rea[l]' does not match the command itself in the transcript.)
+json session_script() {
+  return {{"steps",
+           {{{"tool", "write_file"}, {"input", {{"file_path", "/workspace/hello.txt"}, {"content", "hello from gemini\n"}}}},
+            {{"tool", "run_shell_command"}, {"input", {{"command", "git push --force origin main"}}}},
+            {{"tool", "run_shell_command"},
+             {"input", {{"command", "{ echo \"base=$GOOGLE_GEMINI_BASE_URL\"; "
+                                    "case \"$GEMINI_API_KEY\" in crt_*) echo key=run-token;; *) echo key=other;; esac; "
+                                    "echo key-in-env; env | grep -c 'AIzaSy-the-rea[l]'; } > /workspace/env.txt; "
+                                    "grep -rl 'AIzaSy-the-rea[l]' /workspace /home /tmp /.corral/run > /workspace/key-search.txt; true"}}}},
+            {{"text", "All done."}}}}};
+}
+
+class GeminiCliE2E : public AgentCliE2E {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(std::filesystem::exists(agents_dir() + "/.bin/gemini"))
+        << "Gemini CLI is not installed: scripts/setup.sh installs it into .cache/agents";
+    start(session_script(), "gemini", "gemini=" + agents_dir() + ":.bin/gemini", kRealKey);
+  }
+};
+
+TEST_F(GeminiCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
+  std::string task = submit("gemini-cli", "Add a greeting file");
+  json shown = wait_for_state(task, "review", 120);
+  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << testing::read_file(dir_ / "serve.log");
+  std::string branch = "corral/" + task;
+  EXPECT_EQ(file_on_branch(branch, "hello.txt"), "hello from gemini\n");
+
+  std::vector<json> blocked = events_of(task, "tool.blocked");
+  std::string output;
+  for (const json& chunk : events_of(task, "agent.output")) output += chunk.value("text", "");
+  ASSERT_EQ(blocked.size(), 1u) << output;
+  EXPECT_EQ(blocked[0]["tool"], "run_shell_command");
+  EXPECT_EQ(blocked[0]["rule"], "force_push");
+  EXPECT_TRUE(model_was_told("force_push")) << "the hook's reason reaches the model";
+  std::vector<json> invoked = events_of(task, "tool.invoked");
+  ASSERT_EQ(invoked.size(), 2u);
+  EXPECT_EQ(invoked[0]["tool"], "write_file");
+  EXPECT_EQ(invoked[1]["tool"], "run_shell_command");
+
+  std::vector<json> uses = events_of(task, "agent.tool_use");
+  ASSERT_EQ(uses.size(), 3u);
+  EXPECT_EQ(uses[1]["input"]["command"], "git push --force origin main");
+  std::vector<json> results = events_of(task, "agent.tool_result");
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[1]["is_error"], true) << "the denied push";
+  ASSERT_EQ(events_of(task, "agent.result").size(), 1u);
+
+  std::vector<json> calls = events_of(task, "llm.call");
+  ASSERT_GE(calls.size(), 4u) << "a routing call and one per step";
+  for (const json& call : calls) {
+    EXPECT_EQ(call["provider"], "gemini");
+    EXPECT_EQ(call["status"], 200);
+    EXPECT_GT(call["input_tokens"].get<int64_t>(), 0);
+  }
+  std::vector<json> requests = provider_->requests();
+  ASSERT_EQ(requests.size(), calls.size());
+  for (const json& request : requests) EXPECT_EQ(request["headers"]["x-goog-api-key"], kRealKey);
+  std::string env = file_on_branch(branch, "env.txt");
+  EXPECT_NE(env.find("base=http://127.0.0.1:4141\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("key=run-token\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("key-in-env\n0\n"), std::string::npos) << env;
+  EXPECT_EQ(file_on_branch(branch, "key-search.txt"), "");
+}
+
+}  // namespace
+}  // namespace corral::e2e
