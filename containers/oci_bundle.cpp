@@ -71,17 +71,38 @@ std::vector<std::string> system_dir_binds() {
   return binds;
 }
 
+// The tmpfs mount points, made with the modes their tmpfs must have: runc
+// gives a tmpfs the mode of a directory that already exists at its mount
+// point (and makes a missing one 0755), so without this every sandbox after
+// the first found /tmp not writable. Fixed on every call, for skeletons made
+// before this rule.
+Status prepare_mount_points(const fs::path& rootfs) {
+  const std::pair<fs::path, fs::perms> kPoints[] = {
+      {rootfs / "tmp", fs::perms::all | fs::perms::sticky_bit},
+      {rootfs / "var/tmp", fs::perms::all | fs::perms::sticky_bit},
+      {rootfs / std::string(kSandboxHome).substr(1), fs::perms::owner_all},
+  };
+  for (const auto& [dir, mode] : kPoints) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!ec) fs::permissions(dir, mode, fs::perm_options::replace, ec);
+    if (ec) return Status::from_errno(ec.value(), "preparing " + dir.string());
+  }
+  return Status::ok();
+}
+
 // Builds the skeleton under a name no other builder uses (threads of one
 // process race here too) and renames it into place: whoever wins, the
 // skeleton in place is complete.
 Status ensure_shared_rootfs(const fs::path& rootfs) {
   std::error_code ec;
-  if (fs::is_directory(rootfs, ec)) return Status::ok();
+  if (fs::is_directory(rootfs, ec)) return prepare_mount_points(rootfs);
   fs::path building = rootfs.string() + ".building-" + new_id("b");
   fs::create_directories(building, ec);
   if (ec) return Status::from_errno(ec.value(), "creating " + building.string());
   Status made = write_etc(building / "etc");
   if (made.is_ok()) made = link_system_dirs(building);
+  if (made.is_ok()) made = prepare_mount_points(building);
   if (made.is_ok()) fs::rename(building, rootfs, ec);
   if (!made.is_ok() || ec) fs::remove_all(building, ec);
   if (!made.is_ok()) return made;

@@ -43,6 +43,19 @@ TEST_F(OciRuntimeTest, WritesToTheWorkspaceReachTheHost) {
   EXPECT_EQ(testing::read_file(workspace() + "/file.txt"), "made-inside\n");
 }
 
+// runc gives a tmpfs the mode of the directory at its mount point: every
+// sandbox, not just the first on a fresh skeleton, gets a writable /tmp and a
+// private home.
+TEST_F(OciRuntimeTest, EverySandboxGetsAWritableTmpAndAPrivateHome) {
+  for (int round = 0; round < 2; ++round) {
+    std::string output;
+    SandboxExit exit = run(spec("stat -c '%a %U' /tmp /var/tmp $HOME; mkdir /tmp/agent-dir && touch $HOME/f && echo ok"),
+                           &output);
+    EXPECT_TRUE(exit.succeeded()) << "round " << round << ": " << exit.reason() << "\n" << output;
+    EXPECT_EQ(output, "1777 root\n1777 root\n700 agent\nok\n") << "round " << round;
+  }
+}
+
 TEST_F(OciRuntimeTest, KillsAtTheDeadline) {
   auto started = std::chrono::steady_clock::now();
   SandboxExit exit = run(spec("sleep 600"), nullptr, std::chrono::milliseconds(500));

@@ -118,5 +118,33 @@ TEST_F(ClaudeCodeE2E, ABudgetCutStopsTheRunCleanly) {
       << "and the run's directory with it";
 }
 
+// A repository's daily budget is shared by its tasks and survives a restart
+// (the daemon counts what the store already recorded today).
+TEST_F(ClaudeCodeE2E, TheDailyBudgetIsSharedByTasksAndSurvivesARestart) {
+  local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"budget", {{"daily_calls", 6}}}}.dump());
+  std::string first = submit("claude-code", "Add a greeting file");
+  ASSERT_EQ(wait_for_state(first, "review", 120)["state"], "review");
+  size_t first_calls = events_of(first, "llm.call").size();
+  ASSERT_EQ(first_calls, 4u) << "three tool steps and the answer";
+  EXPECT_EQ(events_of(first, "budget.warning").size(), 0u) << "4 of 6 is under 80%";
+
+  stop_daemon(SIGTERM);
+  start_daemon("--llm anthropic=" + provider_->base_url() + " --llm-key anthropic=env:CORRAL_TEST_KEY_anthropic" +
+               " --llm-ca anthropic=" + quote(provider_->ca_file()) + " --agent-tool claude=" + quote(claude_binary()));
+  ASSERT_TRUE(ready_);
+  std::string second = submit("claude-code", "Add another greeting file");
+  json shown = wait_for_state(second, "failed", 120);
+  ASSERT_EQ(shown.value("state", ""), "failed") << shown.dump(2);
+  EXPECT_NE(shown.value("reason", "").find("the repository_day token budget is spent"), std::string::npos) << shown.dump(2);
+  std::vector<json> warned = events_of(second, "budget.warning");
+  ASSERT_EQ(warned.size(), 1u);
+  EXPECT_EQ(warned[0]["calls_used"], 5) << "counted from the first task's calls before the restart";
+  std::vector<json> exceeded = events_of(second, "budget.exceeded");
+  ASSERT_EQ(exceeded.size(), 1u);
+  EXPECT_EQ(exceeded[0]["scope"], "repository_day");
+  EXPECT_EQ(exceeded[0]["calls_used"], 6);
+  EXPECT_EQ(events_of(second, "llm.call").size(), 2u);
+}
+
 }  // namespace
 }  // namespace corral::e2e
