@@ -61,6 +61,21 @@ Status apply_budget(BoundarySettings& settings, const json& value) {
   return Status::ok();
 }
 
+// Model names go on a command line (quoted), so they are plain names.
+Status apply_models(BoundarySettings& settings, const json& value) {
+  if (!value.is_object()) return bad("models", "must be an object of agent profile -> model name");
+  std::map<std::string, std::string> models;
+  for (const auto& [profile, model] : value.items()) {
+    std::string name = model.is_string() ? model.get<std::string>() : "";
+    bool plain = !name.empty() && name.size() <= 128 && name.find_first_not_of(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:/@") == std::string::npos;
+    if (!plain) return bad("models." + profile, "must be a model name (letters, digits, . - _ : / @)");
+    models[profile] = name;
+  }
+  settings.models = models;
+  return Status::ok();
+}
+
 }  // namespace
 
 std::optional<Status> apply_boundary_setting(BoundarySettings& settings, const std::string& key, const json& value) {
@@ -78,6 +93,11 @@ std::optional<Status> apply_boundary_setting(BoundarySettings& settings, const s
     settings.task_tokens = settings.task_calls = settings.daily_tokens = settings.daily_calls = 0;
     return Status::ok();
   }
+  if (key == "models") {
+    if (!reset) return apply_models(settings, value);
+    settings.models.clear();
+    return Status::ok();
+  }
   if (key == "tool_enforcement") {
     std::string mode = reset ? "block" : value.is_string() ? value.get<std::string>() : "";
     if (mode != "block" && mode != "flag") return bad(key, "must be \"block\" or \"flag\"");
@@ -91,6 +111,7 @@ void boundary_settings_json(const BoundarySettings& settings, json& out) {
   out["egress"] = {{"hosts", settings.egress_hosts},
                    {"internal_hosts", settings.egress_internal_hosts},
                    {"ports", settings.egress_ports}};
+  out["models"] = settings.models;
   out["tool_enforcement"] = settings.tool_enforcement == policy::Enforcement::kBlock ? "block" : "flag";
   out["budget"] = {{"task_tokens", settings.task_tokens}, {"task_calls", settings.task_calls},
                    {"daily_tokens", settings.daily_tokens}, {"daily_calls", settings.daily_calls}};

@@ -7,11 +7,13 @@
 //   "egress": {"hosts": ["pypi.org", "*.pythonhosted.org"], "internal_hosts": [], "ports": [8443]}
 //   "tool_enforcement": "block" | "flag"
 //   "budget": {"task_tokens": 2000000, "task_calls": 500, "daily_tokens": 0, "daily_calls": 0}  (0: none)
+//   "models": {"codex": "gpt-5.2", "claude-code": "claude-sonnet-4-5"}  (a profile's model; none: its default)
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,7 @@ struct BoundarySettings {
   std::vector<int> egress_ports;
   policy::Enforcement tool_enforcement = policy::Enforcement::kBlock;
   int64_t task_tokens = 0, task_calls = 0, daily_tokens = 0, daily_calls = 0;
+  std::map<std::string, std::string> models;  // agent profile -> model name
 };
 
 // Applies `key` if it is one of these settings (null resets it); nullopt if

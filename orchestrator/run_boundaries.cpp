@@ -55,7 +55,9 @@ Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs
       request.read_only_mounts.push_back({tool->second.host_path, mounted});
       host_program = tool->second.entry.empty() ? mounted : mounted + "/" + tool->second.entry;
     }
-    request.agent_command = runner::profile_command(*profile, host_program);
+    auto model = inputs.settings.models.find(profile->name);
+    request.agent_command =
+        runner::profile_command(*profile, host_program, model == inputs.settings.models.end() ? "" : model->second);
     request.extra_env.insert(request.extra_env.end(), profile->env.begin(), profile->env.end());
     plan.files = profile->run_files;
     request.output_format = profile->output_format;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "containers/sandbox_spec.h"
+#include "runner/gateways/run_gateways.h"
 
 namespace corral::runner {
 namespace {
@@ -34,6 +35,14 @@ std::string gemini_settings() {
   return settings.dump(2);
 }
 
+// Codex's hooks file (Claude Code's format), put in $CODEX_HOME by the
+// profile's prelude; --dangerously-bypass-hook-trust lets it run without the
+// interactive review, corral having written it.
+std::string codex_hooks() {
+  nlohmann::json hook = {{"type", "command"}, {"command", std::string(containers::kSupervisorPath) + " hook"}};
+  return nlohmann::json{{"hooks", {{"PreToolUse", {{{"matcher", "*"}, {"hooks", {hook}}}}}}}}.dump(2);
+}
+
 std::vector<AgentProfile> profiles() {
   AgentProfile claude;
   claude.name = "claude-code";
@@ -47,16 +56,28 @@ std::vector<AgentProfile> profiles() {
                 "DISABLE_ERROR_REPORTING=1"};
   claude.run_files = {{"claude-settings.json", claude_settings()}};
   claude.tool_hook = true;
+  claude.model_argument = "--model '{model}'";
   claude.output_format = "claude-stream-json";
 
   AgentProfile codex;
   codex.name = "codex";
   codex.program = "codex";
-  codex.arguments = "exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox";
+  // Its own sandbox (Landlock, seccomp) off; the model through the gateway
+  // with the Responses API, the run's token read from OPENAI_API_KEY.
+  codex.arguments = std::string("exec --json --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "
+                                "--dangerously-bypass-hook-trust -c model_provider=corral -c "
+                                "'model_providers.corral={name=\"corral\",base_url=\"http://127.0.0.1:") +
+                    std::to_string(kLlmPort) + "/v1\",env_key=\"OPENAI_API_KEY\",wire_api=\"responses\"}'";
+  codex.prelude = std::string("mkdir -p \"$CODEX_HOME\" && cp ") + containers::kRunDirPath + "/codex-hooks.json \"$CODEX_HOME/hooks.json\"";
   codex.provider = "openai";
   codex.base_url_env = {"OPENAI_BASE_URL"};
   codex.base_url_suffix = "/v1";
   codex.key_env = {"OPENAI_API_KEY"};
+  codex.env = {std::string("CODEX_HOME=") + containers::kSandboxHome + "/.codex"};
+  codex.run_files = {{"codex-hooks.json", codex_hooks()}};
+  codex.tool_hook = true;
+  codex.model_argument = "-c 'model=\"{model}\"'";
+  codex.output_format = "codex-json";
 
   AgentProfile gemini;
   gemini.name = "gemini-cli";
@@ -69,6 +90,7 @@ std::vector<AgentProfile> profiles() {
                 std::string("GEMINI_CLI_SYSTEM_SETTINGS_PATH=") + containers::kRunDirPath + "/gemini-settings.json"};
   gemini.run_files = {{"gemini-settings.json", gemini_settings()}};
   gemini.tool_hook = true;
+  gemini.model_argument = "--model '{model}'";
   gemini.output_format = "gemini-stream-json";
 
   AgentProfile aider;
@@ -79,6 +101,7 @@ std::vector<AgentProfile> profiles() {
   aider.base_url_env = {"OPENAI_API_BASE", "OPENAI_BASE_URL"};
   aider.base_url_suffix = "/v1";
   aider.key_env = {"OPENAI_API_KEY"};
+  aider.model_argument = "--model '{model}'";
   return {claude, codex, gemini, aider};
 }
 
@@ -97,9 +120,15 @@ std::vector<std::string> profile_names() {
   return names;
 }
 
-std::string profile_command(const AgentProfile& profile, const std::string& host_program) {
+std::string profile_command(const AgentProfile& profile, const std::string& host_program, const std::string& model) {
   std::string program = host_program.empty() ? profile.program : host_program;
-  return program + (profile.arguments.empty() ? "" : " " + profile.arguments);
+  if (!model.empty() && !profile.model_argument.empty()) {
+    std::string argument = profile.model_argument;
+    argument.replace(argument.find("{model}"), 7, model);
+    program += " " + argument;
+  }
+  std::string command = program + (profile.arguments.empty() ? "" : " " + profile.arguments);
+  return profile.prelude.empty() ? command : profile.prelude + " && " + command;
 }
 
 }  // namespace corral::runner

@@ -13,7 +13,7 @@
 //
 //   profile      program  model API   inner sandbox off by                 tool calls checked
 //   claude-code  claude   anthropic   settings: sandbox.enabled=false      PreToolUse hook -> tool gate
-//   codex        codex    openai      --dangerously-bypass-approvals-and-sandbox  (no hook API; egress + diff)
+//   codex        codex    openai      --dangerously-bypass-approvals-and-sandbox  PreToolUse hook -> tool gate
 //   gemini-cli   gemini   gemini      GEMINI_SANDBOX=false                 BeforeTool hook -> tool gate
 //   aider        aider    openai      (has none)                           (no hook API; egress + diff)
 //   generic      the task's command line; $CORRAL_TOOL_HOOK for agents that want checks
@@ -32,6 +32,8 @@ struct AgentProfile {
   std::string name;
   std::string program;       // the executable's name: from the host if configured, else the image's PATH
   std::string arguments;     // after the program, before the prompt ("$@")
+  std::string prelude;       // shell run first (e.g. putting a run file where the agent reads it)
+  std::string model_argument;  // how it is told a model, right after the program: "--model {model}"
   std::string provider;      // "anthropic", "openai", "gemini" or "" (no model: generic commands)
   std::vector<std::string> base_url_env;  // set to the LLM gateway inside the sandbox
   std::string base_url_suffix;            // e.g. "/v1" for OpenAI-style clients
@@ -40,7 +42,7 @@ struct AgentProfile {
   std::map<std::string, std::string> run_files;  // name -> content, in /.corral/run
   std::vector<std::string> hosts;         // beyond the model: hosts it must reach
   bool tool_hook = false;                 // asks the tool gate before each tool call
-  std::string output_format;              // "claude-stream-json", "gemini-stream-json": its stdout read into events (agent_stream.h)
+  std::string output_format;              // "claude-stream-json", "gemini-stream-json", "codex-json": its stdout read into events (agent_stream.h)
 };
 
 // The built-in profile of that name; nullopt for anything else (a command line).
@@ -49,7 +51,8 @@ std::vector<std::string> profile_names();
 
 // The /bin/sh command line a profile runs: "<program> <arguments>", with
 // `host_program` (its path inside the sandbox under kToolsDir) when the host
-// provides it, else the image's.
-std::string profile_command(const AgentProfile& profile, const std::string& host_program);
+// provides it, else the image's; and `model` (a plain name, checked by the
+// caller) when the owner chose one.
+std::string profile_command(const AgentProfile& profile, const std::string& host_program, const std::string& model = "");
 
 }  // namespace corral::runner

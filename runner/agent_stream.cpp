@@ -55,6 +55,7 @@ void AgentStreamReader::line(std::string_view text, Found& found) const {
   nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object()) return;
   if (dialect_ == StreamDialect::kGemini) return gemini_line(object, found);
+  if (dialect_ == StreamDialect::kCodex) return codex_line(object, found);
   claude_line(object, found);
 }
 
@@ -76,6 +77,37 @@ void AgentStreamReader::gemini_line(const nlohmann::json& object, Found& found) 
                                                       {"tool_calls", stats.value("tool_calls", 0)},
                                                       {"input_tokens", stats.value("input_tokens", 0)},
                                                       {"output_tokens", stats.value("output_tokens", 0)}});
+  }
+}
+
+void AgentStreamReader::codex_line(const nlohmann::json& object, Found& found) const {
+  std::string type = object.value("type", "");
+  if (type == "turn.completed" || type == "turn.failed") {
+    nlohmann::json usage = object.value("usage", nlohmann::json::object());
+    if (!usage.is_object()) usage = nlohmann::json::object();
+    found.emplace_back("agent.result", nlohmann::json{{"is_error", type == "turn.failed"},
+                                                      {"input_tokens", usage.value("input_tokens", 0)},
+                                                      {"output_tokens", usage.value("output_tokens", 0)}});
+    return;
+  }
+  if (type != "item.completed" || !object.contains("item") || !object["item"].is_object()) return;
+  const nlohmann::json& item = object["item"];
+  std::string kind = item.value("type", "");
+  std::string id = item.value("id", "");
+  if (kind == "command_execution") {
+    found.emplace_back("agent.tool_use", nlohmann::json{{"id", id}, {"tool", kind},
+                                                        {"input", cut_values({{"command", item.value("command", "")}})}});
+    found.emplace_back("agent.tool_result",
+                       nlohmann::json{{"id", id}, {"is_error", item.value("exit_code", -1) != 0},
+                                      {"bytes", item.contains("aggregated_output") ? content_bytes(item["aggregated_output"]) : 0}});
+  } else if (kind == "file_change") {
+    nlohmann::json paths = nlohmann::json::array();
+    for (const nlohmann::json& change : item.value("changes", nlohmann::json::array())) {
+      if (change.is_object()) paths.push_back(change.value("path", ""));
+    }
+    found.emplace_back("agent.tool_use", nlohmann::json{{"id", id}, {"tool", kind}, {"input", cut_values({{"paths", paths}})}});
+    found.emplace_back("agent.tool_result", nlohmann::json{{"id", id}, {"is_error", item.value("status", "") != "completed"},
+                                                           {"bytes", 0}});
   }
 }
 

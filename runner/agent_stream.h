@@ -3,10 +3,11 @@
 //   agent.tool_result  its result came back: id, is_error, bytes
 //   agent.result       the session ended: is_error, duration, token usage as
 //                      the agent counted them (and turns and cost for Claude)
-// Two dialects: Claude Code's `--output-format stream-json --verbose`
-// (assistant/user messages with tool_use/tool_result blocks, a result line)
-// and Gemini CLI's `--output-format stream-json` (tool_use, tool_result and
-// result lines). The hook's tool.invoked / tool.blocked say what corral
+// Three dialects: Claude Code's `--output-format stream-json --verbose`
+// (assistant/user messages with tool_use/tool_result blocks, a result line),
+// Gemini CLI's `--output-format stream-json` (tool_use, tool_result and
+// result lines) and Codex's `exec --json` (item.completed for commands and
+// file changes, turn.completed with usage). The hook's tool.invoked / tool.blocked say what corral
 // decided; these say what the agent did and saw. Lines that are not such
 // objects are ignored; one line is held up to kMaxLineBytes (a longer one is
 // skipped). Pure.
@@ -21,7 +22,7 @@
 
 namespace corral::runner {
 
-enum class StreamDialect { kClaude, kGemini };
+enum class StreamDialect { kClaude, kGemini, kCodex };
 
 class AgentStreamReader {
  public:
@@ -38,6 +39,7 @@ class AgentStreamReader {
   void line(std::string_view text, Found& found) const;
   void claude_line(const nlohmann::json& object, Found& found) const;
   void gemini_line(const nlohmann::json& object, Found& found) const;
+  void codex_line(const nlohmann::json& object, Found& found) const;
 
   StreamDialect dialect_;
   std::string pending_;

@@ -200,6 +200,7 @@ class TaskRun {
     std::optional<AgentStreamReader> stream_json;
     if (request_.output_format == "claude-stream-json") stream_json.emplace(StreamDialect::kClaude);
     if (request_.output_format == "gemini-stream-json") stream_json.emplace(StreamDialect::kGemini);
+    if (request_.output_format == "codex-json") stream_json.emplace(StreamDialect::kCodex);
     auto record_found = [&](const AgentStreamReader::Found& found) {
       for (const auto& [type, payload] : found) {
         Status recorded = record(type, payload);

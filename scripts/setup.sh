@@ -37,7 +37,7 @@ if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 agents="$(cd "$(dirname "$0")/.." && pwd)/.cache/agents"
-wanted="@anthropic-ai/claude-code@2.1.331 @google/gemini-cli@0.61.0"
+wanted="@anthropic-ai/claude-code@2.1.331 @google/gemini-cli@0.61.0 @openai/codex@0.169.0"
 if [[ "$(cat "$agents/installed" 2>/dev/null)" != "$wanted" ]]; then
   echo "setup: installing $wanted into $agents"
   mkdir -p "$agents"

@@ -64,8 +64,10 @@ void UsageMeter::dispatch(const std::string& data) {
   nlohmann::json event = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (!event.is_object()) return;
   const nlohmann::json* message = &event;
-  auto inner = event.find("message");  // Anthropic's message_start wraps the message
-  if (inner != event.end() && inner->is_object()) message = &*inner;
+  for (const char* wrapper : {"message", "response"}) {  // Anthropic's message_start, OpenAI's response.completed
+    auto inner = event.find(wrapper);
+    if (inner != event.end() && inner->is_object()) message = &*inner;
+  }
   auto model = message->find("model");
   if (model != message->end() && model->is_string()) model_ = model->get<std::string>();
   for (const char* key : {"usage", "usageMetadata"}) {

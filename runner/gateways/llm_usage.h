@@ -3,7 +3,8 @@
 // Gemini generateContent, streamed (server-sent events) or not.
 //   Anthropic stream: message_start.message.usage (input, cache, first output)
 //                     then message_delta.usage.output_tokens (cumulative)
-//   OpenAI stream:    the chunk with "usage" (stream_options.include_usage)
+//   OpenAI stream:    the chunk with "usage" (stream_options.include_usage);
+//                     Responses API: response.completed's response.usage
 //   Gemini stream:    "usageMetadata" on the chunks (the last one is final)
 //   Not streamed:     the body's "usage"
 // Bounded memory whatever the response: one event (or body) at a time, each

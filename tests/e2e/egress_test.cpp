@@ -87,7 +87,8 @@ TEST_F(EgressE2E, ADaemonKilledMidRunLeavesNoRunDirectoryBehind) {
 TEST_F(EgressE2E, BadBoundarySettingsAreRefusedAndChangeNothing) {
   for (const json& bad : {json{{"egress", {{"hosts", {"http://evil.com/"}}}}}, json{{"egress", {{"ports", {70000}}}}},
                           json{{"egress", {{"proxy", {}}}}}, json{{"tool_enforcement", "maybe"}},
-                          json{{"budget", {{"task_tokens", -1}}}}, json{{"budget", {{"weekly_tokens", 5}}}}}) {
+                          json{{"budget", {{"task_tokens", -1}}}}, json{{"budget", {{"weekly_tokens", 5}}}},
+                          json{{"models", {{"codex", "gpt'; rm -rf /"}}}}, json{{"models", "gpt-5"}}}) {
     json answer = local("PATCH", "/v1/repos/" + repo_id_ + "/settings", bad.dump());
     EXPECT_EQ(answer["error"]["code"], "invalid_argument") << bad.dump() << " -> " << answer.dump();
     EXPECT_NE(answer["error"]["message"].get<std::string>().find("setting '"), std::string::npos) << answer.dump();
@@ -96,6 +97,7 @@ TEST_F(EgressE2E, BadBoundarySettingsAreRefusedAndChangeNothing) {
   EXPECT_EQ(settings["egress"]["hosts"], json::array());
   EXPECT_EQ(settings["tool_enforcement"], "block");
   EXPECT_EQ(settings["budget"]["task_tokens"], 0);
+  EXPECT_EQ(settings["models"], json::object());
 }
 
 }  // namespace

@@ -72,5 +72,25 @@ TEST(AgentStreamReader, GeminiToolUsesResultsAndTheEnd) {
   EXPECT_EQ(found[3].second["tool_calls"], 2);
 }
 
+// Codex 0.169's exec --json (shortened).
+TEST(AgentStreamReader, CodexCommandsFileChangesAndTheTurn) {
+  AgentStreamReader reader(StreamDialect::kCodex);
+  auto found = reader.feed(
+      R"({"type":"thread.started","thread_id":"t"})" "\n"
+      R"({"type":"item.started","item":{"id":"item_1","type":"command_execution","command":"bash -lc 'make'","exit_code":null,"status":"in_progress"}})" "\n"
+      R"({"type":"item.completed","item":{"id":"item_1","type":"command_execution","command":"bash -lc 'make'","aggregated_output":"ok\n","exit_code":0,"status":"completed"}})" "\n"
+      R"({"type":"item.completed","item":{"id":"item_2","type":"file_change","changes":[{"path":"src/a.c","kind":"update"}],"status":"completed"}})" "\n"
+      R"({"type":"item.completed","item":{"id":"item_3","type":"agent_message","text":"done"}})" "\n"
+      R"({"type":"turn.completed","usage":{"input_tokens":29820,"cached_input_tokens":0,"output_tokens":18}})" "\n");
+  ASSERT_EQ(found.size(), 5u);
+  EXPECT_EQ(found[0].second["tool"], "command_execution");
+  EXPECT_EQ(found[0].second["input"]["command"], "bash -lc 'make'");
+  EXPECT_EQ(found[1].second["is_error"], false);
+  EXPECT_EQ(found[1].second["bytes"], 3);
+  EXPECT_EQ(found[2].second["tool"], "file_change");
+  EXPECT_EQ(found[4].first, "agent.result");
+  EXPECT_EQ(found[4].second["input_tokens"], 29820);
+}
+
 }  // namespace
 }  // namespace corral::runner

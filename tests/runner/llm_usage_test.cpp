@@ -52,6 +52,18 @@ TEST(UsageMeter, ReadsOpenAiStreamsAndBodies) {
   EXPECT_EQ(anthropic_body.finish().total(), 11);
 }
 
+TEST(UsageMeter, ReadsOpenAiResponsesStreams) {
+  UsageMeter meter(true);
+  meter.feed("event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"model\":\"gpt-x\",\"usage\":null}}\n\n");
+  meter.feed("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"hi\"}\n\n");
+  meter.feed("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\","
+             "\"usage\":{\"input_tokens\":120,\"output_tokens\":9,\"total_tokens\":129}}}\n\n");
+  TokenUsage usage = meter.finish();
+  EXPECT_EQ(usage.input, 120);
+  EXPECT_EQ(usage.output, 9);
+  EXPECT_EQ(meter.model(), "gpt-x");
+}
+
 TEST(UsageMeter, ReadsGeminiStreams) {
   UsageMeter meter(true);
   meter.feed("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],"

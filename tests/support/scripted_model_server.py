@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A scripted model provider for tests: speaks the Anthropic Messages API, the
-OpenAI Chat Completions API and Gemini's generateContent, streamed (server-sent events, as the real
+OpenAI Chat Completions and Responses APIs and Gemini's generateContent, streamed (server-sent events, as the real
 providers send them) and not, so real agent CLIs and corral's LLM gateway can
 be driven without the internet.
 
@@ -66,6 +66,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.anthropic(request, raw)
         if path.endswith("/chat/completions"):
             return self.openai(request, raw)
+        if path.endswith("/responses"):
+            return self.openai_responses(request, raw)
         if ":generateContent" in path or ":streamGenerateContent" in path:
             return self.gemini(request, raw, path)
         if path.endswith(":countTokens"):
@@ -160,6 +162,47 @@ class Handler(BaseHTTPRequestHandler):
             frames.append({"id": "chatcmpl-scripted", "object": "chat.completion.chunk", "model": model,
                            "choices": [], "usage": usage})
         self.stream(["data: %s\n\n" % json.dumps(f) for f in frames] + ["data: [DONE]\n\n"])
+
+    # --- OpenAI Responses -----------------------------------------------------
+    def openai_responses(self, request, raw):  # not "responses": BaseHTTPRequestHandler has that
+        items = request.get("input", [])
+        items = items if isinstance(items, list) else []
+        if request.get("tools"):
+            steps = self.script.get("steps", [])
+            turns = sum(1 for item in items if isinstance(item, dict) and
+                        item.get("type") in ("function_call_output", "custom_tool_call_output"))
+            step = steps[turns] if turns < len(steps) else {"text": "done"}
+        else:
+            step = {"text": self.script.get("side_answer", "ok")}
+        ident = "%d_%08d" % (len(items), abs(hash(raw)) % 10**8)
+        if "tool" in step:
+            answer = json.dumps(step["input"])
+            item = {"type": "function_call", "id": "fc_" + ident, "call_id": "call_" + ident, "name": step["tool"],
+                    "arguments": answer, "status": "completed"}
+        else:
+            answer = step["text"]
+            item = {"type": "message", "id": "msg_" + ident, "role": "assistant", "status": "completed",
+                    "content": [{"type": "output_text", "text": answer, "annotations": []}]}
+        usage = {"input_tokens": tokens_of(raw), "output_tokens": tokens_of(answer)}
+        usage["total_tokens"] = usage["input_tokens"] + usage["output_tokens"]
+        response = {"id": "resp_" + ident, "object": "response", "model": request.get("model", "scripted"),
+                    "status": "completed", "output": [item], "usage": usage}
+        if not request.get("stream"):
+            return self.send_json(200, response)
+        started = dict(response, status="in_progress", output=[], usage=None)
+        events = [("response.created", {"type": "response.created", "response": started})]
+        if item["type"] == "message":
+            events.append(("response.output_item.added", {"type": "response.output_item.added", "output_index": 0,
+                                                          "item": dict(item, status="in_progress", content=[])}))
+            for piece in chunks(answer, self.script.get("chunks", 3)):
+                events.append(("response.output_text.delta", {"type": "response.output_text.delta", "item_id": item["id"],
+                                                              "output_index": 0, "content_index": 0, "delta": piece}))
+        else:
+            events.append(("response.output_item.added", {"type": "response.output_item.added", "output_index": 0,
+                                                          "item": dict(item, status="in_progress", arguments="")}))
+        events.append(("response.output_item.done", {"type": "response.output_item.done", "output_index": 0, "item": item}))
+        events.append(("response.completed", {"type": "response.completed", "response": response}))
+        self.stream([("event: %s\ndata: %s\n\n" % (name, json.dumps(data))) for name, data in events])
 
     # --- Gemini generateContent ---------------------------------------------
     def gemini(self, request, raw, path):
