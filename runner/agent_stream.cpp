@@ -54,9 +54,21 @@ AgentStreamReader::Found AgentStreamReader::finish() {
 void AgentStreamReader::line(std::string_view text, Found& found) const {
   nlohmann::json object = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object()) return;
-  if (dialect_ == StreamDialect::kGemini) return gemini_line(object, found);
-  if (dialect_ == StreamDialect::kCodex) return codex_line(object, found);
-  claude_line(object, found);
+  // The agent prints these lines: a field of an unexpected type (value()
+  // throws then) makes the line noise, never a crash.
+  Found from_line;
+  try {
+    if (dialect_ == StreamDialect::kGemini) {
+      gemini_line(object, from_line);
+    } else if (dialect_ == StreamDialect::kCodex) {
+      codex_line(object, from_line);
+    } else {
+      claude_line(object, from_line);
+    }
+  } catch (const nlohmann::json::exception&) {
+    return;
+  }
+  found.insert(found.end(), from_line.begin(), from_line.end());
 }
 
 void AgentStreamReader::gemini_line(const nlohmann::json& object, Found& found) const {

@@ -168,7 +168,8 @@ class LlmConnection {
     call_.path = std::string(request.target());
     call_.model = body.is_object() && body.contains("model") && body["model"].is_string() ? body["model"].get<std::string>()
                                                                                           : model_in_path(target);
-    call_.stream = (body.is_object() && body.value("stream", false)) || target.find(":streamGenerateContent") != std::string::npos;
+    bool stream_field = body.is_object() && body.contains("stream") && body["stream"].is_boolean() && body["stream"].get<bool>();
+    call_.stream = stream_field || target.find(":streamGenerateContent") != std::string::npos;
     call_.started = Clock::now();
     bool ok = forward(request);
     record_call();

@@ -39,8 +39,14 @@ std::string decide_tool_request(const std::string& request, const ToolGatePolicy
     emit("tool.blocked", {{"rule", "bad_request"}, {"reason", "the hook's input is not a JSON object"}});
     return "block bad_request: the hook's input is not a JSON object";
   }
-  std::string tool = parsed.value("tool_name", parsed.value("tool", std::string()));
-  const nlohmann::json& input = parsed.contains("tool_input") ? parsed["tool_input"] : parsed.value("arguments", nlohmann::json::object());
+  // The agent writes this JSON: no field is trusted to have its type.
+  auto text = [&](const char* key) {
+    auto it = parsed.find(key);
+    return it != parsed.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::string tool = text("tool_name").empty() ? text("tool") : text("tool_name");
+  nlohmann::json input = parsed.contains("tool_input") ? parsed["tool_input"]
+                         : parsed.contains("arguments") ? parsed["arguments"] : nlohmann::json::object();
   std::map<std::string, std::string> arguments;
   nlohmann::json shown = nlohmann::json::object();
   if (input.is_object()) {

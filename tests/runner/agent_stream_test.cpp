@@ -37,6 +37,19 @@ TEST(AgentStreamReader, ClaudeToolUsesResultsAndTheEndBecomeEventsWhateverTheChu
   }
 }
 
+TEST(AgentStreamReader, FieldsOfTheWrongTypeAreNoiseNotACrash) {
+  for (StreamDialect dialect : {StreamDialect::kClaude, StreamDialect::kGemini, StreamDialect::kCodex}) {
+    AgentStreamReader reader(dialect);
+    auto found = reader.feed(
+        R"({"type":"result","num_turns":"many","usage":{"input_tokens":"x"},"stats":{"input_tokens":[]},"status":7})" "\n"
+        R"({"type":"assistant","message":{"content":[{"type":"tool_use","id":5,"name":{},"input":"x"}]}})" "\n"
+        R"({"type":"tool_use","tool_name":3,"tool_id":[],"parameters":"p"})" "\n"
+        R"({"type":"item.completed","item":{"id":1,"type":"command_execution","command":{},"exit_code":"0"}})" "\n"
+        R"({"type":"turn.completed","usage":"none"})" "\n");
+    EXPECT_LE(found.size(), 5u);
+  }
+}
+
 TEST(AgentStreamReader, NoiseAndOversizedLinesAreSkipped) {
   AgentStreamReader reader(StreamDialect::kClaude);
   auto found = reader.feed("plain text\n[1,2]\n{\"type\":\"assistant\",\"message\":\"no\"}\n{not json\n");

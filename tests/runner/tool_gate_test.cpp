@@ -47,7 +47,8 @@ TEST(ToolGate, FlagModeLetsTheCallThroughAndSaysSo) {
 TEST(ToolGate, HostileRequestsAreBlockedAndLongArgumentsCutInEvents) {
   ToolGatePolicy gate;
   Seen seen;
-  for (const char* bad : {"", "not json", "[1,2]", "{\"tool_name\":\"Write\"}"}) {
+  for (const char* bad : {"", "not json", "[1,2]", "{\"tool_name\":\"Write\"}", "{\"tool_name\":5,\"tool\":[]}",
+                          "{\"tool_name\":\"Read\",\"tool_input\":\"/etc/passwd\"}"}) {
     EXPECT_EQ(decide_tool_request(bad, gate, seen.emit()).rfind("block ", 0), 0u) << bad;
   }
   std::string content(100000, 'x');
