@@ -14,6 +14,20 @@ namespace corral::e2e {
 
 inline std::string agents_dir() { return testing::source_path(".cache/agents/node_modules"); }
 
+// A shell step for the scripted model: what the sandbox holds for the model
+// (the base URL variable, whether the key variable is the run's token), how
+// often `key_pattern` occurs in its environment, and which files hold it.
+// The pattern is a regex that does not match its own text (the agents keep
+// the command in their transcripts): "sk-ant-api0[3]", say. No $(...):
+// Gemini CLI refuses command substitution.
+inline std::string key_probe_command(const std::string& url_variable, const std::string& key_variable,
+                                     const std::string& key_pattern) {
+  return "{ echo \"base=$" + url_variable + "\"; case \"$" + key_variable +
+         "\" in crt_*) echo key=run-token;; *) echo key=other;; esac; echo key-in-env; env | grep -c '" + key_pattern +
+         "'; } > /workspace/env.txt; grep -rlE '" + key_pattern +
+         "' /workspace /home /tmp /.corral/run > /workspace/key-search.txt; true";
+}
+
 class AgentCliE2E : public DaemonE2E {
  protected:
   // Starts the provider with `script` and the daemon in front of it.
@@ -51,6 +65,15 @@ class AgentCliE2E : public DaemonE2E {
       if (request["body"].get<std::string>().find(text) != std::string::npos) return true;
     }
     return false;
+  }
+
+  // What key_probe_command found: the gateway's URL, the run's token, no key anywhere.
+  void expect_key_kept_out(const std::string& branch, const std::string& base_url) const {
+    std::string env = file_on_branch(branch, "env.txt");
+    EXPECT_NE(env.find("base=" + base_url + "\n"), std::string::npos) << env;
+    EXPECT_NE(env.find("key=run-token\n"), std::string::npos) << "only the run's own token:\n" << env;
+    EXPECT_NE(env.find("key-in-env\n0\n"), std::string::npos) << env;
+    EXPECT_EQ(file_on_branch(branch, "key-search.txt"), "") << "no file in the sandbox holds the key";
   }
 
   std::unique_ptr<testing::ScriptedModelServer> provider_;

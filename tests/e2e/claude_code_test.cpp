@@ -18,19 +18,14 @@ constexpr const char* kRealKey = "sk-ant-api03-the-real-key-only-corral-holds";
 std::string claude_binary() { return agents_dir() + "/@anthropic-ai/claude-code/bin/claude.exe"; }
 
 // The model's side of a session: write a file, try to read outside the
-// workspace, then show the sandbox's environment and files, then finish.
-// The key searches use 'sk-ant-api0[3]' so the command (which Claude Code
-// keeps in its transcript) does not match itself.
+// workspace, then look for the key in the sandbox, then finish.
 json session_script() {
   return {{"steps",
            {{{"tool", "Write"}, {"input", {{"file_path", "/workspace/hello.txt"}, {"content", "hello from claude\n"}}}},
             {{"tool", "Read"}, {"input", {{"file_path", "/etc/passwd"}}}},
             {{"tool", "Bash"},
-             {"input", {{"command", "{ env | cut -d= -f1 | sort; echo \"base=$ANTHROPIC_BASE_URL\"; "
-                                    "case \"$ANTHROPIC_API_KEY\" in crt_*) echo key=run-token;; *) echo key=other;; esac; "
-                                    "echo \"key-in-env=$(env | grep -c 'sk-ant-api0[3]')\"; } > /workspace/env.txt; "
-                                    "ls -a /.corral/run > /workspace/run-dir.txt; "
-                                    "grep -rlE 'sk-ant-api0[3]' /workspace /home /tmp /.corral/run > /workspace/key-search.txt; true"},
+             {"input", {{"command", key_probe_command("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "sk-ant-api0[3]") +
+                                        "; ls -a /.corral/run > /workspace/run-dir.txt"},
                         {"description", "look around"}}}},
             {{"text", "All done."}}}}};
 }
@@ -91,11 +86,7 @@ TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   std::vector<json> requests = provider_->requests();
   ASSERT_EQ(requests.size(), calls.size());
   for (const json& request : requests) EXPECT_EQ(request["headers"]["x-api-key"], kRealKey);
-  std::string env = file_on_branch(branch, "env.txt");
-  EXPECT_NE(env.find("base=http://127.0.0.1:4141\n"), std::string::npos) << env;
-  EXPECT_NE(env.find("key=run-token\n"), std::string::npos) << "only the run's own token:\n" << env;
-  EXPECT_NE(env.find("key-in-env=0\n"), std::string::npos) << env;
-  EXPECT_EQ(file_on_branch(branch, "key-search.txt"), "") << "no file in the sandbox holds the key";
+  expect_key_kept_out(branch, "http://127.0.0.1:4141");
   EXPECT_NE(file_on_branch(branch, "run-dir.txt").find("claude-settings.json"), std::string::npos);
   std::string serve_log = testing::read_file(dir_ / "serve.log");
   EXPECT_EQ(serve_log.find(kRealKey), std::string::npos) << "nor does the daemon's log";

@@ -18,15 +18,12 @@ constexpr const char* kRealKey = "sk-proj-the-real-openai-key-only-corral-holds"
 // host, rg) beside it, so the whole folder is mounted.
 std::string codex_folder() { return agents_dir() + "/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl"; }
 
-// Write a file, try a force-push, show the environment, finish.
-// ('sk-proj-the-rea[l]' does not match the command itself in the transcript.)
+// Write a file, try a force-push, look for the key, finish.
 json session_script() {
   auto run = [](const std::string& command) { return json{{"tool", "exec_command"}, {"input", {{"cmd", command}}}}; };
   return {{"steps",
            {run("echo 'hello from codex' > hello.txt"), run("git push --force origin main"),
-            run("{ echo \"base=$OPENAI_BASE_URL\"; case \"$OPENAI_API_KEY\" in crt_*) echo key=run-token;; *) echo key=other;; esac; "
-                "echo key-in-env; env | grep -c 'sk-proj-the-rea[l]'; } > env.txt; "
-                "grep -rlE 'sk-proj-the-rea[l]' /workspace /home /tmp /.corral/run > key-search.txt; true"),
+            run(key_probe_command("OPENAI_BASE_URL", "OPENAI_API_KEY", "sk-proj-the-rea[l]")),
             {{"text", "All done."}}}}};
 }
 
@@ -76,11 +73,7 @@ TEST_F(CodexCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   ASSERT_EQ(requests.size(), calls.size());
   EXPECT_EQ(json::parse(requests[0]["body"].get<std::string>())["model"], "gpt-test") << "the owner's model";
   for (const json& request : requests) EXPECT_EQ(request["headers"]["authorization"], std::string("Bearer ") + kRealKey);
-  std::string env = file_on_branch(branch, "env.txt");
-  EXPECT_NE(env.find("base=http://127.0.0.1:4141/v1\n"), std::string::npos) << env;
-  EXPECT_NE(env.find("key=run-token\n"), std::string::npos) << env;
-  EXPECT_NE(env.find("key-in-env\n0\n"), std::string::npos) << env;
-  EXPECT_EQ(file_on_branch(branch, "key-search.txt"), "");
+  expect_key_kept_out(branch, "http://127.0.0.1:4141/v1");
 }
 
 }  // namespace

@@ -16,17 +16,13 @@ constexpr const char* kRealKey = "AIzaSy-the-real-gemini-key-only-corral-holds";
 
 // Write a file, try a force-push (Gemini CLI itself refuses paths outside its
 // workspace, and ignored files such as .env, before any hook runs; a shell
-// command it lets through reaches the hook), show the environment, finish.
-// ('AIzaSy-the-rea[l]' does not match the command itself in the transcript.)
+// command it lets through reaches the hook), look for the key, finish.
 json session_script() {
   return {{"steps",
            {{{"tool", "write_file"}, {"input", {{"file_path", "/workspace/hello.txt"}, {"content", "hello from gemini\n"}}}},
             {{"tool", "run_shell_command"}, {"input", {{"command", "git push --force origin main"}}}},
             {{"tool", "run_shell_command"},
-             {"input", {{"command", "{ echo \"base=$GOOGLE_GEMINI_BASE_URL\"; "
-                                    "case \"$GEMINI_API_KEY\" in crt_*) echo key=run-token;; *) echo key=other;; esac; "
-                                    "echo key-in-env; env | grep -c 'AIzaSy-the-rea[l]'; } > /workspace/env.txt; "
-                                    "grep -rl 'AIzaSy-the-rea[l]' /workspace /home /tmp /.corral/run > /workspace/key-search.txt; true"}}}},
+             {"input", {{"command", key_probe_command("GOOGLE_GEMINI_BASE_URL", "GEMINI_API_KEY", "AIzaSy-the-rea[l]")}}}},
             {{"text", "All done."}}}}};
 }
 
@@ -76,11 +72,7 @@ TEST_F(GeminiCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   std::vector<json> requests = provider_->requests();
   ASSERT_EQ(requests.size(), calls.size());
   for (const json& request : requests) EXPECT_EQ(request["headers"]["x-goog-api-key"], kRealKey);
-  std::string env = file_on_branch(branch, "env.txt");
-  EXPECT_NE(env.find("base=http://127.0.0.1:4141\n"), std::string::npos) << env;
-  EXPECT_NE(env.find("key=run-token\n"), std::string::npos) << env;
-  EXPECT_NE(env.find("key-in-env\n0\n"), std::string::npos) << env;
-  EXPECT_EQ(file_on_branch(branch, "key-search.txt"), "");
+  expect_key_kept_out(branch, "http://127.0.0.1:4141");
 }
 
 }  // namespace
