@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli/api_access.h"
@@ -43,6 +44,13 @@ void print_repo(const json& repo) {
   };
   print_kpis("record", repo["kpis"]["overall"]);
   for (const auto& [agent, kpis] : repo["kpis"]["agents"].items()) print_kpis("  agent " + agent, kpis);
+  const json& egress = settings["egress"];
+  std::printf("egress         %s\n", egress["hosts"].empty() ? "(none: no network)" : egress["hosts"].dump().c_str());
+  if (!egress["internal_hosts"].empty()) std::printf("  internal     %s\n", egress["internal_hosts"].dump().c_str());
+  if (!egress["ports"].empty()) std::printf("  ports        %s\n", egress["ports"].dump().c_str());
+  std::printf("tool calls     %s what the rules refuse\n", text("tool_enforcement") == "block" ? "block" : "flag (log and allow)");
+  std::printf("budget         %s\n", settings["budget"].dump().c_str());
+  if (!settings["models"].empty()) std::printf("models         %s\n", settings["models"].dump().c_str());
   if (!settings["pin"].is_null()) std::printf("pinned at      %s\n", settings["pin"].get<std::string>().c_str());
   if (!settings["cap"].is_null()) std::printf("capped at      %s\n", settings["cap"].get<std::string>().c_str());
   for (const char* list : {"forbidden_paths", "agent_instruction_paths", "sensitive_paths", "dependency_paths",
@@ -146,6 +154,16 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
   set->add_option("--dependency", (*lists)["dependency_paths"], "Dependency manifest pattern");
   set->add_option("--allow-secrets-in", (*lists)["secret_allowlist"], "Path pattern of test fixtures");
   set->add_option("--limit", *limits, "TIER.FIELD=N: approvals, max_files or max_lines of a tier (repeatable)");
+  auto egress = std::make_shared<std::map<std::string, std::vector<std::string>>>();
+  set->add_option("--egress-host", (*egress)["hosts"], "A host runs may reach (HOST or *.DOMAIN; repeatable; replaces the list)");
+  set->add_option("--egress-internal-host", (*egress)["internal_hosts"],
+                  "An allowlisted host that may resolve to an internal address (repeatable; replaces the list)");
+  set->add_option("--egress-port", (*egress)["ports"], "A port besides 80/443 (repeatable; replaces the list)");
+  set->add_option("--tool-enforcement", (*strings)["tool_enforcement"], "block or flag (log and allow) refused tool calls");
+  auto budget = std::make_shared<std::vector<std::string>>();
+  set->add_option("--budget", *budget, "FIELD=N: task_tokens, task_calls, daily_tokens or daily_calls (0: none; repeatable)");
+  auto models = std::make_shared<std::vector<std::string>>();
+  set->add_option("--model", *models, "PROFILE=MODEL: the model an agent profile uses here (repeatable; replaces the map)");
   set->add_option("--reset", *resets, "A setting to return to its default (repeatable)");
   set->add_flag("--json", *json_output);
   set->callback([=, &globals] {
@@ -173,6 +191,37 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
       for (const std::string& spec : *limits) {
         Status added = add_number(body, "tier_limits", "--limit", spec, true);
         if (!added.is_ok()) return report_error(added);
+      }
+      for (const auto& [field, values] : *egress) {
+        if (values.empty()) continue;
+        json list = json::array();
+        for (const std::string& value : values) {
+          if (field != "ports") {
+            list.push_back(value);
+            continue;
+          }
+          char* end = nullptr;
+          long port = std::strtol(value.c_str(), &end, 10);
+          if (value.empty() || *end != '\0') return report_error(Status::invalid_argument("--egress-port takes a number, not '" + value + "'"));
+          list.push_back(port);
+        }
+        body["egress"][field] = list;
+      }
+      for (const std::string& spec : *budget) {
+        size_t equals = spec.find('=');
+        char* end = nullptr;
+        long long amount = equals == std::string::npos ? 0 : std::strtoll(spec.c_str() + equals + 1, &end, 10);
+        if (equals == std::string::npos || equals + 1 == spec.size() || *end != '\0') {
+          return report_error(Status::invalid_argument("--budget takes FIELD=N, not '" + spec + "'"));
+        }
+        body["budget"][spec.substr(0, equals)] = amount;
+      }
+      for (const std::string& spec : *models) {
+        size_t equals = spec.find('=');
+        if (equals == std::string::npos || equals == 0) {
+          return report_error(Status::invalid_argument("--model takes PROFILE=MODEL, not '" + spec + "'"));
+        }
+        body["models"][spec.substr(0, equals)] = spec.substr(equals + 1);
       }
       for (const std::string& key : *resets) body[key] = nullptr;
       if (body.empty()) return report_error(Status::invalid_argument("nothing to change: give a setting"));

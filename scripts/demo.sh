@@ -80,6 +80,13 @@ echo; echo "== main of $repo, as plain git sees it: the three tasks, merged forw
 git -C "$repo" log --oneline main
 echo; echo "== a forced update of main is refused, and alerted"
 "$corral" repo move-branch "$repo" main "$(git -C "$repo" rev-parse main~2)" --force || true
+
+echo; echo "== the ways out of a sandbox: an allowlist for the egress proxy, the tool gate asked by hooks"
+"$corral" repo set "$repo" --egress-host pypi.org --egress-host '*.pythonhosted.org' --budget task_calls=50 >/dev/null
+fourth=$("$corral" task submit --repo "$repo" --agent corral-demo-agent "Check the boundaries")
+"$corral" task logs --follow "$fourth"
+wait_while "$fourth" queued running succeeded
+"$corral" events "$fourth" | grep -E "tool\.|egress\.|sandbox\.created" || true
 cat <<EOT
 
 demo: the daemon keeps running (data in $data, log in $data/serve.log). Try:

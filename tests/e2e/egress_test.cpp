@@ -84,6 +84,26 @@ TEST_F(EgressE2E, ADaemonKilledMidRunLeavesNoRunDirectoryBehind) {
   EXPECT_EQ(wait_for_state(task, "cancelled", 30)["state"], "cancelled");
 }
 
+TEST_F(EgressE2E, OwnersSetTheBoundariesFromTheCommandLine) {
+  auto set = corral("repo set " + quote(repo()) + " --egress-host pypi.org --egress-host '*.pythonhosted.org'"
+                    " --egress-port 8443 --tool-enforcement flag --budget task_calls=3 --budget daily_tokens=100000"
+                    " --model codex=gpt-5.2");
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find("egress         [\"pypi.org\",\"*.pythonhosted.org\"]"), std::string::npos) << set.out;
+  EXPECT_NE(set.out.find("tool calls     flag (log and allow)"), std::string::npos) << set.out;
+  json settings = local("GET", "/v1/repos/" + repo_id_)["settings"];
+  EXPECT_EQ(settings["egress"]["ports"], json::array({8443}));
+  EXPECT_EQ(settings["budget"]["task_calls"], 3);
+  EXPECT_EQ(settings["budget"]["daily_tokens"], 100000);
+  EXPECT_EQ(settings["models"]["codex"], "gpt-5.2");
+  for (const char* bad : {"--budget task_calls", "--budget weekly=3", "--egress-port https", "--model =x",
+                          "--egress-host http://evil/", "--tool-enforcement maybe"}) {
+    auto refused = corral("repo set " + quote(repo()) + " " + bad);
+    EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.out << refused.err;
+  }
+  EXPECT_EQ(local("GET", "/v1/repos/" + repo_id_)["settings"], settings) << "nothing changed";
+}
+
 TEST_F(EgressE2E, BadBoundarySettingsAreRefusedAndChangeNothing) {
   for (const json& bad : {json{{"egress", {{"hosts", {"http://evil.com/"}}}}}, json{{"egress", {{"ports", {70000}}}}},
                           json{{"egress", {{"proxy", {}}}}}, json{{"tool_enforcement", "maybe"}},
