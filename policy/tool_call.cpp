@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <string_view>
+#include <vector>
 
 #include "policy/command_rules.h"
 
@@ -12,7 +14,8 @@ namespace {
 // glob, grep_search, run_shell_command) and generic names.
 constexpr std::array kKnownTools = {"Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep", "LS", "Bash",
                                     "WebFetch", "read_file", "write_file", "edit_file", "list_dir", "shell", "bash",
-                                    "fetch", "replace", "list_directory", "glob", "grep_search", "run_shell_command"};
+                                    "fetch", "replace", "list_directory", "glob", "grep_search", "run_shell_command",
+                                    "apply_patch"};
 constexpr std::array kPathKeys = {"path", "file_path", "notebook_path", "directory", "dir_path"};
 constexpr std::array kCommandKeys = {"command", "cmd"};
 constexpr std::array kUrlKeys = {"url"};
@@ -43,6 +46,43 @@ bool names(const std::map<std::string, std::string>& arguments, const std::strin
   });
 }
 
+// The files a Codex patch touches: the path after each "*** Add File: ",
+// "*** Update File: ", "*** Delete File: " and "*** Move to: " header.
+std::vector<std::string> patch_paths(const std::string& patch) {
+  constexpr std::array kHeaders = {"*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: "};
+  std::vector<std::string> paths;
+  size_t start = 0;
+  while (start < patch.size()) {
+    size_t end = patch.find('\n', start);
+    std::string line = patch.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    for (const char* header : kHeaders) {
+      if (line.rfind(header, 0) == 0) paths.push_back(line.substr(std::string_view(header).size()));
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return paths;
+}
+
+// Codex's apply_patch: the patch text (in "command", "patch" or "input") is
+// not a shell command; each file it names is a path to check.
+ToolCallDecision check_patch(const std::map<std::string, std::string>& arguments, const ToolPolicy& policy) {
+  std::string patch;
+  for (const char* key : {"command", "patch", "input"}) {
+    auto it = arguments.find(key);
+    if (it != arguments.end()) patch = it->second;
+  }
+  std::vector<std::string> paths = patch_paths(patch);
+  if (paths.empty()) return {fired(policy.enforcement, "missing_argument", "the patch names no file to check"), ""};
+  ToolCallDecision strictest;
+  for (const std::string& path : paths) {
+    ToolDecision decision = check_path(path, policy.paths);
+    if (strictest.argument.empty() || decision.verdict > strictest.decision.verdict) strictest = {decision, "patch"};
+  }
+  return strictest;
+}
+
 }  // namespace
 
 ToolCallDecision check_tool_call(const std::string& tool, const std::map<std::string, std::string>& arguments,
@@ -50,6 +90,7 @@ ToolCallDecision check_tool_call(const std::string& tool, const std::map<std::st
   if (!one_of(tool, kKnownTools)) {
     return {fired(policy.enforcement, "unknown_tool", "'" + tool + "' is not a tool corral knows how to check"), ""};
   }
+  if (tool == "apply_patch") return check_patch(arguments, policy);
   if (const char* kind = required_kind(tool); kind && !names(arguments, kind)) {
     return {fired(policy.enforcement, "missing_argument", "'" + tool + "' names no " + kind + " to check"), ""};
   }

@@ -49,5 +49,23 @@ TEST(ToolCall, EachArgumentMeetsItsValidatorAndTheStrictestWins) {
   }
 }
 
+// Codex sends its patch as the hook's tool_input.command.
+TEST(ToolCall, CodexPatchesAreCheckedFileByFileNotAsShellCommands) {
+  auto patch = [](const std::string& body) {
+    return check_tool_call("apply_patch", {{"command", "*** Begin Patch\n" + body + "*** End Patch\n"}}, policy());
+  };
+  auto fine = patch("*** Update File: /workspace/src/app.c\n@@\n-old\n+new\n*** Add File: docs/new.md\n+hello\n");
+  EXPECT_EQ(fine.decision.verdict, Verdict::kAllow) << fine.decision.reason;
+  auto outside = patch("*** Update File: src/app.c\n@@\n+x\n*** Delete File: ../../etc/passwd\n");
+  EXPECT_EQ(outside.decision.rule, "outside_workspace");
+  EXPECT_EQ(outside.argument, "patch");
+  EXPECT_EQ(patch("*** Update File: src/a.c\n*** Move to: /root/.ssh/authorized_keys\n").decision.rule,
+            "outside_workspace") << "a move's target counts too";
+  EXPECT_EQ(patch("*** Add File: .env\r\n+TOKEN=1\r\n").decision.rule, "sensitive_file") << "CRLF line ends";
+  EXPECT_EQ(patch("just text, git push --force\n").decision.rule, "missing_argument")
+      << "no file headers: nothing to check, so nothing allowed";
+  EXPECT_EQ(check_tool_call("apply_patch", {}, policy()).decision.rule, "missing_argument");
+}
+
 }  // namespace
 }  // namespace corral::policy

@@ -161,7 +161,9 @@ TEST_F(GatewaysInSandbox, TheHookAsksTheToolGateAndBlocksWhatPolicyRefuses) {
       "hook through_link '{\"tool_name\":\"Read\",\"tool_input\":{\"file_path\":\"/workspace/etc-link/shadow\"}}'; "
       "hook write_inside '{\"tool_name\":\"Write\",\"tool_input\":{\"file_path\":\"/workspace/src/a.c\",\"content\":\"int x;\"}}'; "
       "hook force_push '{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"git push -f origin main\"}}'; "
-      "hook unknown '{\"tool_name\":\"Teleport\",\"tool_input\":{}}'";
+      "hook unknown '{\"tool_name\":\"Teleport\",\"tool_input\":{}}'; "
+      "hook codex_patch '{\"tool_name\":\"apply_patch\",\"tool_input\":{\"command\":"
+      "\"*** Begin Patch\\n*** Update File: /etc/hosts\\n@@\\n+1.2.3.4 evil\\n*** End Patch\\n\"}}'";
   std::string errors;
   std::string output = run_with(plan, script, &errors);
   EXPECT_TRUE(errors.empty()) << errors;
@@ -170,8 +172,9 @@ TEST_F(GatewaysInSandbox, TheHookAsksTheToolGateAndBlocksWhatPolicyRefuses) {
   EXPECT_NE(output.find("write_inside rc=0"), std::string::npos) << output;
   EXPECT_NE(output.find("force_push rc=2 corral: force_push"), std::string::npos) << output;
   EXPECT_NE(output.find("unknown rc=2 corral: unknown_tool"), std::string::npos) << output;
+  EXPECT_NE(output.find("codex_patch rc=2 corral: outside_workspace"), std::string::npos) << output;
   std::vector<json> blocked = recorded_.of("tool.blocked");
-  ASSERT_EQ(blocked.size(), 4u);
+  ASSERT_EQ(blocked.size(), 5u);
   EXPECT_EQ(blocked[0]["tool"], "Read");
   EXPECT_EQ(blocked[0]["arguments"]["file_path"], "/etc/passwd");
   EXPECT_EQ(blocked[0]["rule"], "outside_workspace");
