@@ -90,6 +90,10 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   submit->add_option("--after", *parents, "A task this one builds on (repeatable; the first gives the base)");
   submit->add_option("--priority", *priority, "Higher runs first (-100..100)");
   submit->add_option("--timeout", *timeout, "Seconds the run may take");
+  auto budget_tokens = std::make_shared<int64_t>(0);
+  auto budget_calls = std::make_shared<int64_t>(0);
+  submit->add_option("--budget-tokens", *budget_tokens, "Model tokens the task may use (under the repository's budget)");
+  submit->add_option("--budget-calls", *budget_calls, "Model calls the task may make (under the repository's budget)");
   submit->add_option("--idempotency-key", (*fields)["idempotency_key"], "Submitting the same key again returns the same task");
   submit->add_option("prompt", (*fields)["prompt"], "What the agent should do")->required();
   submit->add_flag("--json", *json_output);
@@ -99,6 +103,8 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
         if (!value.empty()) (*body)[key] = value;
       if (*priority) (*body)["priority"] = *priority;
       if (*timeout) (*body)["timeout_seconds"] = *timeout;
+      if (*budget_tokens) (*body)["budget_tokens"] = *budget_tokens;
+      if (*budget_calls) (*body)["budget_calls"] = *budget_calls;
       if (!parents->empty()) (*body)["parents"] = *parents;
       return print(client(globals).call("POST", "/v1/tasks", body->dump()), *json_output,
                    [](const json& task) { std::printf("%s\n", task["id"].get<std::string>().c_str()); });

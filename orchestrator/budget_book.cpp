@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace corral::orchestrator {
 namespace {
 
@@ -33,14 +35,25 @@ std::shared_ptr<runner::TokenBudget> with_limits(std::shared_ptr<runner::TokenBu
   return std::make_shared<runner::TokenBudget>(budget->scope(), limits, budget->tokens_used(), budget->calls_used());
 }
 
+// The smaller of two limits where 0 means none.
+int64_t tighter(int64_t a, int64_t b) {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  return std::min(a, b);
+}
+
 }  // namespace
 
-Result<std::vector<std::shared_ptr<runner::TokenBudget>>> BudgetBook::budgets_for(
-    Service::Store& store, const std::string& task_id, const std::string& repo_id, const BoundarySettings& settings,
-    TimePoint now) {
+Result<std::vector<std::shared_ptr<runner::TokenBudget>>> BudgetBook::budgets_for(Service::Store& store,
+                                                                                  const store::QueuedTask& task,
+                                                                                  const BoundarySettings& settings,
+                                                                                  TimePoint now) {
   std::lock_guard lock(mutex_);
+  const std::string& task_id = task.id;
+  const std::string& repo_id = task.repo_id;
   std::vector<std::shared_ptr<runner::TokenBudget>> budgets;
-  runner::BudgetLimits task_limits{settings.task_tokens, settings.task_calls};
+  runner::BudgetLimits task_limits{tighter(task.budget_tokens, settings.task_tokens),
+                                   tighter(task.budget_calls, settings.task_calls)};
   if (task_limits.tokens > 0 || task_limits.calls > 0) {
     auto& budget = tasks_[task_id];
     if (!budget) {

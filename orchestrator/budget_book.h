@@ -19,10 +19,11 @@ namespace corral::orchestrator {
 
 class BudgetBook {
  public:
-  // The budgets a run of `task` is under ("task", "repository_day"), for the
-  // limits in `settings` (none when a limit is 0). Call under the Service's lock.
-  Result<std::vector<std::shared_ptr<runner::TokenBudget>>> budgets_for(Service::Store& store, const std::string& task_id,
-                                                                        const std::string& repo_id,
+  // The budgets a run of `task` is under ("task", "repository_day"): the
+  // task's own limits held to the repository's (`settings`; 0 is none on
+  // either side), and the repository's daily ones. Call under the Service's lock.
+  Result<std::vector<std::shared_ptr<runner::TokenBudget>>> budgets_for(Service::Store& store,
+                                                                        const store::QueuedTask& task,
                                                                         const BoundarySettings& settings, TimePoint now);
 
  private:

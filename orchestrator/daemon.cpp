@@ -227,7 +227,7 @@ Result<runner::RunRequest> Daemon::run_request(const std::string& task_id, const
   auto settings = settings_of(plan->repo);
   if (!settings.is_ok()) return settings.status();
   auto budgets = service_.with_store([&](Service::Store& store) {
-    return budgets_.budgets_for(store, task_id, plan->repo.id, settings->boundaries, service_.clock().now());
+    return budgets_.budgets_for(store, plan->task, settings->boundaries, service_.clock().now());
   });
   if (!budgets.is_ok()) return budgets.status();
   CORRAL_RETURN_IF_ERROR(apply_run_boundaries(

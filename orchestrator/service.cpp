@@ -22,6 +22,7 @@ using json = nlohmann::json;
 constexpr size_t kMaxBatch = 100;
 constexpr size_t kMaxPromptBytes = 64 * 1024;
 constexpr int64_t kMaxTimeoutSeconds = 86400;
+constexpr int64_t kMaxBudget = int64_t{1} << 40;  // tokens or calls: far above any real task
 
 const std::vector<std::string> kCancellable = {"queued", "held", "running"};
 // The revision a task starts from unless told otherwise: the tip of the
@@ -44,6 +45,8 @@ Status check_task_fields(const json& task, const std::string& what) {
                                        {"idempotency_key", FieldType::kString},
                                        {"parents", FieldType::kStringArray},
                                        {"target", FieldType::kString},
+                                       {"budget_tokens", FieldType::kInteger},
+                                       {"budget_calls", FieldType::kInteger},
                                        {"ref", FieldType::kString}},
                                       what));
   const std::string prompt = task["prompt"];
@@ -62,6 +65,12 @@ Status check_task_fields(const json& task, const std::string& what) {
   int64_t timeout = task.value("timeout_seconds", int64_t{600});
   if (timeout < 1 || timeout > kMaxTimeoutSeconds) {
     return Status::invalid_argument(what + " field 'timeout_seconds' must be 1..86400");
+  }
+  for (const char* field : {"budget_tokens", "budget_calls"}) {
+    int64_t amount = task.value(field, int64_t{0});
+    if (amount < 0 || amount > kMaxBudget) {
+      return Status::invalid_argument(what + " field '" + field + "' must be 0 (none) .. " + std::to_string(kMaxBudget));
+    }
   }
   if (task.value("idempotency_key", std::string()).size() > 200) {
     return Status::invalid_argument(what + " field 'idempotency_key' is longer than 200 bytes");
@@ -133,6 +142,7 @@ Result<json> Service::task_json(const store::QueuedTask& task) {
               {"agent", task.agent},     {"base", task.base_rev},      {"state", task.state},
               {"reason", task.reason},   {"priority", task.priority},  {"attempts", task.attempts},
               {"parents", task.parents}, {"submitter", task.submitter}, {"target", task.target_branch}, {"timeout_seconds", task.timeout_seconds},
+              {"budget_tokens", task.budget_tokens}, {"budget_calls", task.budget_calls},
               {"created_at", task.created_at}, {"updated_at", task.updated_at}};
   if (!task.idempotency_key.empty()) out["idempotency_key"] = task.idempotency_key;
   auto runs = records_.runs_of_task(task.id);
@@ -192,6 +202,8 @@ Result<store::NewTask> Service::new_task(const Caller& caller, const json& item,
   task.base_rev = item.value("base", tip_of(task.target_branch));
   task.priority = static_cast<int>(item.value("priority", 0));
   task.timeout_seconds = item.value("timeout_seconds", int64_t{600});
+  task.budget_tokens = item.value("budget_tokens", int64_t{0});
+  task.budget_calls = item.value("budget_calls", int64_t{0});
   task.idempotency_key = item.value("idempotency_key", "");
   task.submitter = caller.name;
   task.parents = item.value("parents", std::vector<std::string>{});

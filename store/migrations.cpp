@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -144,6 +144,11 @@ CREATE TABLE repo_tiers (
   reason                TEXT NOT NULL,
   changed_at            TEXT NOT NULL
 );
+)sql",
+    // 5: a task's own token and call budget (0: none), under the repository's.
+    R"sql(
+ALTER TABLE tasks ADD COLUMN budget_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN budget_calls INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -9,7 +9,8 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT id, repo_id, prompt, agent, base_rev, state, reason, submitter, COALESCE(idempotency_key, ''), "
-    "priority, attempts, timeout_seconds, seq, created_at, updated_at, target_branch FROM tasks ";
+    "priority, attempts, timeout_seconds, seq, created_at, updated_at, target_branch, budget_tokens, budget_calls "
+    "FROM tasks ";
 
 QueuedTask read_task(const Statement& row) {
   QueuedTask task;
@@ -29,6 +30,8 @@ QueuedTask read_task(const Statement& row) {
   task.created_at = row.text(13);
   task.updated_at = row.text(14);
   task.target_branch = row.text(15);
+  task.budget_tokens = row.integer(16);
+  task.budget_calls = row.integer(17);
   return task;
 }
 
@@ -81,13 +84,13 @@ Result<std::vector<Submission>> TaskQueue::submit(const std::vector<NewTask>& ta
       std::string now = format_rfc3339(clock_.now());
       Statement insert(db_.handle(),
                        "INSERT INTO tasks(id, repo_id, prompt, agent, base_rev, state, reason, created_at, updated_at, "
-                       "priority, idempotency_key, submitter, timeout_seconds, seq, target_branch) "
-                       "VALUES (?,?,?,?,?,'queued','',?,?,?,?,?,?,?,?)");
+                       "priority, idempotency_key, submitter, timeout_seconds, seq, target_branch, budget_tokens, budget_calls) "
+                       "VALUES (?,?,?,?,?,'queued','',?,?,?,?,?,?,?,?,?,?)");
       insert.bind(1, task.id).bind(2, task.repo_id).bind(3, task.prompt).bind(4, task.agent).bind(5, task.base_rev);
       insert.bind(6, now).bind(7, now).bind(8, static_cast<int64_t>(task.priority));
       insert.bind_optional(9, task.idempotency_key.empty() ? std::nullopt : std::optional(task.idempotency_key));
       insert.bind(10, task.submitter).bind(11, task.timeout_seconds).bind(12, next_seq.integer(0));
-      insert.bind(13, task.target_branch);
+      insert.bind(13, task.target_branch).bind(14, task.budget_tokens).bind(15, task.budget_calls);
       CORRAL_RETURN_IF_ERROR(insert.run().with_context("queueing task " + task.id));
       for (size_t i = 0; i < task.parents.size(); ++i) {
         auto parent = find(task.parents[i]);

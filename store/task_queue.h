@@ -24,6 +24,8 @@ struct NewTask {
   std::string idempotency_key; // "" for none
   int priority = 0;
   int64_t timeout_seconds = 600;
+  int64_t budget_tokens = 0;  // the task's own LLM budget (0: none; the repository's applies too)
+  int64_t budget_calls = 0;
   std::vector<std::string> parents;  // existing task ids, in order (the first gives the base)
 };
 
@@ -41,6 +43,8 @@ struct QueuedTask {
   int priority = 0;
   int attempts = 0;
   int64_t timeout_seconds = 600;
+  int64_t budget_tokens = 0;
+  int64_t budget_calls = 0;
   int64_t seq = 0;
   std::string created_at;
   std::string updated_at;

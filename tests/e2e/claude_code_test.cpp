@@ -92,9 +92,13 @@ TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   EXPECT_EQ(serve_log.find(kRealKey), std::string::npos) << "nor does the daemon's log";
 }
 
+// The task's own budget (2 calls), under the repository's looser one (10).
 TEST_F(ClaudeCodeE2E, ABudgetCutStopsTheRunCleanly) {
-  local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"budget", {{"task_calls", 2}}}}.dump());
-  std::string task = submit("claude-code", "Add a greeting file");
+  local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"budget", {{"task_calls", 10}}}}.dump());
+  json refused = local("POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "claude-code"}, {"prompt", "x"},
+                                                 {"budget_calls", -1}}.dump());
+  EXPECT_EQ(refused["error"]["code"], "invalid_argument") << refused.dump();
+  std::string task = submit("claude-code", "Add a greeting file", "\"budget_calls\": 2");
   json shown = wait_for_state(task, "failed", 120);
   ASSERT_EQ(shown.value("state", ""), "failed") << shown.dump(2);
   EXPECT_NE(shown.dump().find("stopped by corral: the task token budget is spent"), std::string::npos) << shown.dump(2);
@@ -102,6 +106,7 @@ TEST_F(ClaudeCodeE2E, ABudgetCutStopsTheRunCleanly) {
   ASSERT_EQ(exceeded.size(), 1u) << shown.dump(2);
   EXPECT_EQ(exceeded[0]["scope"], "task");
   EXPECT_EQ(exceeded[0]["calls_used"], 2);
+  EXPECT_EQ(exceeded[0]["call_limit"], 2) << "the tighter of the task's and the repository's";
   EXPECT_EQ(events_of(task, "llm.call").size(), 2u);
   EXPECT_LE(provider_->requests().size(), 2u) << "no call got past the spent budget";
   EXPECT_EQ(events_of(task, "sandbox.destroyed").size(), 1u) << "the sandbox is gone";

@@ -45,6 +45,19 @@ TEST_F(TaskQueueTest, SubmitsInOrderWithParents) {
   EXPECT_LT((*queue_->find("t-a"))->seq, (*b)->seq);
 }
 
+TEST_F(TaskQueueTest, KeepsATasksOwnBudget) {
+  NewTask budgeted = task("t-a");
+  budgeted.budget_tokens = 50000;
+  budgeted.budget_calls = 12;
+  ASSERT_TRUE(queue_->submit({budgeted, task("t-b")}).is_ok());
+  auto found = queue_->find("t-a");
+  ASSERT_TRUE(found.is_ok() && *found);
+  EXPECT_EQ((*found)->budget_tokens, 50000);
+  EXPECT_EQ((*found)->budget_calls, 12);
+  auto other = queue_->find("t-b");
+  EXPECT_EQ((*other)->budget_tokens, 0) << "none unless asked for";
+}
+
 TEST_F(TaskQueueTest, AnIdempotencyKeyReturnsTheStoredTask) {
   ASSERT_TRUE(queue_->submit({task("t-a", {}, "key")}).is_ok());
   auto again = queue_->submit({task("t-other", {}, "key")});
