@@ -7,14 +7,17 @@
 //             real key added, usage read from every event, llm.call event,
 //             budget charged) -> TLS -> provider
 //
-// A new connection per call on both sides (one TLS handshake each), calls
-// interleaved. The answer is ~4 KB in 200 server-sent events. Prints time to
-// first byte and to the last byte, p50 and p99, and what the gateway adds.
+// Two rounds, calls interleaved: a new connection per call on both paths
+// (one TLS handshake each), then kept connections (the client reuses its
+// connection; the gateway keeps its provider connection). The answer is
+// ~29 KB in 200 server-sent events. Prints time to first byte and to the last
+// byte, p50 and p99, and what the gateway adds.
 // The in-sandbox relay (loopback port -> socket) is not in this path.
 // Usage: bench_llm_gateway_latency [CALLS=200]
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -41,9 +44,9 @@ size_t count_bytes(char*, size_t size, size_t count, void* total) {
   return size * count;
 }
 
-Timing call(const std::string& url, const std::string& key, const std::string& ca_file, const std::string& socket,
-            const std::string& body) {
-  CURL* curl = curl_easy_init();
+// One call on `curl` (a fresh handle: a new connection; a reused one keeps its connection).
+Timing call(CURL* curl, const std::string& url, const std::string& key, const std::string& ca_file,
+            const std::string& socket, const std::string& body) {
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, ("x-api-key: " + key).c_str());
   headers = curl_slist_append(headers, "content-type: application/json");
@@ -65,7 +68,6 @@ Timing call(const std::string& url, const std::string& key, const std::string& c
     timing.total_ms = static_cast<double>(total) / 1000.0;
   }
   curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
   return timing;
 }
 
@@ -102,7 +104,7 @@ int main(int argc, char** argv) {
   llm.run_token = "crt_bench";
   llm.budgets = {std::make_shared<runner::TokenBudget>("task", runner::BudgetLimits{0, 0})};
   plan.llm = llm;
-  size_t events = 0;
+  std::atomic<size_t> events{0};
   auto gateways = runner::RunGateways::start(dir / "run", plan,
                                              [&](const std::string&, const nlohmann::json&) { ++events; });
   if (!gateways.is_ok()) {
@@ -112,32 +114,45 @@ int main(int argc, char** argv) {
   std::string body = nlohmann::json{{"model", "claude-bench"}, {"max_tokens", 2000}, {"stream", true},
                                     {"messages", {{{"role", "user"}, {"content", "stream me four kilobytes"}}}}}
                          .dump();
-  std::vector<Timing> direct, through;
-  for (int i = 0; i < calls; ++i) {
-    direct.push_back(call(provider.base_url() + "/v1/messages", "sk-ant-bench-key", provider.ca_file(), "", body));
-    through.push_back(call("http://gateway/v1/messages", "crt_bench", "", (*gateways)->run_dir() + "/llm.sock", body));
-  }
-  for (const auto* set : {&direct, &through}) {
-    for (const Timing& t : *set) {
-      if (t.status != 200 || t.bytes < 4000) {
-        std::fprintf(stderr, "bench: a call failed (status %ld, %zu bytes)\n", t.status, t.bytes);
-        return 1;
-      }
-    }
-  }
-  std::printf("streamed Messages call, ~%zu bytes in 200 events, %d calls each\n", direct[0].bytes, calls);
-  print("direct", direct);
-  print("gateway", through);
   auto p50 = [](const std::vector<Timing>& set, bool whole) {
     std::vector<double> values;
     for (const Timing& t : set) values.push_back(whole ? t.total_ms : t.first_byte_ms);
     return percentile(values, 0.5);
   };
-  std::printf("  gateway adds p50 %.2f ms to the first byte and %.2f ms to the whole stream (%.2fx)\n",
-              p50(through, false) - p50(direct, false), p50(through, true) - p50(direct, true),
-              p50(through, true) / p50(direct, true));
-  std::printf("  llm.call events recorded: %zu\n", events);
-  gateways->reset();
+  for (bool kept : {false, true}) {
+    std::vector<Timing> direct, through;
+    CURL* direct_handle = curl_easy_init();
+    CURL* gateway_handle = curl_easy_init();
+    for (int i = 0; i < calls; ++i) {
+      CURL* d = kept ? direct_handle : curl_easy_init();
+      CURL* g = kept ? gateway_handle : curl_easy_init();
+      direct.push_back(call(d, provider.base_url() + "/v1/messages", "sk-ant-bench-key", provider.ca_file(), "", body));
+      through.push_back(call(g, "http://gateway/v1/messages", "crt_bench", "", (*gateways)->run_dir() + "/llm.sock", body));
+      if (!kept) {
+        curl_easy_cleanup(d);
+        curl_easy_cleanup(g);
+      }
+    }
+    curl_easy_cleanup(direct_handle);
+    curl_easy_cleanup(gateway_handle);
+    for (const auto* set : {&direct, &through}) {
+      for (const Timing& t : *set) {
+        if (t.status != 200 || t.bytes < 4000) {
+          std::fprintf(stderr, "bench: a call failed (status %ld, %zu bytes)\n", t.status, t.bytes);
+          return 1;
+        }
+      }
+    }
+    std::printf("streamed Messages call, ~%zu bytes in 200 events, %d calls each, %s\n", direct[0].bytes, calls,
+                kept ? "kept connections" : "a new connection per call");
+    print("direct", direct);
+    print("gateway", through);
+    std::printf("  gateway adds p50 %.2f ms to the first byte and %.2f ms to the whole stream (%.2fx)\n",
+                p50(through, false) - p50(direct, false), p50(through, true) - p50(direct, true),
+                p50(through, true) / p50(direct, true));
+  }
+  gateways->reset();  // its last calls are recorded once it has stopped
+  std::printf("  llm.call events recorded: %zu of %d calls through the gateway\n", events.load(), 2 * calls);
   curl_global_cleanup();
   return 0;
 }

@@ -194,41 +194,80 @@ class LlmConnection {
     upstream_request.body() = request.body();
     upstream_request.prepare_payload();
 
-    tcp::socket socket(io_);
+    // A provider connection kept from the last call is tried first; if the
+    // provider closed it meanwhile (nothing of this request was answered),
+    // the call goes once more over a fresh one.
+    bool reused = upstream_ && upstream_->reusable;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!reused) {
+        upstream_.reset();
+        std::string failure = connect_upstream();
+        if (!failure.empty()) return upstream_failed(failure);
+      }
+      upstream_->reusable = false;
+      Exchange result = upstream_->tls ? exchange(*upstream_->tls, upstream_request, reused)
+                                       : exchange(upstream_->socket, upstream_request, reused);
+      if (result != Exchange::kStale) return result == Exchange::kDone;
+      reused = false;
+    }
+    return upstream_failed("the provider closed the connection twice");
+  }
+
+  // A fresh connection to the provider: each address tried in turn (each
+  // socket handed to also_stop before it may block), then TLS with the
+  // provider's name checked. An error message, or "".
+  std::string connect_upstream() {
     boost::system::error_code ec;
     tcp::resolver resolver(io_);
     auto endpoints = resolver.resolve(base_.host, base_.port, ec);
-    if (!ec) {
-      socket.open(endpoints.begin()->endpoint().protocol(), ec);
-      if (!ec) also_stop_(socket.native_handle());
-      if (!ec) asio::connect(socket, endpoints, ec);
+    if (ec) return "cannot resolve " + base_.host + ": " + ec.message();
+    auto upstream = std::make_unique<Upstream>(io_);
+    ec = asio::error::host_not_found;
+    for (const auto& entry : endpoints) {
+      upstream->socket.close(ec);
+      upstream->socket.open(entry.endpoint().protocol(), ec);
+      if (ec) continue;
+      also_stop_(upstream->socket.native_handle());
+      upstream->socket.connect(entry.endpoint(), ec);
+      if (!ec) break;
     }
-    if (ec) return upstream_failed("cannot reach " + base_.host + ": " + ec.message());
-    if (!base_.tls) return exchange(socket, upstream_request);
-    ssl::stream<tcp::socket&> tls(socket, tls_context_);
-    tls.set_verify_callback(ssl::host_name_verification(base_.host));
-    if (!SSL_set_tlsext_host_name(tls.native_handle(), base_.host.c_str())) {
-      return upstream_failed("cannot set the TLS server name");
+    if (ec) return "cannot reach " + base_.host + ": " + ec.message();
+    if (base_.tls) {
+      upstream->tls.emplace(upstream->socket, tls_context_);
+      upstream->tls->set_verify_callback(ssl::host_name_verification(base_.host));
+      if (!SSL_set_tlsext_host_name(upstream->tls->native_handle(), base_.host.c_str())) {
+        return "cannot set the TLS server name";
+      }
+      upstream->tls->handshake(ssl::stream_base::client, ec);
+      if (ec) return "TLS with " + base_.host + " failed: " + ec.message();
     }
-    tls.handshake(ssl::stream_base::client, ec);
-    if (ec) return upstream_failed("TLS with " + base_.host + " failed: " + ec.message());
-    return exchange(tls, upstream_request);
+    upstream_ = std::move(upstream);
+    return "";
   }
+
+  // kStale: a kept connection failed before any answer (try a fresh one).
+  enum class Exchange { kDone, kFailed, kStale };
 
   // Sends the request, then streams the response to the client as it comes
   // (chunked), reading usage on the way.
   template <class Stream>
-  bool exchange(Stream& upstream, http::request<http::string_body>& request) {
+  Exchange exchange(Stream& upstream, http::request<http::string_body>& request, bool reused) {
+    auto failed = [&](const std::string& why) {
+      upstream_failed(why);
+      return Exchange::kFailed;
+    };
     boost::system::error_code ec;
     http::write(upstream, request, ec);
-    if (ec) return upstream_failed("sending to the provider failed: " + ec.message());
+    if (ec && reused) return Exchange::kStale;
+    if (ec) return failed("sending to the provider failed: " + ec.message());
     boost::beast::flat_buffer upstream_buffer;
     http::response_parser<http::buffer_body> parser;
     // A streamed answer has no length to limit. Not boost::none: Beast 1.74
     // compares a Content-Length with the empty optional and refuses any length.
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     http::read_header(upstream, upstream_buffer, parser, ec);
-    if (ec) return upstream_failed("the provider's answer was unreadable: " + ec.message());
+    if (ec && reused && upstream_buffer.size() == 0) return Exchange::kStale;
+    if (ec) return failed("the provider's answer was unreadable: " + ec.message());
     call_.first_byte = Clock::now();
     auto& response = parser.get();
     call_.status = response.result_int();
@@ -243,7 +282,7 @@ class LlmConnection {
       head += name + ": " + std::string(field.value()) + "\r\n";
     }
     head += "Transfer-Encoding: chunked\r\n\r\n";
-    if (!send(head)) return false;
+    if (!send(head)) return Exchange::kFailed;
     char chunk[16 * 1024];
     while (!parser.is_done()) {
       response.body().data = chunk;
@@ -256,15 +295,18 @@ class LlmConnection {
       meter.feed(std::string_view(chunk, got));
       char size_line[32];
       int length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", got);
-      if (!send(std::string(size_line, static_cast<size_t>(length)) + std::string(chunk, got) + "\r\n")) return false;
+      if (!send(std::string(size_line, static_cast<size_t>(length)) + std::string(chunk, got) + "\r\n")) {
+        return Exchange::kFailed;
+      }
     }
     call_.usage = meter.finish();
     if (call_.model.empty()) call_.model = meter.model();
     if (ec) {
       call_.error = "the provider's stream broke: " + ec.message();
-      return false;  // the client sees the stream end without its last chunk
+      return Exchange::kFailed;  // the client sees the stream end without its last chunk
     }
-    return send("0\r\n\r\n");
+    upstream_->reusable = response.keep_alive() && upstream_buffer.size() == 0;
+    return send("0\r\n\r\n") ? Exchange::kDone : Exchange::kFailed;
   }
 
   bool send(const std::string& bytes) {
@@ -323,6 +365,15 @@ class LlmConnection {
     Clock::time_point started, first_byte;
   };
 
+  // The provider connection of this client connection, kept between calls
+  // while both sides keep it alive (a TLS handshake per call otherwise).
+  struct Upstream {
+    explicit Upstream(asio::io_context& io) : socket(io) {}
+    tcp::socket socket;
+    std::optional<ssl::stream<tcp::socket&>> tls;
+    bool reusable = false;
+  };
+
   asio::io_context io_;
   Local::socket client_;
   boost::beast::flat_buffer buffer_;
@@ -331,6 +382,7 @@ class LlmConnection {
   const EmitEvent& emit_;
   BaseUrl base_;
   ssl::context tls_context_;
+  std::unique_ptr<Upstream> upstream_;  // after tls_context_: destroyed before it
   Call call_;
 };
 

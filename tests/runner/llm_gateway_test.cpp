@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -48,13 +49,15 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   });
   ASSERT_TRUE(gateways.is_ok()) << gateways.status().to_string();
   std::string socket = (*gateways)->run_dir() + "/llm.sock";
-  auto call = [&](const std::string& path, const std::string& token) {
+  // `times` calls on one client connection (curl reuses it for repeated URLs).
+  auto call = [&](const std::string& path, const std::string& token, int times = 1) {
     std::string header = p.key_header.substr(0, p.key_header.find("VALUE")) + token;
+    std::string urls;
+    for (int i = 0; i < times; ++i) urls += " " + testing::quote("http://gateway" + path);
     return testing::sh("curl -s -N --unix-socket " + testing::quote(socket) + " -H " + testing::quote(header) +
-                       " -H 'content-type: application/json' --data-binary " + testing::quote(p.body.dump()) + " " +
-                       testing::quote("http://gateway" + path)).out;
+                       " -H 'content-type: application/json' --data-binary " + testing::quote(p.body.dump()) + urls).out;
   };
-  std::string answer = call(p.path, "crt_token");
+  std::string answer = call(p.path, "crt_token", 2);
   EXPECT_NE(answer.find("data: "), std::string::npos) << answer;
   EXPECT_NE(answer.find("\"hel"), std::string::npos) << "the answer's fourth of five pieces:\n" << answer;
   EXPECT_NE(call(p.path, "real-key-" + p.name).find("authentication_error"), std::string::npos)
@@ -63,11 +66,12 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   gateways->reset();
 
   std::vector<json> seen = provider.requests();
-  ASSERT_EQ(seen.size(), 1u);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0]["peer"], seen[1]["peer"]) << "the second call reused the provider connection";
   std::string expected = p.auth_value.substr(0, p.auth_value.find("KEY")) + "real-key-" + p.name;
   EXPECT_EQ(seen[0]["headers"].value(p.auth_header, ""), expected);
   EXPECT_EQ(seen[0].dump().find("crt_token"), std::string::npos) << "the run token stays with corral";
-  ASSERT_EQ(calls.size(), 1u);
+  ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0]["provider"], p.name);
   EXPECT_EQ(calls[0]["status"], 200);
   EXPECT_EQ(calls[0]["stream"], true);
@@ -75,6 +79,39 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   EXPECT_EQ(calls[0]["output_tokens"], 3) << "'streamed hello' is 3 tokens by the server's count";
   EXPECT_FALSE(calls[0]["model"].get<std::string>().empty());
   EXPECT_EQ(refused.size(), 2u);
+}
+
+// Providers close idle connections: the gateway then makes a fresh one, and
+// the agent never notices.
+TEST(LlmGatewayConnections, AProviderClosingAKeptConnectionCostsTheAgentNothing) {
+  testing::ScriptedModelServer provider(json{{"steps", json::array()}, {"side_answer", "again"}}, true, 0,
+                                        /*idle_close_ms=*/300);
+  ASSERT_TRUE(provider.started());
+  testing::TempDir dir;
+  GatewayPlan plan;
+  LlmGatewayConfig llm;
+  llm.provider = {"anthropic", provider.base_url(), "real-key", provider.ca_file()};
+  llm.run_token = "crt_token";
+  plan.llm = llm;
+  std::atomic<int> calls{0};
+  auto gateways = RunGateways::start(dir / "run", plan, [&](const std::string& type, const json&) {
+    if (type == "llm.call") ++calls;
+  });
+  ASSERT_TRUE(gateways.is_ok());
+  std::string body = json{{"model", "m"}, {"stream", true}, {"messages", json::array()}}.dump();
+  // Three calls on one client connection, a second apart (the provider closes after 0.3 s idle).
+  auto result = testing::sh("curl -s -N --rate 1/s --unix-socket " + testing::quote((*gateways)->run_dir() + "/llm.sock") +
+                            " -H 'x-api-key: crt_token' -H 'content-type: application/json' --data-binary " +
+                            testing::quote(body) + " http://gateway/v1/messages http://gateway/v1/messages"
+                            " http://gateway/v1/messages");
+  gateways->reset();
+  size_t stops = 0;
+  for (size_t at = 0; (at = result.out.find("event: message_stop", at)) != std::string::npos; ++at) ++stops;
+  EXPECT_EQ(stops, 3u) << result.out << result.err;
+  EXPECT_EQ(calls.load(), 3);
+  std::vector<json> seen = provider.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_NE(seen[0]["peer"], seen[1]["peer"]) << "the closed connection was replaced";
 }
 
 INSTANTIATE_TEST_SUITE_P(

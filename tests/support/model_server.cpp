@@ -9,7 +9,8 @@
 
 namespace corral::testing {
 
-ScriptedModelServer::ScriptedModelServer(const nlohmann::json& script, bool tls, int delay_ms) : tls_(tls) {
+ScriptedModelServer::ScriptedModelServer(const nlohmann::json& script, bool tls, int delay_ms, int idle_close_ms)
+    : tls_(tls) {
   write_file(dir_ / "script.json", script.dump());
   write_file(dir_ / "requests.jsonl", "");
   if (tls && sh("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
@@ -26,13 +27,14 @@ ScriptedModelServer::ScriptedModelServer(const nlohmann::json& script, bool tls,
     ::close(out[1]);
     std::string script_path = dir_ / "script.json", log_path = dir_ / "requests.jsonl",
                 key = dir_ / "key.pem", cert = ca_file(), delay = std::to_string(delay_ms),
+                idle = std::to_string(idle_close_ms),
                 server = source_path("tests/support/scripted_model_server.py");
     if (tls) {
       ::execlp("python3", "python3", server.c_str(), "--script", script_path.c_str(), "--log", log_path.c_str(),
-               "--delay-ms", delay.c_str(), "--tls", cert.c_str(), key.c_str(), nullptr);
+               "--delay-ms", delay.c_str(), "--idle-close-ms", idle.c_str(), "--tls", cert.c_str(), key.c_str(), nullptr);
     } else {
       ::execlp("python3", "python3", server.c_str(), "--script", script_path.c_str(), "--log", log_path.c_str(),
-               "--delay-ms", delay.c_str(), nullptr);
+               "--delay-ms", delay.c_str(), "--idle-close-ms", idle.c_str(), nullptr);
     }
     ::_exit(127);
   }

@@ -18,8 +18,8 @@ namespace corral::testing {
 class ScriptedModelServer {
  public:
   // `script`: {"steps": [...]} as the server documents. `delay_ms`: between
-  // streamed events.
-  explicit ScriptedModelServer(const nlohmann::json& script, bool tls = true, int delay_ms = 0);
+  // streamed events. `idle_close_ms`: kept connections idle that long are closed.
+  explicit ScriptedModelServer(const nlohmann::json& script, bool tls = true, int delay_ms = 0, int idle_close_ms = 0);
   ~ScriptedModelServer();
   ScriptedModelServer(const ScriptedModelServer&) = delete;
   ScriptedModelServer& operator=(const ScriptedModelServer&) = delete;

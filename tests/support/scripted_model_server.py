@@ -15,9 +15,10 @@ the script's "side_answer" (default "ok"). A streamed answer comes in
 body's length / 4, output tokens = the answer's length / 4 (at least 1).
 
 Every request is appended to the log file as one JSON line: method, path,
-headers, body. The first line on stdout is "listening PORT".
+peer (the client's port: requests on one connection share it), headers, body. The first line on stdout is "listening PORT".
 
-Usage: scripted_model_server.py --script FILE --log FILE [--tls CERT KEY] [--delay-ms N]
+Usage: scripted_model_server.py --script FILE --log FILE [--tls CERT KEY] [--delay-ms N] [--idle-close-ms N]
+(--idle-close-ms: a kept connection idle that long is closed, as providers do.)
 """
 import argparse
 import json
@@ -46,7 +47,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def record(self, body):
         with LOG_LOCK, open(self.log_path, "a") as log:
-            log.write(json.dumps({"method": self.command, "path": self.path,
+            log.write(json.dumps({"method": self.command, "path": self.path, "peer": self.client_address[1],
                                   "headers": {k.lower(): v for k, v in self.headers.items()},
                                   "body": body}) + "\n")
 
@@ -297,11 +298,14 @@ def main():
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--delay-ms", type=float, default=0)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--idle-close-ms", type=float, default=0)
     args = parser.parse_args()
     with open(args.script) as f:
         Handler.script = json.load(f)
     Handler.log_path = args.log
     Handler.delay = args.delay_ms / 1000.0
+    if args.idle_close_ms:
+        Handler.timeout = args.idle_close_ms / 1000.0  # socketserver closes the connection on it
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     if args.tls:
