@@ -1,19 +1,9 @@
 #include "runner/agent_stream.h"
 
+#include "runner/event_values.h"
+
 namespace corral::runner {
 namespace {
-
-constexpr size_t kInputValueMax = 512;
-
-nlohmann::json cut_values(const nlohmann::json& input) {
-  if (!input.is_object()) return nlohmann::json::object();
-  nlohmann::json shown = nlohmann::json::object();
-  for (const auto& [key, value] : input.items()) {
-    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-    shown[key] = text.size() <= kInputValueMax ? text : text.substr(0, kInputValueMax) + "... (" + std::to_string(text.size()) + " bytes)";
-  }
-  return shown;
-}
 
 size_t content_bytes(const nlohmann::json& content) {
   return content.is_string() ? content.get<std::string>().size() : content.dump().size();
@@ -76,7 +66,7 @@ void AgentStreamReader::gemini_line(const nlohmann::json& object, Found& found) 
   if (type == "tool_use") {
     found.emplace_back("agent.tool_use", nlohmann::json{{"id", object.value("tool_id", "")},
                                                         {"tool", object.value("tool_name", "")},
-                                                        {"input", cut_values(object.value("parameters", nlohmann::json::object()))}});
+                                                        {"input", arguments_for_event(object.value("parameters", nlohmann::json::object()))}});
   } else if (type == "tool_result") {
     found.emplace_back("agent.tool_result", nlohmann::json{{"id", object.value("tool_id", "")},
                                                            {"is_error", object.value("status", "") != "success"},
@@ -108,7 +98,7 @@ void AgentStreamReader::codex_line(const nlohmann::json& object, Found& found) c
   std::string id = item.value("id", "");
   if (kind == "command_execution") {
     found.emplace_back("agent.tool_use", nlohmann::json{{"id", id}, {"tool", kind},
-                                                        {"input", cut_values({{"command", item.value("command", "")}})}});
+                                                        {"input", arguments_for_event({{"command", item.value("command", "")}})}});
     found.emplace_back("agent.tool_result",
                        nlohmann::json{{"id", id}, {"is_error", item.value("exit_code", -1) != 0},
                                       {"bytes", item.contains("aggregated_output") ? content_bytes(item["aggregated_output"]) : 0}});
@@ -117,7 +107,7 @@ void AgentStreamReader::codex_line(const nlohmann::json& object, Found& found) c
     for (const nlohmann::json& change : item.value("changes", nlohmann::json::array())) {
       if (change.is_object()) paths.push_back(change.value("path", ""));
     }
-    found.emplace_back("agent.tool_use", nlohmann::json{{"id", id}, {"tool", kind}, {"input", cut_values({{"paths", paths}})}});
+    found.emplace_back("agent.tool_use", nlohmann::json{{"id", id}, {"tool", kind}, {"input", arguments_for_event({{"paths", paths}})}});
     found.emplace_back("agent.tool_result", nlohmann::json{{"id", id}, {"is_error", item.value("status", "") != "completed"},
                                                            {"bytes", 0}});
   }
@@ -146,7 +136,7 @@ void AgentStreamReader::claude_line(const nlohmann::json& object, Found& found) 
     if (type == "assistant" && kind == "tool_use") {
       found.emplace_back("agent.tool_use", nlohmann::json{{"id", block.value("id", "")},
                                                           {"tool", block.value("name", "")},
-                                                          {"input", cut_values(block.value("input", nlohmann::json::object()))}});
+                                                          {"input", arguments_for_event(block.value("input", nlohmann::json::object()))}});
     } else if (type == "user" && kind == "tool_result") {
       found.emplace_back("agent.tool_result",
                          nlohmann::json{{"id", block.value("tool_use_id", "")},

@@ -10,12 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/byte_pump.h"
+#include "runner/event_values.h"
 
 namespace corral::runner {
 namespace {
 
 constexpr size_t kMaxRequest = 9 << 20;
-constexpr size_t kEventValueMax = 1024;  // a Write's whole content does not belong in the event log
 
 std::optional<std::string> read_link_under(const std::string& root, const std::string& relative) {
   std::error_code ec;
@@ -24,11 +24,6 @@ std::optional<std::string> read_link_under(const std::string& root, const std::s
   auto target = std::filesystem::read_symlink(path, ec);
   if (ec) return std::nullopt;
   return target.string();
-}
-
-std::string cut(const std::string& value) {
-  if (value.size() <= kEventValueMax) return value;
-  return value.substr(0, kEventValueMax) + "... (" + std::to_string(value.size()) + " bytes)";
 }
 
 }  // namespace
@@ -48,13 +43,10 @@ std::string decide_tool_request(const std::string& request, const ToolGatePolicy
   nlohmann::json input = parsed.contains("tool_input") ? parsed["tool_input"]
                          : parsed.contains("arguments") ? parsed["arguments"] : nlohmann::json::object();
   std::map<std::string, std::string> arguments;
-  nlohmann::json shown = nlohmann::json::object();
   if (input.is_object()) {
-    for (const auto& [key, value] : input.items()) {
-      arguments[key] = value.is_string() ? value.get<std::string>() : value.dump();
-      shown[key] = cut(arguments[key]);
-    }
+    for (const auto& [key, value] : input.items()) arguments[key] = value.is_string() ? value.get<std::string>() : value.dump();
   }
+  nlohmann::json shown = arguments_for_event(input);
   policy::ToolPolicy policy = gate.tools;
   std::string root = gate.worktree_host_path;
   if (!root.empty()) policy.paths.read_link = [root](const std::string& relative) { return read_link_under(root, relative); };

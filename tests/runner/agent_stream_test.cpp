@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runner/event_values.h"
+
 namespace corral::runner {
 namespace {
 
@@ -27,7 +29,7 @@ TEST(AgentStreamReader, ClaudeToolUsesResultsAndTheEndBecomeEventsWhateverTheChu
     EXPECT_EQ(found[0].first, "agent.tool_use");
     EXPECT_EQ(found[0].second["tool"], "Write");
     EXPECT_EQ(found[0].second["input"]["file_path"], "/workspace/a.txt");
-    EXPECT_LT(found[0].second["input"]["content"].get<std::string>().size(), 600u) << "long inputs are cut";
+    EXPECT_LT(found[0].second["input"]["content"].get<std::string>().size(), kEventValueMax + 32) << "long inputs are cut";
     EXPECT_EQ(found[1].first, "agent.tool_result");
     EXPECT_EQ(found[1].second["is_error"], false);
     EXPECT_EQ(found[2].second["is_error"], true);
