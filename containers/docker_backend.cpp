@@ -123,6 +123,8 @@ Result<SandboxExit> DockerBackend::finish(const std::string& name, SandboxExit e
 
 Status DockerBackend::kill(const std::string& name) { return engine_->kill(name); }
 
+Status DockerBackend::terminate(const std::string& name) { return engine_->kill(name, "TERM"); }
+
 Status DockerBackend::remove(const std::string& name) {
   {
     std::lock_guard lock(mutex_);

@@ -37,6 +37,7 @@ class DockerBackend final : public SandboxBackend {
   Result<SandboxExit> wait(const std::string& name, std::chrono::milliseconds timeout,
                            const OutputHandler& on_output) override;
   Status kill(const std::string& name) override;
+  Status terminate(const std::string& name) override;
   Status remove(const std::string& name) override;
   Result<std::vector<SandboxInfo>> list_ours() override;
 

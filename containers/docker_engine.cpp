@@ -123,8 +123,8 @@ Result<nlohmann::json> DockerEngine::inspect(const std::string& name) const {
   return json_of(*response, "inspect");
 }
 
-Status DockerEngine::kill(const std::string& name) const {
-  auto response = call("POST", "/containers/" + percent_encode(name) + "/kill?signal=KILL");
+Status DockerEngine::kill(const std::string& name, const char* signal) const {
+  auto response = call("POST", "/containers/" + percent_encode(name) + "/kill?signal=" + signal);
   if (!response.is_ok()) return response.status();
   // 409: not running any more, which is what kill wanted.
   if (response->status != 204 && response->status != 409) return engine_error(*response, "killing " + name);

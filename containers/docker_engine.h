@@ -33,7 +33,7 @@ class DockerEngine {
   // Blocks until the container is not running; its exit code.
   Result<int> wait(const std::string& name, std::chrono::milliseconds timeout) const;
   Result<nlohmann::json> inspect(const std::string& name) const;
-  Status kill(const std::string& name) const;
+  Status kill(const std::string& name, const char* signal = "KILL") const;
   Status remove(const std::string& name) const;  // forced; ok if already gone
   Result<nlohmann::json> list_with_label(const std::string& label_filter) const;
 

@@ -277,12 +277,16 @@ bool OciRuntimeBackend::memory_limit_was_hit(const std::string& name) const {
   return kills.value_or(0) > 0;
 }
 
-Status OciRuntimeBackend::kill(const std::string& name) {
-  auto out = run_command(runtime_command({"kill", name, "KILL"}));
+Status OciRuntimeBackend::signal(const std::string& name, const char* signal) {
+  auto out = run_command(runtime_command({"kill", name, signal}));
   if (!out.is_ok()) return out.status();
-  if (out->exit_code != 0) return Status::failed_precondition("killing " + name + ": " + trim(out->output));
+  if (out->exit_code != 0) return Status::failed_precondition("signalling " + name + ": " + trim(out->output));
   return Status::ok();
 }
+
+Status OciRuntimeBackend::kill(const std::string& name) { return signal(name, "KILL"); }
+
+Status OciRuntimeBackend::terminate(const std::string& name) { return signal(name, "TERM"); }
 
 Status OciRuntimeBackend::remove(const std::string& name) {
   std::unique_ptr<Live> live;

@@ -51,6 +51,7 @@ class OciRuntimeBackend final : public SandboxBackend {
   Result<SandboxExit> wait(const std::string& name, std::chrono::milliseconds timeout,
                            const OutputHandler& on_output) override;
   Status kill(const std::string& name) override;
+  Status terminate(const std::string& name) override;
   Status remove(const std::string& name) override;
   Result<std::vector<SandboxInfo>> list_ours() override;
 
@@ -58,6 +59,7 @@ class OciRuntimeBackend final : public SandboxBackend {
   Result<std::string> version();
 
  private:
+  Status signal(const std::string& name, const char* signal);
   struct Live;
 
   std::vector<std::string> runtime_command(std::initializer_list<std::string> args) const;

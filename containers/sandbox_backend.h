@@ -2,7 +2,7 @@
 //
 // Life of a sandbox: create (resources made, nothing runs) -> start -> wait
 // (streams output, enforces the deadline) -> remove (always, also after
-// failures). kill stops it early. list_ours finds sandboxes this backend made,
+// failures). kill stops it early; terminate asks it to. list_ours finds sandboxes this backend made,
 // including ones a crashed corral left behind.
 #pragma once
 
@@ -45,6 +45,9 @@ class SandboxBackend {
   virtual Result<SandboxExit> wait(const std::string& name, std::chrono::milliseconds timeout,
                                    const OutputHandler& on_output) = 0;
   virtual Status kill(const std::string& name) = 0;
+  // Asks it to stop: SIGTERM to its first process (the supervisor passes it
+  // on to the agent's process group), so the agent can finish what it writes.
+  virtual Status terminate(const std::string& name) = 0;
   // Idempotent: removing what is already gone succeeds.
   virtual Status remove(const std::string& name) = 0;
   virtual Result<std::vector<SandboxInfo>> list_ours() = 0;

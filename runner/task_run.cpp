@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <condition_variable>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@ constexpr size_t kSubjectMax = 72;
 // corral kills at the deadline; the supervisor's own deadline is a backstop for
 // when corral is gone, so it comes a little later.
 constexpr int64_t kSupervisorGraceSeconds = 10;
+// A run corral stops (a spent budget) is asked first (SIGTERM), then killed
+// if it has not ended after this long.
+constexpr std::chrono::seconds kStopGrace{10};
 
 // Hands every file of the worktree to the sandbox user. lchown: a symlink in
 // the checkout must not make us chown its target.
@@ -161,15 +165,7 @@ class TaskRun {
   Status start_gateways() {
     GatewayPlan plan = *request_.gateways;
     if (plan.llm) {
-      plan.llm->stop_run = [this](const std::string& why) {
-        {
-          std::lock_guard lock(stop_mutex_);
-          if (!result_.stopped_because.empty()) return;
-          result_.stopped_because = why;
-        }
-        Status killed = backend_.kill(sandbox_);
-        if (!killed.is_ok()) spdlog::warn("stopping run {}: {}", request_.run_id, killed.to_string());
-      };
+      plan.llm->stop_run = [this](const std::string& why) { stop(why); };
     }
     auto started = RunGateways::start(request_.run_dir, std::move(plan),
                                       [this](const std::string& type, const nlohmann::json& payload) {
@@ -179,6 +175,30 @@ class TaskRun {
     if (!started.is_ok()) return started.status().with_context("starting the run's gateways");
     gateways_ = std::move(*started);
     return Status::ok();
+  }
+
+  // Asks the agent to stop, and kills it if it has not after kStopGrace.
+  // Called from a gateway's thread; the run's end (sandbox_ended) cuts the wait short.
+  void stop(const std::string& why) {
+    std::unique_lock lock(stop_mutex_);
+    if (!result_.stopped_because.empty()) return;
+    result_.stopped_because = why;
+    lock.unlock();
+    Status asked = backend_.terminate(sandbox_);
+    if (!asked.is_ok()) spdlog::warn("stopping run {}: {}", request_.run_id, asked.to_string());
+    lock.lock();
+    if (stop_cv_.wait_for(lock, kStopGrace, [this] { return sandbox_ended_; })) return;
+    lock.unlock();
+    Status killed = backend_.kill(sandbox_);
+    if (!killed.is_ok()) spdlog::warn("killing run {}: {}", request_.run_id, killed.to_string());
+  }
+
+  void sandbox_ended() {
+    {
+      std::lock_guard lock(stop_mutex_);
+      sandbox_ended_ = true;
+    }
+    stop_cv_.notify_all();
   }
 
   Status supervise() {
@@ -216,6 +236,7 @@ class TaskRun {
                               });
     recorder.finish();
     if (stream_json) record_found(stream_json->finish());
+    sandbox_ended();
     gateways_.reset();  // nothing more goes in or out; their events are all recorded
     if (!exit.is_ok()) return exit.status();
     result_.exit = *exit;
@@ -267,6 +288,7 @@ class TaskRun {
 
   // Runs whatever happened before; keeps the first error.
   Status clean_up() {
+    sandbox_ended();
     gateways_.reset();  // if the run ended early, its ways out close first
     Status first;
     auto keep = [&](Status status) {
@@ -294,7 +316,9 @@ class TaskRun {
   bool branch_created_ = false;
   bool worktree_made_ = false;
   bool sandbox_made_ = false;
-  std::mutex stop_mutex_;  // before gateways_: their threads may use it until they stop
+  std::mutex stop_mutex_;  // these three before gateways_: their threads may use them until they stop
+  std::condition_variable stop_cv_;
+  bool sandbox_ended_ = false;
   std::unique_ptr<RunGateways> gateways_;
 };
 

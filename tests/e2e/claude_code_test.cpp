@@ -102,6 +102,7 @@ TEST_F(ClaudeCodeE2E, ABudgetCutStopsTheRunCleanly) {
   json shown = wait_for_state(task, "failed", 120);
   ASSERT_EQ(shown.value("state", ""), "failed") << shown.dump(2);
   EXPECT_NE(shown.dump().find("stopped by corral: the task token budget is spent"), std::string::npos) << shown.dump(2);
+  EXPECT_NE(shown["runs"][0]["exit_code"], 137) << "asked to stop (SIGTERM), not killed";
   std::vector<json> exceeded = events_of(task, "budget.exceeded");
   ASSERT_EQ(exceeded.size(), 1u) << shown.dump(2);
   EXPECT_EQ(exceeded[0]["scope"], "task");
