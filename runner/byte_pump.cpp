@@ -5,18 +5,9 @@
 
 #include <cerrno>
 
-namespace corral::runner {
+#include "runner/fd_io.h"
 
-bool send_all(int fd, const char* data, uint64_t size) {
-  while (size > 0) {
-    ssize_t sent = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent <= 0) return false;
-    data += sent;
-    size -= static_cast<uint64_t>(sent);
-  }
-  return true;
-}
+namespace corral::runner {
 
 PumpedBytes pump_both_ways(int a, int b) {
   pollfd fds[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};

@@ -16,7 +16,4 @@ struct PumpedBytes {
 // Closes neither socket.
 PumpedBytes pump_both_ways(int a, int b);
 
-// Sends all of `data`; false on error (the peer is gone).
-bool send_all(int fd, const char* data, uint64_t size);
-
 }  // namespace corral::runner

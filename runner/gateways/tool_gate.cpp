@@ -1,16 +1,12 @@
 #include "runner/gateways/tool_gate.h"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <filesystem>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
-#include "runner/byte_pump.h"
 #include "runner/event_values.h"
+#include "runner/fd_io.h"
 
 namespace corral::runner {
 namespace {
@@ -70,16 +66,8 @@ std::string decide_tool_request(const std::string& request, const ToolGatePolicy
 
 void serve_tool_gate(int fd, const ToolGatePolicy& policy, const EmitEvent& emit) {
   std::string request;
-  char buffer[64 * 1024];
-  for (;;) {
-    ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    request.append(buffer, static_cast<size_t>(got));
-    if (request.size() > kMaxRequest) break;
-  }
-  std::string answer = request.size() > kMaxRequest ? "block too_large: the tool call is too large to validate"
-                                                    : decide_tool_request(request, policy, emit);
+  std::string answer = read_to_end(fd, request, kMaxRequest) ? decide_tool_request(request, policy, emit)
+                                                              : "block too_large: the tool call is too large to validate";
   answer += "\n";
   send_all(fd, answer.data(), answer.size());
 }

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,23 +11,10 @@
 #include <thread>
 
 #include "runner/byte_pump.h"
+#include "runner/fd_io.h"
 
 namespace corral::supervisor {
 namespace {
-
-int connect_unix(const std::string& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (path.size() >= sizeof address.sun_path) return -1;
-  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 // The relay ends the connection when either side is done with both ways.
 void relay(int client, int upstream) {
@@ -44,7 +30,7 @@ void serve(int listener, std::string socket_path) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       return;
     }
-    int upstream = connect_unix(socket_path);
+    int upstream = runner::connect_unix(socket_path);
     if (upstream < 0) {
       ::close(client);  // corral's side is gone: the connection is refused, never bypassed
       continue;
