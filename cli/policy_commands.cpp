@@ -1,38 +1,21 @@
 // corral policy check: what the tool-call rules answer for one call, so an
 // owner can try a rule set without running an agent. Runs locally (no daemon).
 #include <CLI/CLI.hpp>
-#include <netdb.h>
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
 
 #include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "core/key_value.h"
 #include "policy/tool_call.h"
+#include "runner/gateways/host_resolver.h"
 
 namespace corral::cli {
 namespace {
 
 using json = nlohmann::json;
-
-// The addresses a name resolves to, as the egress proxy would pin them.
-std::vector<std::string> resolve(const std::string& host) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  std::vector<std::string> addresses;
-  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return addresses;
-  for (addrinfo* at = found; at; at = at->ai_next) {
-    char text[NI_MAXHOST];
-    if (::getnameinfo(at->ai_addr, at->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0) {
-      addresses.emplace_back(text);
-    }
-  }
-  ::freeaddrinfo(found);
-  return addresses;
-}
 
 struct CheckOptions {
   std::string tool;
@@ -52,11 +35,9 @@ int run_check(const CheckOptions& options) {
   }
   std::map<std::string, std::string> arguments;
   for (const std::string& argument : options.arguments) {
-    size_t equals = argument.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      return report_error(Status::invalid_argument("--arg takes KEY=VALUE, not '" + argument + "'"));
-    }
-    arguments[argument.substr(0, equals)] = argument.substr(equals + 1);
+    auto pair = split_key_value(argument);
+    if (!pair) return report_error(Status::invalid_argument("--arg takes KEY=VALUE, not '" + argument + "'"));
+    arguments[pair->key] = pair->value;
   }
   policy::Enforcement enforcement = options.mode == "flag" ? policy::Enforcement::kFlag : policy::Enforcement::kBlock;
   policy::ToolPolicy rules;
@@ -67,7 +48,8 @@ int run_check(const CheckOptions& options) {
   rules.urls.allowed_hosts = options.allowed_hosts;
   rules.urls.allow_internal = options.allow_internal;
   rules.urls.enforcement = enforcement;
-  if (!options.no_resolve) rules.urls.resolve = resolve;
+  // Names resolve as the egress proxy resolves them (no fixed names here).
+  if (!options.no_resolve) rules.urls.resolve = [](const std::string& host) { return runner::resolve_host(host, {}); };
   auto decided = policy::check_tool_call(options.tool, arguments, rules);
   const auto& decision = decided.decision;
   if (options.json_output) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "cli/api_access.h"
+#include "core/key_value.h"
 #include "cli/exit_status.h"
 #include "core/url_encoding.h"
 
@@ -200,28 +201,22 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
             list.push_back(value);
             continue;
           }
-          char* end = nullptr;
-          long port = std::strtol(value.c_str(), &end, 10);
-          if (value.empty() || *end != '\0') return report_error(Status::invalid_argument("--egress-port takes a number, not '" + value + "'"));
-          list.push_back(port);
+          auto port = parse_whole_number(value);
+          if (!port) return report_error(Status::invalid_argument("--egress-port takes a number, not '" + value + "'"));
+          list.push_back(*port);
         }
         body["egress"][field] = list;
       }
       for (const std::string& spec : *budget) {
-        size_t equals = spec.find('=');
-        char* end = nullptr;
-        long long amount = equals == std::string::npos ? 0 : std::strtoll(spec.c_str() + equals + 1, &end, 10);
-        if (equals == std::string::npos || equals + 1 == spec.size() || *end != '\0') {
-          return report_error(Status::invalid_argument("--budget takes FIELD=N, not '" + spec + "'"));
-        }
-        body["budget"][spec.substr(0, equals)] = amount;
+        auto pair = split_key_value(spec);
+        auto amount = pair ? parse_whole_number(pair->value) : std::nullopt;
+        if (!amount) return report_error(Status::invalid_argument("--budget takes FIELD=N, not '" + spec + "'"));
+        body["budget"][pair->key] = *amount;
       }
       for (const std::string& spec : *models) {
-        size_t equals = spec.find('=');
-        if (equals == std::string::npos || equals == 0) {
-          return report_error(Status::invalid_argument("--model takes PROFILE=MODEL, not '" + spec + "'"));
-        }
-        body["models"][spec.substr(0, equals)] = spec.substr(equals + 1);
+        auto pair = split_key_value(spec);
+        if (!pair) return report_error(Status::invalid_argument("--model takes PROFILE=MODEL, not '" + spec + "'"));
+        body["models"][pair->key] = pair->value;
       }
       for (const std::string& key : *resets) body[key] = nullptr;
       if (body.empty()) return report_error(Status::invalid_argument("nothing to change: give a setting"));

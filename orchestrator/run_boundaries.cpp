@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/ids.h"
+#include "core/key_value.h"
 #include "policy/network_address.h"
 #include "runner/agent_profiles.h"
 
@@ -15,11 +16,9 @@ namespace corral::orchestrator {
 namespace {
 
 Result<std::pair<std::string, std::string>> split_pair(const std::string& entry, const std::string& flag) {
-  size_t equals = entry.find('=');
-  if (equals == std::string::npos || equals == 0 || equals + 1 == entry.size()) {
-    return Status::invalid_argument(flag + " takes NAME=VALUE, not '" + entry + "'");
-  }
-  return std::make_pair(entry.substr(0, equals), entry.substr(equals + 1));
+  auto pair = split_key_value(entry);
+  if (!pair || pair->value.empty()) return Status::invalid_argument(flag + " takes NAME=VALUE, not '" + entry + "'");
+  return std::make_pair(pair->key, pair->value);
 }
 
 Result<std::string> read_key(const std::string& name, const std::string& source) {

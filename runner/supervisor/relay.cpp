@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <thread>
 
+#include "core/key_value.h"
 #include "runner/byte_pump.h"
 #include "runner/fd_io.h"
 
@@ -42,13 +42,11 @@ void serve(int listener, std::string socket_path) {
 }  // namespace
 
 bool parse_relay(const std::string& text, RelaySpec& relay) {
-  size_t equals = text.find('=');
-  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) return false;
-  char* end = nullptr;
-  long port = std::strtol(text.c_str(), &end, 10);
-  if (end != text.c_str() + equals || port < 1 || port > 65535) return false;
-  relay.port = static_cast<int>(port);
-  relay.socket_path = text.substr(equals + 1);
+  auto pair = split_key_value(text);
+  auto port = pair ? parse_whole_number(pair->key) : std::nullopt;
+  if (!port || *port < 1 || *port > 65535 || pair->value.empty()) return false;
+  relay.port = static_cast<int>(*port);
+  relay.socket_path = pair->value;
   return true;
 }
 
