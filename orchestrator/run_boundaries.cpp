@@ -52,7 +52,7 @@ void apply_profile(runner::RunRequest& request, const runner::AgentProfile& prof
   auto model = settings.models.find(profile.name);
   request.agent_command = runner::profile_command(profile, host_program, model == settings.models.end() ? "" : model->second);
   request.extra_env.insert(request.extra_env.end(), profile.env.begin(), profile.env.end());
-  request.output_format = profile.output_format;
+  request.output = profile.output;
   plan.files = profile.run_files;
 }
 

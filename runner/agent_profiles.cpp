@@ -8,12 +8,19 @@
 namespace corral::runner {
 namespace {
 
+// The three CLIs take the same hook contract (Claude Code's): a command run
+// before every tool call ("*"), its JSON on stdin, exit 2 to block with the
+// reason on stderr. Theirs is `event`.
+nlohmann::json corral_hook(const char* event) {
+  nlohmann::json hook = {{"type", "command"}, {"command", std::string(containers::kSupervisorPath) + " hook"}};
+  return {{event, {{{"matcher", "*"}, {"hooks", {hook}}}}}};
+}
+
 // Claude Code's settings: every tool call asks corral first (exit 2 blocks it
 // and tells the model why); its own bubblewrap sandbox stays off.
 std::string claude_settings() {
-  nlohmann::json hook = {{"type", "command"}, {"command", std::string(containers::kSupervisorPath) + " hook"}};
   nlohmann::json settings = {
-      {"hooks", {{"PreToolUse", {{{"matcher", "*"}, {"hooks", {hook}}}}}}},
+      {"hooks", corral_hook("PreToolUse")},
       {"sandbox", {{"enabled", false}}},
       {"env", {{"DISABLE_AUTOUPDATER", "1"}}},
   };
@@ -25,10 +32,9 @@ std::string claude_settings() {
 // before every tool (BeforeTool takes Claude Code's hook contract), the
 // folder trusted (else --yolo is dropped), no telemetry or usage statistics.
 std::string gemini_settings() {
-  nlohmann::json hook = {{"type", "command"}, {"command", std::string(containers::kSupervisorPath) + " hook"}};
   nlohmann::json settings = {
       {"security", {{"auth", {{"selectedType", "gemini-api-key"}}}, {"folderTrust", {{"enabled", false}}}}},
-      {"hooks", {{"BeforeTool", {{{"matcher", "*"}, {"hooks", {hook}}}}}}},
+      {"hooks", corral_hook("BeforeTool")},
       {"privacy", {{"usageStatisticsEnabled", false}}},
       {"telemetry", {{"enabled", false}}},
   };
@@ -38,10 +44,7 @@ std::string gemini_settings() {
 // Codex's hooks file (Claude Code's format), put in $CODEX_HOME by the
 // profile's prelude; --dangerously-bypass-hook-trust lets it run without the
 // interactive review, corral having written it.
-std::string codex_hooks() {
-  nlohmann::json hook = {{"type", "command"}, {"command", std::string(containers::kSupervisorPath) + " hook"}};
-  return nlohmann::json{{"hooks", {{"PreToolUse", {{{"matcher", "*"}, {"hooks", {hook}}}}}}}}.dump(2);
-}
+std::string codex_hooks() { return nlohmann::json{{"hooks", corral_hook("PreToolUse")}}.dump(2); }
 
 std::vector<AgentProfile> profiles() {
   AgentProfile claude;
@@ -55,9 +58,8 @@ std::vector<AgentProfile> profiles() {
   claude.env = {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1", "DISABLE_AUTOUPDATER=1", "DISABLE_TELEMETRY=1",
                 "DISABLE_ERROR_REPORTING=1"};
   claude.run_files = {{"claude-settings.json", claude_settings()}};
-  claude.tool_hook = true;
   claude.model_argument = "--model '{model}'";
-  claude.output_format = "claude-stream-json";
+  claude.output = StreamDialect::kClaude;
 
   AgentProfile codex;
   codex.name = "codex";
@@ -75,9 +77,8 @@ std::vector<AgentProfile> profiles() {
   codex.key_env = {"OPENAI_API_KEY"};
   codex.env = {std::string("CODEX_HOME=") + containers::kSandboxHome + "/.codex"};
   codex.run_files = {{"codex-hooks.json", codex_hooks()}};
-  codex.tool_hook = true;
   codex.model_argument = "-c 'model=\"{model}\"'";
-  codex.output_format = "codex-json";
+  codex.output = StreamDialect::kCodex;
 
   AgentProfile gemini;
   gemini.name = "gemini-cli";
@@ -89,9 +90,8 @@ std::vector<AgentProfile> profiles() {
   gemini.env = {"GEMINI_SANDBOX=false", "GEMINI_CLI_NO_RELAUNCH=true",
                 std::string("GEMINI_CLI_SYSTEM_SETTINGS_PATH=") + containers::kRunDirPath + "/gemini-settings.json"};
   gemini.run_files = {{"gemini-settings.json", gemini_settings()}};
-  gemini.tool_hook = true;
   gemini.model_argument = "--model '{model}'";
-  gemini.output_format = "gemini-stream-json";
+  gemini.output = StreamDialect::kGemini;
 
   AgentProfile aider;
   aider.name = "aider";
@@ -112,12 +112,6 @@ std::optional<AgentProfile> find_profile(const std::string& name) {
     if (profile.name == name) return profile;
   }
   return std::nullopt;
-}
-
-std::vector<std::string> profile_names() {
-  std::vector<std::string> names;
-  for (const AgentProfile& profile : profiles()) names.push_back(profile.name);
-  return names;
 }
 
 std::string profile_command(const AgentProfile& profile, const std::string& host_program, const std::string& model) {

@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "runner/agent_stream.h"
+
 namespace corral::runner {
 
 inline constexpr const char* kToolsDir = "/.corral/tools";
@@ -41,13 +43,11 @@ struct AgentProfile {
   std::vector<std::string> env;           // fixed KEY=VALUE: inner sandbox, telemetry, update checks off
   std::map<std::string, std::string> run_files;  // name -> content, in /.corral/run
   std::vector<std::string> hosts;         // beyond the model: hosts it must reach
-  bool tool_hook = false;                 // asks the tool gate before each tool call
-  std::string output_format;              // "claude-stream-json", "gemini-stream-json", "codex-json": its stdout read into events (agent_stream.h)
+  std::optional<StreamDialect> output;    // its stdout read into agent.tool_use etc. (agent_stream.h)
 };
 
 // The built-in profile of that name; nullopt for anything else (a command line).
 std::optional<AgentProfile> find_profile(const std::string& name);
-std::vector<std::string> profile_names();
 
 // The /bin/sh command line a profile runs: "<program> <arguments>", with
 // `host_program` (its path inside the sandbox under kToolsDir) when the host

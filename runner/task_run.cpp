@@ -3,8 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -15,7 +15,6 @@
 #include "git/publish.h"
 #include "git/snapshot.h"
 #include "git/worktree.h"
-#include "runner/agent_stream.h"
 #include "runner/output_recorder.h"
 
 namespace corral::runner {
@@ -117,6 +116,13 @@ class TaskRun {
     return events_.record(event(type, payload));
   }
 
+  // For events from other threads (the gateways) and from the agent's own
+  // output: a failure to record is logged, it does not end the run.
+  void emit(const std::string& type, const nlohmann::json& payload) {
+    Status recorded = record(type, payload);
+    if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());
+  }
+
   Status prepare() {
     {
       auto lock = FileLock::acquire(request_.mirror_lock_path);
@@ -168,10 +174,7 @@ class TaskRun {
       plan.llm->stop_run = [this](const std::string& why) { stop(why); };
     }
     auto started = RunGateways::start(request_.run_dir, std::move(plan),
-                                      [this](const std::string& type, const nlohmann::json& payload) {
-                                        Status recorded = record(type, payload);
-                                        if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());
-                                      });
+                                      [this](const std::string& type, const nlohmann::json& payload) { emit(type, payload); });
     if (!started.is_ok()) return started.status().with_context("starting the run's gateways");
     gateways_ = std::move(*started);
     return Status::ok();
@@ -218,14 +221,9 @@ class TaskRun {
     OutputRecorder recorder(events_, event(checking() ? "check.output" : "agent.output", nlohmann::json::object()));
     if (request_.echo_output) recorder.set_echo(request_.echo_output);
     std::optional<AgentStreamReader> stream_json;
-    if (request_.output_format == "claude-stream-json") stream_json.emplace(StreamDialect::kClaude);
-    if (request_.output_format == "gemini-stream-json") stream_json.emplace(StreamDialect::kGemini);
-    if (request_.output_format == "codex-json") stream_json.emplace(StreamDialect::kCodex);
+    if (request_.output) stream_json.emplace(*request_.output);
     auto record_found = [&](const AgentStreamReader::Found& found) {
-      for (const auto& [type, payload] : found) {
-        Status recorded = record(type, payload);
-        if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());
-      }
+      for (const auto& [type, payload] : found) emit(type, payload);
     };
     auto exit = backend_.wait(sandbox_, request_.timeout,
                               [&](containers::OutputStream stream, std::string_view chunk) {
@@ -245,7 +243,7 @@ class TaskRun {
   }
 
   std::string network_description() const {
-    if (!gateways_ || !request_.gateways) return "none";
+    if (!request_.gateways) return "none";
     std::string ways;
     if (request_.gateways->egress) ways += "egress proxy";
     if (request_.gateways->llm) ways += std::string(ways.empty() ? "" : ", ") + "LLM gateway";

@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/event.h"
 #include "git/diff.h"
+#include "runner/agent_stream.h"
 #include "runner/gateways/run_gateways.h"
 
 namespace corral::runner {
@@ -45,7 +46,7 @@ struct RunRequest {
   std::string prompt;
   std::vector<containers::ReadOnlyMount> read_only_mounts;
   std::vector<std::string> extra_env;  // KEY=VALUE from the agent profile
-  std::string output_format;           // "claude-stream-json", "gemini-stream-json", "codex-json": stdout also read into agent.tool_use etc.
+  std::optional<StreamDialect> output;  // the agent CLI's stdout also read into agent.tool_use etc.
   // The run's ways out (egress proxy, LLM gateway, tool gate) in run_dir
   // (must not exist); none: the sandbox reaches nothing at all.
   std::optional<GatewayPlan> gateways;
