@@ -13,7 +13,7 @@
 #include "core/file_lock.h"
 #include "orchestrator/backends.h"
 #include "orchestrator/daemon.h"
-#include "orchestrator/run_boundaries.h"
+#include "orchestrator/gateway_options.h"
 #include "orchestrator/http_server.h"
 #include "orchestrator/service.h"
 
