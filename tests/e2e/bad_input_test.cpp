@@ -108,5 +108,27 @@ TEST_F(BadInput, EventsOfATaskThatDoesNotExist) {
   EXPECT_NE(unknown.err.find("no task"), std::string::npos);
 }
 
+// The daemon's gateway flags are checked before anything starts: each
+// mistake is named, and the data directory is not even created.
+TEST_F(CorralE2E, BadGatewayFlagsStopServeBeforeItStarts) {
+  const std::pair<std::string, std::string> kCases[] = {
+      {"--llm nonsense=https://x", "the gateway speaks anthropic, openai"},
+      {"--llm anthropic=ftp://x --llm-key anthropic=env:HOME", "is not an http(s) URL"},
+      {"--llm anthropic=https://x --llm-key anthropic=sk-plain-key", "a key is never given on the command line"},
+      {"--llm anthropic=https://x --llm-key anthropic=env:CORRAL_TEST_NO_SUCH_VARIABLE", "is not set"},
+      {"--llm anthropic=https://x", "needs --llm-key anthropic"},
+      {"--llm-key openai=env:HOME", "no --llm openai=URL"},
+      {"--egress-host mirror.internal=not-an-address", "is not an IP address"},
+      {"--agent-tool claude=relative/claude", "is neither an executable file"},
+      {"--agent-tool claude=/etc/passwd", "is neither an executable file"},
+  };
+  for (const auto& [flags, message] : kCases) {
+    auto served = corral("serve " + flags);
+    EXPECT_EQ(served.exit_code, 2) << flags << ": " << served.err;
+    EXPECT_NE(served.err.find(message), std::string::npos) << flags << ": " << served.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(data())) << "nothing was written";
+}
+
 }  // namespace
 }  // namespace corral::e2e
