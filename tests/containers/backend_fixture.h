@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include "containers/sandbox_backend.h"
 #include "core/ids.h"
@@ -58,6 +60,26 @@ class BackendFixture : public ::testing::Test {
     EXPECT_TRUE(exit.is_ok()) << exit.status().to_string();
     if (output) *output = out;
     if (errors) *errors = err;
+    EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
+    return exit.is_ok() ? *exit : SandboxExit{};
+  }
+
+  // Starts `sandbox`, asks it to stop (terminate) once it printed "started",
+  // waits for its end and removes it; the exit, and what it printed.
+  SandboxExit run_and_terminate(const SandboxSpec& sandbox, std::string& output) {
+    EXPECT_TRUE(backend_->create(sandbox).is_ok());
+    EXPECT_TRUE(backend_->start(sandbox.name).is_ok());
+    std::atomic<bool> started{false};
+    std::thread asker([&] {
+      testing::wait_for([&] { return started.load(); }, std::chrono::seconds(20));
+      EXPECT_TRUE(backend_->terminate(sandbox.name).is_ok());
+    });
+    auto exit = backend_->wait(sandbox.name, std::chrono::seconds(30), [&](OutputStream, std::string_view chunk) {
+      output += chunk;  // this thread's alone; the asker reads only the flag
+      if (output.find("started") != std::string::npos) started = true;
+    });
+    asker.join();
+    EXPECT_TRUE(exit.is_ok()) << exit.status().to_string();
     EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
     return exit.is_ok() ? *exit : SandboxExit{};
   }

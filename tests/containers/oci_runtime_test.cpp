@@ -4,10 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <map>
-#include <thread>
 
 #include "tests/containers/backend_fixture.h"
 
@@ -117,24 +115,10 @@ TEST_F(OciRuntimeTest, AMissingRuntimeIsAClearError) {
 // terminate() asks: the agent gets SIGTERM (through the supervisor) and can
 // finish; kill() would not let it.
 TEST_F(OciRuntimeTest, TerminateLetsTheAgentFinish) {
-  SandboxSpec sandbox = spec("trap 'echo finishing; exit 7' TERM; echo started; sleep 600 & wait");
-  ASSERT_TRUE(backend_->create(sandbox).is_ok());
-  ASSERT_TRUE(backend_->start(sandbox.name).is_ok());
-  std::string output;  // the waiting thread's
-  std::atomic<bool> started{false};
-  std::thread asker([&] {
-    testing::wait_for([&] { return started.load(); }, std::chrono::seconds(20));
-    EXPECT_TRUE(backend_->terminate(sandbox.name).is_ok());
-  });
-  auto exit = backend_->wait(sandbox.name, std::chrono::seconds(30), [&](OutputStream, std::string_view chunk) {
-    output += chunk;
-    if (output.find("started") != std::string::npos) started = true;
-  });
-  asker.join();
-  ASSERT_TRUE(exit.is_ok()) << exit.status().to_string();
-  EXPECT_EQ(exit->exit_code, 7) << output;
+  std::string output;
+  SandboxExit exit = run_and_terminate(spec("trap 'echo finishing; exit 7' TERM; echo started; sleep 600 & wait"), output);
+  EXPECT_EQ(exit.exit_code, 7) << output;
   EXPECT_NE(output.find("finishing"), std::string::npos) << output;
-  EXPECT_TRUE(backend_->remove(sandbox.name).is_ok());
 }
 
 }  // namespace

@@ -1,17 +1,10 @@
 // Hostile agents: each must fail at its goal while corral keeps working,
 // records the run, and leaves the host intact.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <fstream>
 #include <random>
-#include <thread>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/loopback_http.h"
 
 namespace corral::e2e {
 namespace {
@@ -104,50 +97,8 @@ TEST_P(Containment, CannotReadHostSecrets) {
   EXPECT_EQ(env.find(env_token), std::string::npos) << env;
 }
 
-// A TCP listener on the host's loopback that counts connections.
-class LoopbackListener {
- public:
-  LoopbackListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(fd_, 16);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        pollfd pfd{fd_, POLLIN, 0};
-        if (::poll(&pfd, 1, 100) > 0) {
-          int client = ::accept(fd_, nullptr, nullptr);
-          if (client >= 0) {
-            ++connections_;
-            ::close(client);
-          }
-        }
-      }
-    });
-  }
-  ~LoopbackListener() {
-    stop_ = true;
-    thread_.join();
-    ::close(fd_);
-  }
-  int port() const { return port_; }
-  int connections() const { return connections_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> connections_{0};
-  std::thread thread_;
-};
-
 TEST_P(Containment, HasNoNetworkButItsOwnLoopback) {
-  LoopbackListener listener;
+  testing::LoopbackHttpServer listener;
   auto out = run_hostile("network.sh", std::to_string(listener.port()));
   EXPECT_EQ(listener.connections(), 0);
   std::string text = report(out);

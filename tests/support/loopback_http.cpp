@@ -25,6 +25,7 @@ LoopbackHttpServer::LoopbackHttpServer() {
     for (;;) {
       int client = ::accept(listener_, nullptr, nullptr);
       if (client < 0) return;
+      ++connections_;
       char buffer[4096];
       ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
       if (got > 0) {
