@@ -60,6 +60,29 @@ class AgentCliE2E : public DaemonE2E {
     return found;
   }
 
+  // What the agent printed, for failure messages.
+  std::string agent_output(const std::string& task) const {
+    std::string output;
+    for (const nlohmann::json& chunk : events_of(task, "agent.output")) output += chunk.value("text", "");
+    return output;
+  }
+
+  // The hook refused exactly one call, of `tool`, by `rule`, and the model was told the rule.
+  void expect_hook_blocked_once(const std::string& task, const std::string& tool, const std::string& rule) const {
+    std::vector<nlohmann::json> blocked = events_of(task, "tool.blocked");
+    ASSERT_EQ(blocked.size(), 1u) << agent_output(task);
+    EXPECT_EQ(blocked[0]["tool"], tool);
+    EXPECT_EQ(blocked[0]["rule"], rule);
+    EXPECT_TRUE(model_was_told(rule)) << "the hook's reason reaches the model as the tool's result";
+  }
+
+  // Every llm.call went to the provider, which saw corral's key in `header` (as `value`) each time.
+  void expect_key_on_every_call(const std::string& task, const std::string& header, const std::string& value) const {
+    std::vector<nlohmann::json> requests = provider_->requests();
+    ASSERT_EQ(requests.size(), events_of(task, "llm.call").size());
+    for (const nlohmann::json& request : requests) EXPECT_EQ(request["headers"][header], value);
+  }
+
   bool model_was_told(const std::string& text) const {
     for (const nlohmann::json& request : provider_->requests()) {
       if (request["body"].get<std::string>().find(text) != std::string::npos) return true;

@@ -42,22 +42,18 @@ class ClaudeCodeE2E : public AgentCliE2E {
 TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   std::string task = submit("claude-code", "Add a greeting file");
   json shown = wait_for_state(task, "review", 120);
-  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << testing::read_file(dir_ / "serve.log");
+  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << agent_output(task);
   std::string branch = "corral/" + task;
 
   // Its file edit landed on the task branch, committed by corral.
   EXPECT_EQ(file_on_branch(branch, "hello.txt"), "hello from claude\n");
   // The hook asked the tool gate; reading outside the workspace was denied,
   // and the model was told why.
-  std::vector<json> blocked = events_of(task, "tool.blocked");
-  ASSERT_EQ(blocked.size(), 1u) << local("GET", "/v1/events?limit=1000&type=tool.&task=" + task).dump();
-  EXPECT_EQ(blocked[0]["tool"], "Read");
-  EXPECT_EQ(blocked[0]["rule"], "outside_workspace");
+  expect_hook_blocked_once(task, "Read", "outside_workspace");
   std::vector<json> invoked = events_of(task, "tool.invoked");
   ASSERT_EQ(invoked.size(), 2u);
   EXPECT_EQ(invoked[0]["tool"], "Write");
   EXPECT_EQ(invoked[1]["tool"], "Bash");
-  EXPECT_TRUE(model_was_told("outside_workspace")) << "the hook's reason reaches the model as the tool's result";
   // Its stream-json output says what it did and saw.
   std::vector<json> uses = events_of(task, "agent.tool_use");
   ASSERT_EQ(uses.size(), 3u);
@@ -83,9 +79,7 @@ TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   EXPECT_GT(tokens, 1000) << "Claude Code's system prompt alone is thousands of tokens";
 
   // The provider saw the real key on every call; the sandbox never had it.
-  std::vector<json> requests = provider_->requests();
-  ASSERT_EQ(requests.size(), calls.size());
-  for (const json& request : requests) EXPECT_EQ(request["headers"]["x-api-key"], kRealKey);
+  expect_key_on_every_call(task, "x-api-key", kRealKey);
   expect_key_kept_out(branch, "http://127.0.0.1:4141");
   EXPECT_NE(file_on_branch(branch, "run-dir.txt").find("claude-settings.json"), std::string::npos);
   std::string serve_log = testing::read_file(dir_ / "serve.log");

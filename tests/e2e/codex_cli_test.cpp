@@ -41,17 +41,11 @@ TEST_F(CodexCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"models", {{"codex", "gpt-test"}}}}.dump());
   std::string task = submit("codex", "Add a greeting file");
   json shown = wait_for_state(task, "review", 120);
-  std::string output;
-  for (const json& chunk : events_of(task, "agent.output")) output += chunk.value("text", "");
-  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << output;
+  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << agent_output(task);
   std::string branch = "corral/" + task;
   EXPECT_EQ(file_on_branch(branch, "hello.txt"), "hello from codex\n");
 
-  std::vector<json> blocked = events_of(task, "tool.blocked");
-  ASSERT_EQ(blocked.size(), 1u) << output;
-  EXPECT_EQ(blocked[0]["tool"], "Bash");
-  EXPECT_EQ(blocked[0]["rule"], "force_push");
-  EXPECT_TRUE(model_was_told("force_push")) << "the hook's reason reaches the model";
+  expect_hook_blocked_once(task, "Bash", "force_push");
   EXPECT_EQ(events_of(task, "tool.invoked").size(), 2u);
   std::vector<json> uses = events_of(task, "agent.tool_use");
   ASSERT_EQ(uses.size(), 2u) << "the blocked command never ran";
@@ -69,10 +63,8 @@ TEST_F(CodexCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
     EXPECT_GT(call["input_tokens"].get<int64_t>(), 0);
     EXPECT_GT(call["output_tokens"].get<int64_t>(), 0);
   }
-  std::vector<json> requests = provider_->requests();
-  ASSERT_EQ(requests.size(), calls.size());
-  EXPECT_EQ(json::parse(requests[0]["body"].get<std::string>())["model"], "gpt-test") << "the owner's model";
-  for (const json& request : requests) EXPECT_EQ(request["headers"]["authorization"], std::string("Bearer ") + kRealKey);
+  EXPECT_EQ(json::parse(provider_->requests()[0]["body"].get<std::string>())["model"], "gpt-test") << "the owner's model";
+  expect_key_on_every_call(task, "authorization", std::string("Bearer ") + kRealKey);
   expect_key_kept_out(branch, "http://127.0.0.1:4141/v1");
 }
 

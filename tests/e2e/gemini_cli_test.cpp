@@ -38,17 +38,11 @@ class GeminiCliE2E : public AgentCliE2E {
 TEST_F(GeminiCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
   std::string task = submit("gemini-cli", "Add a greeting file");
   json shown = wait_for_state(task, "review", 120);
-  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << testing::read_file(dir_ / "serve.log");
+  ASSERT_EQ(shown.value("state", ""), "review") << shown.dump(2) << "\n" << agent_output(task);
   std::string branch = "corral/" + task;
   EXPECT_EQ(file_on_branch(branch, "hello.txt"), "hello from gemini\n");
 
-  std::vector<json> blocked = events_of(task, "tool.blocked");
-  std::string output;
-  for (const json& chunk : events_of(task, "agent.output")) output += chunk.value("text", "");
-  ASSERT_EQ(blocked.size(), 1u) << output;
-  EXPECT_EQ(blocked[0]["tool"], "run_shell_command");
-  EXPECT_EQ(blocked[0]["rule"], "force_push");
-  EXPECT_TRUE(model_was_told("force_push")) << "the hook's reason reaches the model";
+  expect_hook_blocked_once(task, "run_shell_command", "force_push");
   std::vector<json> invoked = events_of(task, "tool.invoked");
   ASSERT_EQ(invoked.size(), 2u);
   EXPECT_EQ(invoked[0]["tool"], "write_file");
@@ -69,9 +63,7 @@ TEST_F(GeminiCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
     EXPECT_EQ(call["status"], 200);
     EXPECT_GT(call["input_tokens"].get<int64_t>(), 0);
   }
-  std::vector<json> requests = provider_->requests();
-  ASSERT_EQ(requests.size(), calls.size());
-  for (const json& request : requests) EXPECT_EQ(request["headers"]["x-goog-api-key"], kRealKey);
+  expect_key_on_every_call(task, "x-goog-api-key", kRealKey);
   expect_key_kept_out(branch, "http://127.0.0.1:4141");
 }
 
