@@ -4,29 +4,23 @@
 
 #include <algorithm>
 
+#include "core/clock.h"
+#include "runner/gateways/llm_usage.h"
+
 namespace corral::orchestrator {
 namespace {
 
+// What recorded llm.call events used.
 struct Used {
   int64_t tokens = 0, calls = 0;
   void add(const store::StoredEvent& stored) {
-    auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
-    if (!payload.is_object()) return;
-    for (const char* field : {"input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"}) {
-      tokens += payload.value(field, int64_t{0});
-    }
+    tokens += runner::usage_of(nlohmann::json::parse(stored.event.payload, nullptr, false)).total();
     calls += 1;
   }
 };
 
-std::string utc_day(TimePoint now) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &parts);
-  return text;
-}
+// "YYYY-MM-DD" in UTC: the prefix of the events' own time stamps.
+std::string utc_day(TimePoint now) { return format_rfc3339(now).substr(0, 10); }
 
 // The same budget if its limits are still the owner's, else one with the new
 // limits that keeps what was used.

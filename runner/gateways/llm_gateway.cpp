@@ -334,9 +334,8 @@ class LlmConnection {
     };
     nlohmann::json payload = {{"provider", config_.provider.name}, {"model", call_.model}, {"path", call_.path},
                               {"status", call_.status}, {"stream", call_.stream},
-                              {"input_tokens", call_.usage.input}, {"output_tokens", call_.usage.output},
-                              {"cache_read_tokens", call_.usage.cache_read}, {"cache_write_tokens", call_.usage.cache_write},
                               {"first_byte_ms", ms(call_.first_byte)}, {"ms", ms(Clock::now())}};
+    put_usage(payload, call_.usage);
     if (!call_.error.empty()) payload["error"] = call_.error;
     emit_("llm.call", payload);
     for (const auto& budget : config_.budgets) charge(*budget);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace corral::runner {
 namespace {
 
@@ -28,6 +30,24 @@ void take(const nlohmann::json& usage, TokenUsage& into) {
 }
 
 }  // namespace
+
+void put_usage(nlohmann::json& payload, const TokenUsage& usage) {
+  payload["input_tokens"] = usage.input;
+  payload["output_tokens"] = usage.output;
+  payload["cache_read_tokens"] = usage.cache_read;
+  payload["cache_write_tokens"] = usage.cache_write;
+}
+
+TokenUsage usage_of(const nlohmann::json& payload) {
+  TokenUsage usage;
+  if (!payload.is_object()) return usage;
+  auto field = [&](const char* key) { return std::max<int64_t>(0, number(payload, key)); };
+  usage.input = field("input_tokens");
+  usage.output = field("output_tokens");
+  usage.cache_read = field("cache_read_tokens");
+  usage.cache_write = field("cache_write_tokens");
+  return usage;
+}
 
 void UsageMeter::feed(std::string_view bytes) {
   if (!event_stream_) {

@@ -11,6 +11,8 @@
 // at most kMaxEventBytes. Pure.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +26,12 @@ struct TokenUsage {
   int64_t cache_write = 0;
   int64_t total() const { return input + output + cache_read + cache_write; }
 };
+
+// The usage as llm.call events carry it (input_tokens, output_tokens,
+// cache_read_tokens, cache_write_tokens), and read back from such a payload
+// (missing or mistyped fields count 0).
+void put_usage(nlohmann::json& payload, const TokenUsage& usage);
+TokenUsage usage_of(const nlohmann::json& payload);
 
 class UsageMeter {
  public:

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace corral::runner {
 namespace {
 
@@ -75,6 +77,17 @@ TEST(UsageMeter, ReadsGeminiStreams) {
   EXPECT_EQ(usage.output, 7) << "the last chunk's count is final";
   EXPECT_EQ(usage.cache_read, 4);
   EXPECT_EQ(meter.model(), "gemini-x");
+}
+
+TEST(UsageMeter, UsageTravelsInEventsAndBack) {
+  nlohmann::json payload = {{"provider", "anthropic"}};
+  put_usage(payload, {120, 30, 7, 3});
+  TokenUsage back = usage_of(payload);
+  EXPECT_EQ(back.input, 120);
+  EXPECT_EQ(back.cache_write, 3);
+  EXPECT_EQ(back.total(), 160);
+  EXPECT_EQ(usage_of(nlohmann::json{{"input_tokens", "many"}, {"output_tokens", -5}}).total(), 0) << "never negative";
+  EXPECT_EQ(usage_of(nlohmann::json::array()).total(), 0);
 }
 
 TEST(UsageMeter, HostileOrUsagelessAnswersCountZeroAndStayBounded) {
