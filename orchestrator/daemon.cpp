@@ -12,7 +12,6 @@
 #include "orchestrator/event_record.h"
 #include "orchestrator/learning.h"
 #include "orchestrator/reconcile.h"
-#include "orchestrator/repo_settings.h"
 #include "orchestrator/run_bridge.h"
 #include "orchestrator/task_routing.h"
 #include "routing/grant.h"
@@ -224,14 +223,12 @@ Result<runner::RunRequest> Daemon::run_request(const std::string& task_id, const
       service_.layout(), plan->repo,
       {task_id, run_id, plan->base_commit, routed->agent, plan->task.prompt, options_.image,
        options_.supervisor_path, routed->grant});
-  auto settings = settings_of(plan->repo);
-  if (!settings.is_ok()) return settings.status();
   auto budgets = service_.with_store([&](Service::Store& store) {
-    return budgets_.budgets_for(store, plan->task, settings->boundaries, service_.clock().now());
+    return budgets_.budgets_for(store, plan->task, routed->boundaries, service_.clock().now());
   });
   if (!budgets.is_ok()) return budgets.status();
   CORRAL_RETURN_IF_ERROR(apply_run_boundaries(
-      request, {routed->agent, routed->grant.network, settings->boundaries, *budgets, service_.layout().run_dir(run_id)},
+      request, {routed->agent, routed->grant.network, routed->boundaries, *budgets, service_.layout().run_dir(run_id)},
       options_.gateways));
   request.publish_when_failed = false;
   request.on_stage = pause_for_crash_tests;

@@ -38,6 +38,7 @@ Result<RoutedTask> route_task(Service::Store& store, const store::QueuedTask& ta
   if (!earned.is_ok()) return earned.status();
 
   RoutedTask routed;
+  routed.boundaries = settings->boundaries;
   TierInForce in_force = tier_in_force(*settings, *earned);
   routed.tier = in_force.tier;
   routing::LimitRequest request;

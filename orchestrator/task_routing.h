@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "orchestrator/boundary_settings.h"
 #include "orchestrator/service.h"
 #include "routing/grant.h"
 
@@ -16,6 +17,7 @@ struct RoutedTask {
   routing::Tier tier = routing::Tier::kObserve;
   routing::Grant grant;
   std::string agent;
+  BoundarySettings boundaries;  // the repository's, as read for this routing
 };
 
 // Call under the Service's lock. `task` is the stored task; `run_id` names
