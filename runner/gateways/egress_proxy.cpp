@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "runner/byte_pump.h"
+#include "runner/gateways/tcp_connect.h"
 
 namespace corral::runner {
 namespace {
@@ -123,19 +124,15 @@ class EgressConnection {
 
   // Connects to the first pinned address that answers; returns it ("" if none).
   std::string connect(const policy::UrlDecision& decided) {
+    std::vector<tcp::endpoint> endpoints;
     for (const std::string& pinned : decided.pinned) {
       boost::system::error_code ec;
       auto address = asio::ip::make_address(pinned, ec);
-      if (ec) continue;
-      tcp::endpoint endpoint(address, static_cast<unsigned short>(decided.port));
-      upstream_.open(endpoint.protocol(), ec);
-      if (ec) continue;
-      also_stop_(upstream_.native_handle());  // a stopped run does not wait for a slow connect
-      upstream_.connect(endpoint, ec);
-      if (!ec) return pinned;
-      upstream_.close(ec);
+      if (!ec) endpoints.emplace_back(address, static_cast<unsigned short>(decided.port));
     }
-    return "";
+    if (connect_first(upstream_, endpoints, also_stop_)) return "";
+    boost::system::error_code ec;
+    return upstream_.remote_endpoint(ec).address().to_string();
   }
 
   asio::io_context io_;

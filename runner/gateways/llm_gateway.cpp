@@ -22,6 +22,7 @@
 #include <optional>
 
 #include "runner/gateways/llm_usage.h"
+#include "runner/gateways/tcp_connect.h"
 
 namespace corral::runner {
 namespace {
@@ -222,15 +223,7 @@ class LlmConnection {
     auto endpoints = resolver.resolve(base_.host, base_.port, ec);
     if (ec) return "cannot resolve " + base_.host + ": " + ec.message();
     auto upstream = std::make_unique<Upstream>(io_);
-    ec = asio::error::host_not_found;
-    for (const auto& entry : endpoints) {
-      upstream->socket.close(ec);
-      upstream->socket.open(entry.endpoint().protocol(), ec);
-      if (ec) continue;
-      also_stop_(upstream->socket.native_handle());
-      upstream->socket.connect(entry.endpoint(), ec);
-      if (!ec) break;
-    }
+    ec = connect_first(upstream->socket, {endpoints.begin(), endpoints.end()}, also_stop_);
     if (ec) return "cannot reach " + base_.host + ": " + ec.message();
     if (base_.tls) {
       upstream->tls.emplace(upstream->socket, tls_context_);
