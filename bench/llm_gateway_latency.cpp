@@ -104,8 +104,9 @@ int main(int argc, char** argv) {
   llm.run_token = "crt_bench";
   llm.budgets = {std::make_shared<runner::TokenBudget>("task", runner::BudgetLimits{0, 0})};
   plan.llm = llm;
+  plan.dir = dir / "run";
   std::atomic<size_t> events{0};
-  auto gateways = runner::RunGateways::start(dir / "run", plan,
+  auto gateways = runner::RunGateways::start(plan,
                                              [&](const std::string&, const nlohmann::json&) { ++events; });
   if (!gateways.is_ok()) {
     std::fprintf(stderr, "bench: %s\n", gateways.status().to_string().c_str());

@@ -97,7 +97,7 @@ Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs
   std::optional<runner::AgentProfile> found = runner::find_profile(inputs.agent);
   const runner::AgentProfile* profile = found ? &*found : nullptr;
   runner::GatewayPlan plan;
-  request.run_dir = inputs.run_dir;
+  plan.dir = inputs.run_dir;
   request.extra_env.push_back(std::string("CORRAL_TOOL_HOOK=") + containers::kSupervisorPath + " hook");
   if (profile) apply_profile(request, *profile, inputs.settings, options, plan);
 

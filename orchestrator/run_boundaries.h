@@ -25,7 +25,7 @@ struct RunBoundaryInputs {
 };
 
 // Sets request.agent_command (a profile's), extra_env, read_only_mounts,
-// gateways and run_dir. failed_precondition if the profile needs a model
+// and gateways (in inputs.run_dir). failed_precondition if the profile needs a model
 // provider the daemon was not given.
 Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs& inputs, const GatewayOptions& options);
 

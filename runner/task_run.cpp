@@ -173,7 +173,7 @@ class TaskRun {
     if (plan.llm) {
       plan.llm->stop_run = [this](const std::string& why) { stop(why); };
     }
-    auto started = RunGateways::start(request_.run_dir, std::move(plan),
+    auto started = RunGateways::start(std::move(plan),
                                       [this](const std::string& type, const nlohmann::json& payload) { emit(type, payload); });
     if (!started.is_ok()) return started.status().with_context("starting the run's gateways");
     gateways_ = std::move(*started);

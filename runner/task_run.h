@@ -47,10 +47,9 @@ struct RunRequest {
   std::vector<containers::ReadOnlyMount> read_only_mounts;
   std::vector<std::string> extra_env;  // KEY=VALUE from the agent profile
   std::optional<StreamDialect> output;  // the agent CLI's stdout also read into agent.tool_use etc.
-  // The run's ways out (egress proxy, LLM gateway, tool gate) in run_dir
-  // (must not exist); none: the sandbox reaches nothing at all.
+  // The run's ways out (egress proxy, LLM gateway, tool gate) in their own
+  // directory; none: the sandbox reaches nothing at all.
   std::optional<GatewayPlan> gateways;
-  std::string run_dir;
   containers::SandboxLimits limits;
   std::chrono::seconds timeout{600};
   std::string worktree_path;   // must not exist

@@ -7,9 +7,10 @@
 
 namespace corral::runner {
 
-Result<std::unique_ptr<RunGateways>> RunGateways::start(const std::string& run_dir, GatewayPlan plan, EmitEvent emit) {
+Result<std::unique_ptr<RunGateways>> RunGateways::start(GatewayPlan plan, EmitEvent emit) {
+  const std::string run_dir = plan.dir;
   if (::mkdir(run_dir.c_str(), 0755) != 0) return Status::from_errno(errno, "creating the run directory " + run_dir);
-  std::unique_ptr<RunGateways> gateways(new RunGateways(run_dir, std::move(plan), std::move(emit)));
+  std::unique_ptr<RunGateways> gateways(new RunGateways(std::move(plan), std::move(emit)));
   for (const auto& [name, content] : gateways->plan_.files) {
     std::ofstream out(run_dir + "/" + name);
     out << content;
@@ -43,7 +44,7 @@ Result<std::unique_ptr<RunGateways>> RunGateways::start(const std::string& run_d
 RunGateways::~RunGateways() {
   servers_.clear();  // each stops and joins its connections
   std::error_code ec;
-  std::filesystem::remove_all(run_dir_, ec);
+  std::filesystem::remove_all(plan_.dir, ec);
 }
 
 std::vector<containers::Relay> RunGateways::relays() const {

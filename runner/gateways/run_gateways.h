@@ -23,6 +23,7 @@ inline constexpr int kEgressPort = 3128;
 inline constexpr int kLlmPort = 4141;
 
 struct GatewayPlan {
+  std::string dir;                     // the run directory: must not exist yet
   std::optional<EgressPolicy> egress;  // none: no network at all
   std::optional<LlmGatewayConfig> llm;
   std::optional<ToolGatePolicy> tools;
@@ -31,20 +32,18 @@ struct GatewayPlan {
 
 class RunGateways {
  public:
-  // Makes `run_dir` (which must not exist) and starts what `plan` names.
-  static Result<std::unique_ptr<RunGateways>> start(const std::string& run_dir, GatewayPlan plan, EmitEvent emit);
+  // Makes `plan.dir` and starts what `plan` names.
+  static Result<std::unique_ptr<RunGateways>> start(GatewayPlan plan, EmitEvent emit);
   ~RunGateways();  // stops them and removes the directory
 
   std::vector<containers::Relay> relays() const;
   // HTTP(S)_PROXY (upper and lower case) when there is egress; NO_PROXY for loopback.
   std::vector<std::string> environment() const;
-  const std::string& run_dir() const { return run_dir_; }
+  const std::string& run_dir() const { return plan_.dir; }
 
  private:
-  RunGateways(std::string run_dir, GatewayPlan plan, EmitEvent emit)
-      : run_dir_(std::move(run_dir)), plan_(std::move(plan)), emit_(std::move(emit)) {}
+  RunGateways(GatewayPlan plan, EmitEvent emit) : plan_(std::move(plan)), emit_(std::move(emit)) {}
 
-  std::string run_dir_;
   GatewayPlan plan_;
   EmitEvent emit_;
   std::vector<std::unique_ptr<SocketServer>> servers_;

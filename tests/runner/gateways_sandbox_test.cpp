@@ -64,7 +64,8 @@ class GatewaysInSandbox : public containers::BackendFixture {
 
   // Runs `script` under bash with `plan`'s gateways; returns stdout.
   std::string run_with(GatewayPlan plan, const std::string& script, std::string* errors = nullptr) {
-    auto gateways = RunGateways::start(dir_ / "run", std::move(plan), recorded_.emitter());
+    plan.dir = dir_ / "run";
+    auto gateways = RunGateways::start(std::move(plan), recorded_.emitter());
     EXPECT_TRUE(gateways.is_ok()) << gateways.status().to_string();
     if (!gateways.is_ok()) return "";
     SandboxSpec sandbox = spec("");

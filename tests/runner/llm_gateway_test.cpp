@@ -41,9 +41,10 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   llm.provider = {p.name, provider.base_url(), "real-key-" + p.name, provider.ca_file()};
   llm.run_token = "crt_token";
   plan.llm = llm;
+  plan.dir = dir / "run";
   std::mutex mutex;
   std::vector<json> calls, refused;
-  auto gateways = RunGateways::start(dir / "run", plan, [&](const std::string& type, const json& payload) {
+  auto gateways = RunGateways::start(plan, [&](const std::string& type, const json& payload) {
     std::lock_guard lock(mutex);
     (type == "llm.call" ? calls : refused).push_back(payload);
   });
@@ -93,8 +94,9 @@ TEST(LlmGatewayConnections, AProviderClosingAKeptConnectionCostsTheAgentNothing)
   llm.provider = {"anthropic", provider.base_url(), "real-key", provider.ca_file()};
   llm.run_token = "crt_token";
   plan.llm = llm;
+  plan.dir = dir / "run";
   std::atomic<int> calls{0};
-  auto gateways = RunGateways::start(dir / "run", plan, [&](const std::string& type, const json&) {
+  auto gateways = RunGateways::start(plan, [&](const std::string& type, const json&) {
     if (type == "llm.call") ++calls;
   });
   ASSERT_TRUE(gateways.is_ok());
