@@ -87,19 +87,18 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def step_for(self, request):
+    def step_after(self, request, answered):
+        """The script's step once `answered` tool calls have their results in the
+        conversation (each wire format counts its own); a side call (no tools)
+        gets the side answer."""
         if not request.get("tools"):
             return {"text": self.script.get("side_answer", "ok")}
         steps = self.script.get("steps", [])
-        turns = answered_tool_calls(request.get("messages", []))
-        return steps[turns] if turns < len(steps) else {"text": "done"}
-
-    def step_index(self, request):
-        return answered_tool_calls(request.get("messages", []))
+        return steps[answered] if answered < len(steps) else {"text": "done"}
 
     # --- Anthropic Messages -------------------------------------------------
     def anthropic(self, request, raw):
-        step = self.step_for(request)
+        step = self.step_after(request, answered_tool_calls(request.get("messages", [])))
         model = request.get("model", "scripted")
         usage_in = tokens_of(raw)
         if "tool" in step:
@@ -113,7 +112,7 @@ class Handler(BaseHTTPRequestHandler):
             stop = "end_turn"
         usage_out = tokens_of(answer)
         # A fresh id per answer: clients merge streamed parts that share one.
-        message = {"id": "msg_%d_%08d" % (self.step_index(request), abs(hash(raw)) % 10**8), "type": "message", "role": "assistant", "model": model,
+        message = {"id": "msg_%d_%08d" % (answered_tool_calls(request.get("messages", [])), abs(hash(raw)) % 10**8), "type": "message", "role": "assistant", "model": model,
                    "content": [block], "stop_reason": stop, "stop_sequence": None,
                    "usage": {"input_tokens": usage_in, "output_tokens": usage_out}}
         if not request.get("stream"):
@@ -143,7 +142,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- OpenAI Chat Completions ---------------------------------------------
     def openai(self, request, raw):
-        step = self.step_for(request)
+        step = self.step_after(request, answered_tool_calls(request.get("messages", [])))
         answer = step.get("text", json.dumps(step.get("input", {})))
         usage = {"prompt_tokens": tokens_of(raw), "completion_tokens": tokens_of(answer)}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
@@ -168,13 +167,8 @@ class Handler(BaseHTTPRequestHandler):
     def openai_responses(self, request, raw):  # not "responses": BaseHTTPRequestHandler has that
         items = request.get("input", [])
         items = items if isinstance(items, list) else []
-        if request.get("tools"):
-            steps = self.script.get("steps", [])
-            turns = sum(1 for item in items if isinstance(item, dict) and
-                        item.get("type") in ("function_call_output", "custom_tool_call_output"))
-            step = steps[turns] if turns < len(steps) else {"text": "done"}
-        else:
-            step = {"text": self.script.get("side_answer", "ok")}
+        step = self.step_after(request, sum(1 for item in items if isinstance(item, dict) and
+                                            item.get("type") in ("function_call_output", "custom_tool_call_output")))
         ident = "%d_%08d" % (len(items), abs(hash(raw)) % 10**8)
         if "tool" in step:
             answer = json.dumps(step["input"])
@@ -211,13 +205,9 @@ class Handler(BaseHTTPRequestHandler):
         schema = config.get("responseJsonSchema") or config.get("responseSchema")
         if schema:  # an agent's side call that wants JSON (a router, a classifier): a conforming object
             step = {"text": json.dumps(fill_schema(schema))}
-        elif request.get("tools"):
-            steps = self.script.get("steps", [])
-            turns = sum(1 for content in request.get("contents", []) for part in content.get("parts", [])
-                        if "functionResponse" in part)
-            step = steps[turns] if turns < len(steps) else {"text": "done"}
         else:
-            step = {"text": self.script.get("side_answer", "ok")}
+            step = self.step_after(request, sum(1 for content in request.get("contents", [])
+                                                for part in content.get("parts", []) if "functionResponse" in part))
         if "tool" in step:
             part = {"functionCall": {"name": step["tool"], "args": step["input"]}}
             answer = json.dumps(step["input"])
