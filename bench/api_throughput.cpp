@@ -2,7 +2,7 @@
 //   - 10,000 task submissions through the HTTP API (unix socket) from 50
 //     concurrent clients: submissions per second, p50 and p99 latency;
 //   - scheduling decisions per second with 10,000 queued tasks and 100
-//     running: the store query plus orchestrator::schedule(), per pass;
+//     running: the store query plus scheduler::schedule(), per pass;
 //   - the daemon's resident memory per queued task.
 // The daemon runs with --max-running 0, so nothing starts while it is measured.
 //
@@ -26,14 +26,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
-#include "orchestrator/api_client.h"
-#include "orchestrator/scheduler.h"
+#include "cli/api_client.h"
+#include "scheduler/decisions.h"
 #include "store/task_queue.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using corral::orchestrator::ApiClient;
+using corral::cli::ApiClient;
 
 long rss_kib(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -124,17 +124,17 @@ int main(int argc, char** argv) {
   auto tasks = queue.schedulable();
   double query_ms = std::chrono::duration<double, std::milli>(Clock::now() - query_start).count();
   must(tasks.is_ok(), "schedulable");
-  std::vector<corral::orchestrator::TaskView> views;
+  std::vector<corral::scheduler::TaskView> views;
   int i = 0;
   for (const auto& task : *tasks) {
-    auto state = i++ < 100 ? corral::orchestrator::TaskState::kRunning : corral::orchestrator::TaskState::kQueued;
+    auto state = i++ < 100 ? corral::store::TaskState::kRunning : corral::store::TaskState::kQueued;
     views.push_back({task.id, "repo-" + std::to_string(i % 50), "agent-" + std::to_string(i % 3), task.priority, task.seq,
                      state, task.parents});
   }
   constexpr int kPasses = 20;
   size_t decisions = 0;
   auto schedule_start = Clock::now();
-  for (int pass = 0; pass < kPasses; ++pass) decisions += corral::orchestrator::schedule(views, {150, 4, 100}).size();
+  for (int pass = 0; pass < kPasses; ++pass) decisions += corral::scheduler::schedule(views, {150, 4, 100}).size();
   double schedule_s = std::chrono::duration<double>(Clock::now() - schedule_start).count() / kPasses;
   std::printf("scheduling with %zu queued/running tasks (100 running): store query %.1f ms, decision pass %.2f ms\n",
               views.size(), query_ms, schedule_s * 1e3);

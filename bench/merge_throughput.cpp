@@ -21,11 +21,10 @@
 
 #include "core/clock.h"
 #include "git/mirror.h"
-#include "orchestrator/backends.h"
-#include "orchestrator/commit_step.h"
-#include "orchestrator/data_layout.h"
-#include "orchestrator/service.h"
-#include "store/database.h"
+#include "scheduler/backends.h"
+#include "merge/commit_step.h"
+#include "core/data_layout.h"
+#include "store/store.h"
 
 namespace {
 
@@ -87,15 +86,15 @@ void make_history(const fs::path& dir, int tasks, int files) {
 }
 
 Measured measure_corral(const fs::path& dir, int tasks) {
-  orchestrator::DataLayout layout((dir / "data").string());
+  DataLayout layout((dir / "data").string());
   must(layout.create_directories(), "data directory");
   SystemClock clock;
-  auto db = store::Database::open(layout.database());
-  must(db.is_ok(), "database");
-  orchestrator::Service service(layout, std::move(*db), clock);
+  auto opened = store::Store::open(layout.database(), clock);
+  must(opened.is_ok(), "database");
+  store::Store& db = **opened;
   std::string upstream = (dir / "corral-upstream.git").string();
   std::string base = run("git -C " + upstream + " rev-parse main");
-  auto repo = service.with_store([&](orchestrator::Service::Store& store) {
+  auto repo = db.with([&](store::Transaction& store) {
     return store.records.ensure_repo(upstream, [&](const std::string& id) { return layout.mirror(id); });
   });
   must(repo.is_ok(), "repository");
@@ -106,7 +105,7 @@ Measured measure_corral(const fs::path& dir, int tasks) {
     std::string id = "t-bench" + std::to_string(i);
     std::string head = run("git -C " + upstream + " rev-parse corral/" + id);
     run("git -C " + repo->mirror_path + " fetch -q " + upstream + " corral/" + id + ":refs/heads/corral/" + id);
-    Status stored = service.with_store([&](orchestrator::Service::Store& store) -> Status {
+    Status stored = db.with([&](store::Transaction& store) -> Status {
       store::NewTask task;
       task.id = id;
       task.repo_id = repo->id;
@@ -126,9 +125,9 @@ Measured measure_corral(const fs::path& dir, int tasks) {
     must(stored.is_ok(), "task records: " + stored.to_string());
     ids.push_back(id);
   }
-  auto backend = orchestrator::backend_for_run(layout, "runc", "");  // unused: no check command
+  auto backend = scheduler::backend_for_run(layout, "runc", "");  // unused: no check command
   must(backend.is_ok(), "backend");
-  orchestrator::CommitStep commit_step(service, **backend, {});
+  merge::CommitStep commit_step(db, layout, **backend, {});
   Measured measured;
   auto start = Steady::now();
   for (const std::string& id : ids) {

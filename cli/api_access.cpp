@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli/exit_status.h"
-#include "orchestrator/serve.h"
+#include "daemon/serve.h"
 
 namespace corral::cli {
 namespace {
@@ -19,8 +19,8 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 }  // namespace
 
-orchestrator::ApiClient client(const GlobalOptions& globals) {
-  return orchestrator::ApiClient(env_or("CORRAL_API", "unix:" + orchestrator::api_socket_path(globals.data_dir)),
+ApiClient client(const GlobalOptions& globals) {
+  return ApiClient(env_or("CORRAL_API", "unix:" + daemon::api_socket_path(globals.data_dir)),
                                  env_or("CORRAL_TOKEN", ""));
 }
 

@@ -9,11 +9,11 @@
 
 #include "cli/commands.h"
 #include "core/status.h"
-#include "orchestrator/api_client.h"
+#include "cli/api_client.h"
 
 namespace corral::cli {
 
-orchestrator::ApiClient client(const GlobalOptions& globals);
+ApiClient client(const GlobalOptions& globals);
 
 // Prints JSON for scripts, or calls `human` for people; the exit status.
 int print(const Result<nlohmann::json>& result, bool as_json, const std::function<void(const nlohmann::json&)>& human);

@@ -14,8 +14,8 @@
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
 #include "core/url_encoding.h"
-#include "orchestrator/api_client.h"
-#include "orchestrator/serve.h"
+#include "cli/api_client.h"
+#include "daemon/serve.h"
 
 namespace corral::cli {
 namespace {
@@ -49,7 +49,7 @@ bool is_final(const std::string& type) {
 }  // namespace
 
 CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
-  auto options = std::make_shared<orchestrator::ServeOptions>();
+  auto options = std::make_shared<daemon::ServeOptions>();
   app.add_option("--listen", options->listen_tcp, "Also serve the API on HOST:PORT (bearer tokens required)");
   app.add_option("--backend", options->backend, "Sandbox backend: docker, runc, crun or auto")->envname("CORRAL_BACKEND");
   app.add_option("--image", options->image, "Image for the docker backend")->envname("CORRAL_IMAGE");
@@ -67,7 +67,7 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   return [options, &globals] {
     options->data_dir = globals.data_dir;
     options->supervisor_path = supervisor_path();
-    Status served = orchestrator::serve(*options);
+    Status served = daemon::serve(*options);
     return served.is_ok() ? 0 : report_error(served);
   };
 }

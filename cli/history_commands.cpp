@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
-#include "orchestrator/history.h"
+#include "daemon/history.h"
 
 namespace corral::cli {
 namespace {
@@ -44,7 +44,7 @@ CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
   return [options, &globals] {
     if (options->follow) return follow_events(globals, options->task, options->repo, options->type);
     if (options->task.empty()) return report_error(Status::invalid_argument("name a task, or use --follow"));
-    auto events = orchestrator::task_events(globals.data_dir, options->task);
+    auto events = daemon::task_events(globals.data_dir, options->task);
     if (!events.is_ok()) return report_error(events.status());
     for (const auto& stored : *events) {
       if (options->json) {
@@ -63,7 +63,7 @@ CommandAction add_audit_command(CLI::App& app, const GlobalOptions& globals) {
   CLI::App* verify = app.add_subcommand("verify", "Walk the whole event chain and name the first broken link");
   verify->add_flag("--json", *json, "Print one JSON object");
   return [json, &globals] {
-    auto report = orchestrator::verify_audit(globals.data_dir);
+    auto report = daemon::verify_audit(globals.data_dir);
     if (!report.is_ok()) return report_error(report.status());
     if (*json) {
       std::cout << nlohmann::json{{"intact", report->intact},
@@ -87,7 +87,7 @@ CommandAction add_reconcile_command(CLI::App& app, const GlobalOptions& globals)
   (void)app;
   return [&globals] {
     SystemClock clock;
-    auto report = orchestrator::reconcile_now(globals.data_dir, clock);
+    auto report = daemon::reconcile_now(globals.data_dir, clock);
     if (!report.is_ok()) return report_error(report.status());
     std::printf("reconcile: %d abandoned run(s) marked failed, %d sandbox(es) removed\n", report->runs_failed,
                 report->sandboxes_removed);

@@ -13,13 +13,13 @@
 #include "cli/exit_status.h"
 #include "core/byte_size.h"
 #include "core/clock.h"
-#include "orchestrator/one_shot.h"
+#include "daemon/one_shot.h"
 
 namespace corral::cli {
 namespace {
 
 struct RunOptions {
-  orchestrator::OneShotRequest request;
+  daemon::OneShotRequest request;
   std::string memory;
   int64_t timeout = 0;
   int64_t pids = 0;
@@ -44,7 +44,7 @@ Status fill_limits(RunOptions& options) {
 
 std::string short_id(const std::string& commit) { return commit.substr(0, 12); }
 
-void print_for_people(const orchestrator::OneShotResult& result, bool show_diff) {
+void print_for_people(const daemon::OneShotResult& result, bool show_diff) {
   const runner::RunResult& run = result.run;
   std::printf("task %s  run %s\n", result.task_id.c_str(), result.run_id.c_str());
   std::printf("repository %s at %s (%s)\n", result.repo_path.c_str(), result.base_rev.c_str(),
@@ -66,7 +66,7 @@ void print_for_people(const orchestrator::OneShotResult& result, bool show_diff)
   if (show_diff) std::printf("\n%s", run.diff.patch.c_str());
 }
 
-nlohmann::json as_json(const orchestrator::OneShotResult& result) {
+nlohmann::json as_json(const daemon::OneShotResult& result) {
   const runner::RunResult& run = result.run;
   return {{"task_id", result.task_id},
           {"run_id", result.run_id},
@@ -90,8 +90,8 @@ int execute(RunOptions& options, const GlobalOptions& globals) {
   }
   Status limits = fill_limits(options);
   SystemClock clock;
-  auto result = limits.is_ok() ? orchestrator::run_one_shot(options.request, clock)
-                               : Result<orchestrator::OneShotResult>(limits);
+  auto result = limits.is_ok() ? daemon::run_one_shot(options.request, clock)
+                               : Result<daemon::OneShotResult>(limits);
   if (!result.is_ok()) {
     if (options.json) {
       std::cout << nlohmann::json{{"error", {{"code", code_name(result.status().code())},

@@ -15,7 +15,7 @@
 namespace corral {
 
 struct Event {
-  std::string type;            // e.g. "task.started"; see DESIGN.md for the set
+  std::string type;            // e.g. "task.started"; ARCHITECTURE.md lists the set
   std::string task_id;
   std::string run_id;          // empty for task-level events
   std::string repo_id;

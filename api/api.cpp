@@ -1,0 +1,226 @@
+#include "api/api.h"
+
+#include "core/url_encoding.h"
+#include "merge/branch_desk.h"
+#include "api/repo_desk.h"
+#include "merge/review_desk.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <vector>
+
+namespace corral::api {
+namespace {
+
+using json = nlohmann::json;
+using Query = std::map<std::string, std::string>;
+
+constexpr int kMaxListLimit = 1000;
+
+std::pair<std::string, Query> split_target(const std::string& target) {
+  size_t question = target.find('?');
+  Query query;
+  if (question != std::string::npos) {
+    std::string rest = target.substr(question + 1);
+    size_t start = 0;
+    while (start <= rest.size()) {
+      size_t end = rest.find('&', start);
+      if (end == std::string::npos) end = rest.size();
+      std::string pair = rest.substr(start, end - start);
+      size_t equals = pair.find('=');
+      if (!pair.empty()) query[percent_decode(pair.substr(0, equals))] = equals == std::string::npos ? "" : percent_decode(pair.substr(equals + 1));
+      start = end + 1;
+    }
+  }
+  return {target.substr(0, question), query};
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+ApiResponse respond(const Result<json>& result, int ok_status = 200) {
+  if (!result.is_ok()) return {http_status_for(result.status()), error_body(result.status())};
+  return {ok_status, result->dump(-1, ' ', false, json::error_handler_t::replace)};
+}
+
+Result<int64_t> integer_param(const Query& query, const std::string& name, int64_t fallback, int64_t low, int64_t high) {
+  auto it = query.find(name);
+  if (it == query.end()) return fallback;
+  char* end = nullptr;
+  long long value = std::strtoll(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0' || value < low || value > high) {
+    return Status::invalid_argument("query parameter '" + name + "' must be an integer in " + std::to_string(low) +
+                                    ".." + std::to_string(high));
+  }
+  return static_cast<int64_t>(value);
+}
+
+std::string param(const Query& query, const std::string& name) {
+  auto it = query.find(name);
+  return it == query.end() ? "" : it->second;
+}
+
+Result<policy::Caller> caller_of(Service& service, const ApiRequest& request) {
+  static const std::string kBearer = "Bearer ";
+  if (request.authorization.empty() && request.local_caller) return *request.local_caller;
+  if (request.authorization.rfind(kBearer, 0) != 0) {
+    return Status::unauthenticated("send 'Authorization: Bearer <token>' (corral token create)");
+  }
+  return service.authenticate(request.authorization.substr(kBearer.size()));
+}
+
+Result<json> parse_body(const std::string& body) {
+  auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded()) return Status::invalid_argument("the request body is not valid JSON");
+  return parsed;
+}
+
+Result<json> events_page(Service& service, const policy::Caller& caller, const Query& query) {
+  auto after = integer_param(query, "after", 0, 0, INT64_MAX);
+  if (!after.is_ok()) return after.status();
+  auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
+  if (!limit.is_ok()) return limit.status();
+  return service.events(caller, *after, {param(query, "task"), param(query, "repo"), param(query, "type")},
+                        static_cast<int>(*limit));
+}
+
+// A POST body through `handler`, answering 201 on success.
+template <typename Handler>
+ApiResponse created(const std::string& body, Handler handler) {
+  auto parsed = parse_body(body);
+  if (!parsed.is_ok()) return respond(parsed.status());
+  return respond(handler(*parsed), 201);
+}
+
+// Dispatches on the path segments after /v1.
+ApiResponse route(Service& service, const policy::Caller& caller, const std::string& method,
+                  const std::vector<std::string>& parts, const Query& query, const std::string& body) {
+  const ApiResponse method_not_allowed = {
+      405, json{{"error", {{"code", "method_not_allowed"}, {"message", method + " is not allowed here"}}}}.dump()};
+  const std::string& collection = parts[0];
+  if (collection == "tasks" && parts.size() == 1) {
+    if (method == "POST") return created(body, [&](const json& b) { return service.submit(caller, b); });
+    if (method != "GET") return method_not_allowed;
+    auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
+    if (!limit.is_ok()) return respond(limit.status());
+    return respond(service.list_tasks(caller, {param(query, "repo"), param(query, "state"), static_cast<int>(*limit)}));
+  }
+  if (collection == "tasks" && parts.size() == 2) {
+    if (method != "GET") return method_not_allowed;
+    return respond(service.show_task(caller, parts[1]));
+  }
+  if (collection == "tasks" && parts.size() == 3 && parts[2] == "rollback") {
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return merge::BranchDesk(service.store(), service.layout()).rollback(caller, parts[1], b); });
+  }
+  if (collection == "tasks" && parts.size() == 3 && (parts[2] == "cancel" || parts[2] == "retry")) {
+    if (method != "POST") return method_not_allowed;
+    return respond(parts[2] == "cancel" ? service.cancel(caller, parts[1]) : service.retry(caller, parts[1]));
+  }
+  if (collection == "repos" && parts.size() == 1) {
+    if (method == "GET") return respond(service.list_repos(caller));
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return service.add_repo(caller, b); });
+  }
+  if (collection == "repos" && parts.size() == 2) {
+    if (method != "GET") return method_not_allowed;
+    return respond(RepoDesk(service.store(), service.layout()).show(caller, parts[1]));
+  }
+  if (collection == "repos" && parts.size() == 3 && parts[2] == "settings") {
+    if (method == "GET") return respond(RepoDesk(service.store(), service.layout()).show(caller, parts[1]));
+    if (method != "PATCH") return method_not_allowed;
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    return respond(RepoDesk(service.store(), service.layout()).change(caller, parts[1], *parsed));
+  }
+  if (collection == "repos" && parts.size() == 3 && parts[2] == "simulate") {
+    if (method != "POST") return method_not_allowed;
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed));
+  }
+  if (collection == "repos" && parts.size() == 3 && parts[2] == "branches") {
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return merge::BranchDesk(service.store(), service.layout()).move_branch(caller, parts[1], b); });
+  }
+  if (collection == "reviews" && parts.size() == 1) {
+    if (method != "GET") return method_not_allowed;
+    return respond(merge::ReviewDesk(service.store(), service.layout()).list(caller, param(query, "repo")));
+  }
+  if (collection == "reviews" && parts.size() == 2) {
+    if (method != "GET") return method_not_allowed;
+    return respond(merge::ReviewDesk(service.store(), service.layout()).show(caller, parts[1]));
+  }
+  if (collection == "reviews" && parts.size() == 3 && (parts[2] == "approve" || parts[2] == "reject")) {
+    if (method != "POST") return method_not_allowed;
+    merge::ReviewDesk desk(service.store(), service.layout());
+    return created(body, [&](const json& b) {
+      return parts[2] == "approve" ? desk.approve(caller, parts[1], b) : desk.reject(caller, parts[1], b);
+    });
+  }
+  if (collection == "tokens" && parts.size() == 1) {
+    if (method == "GET") return respond(service.list_tokens(caller));
+    if (method != "POST") return method_not_allowed;
+    return created(body, [&](const json& b) { return service.create_token(caller, b); });
+  }
+  if (collection == "tokens" && parts.size() == 2) {
+    if (method != "DELETE") return method_not_allowed;
+    return respond(service.revoke_token(caller, parts[1]));
+  }
+  if (collection == "events" && parts.size() == 1) {
+    if (method != "GET") return method_not_allowed;
+    return respond(events_page(service, caller, query));
+  }
+  return respond(Status::not_found("no such endpoint"));
+}
+
+}  // namespace
+
+std::string error_body(const Status& status) {
+  return json{{"error", {{"code", code_name(status.code())}, {"message", status.message()}}}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+ApiResponse handle_api(Service& service, const ApiRequest& request) {
+  auto [path, query] = split_target(request.target);
+  if (path == "/v1/health") return {200, R"({"ok":true})"};
+  if (path.rfind("/v1/", 0) != 0) return {404, error_body(Status::not_found("no such endpoint: " + path))};
+  auto caller = caller_of(service, request);
+  if (!caller.is_ok()) return {401, error_body(caller.status())};
+  return route(service, *caller, request.method, split_path(path.substr(3)), query, request.body);
+}
+
+bool is_event_stream(const ApiRequest& request) {
+  auto [path, query] = split_target(request.target);
+  return request.method == "GET" && path == "/v1/events" && param(query, "follow") == "1";
+}
+
+Result<EventStream> parse_event_stream(Service& service, const ApiRequest& request) {
+  auto [path, query] = split_target(request.target);
+  auto caller = caller_of(service, request);
+  if (!caller.is_ok()) return caller.status();
+  auto after = integer_param(query, "after", 0, 0, INT64_MAX);
+  if (!after.is_ok()) return after.status();
+  EventStream stream{*caller, *after, {param(query, "task"), param(query, "repo"), param(query, "type")}};
+  if (!request.last_event_id.empty()) {
+    char* end = nullptr;
+    long long resumed = std::strtoll(request.last_event_id.c_str(), &end, 10);
+    if (*end != '\0' || resumed < 0) return Status::invalid_argument("Last-Event-ID must be an event sequence number");
+    stream.after = resumed;
+  }
+  CORRAL_RETURN_IF_ERROR(policy::check_access(stream.caller, policy::Action::kRead,
+                                      stream.filter.repo_id.empty() ? stream.caller.repo_scope : stream.filter.repo_id));
+  return stream;
+}
+
+}  // namespace corral::api

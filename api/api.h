@@ -1,0 +1,70 @@
+// The HTTP API's request handling, without any networking: a request comes
+// in as method, target, headers and body; a JSON response goes out. Versioned
+// paths under /v1; errors are {"error": {"code", "message"}} with a stable code.
+//
+//   GET    /v1/health
+//   POST   /v1/tasks                 one task, or {"tasks": [...]}
+//   GET    /v1/tasks?repo=&state=&limit=
+//   GET    /v1/tasks/{id}
+//   POST   /v1/tasks/{id}/cancel
+//   POST   /v1/tasks/{id}/retry
+//   POST   /v1/tasks/{id}/rollback   {"reason"}                        (owner)
+//   POST   /v1/repos                 {"path"}
+//   GET    /v1/repos
+//   GET    /v1/repos/{id}            the repository, its settings and limits
+//   PATCH  /v1/repos/{id}/settings   settings to change (null resets)    (owner)
+//   POST   /v1/repos/{id}/branches   {"branch", "commit", "force"?}      (owner; only forward)
+//   POST   /v1/repos/{id}/simulate   proposed settings: the history replayed under them
+//   GET    /v1/reviews?repo=         diffs waiting for review
+//   GET    /v1/reviews/{task}        one diff: findings, verdicts, patch
+//   POST   /v1/reviews/{task}/approve {"diff_hash"}                      (reviewer)
+//   POST   /v1/reviews/{task}/reject  {"diff_hash", "reason"}            (reviewer)
+//   POST   /v1/tokens                {"name", "role", "repo"?}   (admin)
+//   GET    /v1/tokens                                           (admin)
+//   DELETE /v1/tokens/{id}                                      (admin)
+//   GET    /v1/events?after=&task=&repo=&type=&limit=[&follow=1]
+//
+// follow=1 turns /v1/events into a server-sent event stream, served by the
+// HTTP server with parse_event_stream().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "policy/access.h"
+#include "api/service.h"
+
+namespace corral::api {
+
+struct ApiRequest {
+  std::string method;
+  std::string target;         // path and query
+  std::string authorization;  // the Authorization header
+  std::string last_event_id;  // the Last-Event-ID header (resuming a stream)
+  std::string body;
+  std::optional<policy::Caller> local_caller;  // set for a trusted local peer (unix socket)
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;  // JSON
+};
+
+ApiResponse handle_api(Service& service, const ApiRequest& request);
+
+struct EventStream {
+  policy::Caller caller;
+  int64_t after = 0;
+  store::EventLog::Filter filter;
+};
+
+// True for GET /v1/events?…follow=1.
+bool is_event_stream(const ApiRequest& request);
+// The stream's caller and position, or the error response to send instead.
+Result<EventStream> parse_event_stream(Service& service, const ApiRequest& request);
+
+// {"error": {"code", "message"}} for a Status.
+std::string error_body(const Status& status);
+
+}  // namespace corral::api

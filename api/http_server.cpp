@@ -1,0 +1,221 @@
+#include "api/http_server.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/api.h"
+
+namespace corral::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+constexpr uint64_t kBodyLimit = 1 << 20;
+constexpr auto kRequestTimeout = std::chrono::seconds(30);
+constexpr auto kStreamPoll = std::chrono::milliseconds(200);
+constexpr int kStreamBatch = 500;
+
+// A trusted local peer: the daemon's own uid, or root.
+std::optional<policy::Caller> local_caller(int fd) {
+  ucred credentials{};
+  socklen_t length = sizeof credentials;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return std::nullopt;
+  if (credentials.uid != 0 && credentials.uid != ::geteuid()) return std::nullopt;
+  return policy::Caller{"local:" + std::to_string(credentials.uid), "admin", "*"};
+}
+
+template <typename Socket>
+class Session : public std::enable_shared_from_this<Session<Socket>> {
+ public:
+  Session(Socket socket, Service& service, bool trusted_transport)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), service_(service),
+        trusted_transport_(trusted_transport) {}
+
+  void start() {
+    parser_.body_limit(kBodyLimit);
+    timer_.expires_after(kRequestTimeout);
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
+      if (!error) self->close();  // too slow: a client that never finishes its request
+    });
+    http::async_read_header(socket_, buffer_, parser_, [self = this->shared_from_this()](beast::error_code error, size_t) {
+      self->on_header(error);
+    });
+  }
+
+ private:
+  void close() {
+    beast::error_code ignored;
+    socket_.shutdown(Socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  // A declared body over the limit is refused before it is sent (clients
+  // that wait for "100 Continue" get the answer at once).
+  void on_header(beast::error_code error) {
+    if (error) return on_read(error);
+    auto length = parser_.content_length();
+    if (length && *length > kBodyLimit) return on_read(http::error::body_limit);
+    http::async_read(socket_, buffer_, parser_, [self = this->shared_from_this()](beast::error_code read_error, size_t) {
+      self->on_read(read_error);
+    });
+  }
+
+  void on_read(beast::error_code error) {
+    timer_.cancel();
+    if (error == http::error::body_limit) {
+      return reply(413, error_body(Status::invalid_argument("the request body is larger than 1 MiB")));
+    }
+    if (error) return close();
+    const auto& message = parser_.get();
+    ApiRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.authorization = std::string(message[http::field::authorization]);
+    request.last_event_id = std::string(message["Last-Event-ID"]);
+    request.body = message.body();
+    if (trusted_transport_) request.local_caller = local_caller(socket_.native_handle());
+    if (is_event_stream(request)) return open_stream(request);
+    ApiResponse response = handle_api(service_, request);
+    reply(response.status, std::move(response.body));
+  }
+
+  void reply(int status, std::string body) {
+    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
+    response->set(http::field::content_type, "application/json");
+    response->set(http::field::connection, "close");
+    response->body() = std::move(body);
+    response->prepare_payload();
+    http::async_write(socket_, *response, [self = this->shared_from_this(), response](beast::error_code, size_t) {
+      self->close();
+    });
+  }
+
+  void open_stream(const ApiRequest& request) {
+    auto stream = parse_event_stream(service_, request);
+    if (!stream.is_ok()) return reply(http_status_for(stream.status()), error_body(stream.status()));
+    stream_ = *stream;
+    auto header = std::make_shared<std::string>(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n");
+    asio::async_write(socket_, asio::buffer(*header), [self = this->shared_from_this(), header](beast::error_code error, size_t) {
+      if (error) return self->close();
+      self->poll_stream();
+    });
+  }
+
+  // Sends what is new, then waits a little and looks again, until the client goes away.
+  void poll_stream() {
+    auto page = service_.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
+    auto chunk = std::make_shared<std::string>();
+    if (page.is_ok()) {
+      for (const auto& event : (*page)["events"]) {
+        *chunk += "id: " + std::to_string(event["seq"].get<int64_t>()) + "\nevent: " + event["type"].get<std::string>() +
+                  "\ndata: " + event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+      }
+      stream_.after = (*page)["last"].get<int64_t>();
+    }
+    if (chunk->empty()) *chunk = ": waiting\n\n";  // also finds out whether the client is still there
+    asio::async_write(socket_, asio::buffer(*chunk), [self = this->shared_from_this(), chunk](beast::error_code error, size_t) {
+      if (error) return self->close();
+      self->timer_.expires_after(kStreamPoll);
+      self->timer_.async_wait([self](beast::error_code wait_error) {
+        if (!wait_error) self->poll_stream();
+      });
+    });
+  }
+
+  Socket socket_;
+  asio::steady_timer timer_;
+  Service& service_;
+  bool trusted_transport_;
+  beast::flat_buffer buffer_;
+  http::request_parser<http::string_body> parser_;
+  EventStream stream_;
+};
+
+template <typename Acceptor, typename Socket>
+void accept_loop(Acceptor& acceptor, Service& service, bool trusted) {
+  acceptor.async_accept([&acceptor, &service, trusted](beast::error_code error, Socket socket) {
+    if (!error) std::make_shared<Session<Socket>>(std::move(socket), service, trusted)->start();
+    if (error != asio::error::operation_aborted) accept_loop<Acceptor, Socket>(acceptor, service, trusted);
+  });
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  explicit Impl(Service& s) : service(s) {}
+  Service& service;
+  asio::io_context io;
+  std::unique_ptr<asio::local::stream_protocol::acceptor> unix_acceptor;
+  std::unique_ptr<asio::ip::tcp::acceptor> tcp_acceptor;
+};
+
+HttpServer::HttpServer(Service& service) : impl_(std::make_unique<Impl>(service)) {}
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::listen_unix(const std::string& path) {
+  ::unlink(path.c_str());  // a stale socket from a crashed daemon
+  beast::error_code error;
+  auto acceptor = std::make_unique<asio::local::stream_protocol::acceptor>(impl_->io);
+  acceptor->open(asio::local::stream_protocol(), error);
+  if (!error) acceptor->bind(asio::local::stream_protocol::endpoint(path), error);
+  if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
+  if (error) return Status::io("listening on " + path + ": " + error.message());
+  ::chmod(path.c_str(), 0600);
+  impl_->unix_acceptor = std::move(acceptor);
+  accept_loop<asio::local::stream_protocol::acceptor, asio::local::stream_protocol::socket>(
+      *impl_->unix_acceptor, impl_->service, /*trusted=*/true);
+  return Status::ok();
+}
+
+Status HttpServer::listen_tcp(const std::string& address) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return Status::invalid_argument("--listen wants HOST:PORT, got " + address);
+  beast::error_code error;
+  auto ip = asio::ip::make_address(address.substr(0, colon), error);
+  if (error) return Status::invalid_argument("--listen: " + address.substr(0, colon) + " is not an IP address");
+  int port = std::atoi(address.substr(colon + 1).c_str());
+  if (port < 0 || port > 65535) return Status::invalid_argument("--listen: bad port in " + address);
+  auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(impl_->io);
+  asio::ip::tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
+  acceptor->open(endpoint.protocol(), error);
+  if (!error) acceptor->set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor->bind(endpoint, error);
+  if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
+  if (error) return Status::io("listening on " + address + ": " + error.message());
+  impl_->tcp_acceptor = std::move(acceptor);
+  accept_loop<asio::ip::tcp::acceptor, asio::ip::tcp::socket>(*impl_->tcp_acceptor, impl_->service, /*trusted=*/false);
+  return Status::ok();
+}
+
+int HttpServer::tcp_port() const {
+  return impl_->tcp_acceptor ? impl_->tcp_acceptor->local_endpoint().port() : 0;
+}
+
+void HttpServer::run(const std::atomic<bool>& stop) {
+  asio::steady_timer check(impl_->io);
+  std::function<void()> watch = [&] {
+    check.expires_after(std::chrono::milliseconds(100));
+    check.async_wait([&](beast::error_code) {
+      if (stop) return impl_->io.stop();
+      watch();
+    });
+  };
+  watch();
+  impl_->io.run();
+}
+
+}  // namespace corral::api

@@ -1,0 +1,151 @@
+#include "api/repo_desk.h"
+
+#include <nlohmann/json.hpp>
+
+#include "store/event_record.h"
+#include "admission/learning.h"
+#include "settings/repo_settings.h"
+#include "routing/grant.h"
+
+namespace corral::api {
+namespace {
+
+using json = nlohmann::json;
+
+// The repository's track record: overall and per agent profile, read now.
+json track_record_json(const std::vector<routing::Outcome>& history, const settings::RepoSettings& settings, TimePoint now) {
+  routing::TrackRecord overall(settings.routing.half_life, settings.routing.rollback_window);
+  for (const auto& outcome : history) overall.add(outcome);
+  json agents = json::object();
+  for (const auto& [agent, kpis] : admission::kpis_by_agent(history, settings.routing, now)) agents[agent] = admission::kpis_json(kpis);
+  return {{"overall", admission::kpis_json(overall.kpis(now))}, {"agents", agents}};
+}
+
+json repo_json(const store::RepoRecord& repo, const settings::RepoSettings& settings, const store::TierRecord& tier,
+               const std::vector<routing::Outcome>& history, TimePoint now) {
+  admission::TierInForce in_force = admission::tier_in_force(settings, tier);
+  routing::TierLimits limits = settings::limits_of(settings, in_force.tier);
+  return {{"id", repo.id},
+          {"path", repo.source_path},
+          {"tier", {{"in_force", routing::tier_name(in_force.tier)},
+                    {"earned", tier.tier},
+                    {"rule", tier.rule},
+                    {"why", in_force.why},
+                    {"changed_at", tier.changed_at},
+                    {"outcomes_since_change", tier.outcomes_since_change}}},
+          {"kpis", track_record_json(history, settings, now)},
+          {"settings", settings::settings_json(settings)},
+          {"limits", {{"approvals", limits.approvals}, {"max_files", limits.max_files}, {"max_lines", limits.max_lines}}}};
+}
+
+Result<json> describe(store::Transaction& store, const store::RepoRecord& repo, const settings::RepoSettings& settings, TimePoint now) {
+  auto tier = store.outcomes.tier(repo.id);
+  if (!tier.is_ok()) return tier.status();
+  auto outcomes = store.outcomes.of_repo(repo.id);
+  if (!outcomes.is_ok()) return outcomes.status();
+  return repo_json(repo, settings, *tier, admission::to_outcomes(*outcomes), now);
+}
+
+json limits_json(const settings::RepoSettings& settings, routing::Tier tier) {
+  routing::SandboxLimits ceiling = routing::tier_ceiling(tier);
+  routing::TierLimits limits = settings::limits_of(settings, tier);
+  return {{"tier", routing::tier_name(tier)},      {"approvals", limits.approvals},
+          {"max_files", limits.max_files},          {"max_lines", limits.max_lines},
+          {"timeout_seconds", ceiling.timeout.count()}, {"memory_bytes", ceiling.memory_bytes}};
+}
+
+// One replay: each outcome with the grant its task ran under (the tier in
+// force before it) and the decision it caused.
+json replay_json(const std::vector<routing::Outcome>& history, const settings::RepoSettings& settings) {
+  json steps = json::array();
+  routing::Tier before = settings::effective_tier(settings, routing::Tier::kObserve);
+  for (const auto& step : routing::replay(history, admission::earning_settings(settings))) {
+    routing::Tier after = settings::effective_tier(settings, step.decision.to);
+    steps.push_back({{"at", format_rfc3339(step.outcome.at)},
+                     {"task", step.outcome.task},
+                     {"agent", step.outcome.agent},
+                     {"outcome", routing::outcome_name(step.outcome.kind)},
+                     {"granted", limits_json(settings, before)},
+                     {"tier_after", routing::tier_name(after)},
+                     {"rule", step.decision.rule_name()},
+                     {"reason", step.decision.reason()}});
+    before = after;
+  }
+  return steps;
+}
+
+}  // namespace
+
+Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string& repo_id, const json& body) {
+  return store_.with([&](store::Transaction& store) -> Result<json> {
+    auto repo = store.records.find_repo(repo_id);
+    if (!repo.is_ok()) return repo.status();
+    if (!*repo) return Status::not_found("no repository " + repo_id);
+    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, repo_id));
+    auto current = settings::settings_of(**repo);
+    if (!current.is_ok()) return current.status();
+    auto proposed = settings::change_settings(*current, body);
+    if (!proposed.is_ok()) return proposed.status();
+    auto outcomes = store.outcomes.of_repo(repo_id);
+    if (!outcomes.is_ok()) return outcomes.status();
+    std::vector<routing::Outcome> history = admission::to_outcomes(*outcomes);
+    json actual = replay_json(history, *current), simulated = replay_json(history, *proposed);
+    json steps = json::array();
+    int differing = 0;
+    for (size_t i = 0; i < history.size(); ++i) {
+      json step = simulated[i];
+      step["now"] = {{"granted", actual[i]["granted"]}, {"tier_after", actual[i]["tier_after"]}};
+      differing += actual[i]["tier_after"] != simulated[i]["tier_after"];
+      steps.push_back(std::move(step));
+    }
+    auto last = [&](const json& replayed) {
+      return replayed.empty() ? json(routing::tier_name(settings::effective_tier(*current, routing::Tier::kObserve)))
+                              : replayed.back()["tier_after"];
+    };
+    return json{{"repo", repo_id},
+                {"outcomes", history.size()},
+                {"tier_now", last(actual)},
+                {"tier_proposed", last(simulated)},
+                {"steps_with_a_different_tier", differing},
+                {"proposed_settings", settings::settings_json(*proposed)},
+                {"steps", steps}};
+  });
+}
+
+Result<json> RepoDesk::show(const policy::Caller& caller, const std::string& repo_id) {
+  return store_.with([&](store::Transaction& store) -> Result<json> {
+    auto repo = store.records.find_repo(repo_id);
+    if (!repo.is_ok()) return repo.status();
+    if (!*repo) return Status::not_found("no repository " + repo_id);
+    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, repo_id));
+    auto settings = settings::settings_of(**repo);
+    if (!settings.is_ok()) return settings.status();
+    return describe(store, **repo, *settings, store_.clock().now());
+  });
+}
+
+Result<json> RepoDesk::change(const policy::Caller& caller, const std::string& repo_id, const json& body) {
+  return store_.with([&](store::Transaction& store) -> Result<json> {
+    auto repo = store.records.find_repo(repo_id);
+    if (!repo.is_ok()) return repo.status();
+    if (!*repo) return Status::not_found("no repository " + repo_id);
+    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kManageRepo, repo_id));
+    auto before = settings::settings_of(**repo);
+    if (!before.is_ok()) return before.status();
+    auto after = settings::change_settings(*before, body);
+    if (!after.is_ok()) return after.status();
+    json stored = settings::settings_json(*after);
+    Status saved = store.db.in_transaction([&]() -> Status {
+      CORRAL_RETURN_IF_ERROR(store.records.set_repo_settings(repo_id, stored.dump()));
+      return store::record_event(store.events, "policy.changed", "", "", repo_id,
+                          {{"changed_by", caller.name}, {"change", body}, {"before", settings::settings_json(*before)},
+                           {"after", stored}});
+    });
+    if (!saved.is_ok()) return saved;
+    store::RepoRecord updated = **repo;
+    updated.settings = stored.dump();
+    return describe(store, updated, *after, store_.clock().now());
+  });
+}
+
+}  // namespace corral::api

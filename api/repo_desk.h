@@ -1,0 +1,35 @@
+// A repository's settings for the people who own it: read them (with the
+// tier's limits in force), change them (owners and admins; each change is a
+// policy.changed event with the values before and after).
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+
+#include "policy/access.h"
+#include "core/data_layout.h"
+#include "policy/access.h"
+#include "store/store.h"
+
+namespace corral::api {
+
+class RepoDesk {
+ public:
+  RepoDesk(store::Store& store, DataLayout layout) : store_(store), layout_(std::move(layout)) {}
+
+  // {"id", "path", "settings", "limits"} (limits: the tier's, overrides applied).
+  Result<nlohmann::json> show(const policy::Caller& caller, const std::string& repo_id);
+  // body: the settings to change (null resets one); invalid settings change nothing.
+  Result<nlohmann::json> change(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+  // Replays the repository's real outcomes under its settings with `body`'s
+  // changes applied, beside the settings in force: how the tier would have
+  // moved and what each task would have been granted. Changes nothing.
+  Result<nlohmann::json> simulate(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+
+ private:
+  store::Store& store_;
+  DataLayout layout_;
+};
+
+}  // namespace corral::api

@@ -1,0 +1,80 @@
+// The daemon's operations, without the network: what the HTTP API (and tests)
+// call. Every method checks the caller's access first and changes nothing on
+// error. Results are the API's JSON documents.
+//
+// Thread-safe: every method holds the store's lock for its reads and writes.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/store.h"
+#include "policy/access.h"
+#include "core/data_layout.h"
+
+namespace corral::api {
+
+class Service {
+ public:
+  // Does not own `store`.
+  Service(store::Store& store, DataLayout layout);
+
+  // The caller a bearer token stands for; unauthenticated if it is missing,
+  // unknown or revoked.
+  Result<policy::Caller> authenticate(const std::string& bearer_token);
+
+  // One task object, or {"tasks": [...]} whose tasks may name each other by
+  // "ref" in "parents" (a cycle among them is refused).
+  Result<nlohmann::json> submit(const policy::Caller& caller, const nlohmann::json& body);
+  Result<nlohmann::json> list_tasks(const policy::Caller& caller, const store::TaskFilter& filter);
+  Result<nlohmann::json> show_task(const policy::Caller& caller, const std::string& id);
+  Result<nlohmann::json> cancel(const policy::Caller& caller, const std::string& id);
+  Result<nlohmann::json> retry(const policy::Caller& caller, const std::string& id);
+
+  Result<nlohmann::json> add_repo(const policy::Caller& caller, const nlohmann::json& body);
+  Result<nlohmann::json> list_repos(const policy::Caller& caller);
+
+  Result<nlohmann::json> create_token(const policy::Caller& caller, const nlohmann::json& body);
+  Result<nlohmann::json> list_tokens(const policy::Caller& caller);
+  Result<nlohmann::json> revoke_token(const policy::Caller& caller, const std::string& id);
+
+  // Events after `after` the caller may read, as {"events": [...], "last": N}.
+  Result<nlohmann::json> events(const policy::Caller& caller, int64_t after, const store::EventLog::Filter& filter, int limit);
+
+  // Called (outside the lock) when a running task is cancelled: the daemon
+  // stops its sandbox.
+  void set_cancel_hook(std::function<void(const std::string& task_id)> hook) { cancel_hook_ = std::move(hook); }
+
+  // For the other desks the API routes to.
+  store::Store& store() { return store_; }
+  const DataLayout& layout() const { return layout_; }
+
+ private:
+  // Each runs under the caller's Transaction.
+  Result<std::string> repo_id_for(store::Transaction& tx, const std::string& repo);
+  Status check_agent_allowed(store::Transaction& tx, const std::string& repo_id, const std::string& agent,
+                             const std::string& what);
+  Result<store::NewTask> new_task(store::Transaction& tx, const policy::Caller& caller, const nlohmann::json& item,
+                                  const std::string& what);
+  Status link_parents(store::Transaction& tx, std::vector<store::NewTask>& tasks,
+                      const std::map<std::string, std::string>& id_of_ref);
+  Result<nlohmann::json> store_submission(store::Transaction& tx, const std::vector<store::NewTask>& tasks);
+  Status record(store::Transaction& tx, const std::string& type, const store::QueuedTask& task,
+                const nlohmann::json& payload);
+  Result<nlohmann::json> task_json(store::Transaction& tx, const store::QueuedTask& task);
+
+  store::Store& store_;
+  DataLayout layout_;
+  std::function<void(const std::string&)> cancel_hook_;
+};
+
+// Maps a Status code to the HTTP status the API answers with.
+int http_status_for(const Status& status);
+
+}  // namespace corral::api

@@ -1,0 +1,99 @@
+#include "daemon/serve.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+#include "core/data_dir.h"
+#include "core/file_lock.h"
+#include "scheduler/backends.h"
+#include "daemon/daemon.h"
+#include "merge/commit_step.h"
+#include "scheduler/scheduler.h"
+#include "admission/gateway_options.h"
+#include "api/http_server.h"
+#include "api/service.h"
+
+namespace corral::daemon {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+// How long the scheduler and the commit step wait when they found nothing to do.
+constexpr std::chrono::milliseconds kIdleWait{200};
+
+void request_stop(int) { g_stop = true; }
+
+}  // namespace
+
+std::string api_socket_path(const std::string& data_dir) { return layout_for(data_dir).root() + "/corral.sock"; }
+
+// The operator's gateway flags, checked before anything starts.
+Result<admission::GatewayOptions> gateway_options(const ServeOptions& options) {
+  admission::GatewayOptions gateways;
+  auto providers = admission::parse_providers(options.llm_urls, options.llm_keys, options.llm_ca_files);
+  if (!providers.is_ok()) return providers.status();
+  gateways.providers = std::move(*providers);
+  auto hosts = admission::parse_fixed_hosts(options.egress_hosts);
+  if (!hosts.is_ok()) return hosts.status();
+  gateways.egress_hosts = std::move(*hosts);
+  auto tools = admission::parse_agent_tools(options.agent_tools);
+  if (!tools.is_ok()) return tools.status();
+  gateways.agent_tools = std::move(*tools);
+  return gateways;
+}
+
+Status serve(const ServeOptions& options) {
+  auto gateways = gateway_options(options);
+  if (!gateways.is_ok()) return gateways.status();
+  DataLayout layout = layout_for(options.data_dir);
+  auto backend = scheduler::backend_for_run(layout, options.backend, options.image);
+  if (!backend.is_ok()) return backend.status();
+  CORRAL_RETURN_IF_ERROR((*backend)->check_image(options.image));
+  auto prepared = prepare_data_dir(layout.root());
+  if (!prepared.is_ok()) return prepared.status();
+  if (!layout.create_directories()) return Status::permission_denied("cannot create directories in " + layout.root());
+  // One daemon per data directory: two would schedule the same queue.
+  auto daemon_lock = FileLock::try_acquire(layout.daemon_lock());
+  if (!daemon_lock.is_ok()) return daemon_lock.status();
+  if (!daemon_lock->held()) {
+    return Status::already_exists("another corral serve is already running on " + layout.root());
+  }
+  SystemClock clock;
+  auto store = store::Store::open(layout.database(), clock);
+  if (!store.is_ok()) return store.status();
+
+  api::Service service(**store, layout);
+  scheduler::Scheduler scheduler(**store, layout, **backend,
+                                 {options.caps, options.image, options.max_attempts, options.supervisor_path,
+                                  kIdleWait, *gateways});
+  merge::CommitStep commit_step(**store, layout, **backend, {options.image, options.supervisor_path});
+  service.set_cancel_hook([&scheduler](const std::string& task_id) { scheduler.cancel_running(task_id); });
+  CORRAL_RETURN_IF_ERROR(scheduler.recover().with_context("recovering"));
+
+  api::HttpServer server(service);
+  CORRAL_RETURN_IF_ERROR(server.listen_unix(api_socket_path(options.data_dir)));
+  if (!options.listen_tcp.empty()) CORRAL_RETURN_IF_ERROR(server.listen_tcp(options.listen_tcp));
+
+  g_stop = false;
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGINT, request_stop);
+  std::printf("corral: serving %s on %s%s (backend %s)\n", layout.root().c_str(),
+              api_socket_path(options.data_dir).c_str(),
+              options.listen_tcp.empty() ? "" : (" and " + options.listen_tcp + " (port " +
+                                                 std::to_string(server.tcp_port()) + ")").c_str(),
+              std::string((*backend)->kind()).c_str());
+  std::fflush(stdout);
+  Daemon daemon(scheduler, commit_step, kIdleWait);
+  std::thread engine([&] { daemon.run(g_stop); });
+  server.run(g_stop);
+  engine.join();
+  return Status::ok();
+}
+
+}  // namespace corral::daemon

@@ -1,0 +1,31 @@
+// `corral serve`: the daemon. Opens the store, recovers from any crash,
+// then schedules and runs tasks and serves the HTTP API until SIGTERM/SIGINT.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "scheduler/decisions.h"
+
+namespace corral::daemon {
+
+struct ServeOptions {
+  std::string data_dir;         // as the user gave it
+  std::string listen_tcp;       // "HOST:PORT", or "" for the unix socket only
+  std::string backend = "auto";
+  std::string image;
+  std::string supervisor_path;
+  scheduler::Caps caps;
+  int max_attempts = 3;
+  // The operator's gateway flags as given (checked when serving starts).
+  std::vector<std::string> llm_urls, llm_keys, llm_ca_files, egress_hosts, agent_tools;
+};
+
+// The unix socket the daemon of a data directory listens on.
+std::string api_socket_path(const std::string& data_dir);
+
+// Blocks until a termination signal; ok after a clean shutdown.
+Status serve(const ServeOptions& options);
+
+}  // namespace corral::daemon

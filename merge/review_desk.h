@@ -1,0 +1,39 @@
+// Reviewers' side of the commit step: the queue of diffs waiting for them,
+// one diff with its findings, and verdicts. An approval binds to the diff's
+// hash (a stale hash is refused); a reviewer is never the task's submitter;
+// an agent's token never approves; a rejection ends the task with the
+// reviewer's reason. Enough approvals move the task to merging.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+
+#include "policy/access.h"
+#include "core/data_layout.h"
+#include "policy/access.h"
+#include "store/store.h"
+
+namespace corral::merge {
+
+class ReviewDesk {
+ public:
+  ReviewDesk(store::Store& store, DataLayout layout) : store_(store), layout_(std::move(layout)) {}
+
+  // {"reviews": [...]} of tasks in review the caller may read ("" = every repository).
+  Result<nlohmann::json> list(const policy::Caller& caller, const std::string& repo);
+  // The review of one task: findings, approvals so far, the patch.
+  Result<nlohmann::json> show(const policy::Caller& caller, const std::string& task_id);
+  // body: {"diff_hash": "...", "reason": "..."} (reason required to reject).
+  Result<nlohmann::json> approve(const policy::Caller& caller, const std::string& task_id, const nlohmann::json& body);
+  Result<nlohmann::json> reject(const policy::Caller& caller, const std::string& task_id, const nlohmann::json& body);
+
+ private:
+  Result<nlohmann::json> judge(const policy::Caller& caller, const std::string& task_id, const nlohmann::json& body,
+                               const std::string& verdict);
+
+  store::Store& store_;
+  DataLayout layout_;
+};
+
+}  // namespace corral::merge

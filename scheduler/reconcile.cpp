@@ -1,0 +1,88 @@
+#include "scheduler/reconcile.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "core/file_lock.h"
+#include "git/mirror.h"
+#include "git/worktree.h"
+#include "runner/sandbox_cleanup.h"
+#include "runner/task_run.h"
+
+namespace corral::scheduler {
+namespace {
+
+constexpr const char* kCrashReason = "corral stopped during the run; the run was abandoned";
+
+Status record(store::EventLog& events, const std::string& type, const store::RunRecord& run,
+              const std::string& repo_id, const nlohmann::json& payload) {
+  Event event{type, run.task_id, run.id, repo_id, "", run.id, "{}"};
+  set_payload(event, payload);
+  return events.record(event);
+}
+
+// Removes the run's directory (gateway sockets, agent files) and worktree,
+// and its task branch if the run left nothing on it.
+Status clean_run_files(const DataLayout& layout, const store::RunRecord& run, const store::RepoRecord& repo) {
+  std::error_code ec;
+  std::filesystem::remove_all(layout.run_dir(run.id), ec);
+  if (ec) return Status::from_errno(ec.value(), "removing " + layout.run_dir(run.id));
+  CORRAL_RETURN_IF_ERROR(git::remove_worktree(repo.mirror_path, run.id, layout.worktree(run.id)));
+  auto lock = FileLock::acquire(layout.mirror_lock(repo.id));
+  if (!lock.is_ok()) return lock.status();
+  std::string branch = runner::task_branch(run.task_id);
+  auto tip = git::branch_commit(repo.mirror_path, branch);
+  if (tip.is_ok() && *tip == run.base_commit) return git::delete_branch(repo.mirror_path, branch);
+  return Status::ok();
+}
+
+Status abandon_run(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
+                   store::EventLog& events, store::RunRecord run, const AbandonedRunHandler& on_abandoned) {
+  auto task = queue.find(run.task_id);
+  if (!task.is_ok()) return task.status();
+  if (!*task) return Status::corrupt("run " + run.id + " names a task that does not exist");
+  auto repo = records.find_repo((*task)->repo_id);
+  if (!repo.is_ok()) return repo.status();
+  if (*repo) CORRAL_RETURN_IF_ERROR(clean_run_files(layout, run, **repo));
+  run.state = store::state::kFailed;
+  run.reason = kCrashReason;
+  CORRAL_RETURN_IF_ERROR(records.finish_run(run));
+  if (on_abandoned) return on_abandoned(run, kCrashReason);
+  CORRAL_RETURN_IF_ERROR(queue.transition(run.task_id, {"running", "queued"}, store::state::kFailed, kCrashReason));
+  return record(events, "task.failed", run, (*task)->repo_id, {{"reason", kCrashReason}, {"reconciled", true}});
+}
+
+}  // namespace
+
+Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
+                                  store::EventLog& events,
+                                  const std::vector<containers::SandboxBackend*>& backends,
+                                  const AbandonedRunHandler& on_abandoned) {
+  ReconcileReport report;
+  auto is_live = [&](const std::string& run_id) { return is_run_live(layout, run_id); };
+  for (containers::SandboxBackend* backend : backends) {
+    auto removed = runner::remove_orphan_sandboxes(*backend, is_live);
+    if (!removed.is_ok()) return removed.status();
+    for (const runner::RemovedSandbox& sandbox : *removed) {
+      store::RunRecord run;
+      run.id = sandbox.run_id;
+      if (auto found = records.find_run(sandbox.run_id); found.is_ok() && *found) run = **found;
+      CORRAL_RETURN_IF_ERROR(record(events, "sandbox.destroyed", run, "",
+                                    {{"sandbox", sandbox.name}, {"backend", backend->kind()}, {"orphan", true},
+                                     {"status", sandbox.status}}));
+      ++report.sandboxes_removed;
+    }
+  }
+  auto unfinished = records.unfinished_runs();
+  if (!unfinished.is_ok()) return unfinished.status();
+  for (const store::RunRecord& run : *unfinished) {
+    if (is_live(run.id)) continue;
+    CORRAL_RETURN_IF_ERROR(abandon_run(layout, records, queue, events, run, on_abandoned));
+    std::remove(layout.run_lock(run.id).c_str());
+    ++report.runs_failed;
+  }
+  return report;
+}
+
+}  // namespace corral::scheduler

@@ -1,0 +1,333 @@
+#include "scheduler/scheduler.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/file_lock.h"
+#include "core/ids.h"
+#include "git/mirror.h"
+#include "git/revision.h"
+#include "scheduler/backends.h"
+#include "core/crash_points.h"
+#include "store/event_record.h"
+#include "admission/learning.h"
+#include "scheduler/reconcile.h"
+#include "admission/run_bridge.h"
+#include "admission/task_routing.h"
+#include "routing/grant.h"
+
+namespace corral::scheduler {
+
+struct Scheduler::Running {
+  std::string run_id;
+  FileLock lock;
+  std::thread thread;
+  std::atomic<bool> done{false};
+};
+
+Scheduler::Scheduler(store::Store& store, DataLayout layout, containers::SandboxBackend& backend,
+                     SchedulerOptions options)
+    : store_(store), layout_(std::move(layout)), backend_(backend), options_(std::move(options)) {}
+
+Scheduler::~Scheduler() {
+  std::map<std::string, std::unique_ptr<Running>> running;
+  {
+    std::lock_guard lock(mutex_);
+    running.swap(running_);
+  }
+  for (auto& [task, run] : running) {
+    if (run->thread.joinable()) run->thread.join();
+  }
+}
+
+int Scheduler::running_count() {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(running_.size());
+}
+
+Status Scheduler::recover() {
+  auto others = backends_to_reconcile(layout_);
+  std::vector<containers::SandboxBackend*> backends = {&backend_};
+  for (auto& other : others) {
+    if (other->kind() != backend_.kind()) backends.push_back(other.get());
+  }
+  int max_attempts = options_.max_attempts;
+  return store_.with([&](store::Transaction& store) -> Status {
+    auto requeue = [&](const store::RunRecord& run, const std::string& reason) -> Status {
+      auto task = store.queue.find(run.task_id);
+      if (!task.is_ok()) return task.status();
+      if (!*task) return Status::ok();
+      bool retry = (*task)->attempts < max_attempts;
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(run.task_id, {"running"}, retry ? "queued" : "failed", reason));
+      return store::record_event(store.events, retry ? "task.requeued" : "task.failed", run.task_id, run.id, (*task)->repo_id,
+                    {{"reason", reason}, {"attempts", (*task)->attempts}, {"recovered", true}});
+    };
+    auto report = reconcile(layout_, store.records, store.queue, store.events, backends, requeue);
+    if (!report.is_ok()) return report.status();
+    spdlog::info("recovered: {} abandoned run(s), {} orphan sandbox(es) removed", report->runs_failed,
+                 report->sandboxes_removed);
+    return Status::ok();
+  });
+}
+
+Status Scheduler::tick() {
+  reap_finished();
+  // With no room nothing can start, so most passes are skipped; every tenth
+  // still runs, to hold the dependents of tasks that failed meanwhile.
+  if (running_count() >= options_.caps.global && ++passes_skipped_ < 10) return Status::ok();
+  passes_skipped_ = 0;
+  auto tasks = store_.with([](store::Transaction& store) { return store.queue.schedulable(); });
+  if (!tasks.is_ok()) return tasks.status();
+  std::vector<TaskView> views;
+  for (const auto& task : *tasks) {
+    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, store::parse_state(task.state), task.parents});
+  }
+  for (const Decision& decision : schedule(views, options_.caps)) {
+    if (decision.kind == Decision::Kind::kHold) {
+      store_.with([&](store::Transaction& store) -> Status {
+        CORRAL_RETURN_IF_ERROR(store.queue.transition(decision.task, {"queued"}, "held", decision.reason));
+        return store::record_event(store.events, "task.held", decision.task, "", "", {{"reason", decision.reason}});
+      });
+      continue;
+    }
+    Status started = start(decision.task, decision.base_task);
+    if (!started.is_ok()) spdlog::warn("could not start {}: {}", decision.task, started.to_string());
+  }
+  return Status::ok();
+}
+
+// Marks the task running and records its run (one transaction, after the
+// run's liveness lock is held), then hands it to a worker thread.
+Status Scheduler::start(const std::string& task_id, const std::string& base_task) {
+  auto running = std::make_unique<Running>();
+  running->run_id = new_id("r");
+  auto lock = FileLock::acquire(layout_.run_lock(running->run_id));
+  if (!lock.is_ok()) return lock.status();
+  running->lock = std::move(*lock);
+  Status marked = store_.with([&](store::Transaction& store) -> Status {
+    return store.db.in_transaction([&]() -> Status {
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"queued"}, "running", ""));
+      CORRAL_RETURN_IF_ERROR(store.queue.count_attempt(task_id));
+      store::RunRecord run;
+      run.id = running->run_id;
+      run.task_id = task_id;
+      run.state = store::state::kRunning;
+      CORRAL_RETURN_IF_ERROR(store.records.insert_run(run));
+      auto task = store.queue.find(task_id);
+      return store::record_event(store.events, "task.started", task_id, run.id, task.is_ok() && *task ? (*task)->repo_id : "",
+                    {{"backend", backend_.kind()}, {"base_task", base_task}});
+    });
+  });
+  if (!marked.is_ok()) return marked;
+  Running* raw = running.get();
+  {
+    std::lock_guard guard(mutex_);
+    running_[task_id] = std::move(running);
+  }
+  raw->thread = std::thread([this, task_id, run_id = raw->run_id, base_task, raw] {
+    execute(task_id, run_id, base_task);
+    raw->done = true;
+  });
+  return Status::ok();
+}
+
+void Scheduler::execute(const std::string& task_id, const std::string& run_id, const std::string& base_task) {
+  pause_for_crash_tests("start");
+  auto request = run_request(task_id, run_id, base_task);
+  if (!request.is_ok()) return finish(task_id, run_id, request.status());
+  // Publication is a run's last step: if the branch is in the user's repository
+  // already, an earlier attempt finished its work and died before recording
+  // it. That work stands; running again could never publish over it.
+  Status cleared = clear_earlier_publication(task_id, request->source_path);
+  if (!cleared.is_ok()) return finish(task_id, run_id, cleared);
+  auto published = git::branch_commit(request->source_path, runner::task_branch(task_id));
+  if (published.is_ok()) {
+    runner::RunResult earlier;
+    earlier.exit.exit_code = 0;
+    earlier.branch = runner::task_branch(task_id);
+    earlier.base_commit = request->base_commit;
+    earlier.head_commit = *published;
+    earlier.changed = true;
+    earlier.published = true;
+    return finish(task_id, run_id, earlier);
+  }
+  store::StoreSink sink(store_);
+  finish(task_id, run_id, runner::run_task(*request, backend_, sink, store_.clock()));
+}
+
+Status Scheduler::clear_earlier_publication(const std::string& task_id, const std::string& source_path) {
+  std::string branch = runner::task_branch(task_id);
+  auto published = git::branch_commit(source_path, branch);
+  if (!published.is_ok()) return Status::ok();
+  auto runs = store_.with([&](store::Transaction& store) { return store.records.runs_of_task(task_id); });
+  if (!runs.is_ok()) return runs.status();
+  for (const auto& run : *runs) {
+    if (run.state == store::state::kSucceeded && run.head_commit == *published) {
+      return git::delete_branch(source_path, branch);
+    }
+  }
+  return Status::ok();  // not a finished attempt's: a crash left it, and execute adopts it
+}
+
+// The task, its repository, and the head its parent's run left (for a stacked task).
+Result<Scheduler::Plan> Scheduler::plan_for(const std::string& task_id, const std::string& base_task) {
+  return store_.with([&](store::Transaction& store) -> Result<Plan> {
+    auto task = store.queue.find(task_id);
+    if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
+    auto repo = store.records.find_repo((*task)->repo_id);
+    if (!repo.is_ok() || !*repo) return Status::not_found("repository of " + task_id + " vanished");
+    Plan plan{**task, **repo, ""};
+    if (base_task.empty()) return plan;
+    auto parent = store.queue.find(base_task);
+    if (!parent.is_ok()) return parent.status();
+    // A merged parent's work is on the target branch: start from the task's
+    // base, which is that branch unless the submitter named another.
+    if (*parent && (*parent)->state == "merged") return plan;
+    auto runs = store.records.runs_of_task(base_task);
+    if (!runs.is_ok()) return runs.status();
+    for (const auto& run : *runs) {
+      if (run.state == store::state::kSucceeded) plan.base_commit = run.head_commit;
+    }
+    if (plan.base_commit.empty()) return Status::failed_precondition("parent " + base_task + " has no finished run");
+    return plan;
+  });
+}
+
+// Syncs the mirror, clears what an earlier, unpublished attempt left there,
+// and settles the base commit (the parent's head, or the task's base revision).
+Status Scheduler::prepare_mirror(Plan& plan) {
+  const store::RepoRecord& repo = plan.repo;
+  {
+    auto lock = FileLock::acquire(layout_.mirror_lock(repo.id));
+    if (!lock.is_ok()) return lock.status();
+    CORRAL_RETURN_IF_ERROR(git::sync_mirror(repo.source_path, repo.mirror_path));
+    CORRAL_RETURN_IF_ERROR(git::delete_branch(repo.mirror_path, runner::task_branch(plan.task.id)));
+  }
+  if (!plan.base_commit.empty()) return Status::ok();
+  auto resolved = git::resolve_commit(repo.source_path, plan.task.base_rev);
+  if (!resolved.is_ok()) return resolved.status();
+  plan.base_commit = *resolved;
+  return Status::ok();
+}
+
+Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, const std::string& run_id,
+                                               const std::string& base_task) {
+  auto plan = plan_for(task_id, base_task);
+  if (!plan.is_ok()) return plan.status();
+  CORRAL_RETURN_IF_ERROR(prepare_mirror(*plan));
+  auto routed = store_.with(
+      [&](store::Transaction& store) { return admission::route_task(store, plan->task, run_id, store_.clock().now()); });
+  if (!routed.is_ok()) return routed.status();
+
+  runner::RunRequest request = admission::make_run_request(
+      layout_, plan->repo,
+      {task_id, run_id, plan->base_commit, routed->agent, plan->task.prompt, options_.image,
+       options_.supervisor_path, routed->grant});
+  auto budgets = store_.with([&](store::Transaction& store) {
+    return budgets_.budgets_for(store, plan->task, routed->boundaries, store_.clock().now());
+  });
+  if (!budgets.is_ok()) return budgets.status();
+  CORRAL_RETURN_IF_ERROR(admission::apply_run_boundaries(
+      request, {routed->agent, routed->grant.network, routed->boundaries, *budgets, layout_.run_dir(run_id)},
+      options_.gateways));
+  request.publish_when_failed = false;
+  request.on_stage = pause_for_crash_tests;
+  request.is_cancelled = [this, task_id] {
+    auto task = store_.with([&](store::Transaction& store) { return store.queue.find(task_id); });
+    return task.is_ok() && *task && (*task)->state == "cancelled";
+  };
+  return request;
+}
+
+void Scheduler::finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome) {
+  pause_for_crash_tests("finish");
+  int max_attempts = options_.max_attempts;
+  Status status = store_.with([&](store::Transaction& store) -> Status {
+    auto task = store.queue.find(task_id);
+    if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
+    store::RunRecord run;
+    run.id = run_id;
+    bool cancelled = (*task)->state == "cancelled";
+    if (!outcome.is_ok()) {
+      // corral could not do its part: retry within the budget.
+      run.state = cancelled ? "cancelled" : store::state::kFailed;
+      run.reason = outcome.status().message();
+      CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
+      if (cancelled) return Status::ok();
+      bool retry = (*task)->attempts < max_attempts;
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, retry ? "queued" : "failed", run.reason));
+      return store::record_event(store.events, retry ? "task.requeued" : "task.failed", task_id, run_id, (*task)->repo_id,
+                    {{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}});
+    }
+    if (stopping_) {
+      run.state = store::state::kFailed;
+      run.reason = "the daemon stopped during the run";
+      CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
+      if (cancelled) return Status::ok();
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, "queued", run.reason));
+      return store::record_event(store.events, "task.requeued", task_id, run_id, (*task)->repo_id, {{"reason", run.reason}});
+    }
+    const runner::RunResult& result = *outcome;
+    bool ok = result.succeeded();
+    run = admission::finished_run(run_id, result, cancelled ? "cancelled" : ok ? store::state::kSucceeded : store::state::kFailed);
+    if (cancelled) run.reason = (*task)->reason;
+    CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
+    if (cancelled) return Status::ok();
+    CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, run.state, ok ? "" : run.reason));
+    // The agent's own failure is an outcome routing learns from; corral's (above) is not.
+    CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, run.state));
+    return store::record_event(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id,
+                  admission::outcome_payload(result));
+  });
+  if (!status.is_ok()) spdlog::error("recording the end of {}: {}", task_id, status.to_string());
+  std::remove(layout_.run_lock(run_id).c_str());
+}
+
+void Scheduler::reap_finished() {
+  std::vector<std::unique_ptr<Running>> finished;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = running_.begin(); it != running_.end();) {
+      if (it->second->done) {
+        finished.push_back(std::move(it->second));
+        it = running_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& run : finished) run->thread.join();
+}
+
+void Scheduler::cancel_running(const std::string& task_id) {
+  std::string run_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = running_.find(task_id);
+    if (it == running_.end()) return;
+    run_id = it->second->run_id;
+  }
+  Status killed = backend_.kill(runner::sandbox_name(run_id));
+  if (!killed.is_ok()) spdlog::warn("cancelling {}: {}", task_id, killed.to_string());
+}
+
+void Scheduler::run(const std::atomic<bool>& stop) {
+  while (!stop) {
+    Status ticked = tick();
+    if (!ticked.is_ok()) spdlog::error("scheduling pass: {}", ticked.to_string());
+    std::this_thread::sleep_for(options_.tick);
+  }
+  stopping_ = true;
+  std::vector<std::string> tasks;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [task, running] : running_) tasks.push_back(task);
+  }
+  for (const std::string& task : tasks) cancel_running(task);
+  while (running_count() > 0) {
+    reap_finished();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace corral::scheduler

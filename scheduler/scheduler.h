@@ -1,0 +1,91 @@
+// The scheduler's engine: a scheduling pass (decisions.h decides, this
+// carries it out), one worker thread per running task, and recovery after a
+// crash. The commit step and the HTTP server run beside it (daemon/).
+//
+//   queued --start--> running --> succeeded | failed | cancelled
+//      ^                 |
+//      +--- requeued ----+  (infrastructure failure or crash, within max_attempts)
+//   queued --> held (a parent failed, was rejected, cancelled or rolled back)
+//   succeeded --> review | merging | refused --> merged | ... (commit_step.h)
+//
+// State changes are compare-and-swap in the store, made before they are
+// acted on, so a task never runs twice at once, even across restarts.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "containers/sandbox_backend.h"
+#include "admission/budget_book.h"
+#include "admission/run_boundaries.h"
+#include "scheduler/decisions.h"
+#include "core/data_layout.h"
+#include "policy/access.h"
+#include "store/store.h"
+#include "runner/task_run.h"
+
+namespace corral::scheduler {
+
+struct SchedulerOptions {
+  Caps caps;
+  std::string image;              // for the docker backend
+  int max_attempts = 3;           // runs per task before an infrastructure failure is final
+  std::string supervisor_path;
+  std::chrono::milliseconds tick{200};
+  admission::GatewayOptions gateways;        // model providers, the proxy's fixed hosts, agents' host programs
+};
+
+class Scheduler {
+ public:
+  // Does not own `store` or `backend`.
+  Scheduler(store::Store& store, DataLayout layout, containers::SandboxBackend& backend, SchedulerOptions options);
+  ~Scheduler();  // waits for the running tasks' worker threads (joins them)
+
+  // After a crash: removes orphan sandboxes and worktrees; abandoned runs'
+  // tasks go back to the queue (or fail when out of attempts).
+  Status recover();
+  // One scheduling pass: holds and starts.
+  Status tick();
+  // Ticks until `stop` is set; then stops running sandboxes and puts their
+  // tasks back in the queue (the next start runs them again).
+  void run(const std::atomic<bool>& stop);
+  // Stops the sandbox of a running task (the API already marked it cancelled).
+  void cancel_running(const std::string& task_id);
+
+  int running_count();
+
+ private:
+  struct Running;
+  Status start(const std::string& task_id, const std::string& base_task);
+  struct Plan {
+    store::QueuedTask task;
+    store::RepoRecord repo;
+    std::string base_commit;  // the parent's head for a stacked task, else resolved in prepare_mirror
+  };
+  void execute(const std::string& task_id, const std::string& run_id, const std::string& base_task);
+  Result<Plan> plan_for(const std::string& task_id, const std::string& base_task);
+  Status prepare_mirror(Plan& plan);
+  Result<runner::RunRequest> run_request(const std::string& task_id, const std::string& run_id,
+                                         const std::string& base_task);
+  void finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
+  void reap_finished();
+  // A retried task's branch from an earlier, finished attempt is removed
+  // from the user's repository so the new attempt can publish its own.
+  Status clear_earlier_publication(const std::string& task_id, const std::string& source_path);
+
+  store::Store& store_;
+  DataLayout layout_;
+  containers::SandboxBackend& backend_;
+  admission::BudgetBook budgets_;
+  SchedulerOptions options_;
+  std::atomic<bool> stopping_{false};
+  int passes_skipped_ = 0;  // only touched by tick()
+  std::mutex mutex_;                                   // guards running_
+  std::map<std::string, std::unique_ptr<Running>> running_;  // by task id
+};
+
+}  // namespace corral::scheduler

@@ -1,0 +1,106 @@
+// The daemon's database as the modules share it: one SQLite connection, the
+// typed tables over it, and the lock that makes the connection one thread's
+// at a time. Every module reaches the database through a Transaction handed
+// out by Store::with(); none holds a table or the connection otherwise.
+//
+//   store.with([&](store::Transaction& tx) -> Status {
+//     return tx.atomically([&]() -> Status { ... tx.queue.transition(...) ... });
+//   });
+//
+// with() holds the lock for the whole body, so reads and writes inside it see
+// one consistent database; atomically() makes the body's writes one SQLite
+// transaction (all or none).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/database.h"
+#include "store/event_log.h"
+#include "store/merges.h"
+#include "store/outcomes.h"
+#include "store/records.h"
+#include "store/reviews.h"
+#include "store/task_queue.h"
+#include "store/tokens.h"
+
+namespace corral::store {
+
+// The tables, held exclusively for the duration of one Store::with() call.
+// Never keep a reference to one beyond that call.
+struct Transaction {
+  Database& db;
+  Records& records;
+  TaskQueue& queue;
+  EventLog& events;
+  Reviews& reviews;
+  MergeLog& merges;
+  Outcomes& outcomes;
+  Tokens& tokens;
+
+  // Runs `body` as one SQLite transaction: committed if it returns ok,
+  // rolled back otherwise. Nested calls join the outer transaction.
+  [[nodiscard]] Status atomically(const std::function<Status()>& body) { return db.in_transaction(body); }
+};
+
+class Store {
+ public:
+  // Takes the open (migrated) database; `clock` stamps rows and events and
+  // must outlive the Store.
+  Store(std::unique_ptr<Database> db, const Clock& clock);
+
+  // Opens the database at `path` (creating and migrating it).
+  static Result<std::unique_ptr<Store>> open(const std::string& path, const Clock& clock);
+
+  // The tables with the connection's lock held until it goes out of scope.
+  // Thread-safe; not re-entrant (its holder must not lock again).
+  class Locked : public Transaction {
+   public:
+    Locked(std::mutex& mutex, Transaction tables) : Transaction(tables), lock_(mutex) {}
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+  };
+  [[nodiscard]] Locked lock() {
+    return Locked(mutex_, Transaction{*db_, records_, queue_, events_, reviews_, merges_, outcomes_, tokens_});
+  }
+
+  // Runs `body(Transaction&)` under the lock and returns what it returns.
+  template <typename Body>
+  auto with(Body body) {
+    Locked tx = lock();
+    return body(static_cast<Transaction&>(tx));
+  }
+
+  const Clock& clock() const { return clock_; }
+
+ private:
+  std::unique_ptr<Database> db_;
+  const Clock& clock_;
+  std::mutex mutex_;  // guards db_ and every table below (they share its connection)
+  Records records_;
+  TaskQueue queue_;
+  EventLog events_;
+  Reviews reviews_;
+  MergeLog merges_;
+  Outcomes outcomes_;
+  Tokens tokens_;
+};
+
+// An EventSink for threads that hold no Transaction (a run's workers hand it
+// to runner/): each event is recorded under the Store's lock.
+class StoreSink final : public EventSink {
+ public:
+  explicit StoreSink(Store& store) : store_(store) {}
+  Status record(const Event& event) override {
+    return store_.with([&](Transaction& tx) { return tx.events.record(event); });
+  }
+
+ private:
+  Store& store_;
+};
+
+}  // namespace corral::store

@@ -1,0 +1,56 @@
+#include "scheduler/task_graph.h"
+
+#include <gtest/gtest.h>
+
+namespace corral::scheduler {
+namespace {
+
+TEST(TaskGraph, AcceptsADag) {
+  ParentMap parents = {{"a", {}}, {"b", {"a"}}, {"c", {"a"}}, {"d", {"b", "c"}}};
+  EXPECT_TRUE(check_dag(parents).is_ok());
+}
+
+TEST(TaskGraph, RejectsACycleAndNamesIt) {
+  ParentMap parents = {{"a", {"c"}}, {"b", {"a"}}, {"c", {"b"}}, {"unrelated", {}}};
+  Status status = check_dag(parents);
+  ASSERT_FALSE(status.is_ok());
+  EXPECT_EQ(status.code(), Code::kInvalidArgument);
+  const std::string& message = status.message();
+  EXPECT_NE(message.find("cycle"), std::string::npos);
+  // Whichever task the walk starts from, the cycle is named in order.
+  bool named = message.find("a -> b -> c -> a") != std::string::npos ||
+               message.find("b -> c -> a -> b") != std::string::npos ||
+               message.find("c -> a -> b -> c") != std::string::npos;
+  EXPECT_TRUE(named) << message;
+  EXPECT_EQ(message.find("unrelated"), std::string::npos) << "tasks outside the cycle are not named";
+}
+
+TEST(TaskGraph, RejectsATaskThatBuildsOnItself) {
+  Status status = check_dag({{"a", {"a"}}});
+  ASSERT_FALSE(status.is_ok());
+  EXPECT_NE(status.message().find("a -> a"), std::string::npos) << status.message();
+}
+
+TEST(TaskGraph, RejectsAnUnknownParent) {
+  Status status = check_dag({{"a", {"ghost"}}});
+  ASSERT_FALSE(status.is_ok());
+  EXPECT_NE(status.message().find("builds on ghost, which does not exist"), std::string::npos);
+}
+
+TEST(TaskGraph, DependentsAreEveryDescendantOnce) {
+  ParentMap parents = {{"a", {}}, {"b", {"a"}}, {"c", {"a"}}, {"d", {"b", "c"}}, {"e", {"d"}}, {"x", {}}};
+  EXPECT_EQ(dependents_of(parents, "a"), (std::vector<std::string>{"b", "c", "d", "e"}));
+  EXPECT_EQ(dependents_of(parents, "d"), (std::vector<std::string>{"e"}));
+  EXPECT_TRUE(dependents_of(parents, "x").empty());
+}
+
+TEST(TaskGraph, ALongChainIsFine) {
+  ParentMap parents = {{"t0", {}}};
+  for (int i = 1; i < 10000; ++i) parents["t" + std::to_string(i)] = {"t" + std::to_string(i - 1)};
+  EXPECT_TRUE(check_dag(parents).is_ok());
+  parents["t0"] = {"t9999"};
+  EXPECT_FALSE(check_dag(parents).is_ok());
+}
+
+}  // namespace
+}  // namespace corral::scheduler
