@@ -11,16 +11,16 @@ using json = nlohmann::json;
 
 TimePoint from_ms(int64_t ms) { return TimePoint{} + std::chrono::milliseconds(ms); }
 
-std::optional<routing::OutcomeKind> outcome_of(const std::string& state) {
-  if (state == "failed") return routing::OutcomeKind::kRunFailed;
-  auto kind = routing::parse_outcome(state);
+std::optional<routing::OutcomeKind> outcome_of(store::TaskState state) {
+  if (state == store::TaskState::kFailed) return routing::OutcomeKind::kRunFailed;
+  auto kind = routing::parse_outcome(store::stored_name(state));
   if (kind == routing::OutcomeKind::kForcePushRefused) return std::nullopt;
   return kind;
 }
 
 }  // namespace
 
-Status learn_if_outcome(store::Transaction& store, const store::QueuedTask& task, const std::string& state) {
+Status learn_if_outcome(store::Transaction& store, const store::QueuedTask& task, store::TaskState state) {
   auto kind = outcome_of(state);
   if (!kind) return Status::ok();
   return learn(store, task.repo_id, task.id, task.agent, *kind);
@@ -125,7 +125,7 @@ Status learn(store::Transaction& store, const std::string& repo_id, const std::s
                                   {"min_success_lower", thresholds.min_success_lower},
                                   {"max_rollback_upper", thresholds.max_rollback_upper},
                                   {"min_samples", thresholds.min_samples}}}};
-  return store::record_event(store.events, "tier.changed", task_id, "", repo_id, payload);
+  return store::RepoEvent("tier.changed", repo_id).caused_by(task_id).payload(payload).record(store.events);
 }
 
 }  // namespace corral::admission

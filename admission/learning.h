@@ -29,7 +29,7 @@ Status learn(store::Transaction& store, const std::string& repo_id, const std::s
 // The outcome a task that just reached `state` stands for, if it is one
 // (merged, rolled_back, rejected, checks_failed, refused, failed, cancelled),
 // learned from as above.
-Status learn_if_outcome(store::Transaction& store, const store::QueuedTask& task, const std::string& state);
+Status learn_if_outcome(store::Transaction& store, const store::QueuedTask& task, store::TaskState state);
 
 std::vector<routing::Outcome> to_outcomes(const std::vector<store::OutcomeRecord>& records);
 

@@ -63,7 +63,7 @@ Result<RoutedTask> route_task(store::Transaction& store, const store::QueuedTask
     payload["agent"] = {{"chosen", choice.agent}, {"rule", choice.rule}, {"reason", choice.reason}};
     CORRAL_RETURN_IF_ERROR(store.queue.set_agent(task.id, routed.agent));
   }
-  CORRAL_RETURN_IF_ERROR(store::record_event(store.events, "task.routed", task.id, run_id, task.repo_id, payload));
+  CORRAL_RETURN_IF_ERROR(store::TaskEvent("task.routed", task).run(run_id).payload(payload).record(store.events));
   return routed;
 }
 

@@ -113,7 +113,12 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (method != "GET") return method_not_allowed;
     auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
     if (!limit.is_ok()) return respond(limit.status());
-    return respond(service.list_tasks(caller, {param(query, "repo"), param(query, "state"), static_cast<int>(*limit)}));
+    std::string state_name = param(query, "state");
+    std::optional<store::TaskState> state = store::parse_state(state_name);
+    if (!state_name.empty() && !state) {
+      return respond(Status::invalid_argument("parameter 'state': '" + state_name + "' is not a task state"));
+    }
+    return respond(service.list_tasks(caller, {param(query, "repo"), state, static_cast<int>(*limit)}));
   }
   if (collection == "tasks" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api.h"
+#include "core/url.h"
 
 namespace corral::api {
 namespace {
@@ -182,13 +183,11 @@ Status HttpServer::listen_unix(const std::string& path) {
 }
 
 Status HttpServer::listen_tcp(const std::string& address) {
-  size_t colon = address.rfind(':');
-  if (colon == std::string::npos) return Status::invalid_argument("--listen wants HOST:PORT, got " + address);
+  CORRAL_ASSIGN_OR_RETURN(HostPort listen, parse_host_port(address, "--listen"));
   beast::error_code error;
-  auto ip = asio::ip::make_address(address.substr(0, colon), error);
-  if (error) return Status::invalid_argument("--listen: " + address.substr(0, colon) + " is not an IP address");
-  int port = std::atoi(address.substr(colon + 1).c_str());
-  if (port < 0 || port > 65535) return Status::invalid_argument("--listen: bad port in " + address);
+  auto ip = asio::ip::make_address(listen.host, error);
+  if (error) return Status::invalid_argument("--listen: '" + listen.host + "' is not an IP address");
+  int port = listen.port;
   auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(impl_->io);
   asio::ip::tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
   acceptor->open(endpoint.protocol(), error);

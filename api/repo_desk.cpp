@@ -137,9 +137,10 @@ Result<json> RepoDesk::change(const policy::Caller& caller, const std::string& r
     json stored = settings::settings_json(*after);
     Status saved = store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store.records.set_repo_settings(repo_id, stored.dump()));
-      return store::record_event(store.events, "policy.changed", "", "", repo_id,
-                          {{"changed_by", caller.name}, {"change", body}, {"before", settings::settings_json(*before)},
-                           {"after", stored}});
+      return store::RepoEvent("policy.changed", repo_id)
+          .payload({{"changed_by", caller.name}, {"change", body}, {"before", settings::settings_json(*before)},
+                    {"after", stored}})
+          .record(store.events);
     });
     if (!saved.is_ok()) return saved;
     store::RepoRecord updated = **repo;

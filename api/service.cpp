@@ -8,6 +8,7 @@
 
 #include "core/hash.h"
 #include "core/ids.h"
+#include "store/event_record.h"
 #include "git/revision.h"
 #include "core/json_fields.h"
 #include "admission/learning.h"
@@ -24,15 +25,17 @@ constexpr size_t kMaxPromptBytes = 64 * 1024;
 constexpr int64_t kMaxTimeoutSeconds = 86400;
 constexpr int64_t kMaxBudget = int64_t{1} << 40;  // tokens or calls: far above any real task
 
-const std::vector<std::string> kCancellable = {"queued", "held", "running"};
+const std::vector<store::TaskState> kCancellable = {store::TaskState::kQueued, store::TaskState::kHeld,
+                                                   store::TaskState::kRunning};
 // The revision a task starts from unless told otherwise: the tip of the
 // branch it will merge into (the upstream's default: HEAD).
 std::string tip_of(const std::string& target_branch) { return target_branch.empty() ? "HEAD" : target_branch; }
 
 // Retrying runs the agent again (from the current base): for runs that
 // failed, and for work the commit step could not merge as it was.
-const std::vector<std::string> kRetryable = {"failed", "cancelled", "held", "conflicted", "checks_failed",
-                                             "merge_failed"};
+const std::vector<store::TaskState> kRetryable = {store::TaskState::kFailed,       store::TaskState::kCancelled,
+                                                 store::TaskState::kHeld,         store::TaskState::kConflicted,
+                                                 store::TaskState::kChecksFailed, store::TaskState::kMergeFailed};
 
 Status check_task_fields(const json& task, const std::string& what) {
   CORRAL_RETURN_IF_ERROR(check_fields(task,
@@ -127,12 +130,6 @@ Result<std::string> Service::repo_id_for(store::Transaction& tx, const std::stri
     if (known.source_path == canonical || known.source_path == repo) return known.id;
   }
   return Status::not_found("repository " + repo + " is not registered (corral repo add)");
-}
-
-Status Service::record(store::Transaction& tx, const std::string& type, const store::QueuedTask& task, const json& payload) {
-  Event event{type, task.id, "", task.repo_id, task.agent, task.id, "{}"};
-  set_payload(event, payload);
-  return tx.events.record(event);
 }
 
 Result<json> Service::task_json(store::Transaction& tx, const store::QueuedTask& task) {
@@ -257,12 +254,13 @@ Result<json> Service::store_submission(store::Transaction& tx, const std::vector
     for (const store::Submission& submission : *submitted) {
       const store::QueuedTask& queued = submission.task;
       if (submission.created) {
-        CORRAL_RETURN_IF_ERROR(record(tx, "task.queued", queued,
-                                      {{"prompt", queued.prompt},
-                                       {"base_rev", queued.base_rev},
-                                       {"parents", queued.parents},
-                                       {"priority", queued.priority},
-                                       {"submitter", queued.submitter}}));
+        CORRAL_RETURN_IF_ERROR(store::TaskEvent("task.queued", queued)
+                                   .payload({{"prompt", queued.prompt},
+                                             {"base_rev", queued.base_rev},
+                                             {"parents", queued.parents},
+                                             {"priority", queued.priority},
+                                             {"submitter", queued.submitter}})
+                                   .record(tx.events));
       }
       auto task = task_json(tx, queued);
       if (!task.is_ok()) return task.status();
@@ -333,12 +331,14 @@ Result<json> Service::cancel(const policy::Caller& caller, const std::string& id
     if (!task.is_ok()) return task.status();
     if (!*task) return Status::not_found("no task " + id);
     CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kCancel, (*task)->repo_id));
-    was_running = (*task)->state == "running";
+    was_running = (*task)->state == store::TaskState::kRunning;
     std::string reason = "cancelled by " + caller.name;
     Status cancelled = tx.atomically([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(tx.queue.transition(id, kCancellable, "cancelled", reason));
-      CORRAL_RETURN_IF_ERROR(record(tx, "task.cancelled", **task, {{"by", caller.name}, {"was", (*task)->state}}));
-      return admission::learn_if_outcome(tx, **task, "cancelled");
+      CORRAL_RETURN_IF_ERROR(tx.queue.transition(id, kCancellable, store::TaskState::kCancelled, reason));
+      CORRAL_RETURN_IF_ERROR(store::TaskEvent("task.cancelled", **task)
+                                 .payload({{"by", caller.name}, {"was", (*task)->state}})
+                                 .record(tx.events));
+      return admission::learn_if_outcome(tx, **task, store::TaskState::kCancelled);
     });
     CORRAL_RETURN_IF_ERROR(cancelled);
     auto updated = tx.queue.find(id);
@@ -359,15 +359,15 @@ Result<json> Service::retry(const policy::Caller& caller, const std::string& id)
   if (!*task) return Status::not_found("no task " + id);
   CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRetry, (*task)->repo_id));
   Status retried = tx.atomically([&]() -> Status {
-    CORRAL_RETURN_IF_ERROR(tx.queue.transition(id, kRetryable, "queued", ""));
+    CORRAL_RETURN_IF_ERROR(tx.queue.transition(id, kRetryable, store::TaskState::kQueued, ""));
     json payload = {{"retry_by", caller.name}, {"was", (*task)->state}};
-    if ((*task)->state == "conflicted") {
+    if ((*task)->state == store::TaskState::kConflicted) {
       // Its old base is what it conflicted on: redo the work on the branch's current tip.
       std::string tip = tip_of((*task)->target_branch);
       CORRAL_RETURN_IF_ERROR(tx.queue.set_base_rev(id, tip));
       payload["base"] = tip;
     }
-    return record(tx, "task.queued", **task, payload);
+    return store::TaskEvent("task.queued", **task).payload(payload).record(tx.events);
   });
   CORRAL_RETURN_IF_ERROR(retried);
   auto updated = tx.queue.find(id);

@@ -65,8 +65,6 @@ class Service {
   Status link_parents(store::Transaction& tx, std::vector<store::NewTask>& tasks,
                       const std::map<std::string, std::string>& id_of_ref);
   Result<nlohmann::json> store_submission(store::Transaction& tx, const std::vector<store::NewTask>& tasks);
-  Status record(store::Transaction& tx, const std::string& type, const store::QueuedTask& task,
-                const nlohmann::json& payload);
   Result<nlohmann::json> task_json(store::Transaction& tx, const store::QueuedTask& task);
 
   store::Store& store_;

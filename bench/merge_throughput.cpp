@@ -120,7 +120,7 @@ Measured measure_corral(const fs::path& dir, int tasks) {
       record.exit_code = 0;
       CORRAL_RETURN_IF_ERROR(store.records.finish_run(record));
       CORRAL_RETURN_IF_ERROR(store.reviews.put({id, record.id, "hash", base, head, "pass", 0, "[]", ""}));
-      return store.queue.transition(id, {"queued"}, "merging", "");
+      return store.queue.transition(id, {store::TaskState::kQueued}, store::TaskState::kMerging, "");
     });
     must(stored.is_ok(), "task records: " + stored.to_string());
     ids.push_back(id);

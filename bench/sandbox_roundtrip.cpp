@@ -108,8 +108,8 @@ double start_many(SandboxBackend& backend, const std::vector<SandboxSpec>& specs
     for (auto& thread : threads) thread.join();
   });
   for (const SandboxSpec& spec : specs) {
-    backend.wait(spec.name, std::chrono::seconds(60), nullptr);
-    backend.remove(spec.name);
+    must(backend.wait(spec.name, std::chrono::seconds(60), nullptr).is_ok(), "wait");
+    must(backend.remove(spec.name).is_ok(), "remove");
   }
   return ms;
 }

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "containers/docker_config.h"
 #include "containers/docker_engine.h"
@@ -42,7 +43,10 @@ DockerBackend::~DockerBackend() {
     std::lock_guard lock(mutex_);
     for (const auto& [name, live] : live_) names.push_back(name);
   }
-  for (const std::string& name : names) remove(name);
+  for (const std::string& name : names) {
+    Status removed = remove(name);
+    if (!removed.is_ok()) spdlog::warn("removing sandbox {}: {} (reconciliation will retry)", name, removed.to_string());
+  }
 }
 
 DockerBackend::Live* DockerBackend::find(const std::string& name) {
@@ -59,7 +63,7 @@ Status DockerBackend::create(const SandboxSpec& spec) {
   if (!id.is_ok()) return id.status();
   auto stream = engine_->attach(spec.name);
   if (!stream.is_ok()) {
-    engine_->remove(spec.name);
+    static_cast<void>(engine_->remove(spec.name));  // best effort: the attach error is the one to report
     return stream.status();
   }
   auto live = std::make_unique<Live>();
@@ -89,7 +93,7 @@ Result<SandboxExit> DockerBackend::wait(const std::string& name, std::chrono::mi
     auto now = Clock::now();
     if (now >= deadline) {
       if (exit.timed_out) return Status::timeout("sandbox " + name + " did not stop after SIGKILL");
-      engine_->kill(name);
+      static_cast<void>(engine_->kill(name));  // a failed kill shows as the wait's own timeout next round
       exit.timed_out = true;
       deadline = now + kKillGrace;
     }

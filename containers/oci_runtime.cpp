@@ -106,7 +106,10 @@ OciRuntimeBackend::~OciRuntimeBackend() {
     std::lock_guard lock(mutex_);
     for (const auto& [name, live] : live_) names.push_back(name);
   }
-  for (const std::string& name : names) remove(name);
+  for (const std::string& name : names) {
+    Status removed = remove(name);
+    if (!removed.is_ok()) spdlog::warn("removing sandbox {}: {} (reconciliation will retry)", name, removed.to_string());
+  }
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -131,7 +134,8 @@ void OciRuntimeBackend::run_deleter() {
     if (!out.is_ok() || out->exit_code != 0) {
       spdlog::warn("{} delete {} failed; reconciliation will remove it", options_.runtime, name);
     }
-    remove_bundle(bundle_dir(name));
+    Status removed = remove_bundle(bundle_dir(name));
+    if (!removed.is_ok()) spdlog::warn("removing the bundle of {}: {}", name, removed.to_string());
     lock.lock();
     --deleting_;
     deleter_idle_.notify_all();
@@ -240,7 +244,7 @@ Result<SandboxExit> OciRuntimeBackend::wait(const std::string& name, std::chrono
   while (!exited || live->out.get() >= 0 || live->err.get() >= 0) {
     auto now = Clock::now();
     if (!exited && now >= deadline) {
-      if (!exit.timed_out) kill(name);
+      if (!exit.timed_out) static_cast<void>(kill(name));  // a failed kill shows as the wait's timeout next round
       exit.timed_out = true;
       deadline = now + kKillGrace;
     } else if (exited && now >= deadline) {

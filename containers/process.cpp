@@ -88,7 +88,7 @@ Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::chr
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       ::kill(*pid, SIGKILL);
-      wait_exit(*pid);
+      static_cast<void>(wait_exit(*pid));  // only to reap it: the timeout is what to report
       return Status::timeout(argv[0] + " did not finish within " + std::to_string(timeout.count()) + " ms");
     }
     pollfd pfd{read_end.get(), POLLIN, 0};

@@ -30,7 +30,9 @@ enum class Code {
 // Stable lower-case name of a code, e.g. "invalid_argument".
 std::string_view code_name(Code code);
 
-class Status {
+// [[nodiscard]]: a Status nobody looks at is a bug; one ignored on purpose is
+// cast to void with the reason beside it.
+class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
 
@@ -67,7 +69,7 @@ class Status {
 
 // A value or the Status explaining why there is none. Never holds an ok Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT
@@ -100,3 +102,14 @@ class Result {
     ::corral::Status corral_status_ = (expr);     \
     if (!corral_status_.is_ok()) return corral_status_; \
   } while (0)
+
+#define CORRAL_CONCAT_INNER(a, b) a##b
+#define CORRAL_CONCAT(a, b) CORRAL_CONCAT_INNER(a, b)
+
+// `CORRAL_ASSIGN_OR_RETURN(auto task, queue.find(id));` declares (or assigns)
+// `task` from a Result's value, or returns the Result's Status.
+#define CORRAL_ASSIGN_OR_RETURN(lhs, expr) CORRAL_ASSIGN_OR_RETURN_IMPL(CORRAL_CONCAT(corral_result_, __LINE__), lhs, expr)
+#define CORRAL_ASSIGN_OR_RETURN_IMPL(result, lhs, expr) \
+  auto result = (expr);                                \
+  if (!result.is_ok()) return result.status();         \
+  lhs = std::move(result).value()

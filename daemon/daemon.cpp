@@ -5,12 +5,36 @@
 #include <spdlog/spdlog.h>
 
 namespace corral::daemon {
+namespace {
+
+// The commit step's safety net: it looks for work at least this often even
+// when no task change woke it.
+constexpr std::chrono::milliseconds kCommitBackstop{5000};
+// After a failed unit (an upstream that does not answer, say), the commit step
+// waits this long before the next try, whatever wakes it.
+constexpr std::chrono::milliseconds kCommitRetryDelay{200};
+
+}  // namespace
+
+Daemon::Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step)
+    : scheduler_(scheduler), commit_step_(commit_step) {
+  store.set_task_listener([this] { wake(); });
+}
+
+void Daemon::wake() {
+  scheduler_.wake();
+  commit_wakeup_.notify();
+}
 
 void Daemon::commit_loop(const std::atomic<bool>& stop) {
   while (!stop) {
     auto worked = commit_step_.work_once();
-    if (!worked.is_ok()) spdlog::error("commit step: {}", worked.status().to_string());
-    if (!worked.is_ok() || !*worked) std::this_thread::sleep_for(idle_wait_);
+    if (!worked.is_ok()) {
+      spdlog::error("commit step: {}", worked.status().to_string());
+      std::this_thread::sleep_for(kCommitRetryDelay);
+      continue;
+    }
+    if (!*worked) commit_wakeup_.wait_for(kCommitBackstop);
   }
 }
 

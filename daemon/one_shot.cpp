@@ -142,7 +142,7 @@ class OneShot {
     run.state = store::state::kRunning;
     run.base_commit = checked_.base_commit;
     CORRAL_RETURN_IF_ERROR(records_.insert_run(run));
-    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {"queued"}, store::state::kRunning, ""));
+    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {store::TaskState::kQueued}, store::TaskState::kRunning, ""));
     nlohmann::json payload = {{"backend", backend_.kind()}, {"base", checked_.base_commit}};
     if (backend_.kind() == "docker") payload["image"] = request_.image;
     return record("task.started", payload);
@@ -163,7 +163,9 @@ class OneShot {
     bool ok = run.succeeded();
     store::RunRecord row = admission::finished_run(result_.run_id, run, ok ? store::state::kSucceeded : store::state::kFailed);
     CORRAL_RETURN_IF_ERROR(records_.finish_run(row));
-    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {"running"}, row.state, ok ? "" : run.reason()));
+    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {store::TaskState::kRunning},
+                                             ok ? store::TaskState::kSucceeded : store::TaskState::kFailed,
+                                             ok ? "" : run.reason()));
     return record(ok ? "task.finished" : "task.failed", admission::outcome_payload(run));
   }
 
@@ -175,9 +177,14 @@ class OneShot {
     run.state = store::state::kFailed;
     run.base_commit = checked_.base_commit;
     run.reason = why.message();
-    records_.finish_run(run);
-    queue_.transition(result_.task_id, {"queued", "running"}, store::state::kFailed, why.message());
-    record("task.failed", {{"reason", why.message()}, {"code", std::string(code_name(why.code()))}});
+    // Best effort: the caller gets `why` whatever happens here; what could
+    // not be recorded is logged, and reconciliation fails the run later.
+    for (const Status& recorded :
+         {records_.finish_run(run),
+          queue_.transition(result_.task_id, {store::TaskState::kQueued, store::TaskState::kRunning}, store::TaskState::kFailed, why.message()),
+          record("task.failed", {{"reason", why.message()}, {"code", std::string(code_name(why.code()))}})}) {
+      if (!recorded.is_ok()) spdlog::warn("recording the failure of {}: {}", result_.task_id, recorded.to_string());
+    }
     std::remove(layout_.run_lock(result_.run_id).c_str());
     return why;
   }

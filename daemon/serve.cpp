@@ -24,8 +24,6 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-// How long the scheduler and the commit step wait when they found nothing to do.
-constexpr std::chrono::milliseconds kIdleWait{200};
 
 void request_stop(int) { g_stop = true; }
 
@@ -71,7 +69,7 @@ Status serve(const ServeOptions& options) {
   api::Service service(**store, layout);
   scheduler::Scheduler scheduler(**store, layout, **backend,
                                  {options.caps, options.image, options.max_attempts, options.supervisor_path,
-                                  kIdleWait, *gateways});
+                                  std::chrono::seconds(5), *gateways});
   merge::CommitStep commit_step(**store, layout, **backend, {options.image, options.supervisor_path});
   service.set_cancel_hook([&scheduler](const std::string& task_id) { scheduler.cancel_running(task_id); });
   CORRAL_RETURN_IF_ERROR(scheduler.recover().with_context("recovering"));
@@ -89,9 +87,10 @@ Status serve(const ServeOptions& options) {
                                                  std::to_string(server.tcp_port()) + ")").c_str(),
               std::string((*backend)->kind()).c_str());
   std::fflush(stdout);
-  Daemon daemon(scheduler, commit_step, kIdleWait);
+  Daemon daemon(**store, scheduler, commit_step);
   std::thread engine([&] { daemon.run(g_stop); });
   server.run(g_stop);
+  daemon.wake();  // g_stop is set: the engine's threads see it now
   engine.join();
   return Status::ok();
 }

@@ -45,10 +45,10 @@ Status BranchDesk::refuse(const policy::Caller& caller, const RepoContext& repo,
                   {"force", force}, {"reason", why}, {"lost", commits_json(*lost)}};
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store::record_event(store.events, "merge.refused", "", "", repo_id, payload));
+      CORRAL_RETURN_IF_ERROR(store::RepoEvent("merge.refused", repo_id).payload(payload).record(store.events));
       json alert = payload;
       alert["kind"] = "protected_branch_rewrite_refused";
-      CORRAL_RETURN_IF_ERROR(store::record_event(store.events, "alert.raised", "", "", repo_id, alert));
+      CORRAL_RETURN_IF_ERROR(store::RepoEvent("alert.raised", repo_id).payload(alert).record(store.events));
       // An attempt to rewrite shared history costs the repository trust at once.
       return admission::learn(store, repo_id, "", "", routing::OutcomeKind::kForcePushRefused);
     });
@@ -100,7 +100,7 @@ Result<json> BranchDesk::move_branch(const policy::Caller& caller, const std::st
   if (tip != commit) CORRAL_RETURN_IF_ERROR(move_shared_branch(layout_, *repo, branch, tip, commit));
   json payload = {{"requested_by", caller.name}, {"branch", branch}, {"old", tip}, {"new", commit}, {"manual", true}};
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) {
-    return store::record_event(store.events, "merge.completed", "", "", repo_id, payload);
+    return store::RepoEvent("merge.completed", repo_id).payload(payload).record(store.events);
   }));
   return payload;
 }
@@ -116,12 +116,12 @@ Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::strin
     if (!task.is_ok()) return task.status();
     if (!*task) return Status::not_found("no task " + task_id);
     CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kManageRepo, (*task)->repo_id));
-    if ((*task)->state != "merged") {
-      return Status::failed_precondition(task_id + " is not merged (state " + (*task)->state + ")");
+    if ((*task)->state != store::TaskState::kMerged) {
+      return Status::failed_precondition(task_id + " is not merged (state " + store::stored_name((*task)->state) + ")");
     }
     auto merge = store.merges.find(task_id);
     if (!merge.is_ok()) return merge.status();
-    if (!*merge || (*merge)->state != "done") return Status::internal("the merge record of " + task_id + " is missing");
+    if (!*merge || (*merge)->state != store::MergeState::kDone) return Status::internal("the merge record of " + task_id + " is missing");
     return std::make_pair(**task, **merge);
   });
   if (!found.is_ok()) return found.status();
@@ -137,7 +137,7 @@ Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::strin
     CORRAL_RETURN_IF_ERROR(record_upstream_reverts(store_, *repo, seen->arrived));
     auto now = store_.with([&](store::Transaction& store) { return store.queue.find(task_id); });
     if (!now.is_ok()) return now.status();
-    if (*now && (*now)->state != "merged") {
+    if (*now && (*now)->state != store::TaskState::kMerged) {
       return Status::failed_precondition(task_id + " was " + (*now)->reason + " meanwhile; nothing left to roll back");
     }
     if (!seen->lost.empty()) return Status::failed_precondition(merge.branch + " was rewritten outside corral");
@@ -164,9 +164,9 @@ Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::strin
                     {"old", seen->tip}, {"new", reverted.head}, {"reverted", {merge.old_tip, merge.new_tip}}};
     CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) -> Status {
       return store.db.in_transaction([&]() -> Status {
-        CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"merged"}, "rolled_back", reason));
-        CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, task, "rolled_back"));
-        return store::record_event(store.events, "rollback.recorded", task_id, "", task.repo_id, payload);
+        CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kMerged}, store::TaskState::kRolledBack, reason));
+        CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, task, store::TaskState::kRolledBack));
+        return store::TaskEvent("rollback.recorded", task).payload(payload).record(store.events);
       });
     }));
     payload["task"] = task_id;

@@ -44,7 +44,7 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
   bool needs_a_human = verdict.decision == policy::Decision::kNeedsApproval || !escalation.empty();
   int required = routing::approvals_needed(limits, needs_a_human);
   bool refused = verdict.decision == policy::Decision::kRefuse;
-  std::string next = refused ? "refused" : required == 0 ? "merging" : "review";
+  store::TaskState next = refused ? store::TaskState::kRefused : required == 0 ? store::TaskState::kMerging : store::TaskState::kReview;
   std::string branch = repo->branch_for(task.target_branch);
   json findings = verdict;
   store::ReviewRecord review{task_id, run_id, checked->hash, run.base_commit, run.head_commit,
@@ -52,7 +52,7 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store.reviews.put(review));
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"succeeded"}, next, refused ? first_refusal(verdict) : ""));
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kSucceeded}, next, refused ? first_refusal(verdict) : ""));
       CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, task, next));
       json stats = {{"files_changed", checked->files_changed},
                     {"insertions", checked->insertions},
@@ -60,13 +60,13 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
       json payload = {{"check", "diff_rules"}, {"decision", review.decision}, {"findings", findings["findings"]},
                       {"diff_hash", checked->hash}, {"stats", stats}, {"branch", branch},
                       {"tier", routing::tier_name(repo->tier)}};
-      CORRAL_RETURN_IF_ERROR(store::record_event(store.events, refused ? "check.failed" : "check.passed", task_id, run_id,
-                                          task.repo_id, payload));
-      if (next != "review") return Status::ok();
+      CORRAL_RETURN_IF_ERROR(
+          store::TaskEvent(refused ? "check.failed" : "check.passed", task).run(run_id).payload(payload).record(store.events));
+      if (next != store::TaskState::kReview) return Status::ok();
       json requested = {{"diff_hash", checked->hash}, {"approvals_required", required}, {"branch", branch},
                         {"tier", routing::tier_name(repo->tier)}};
       if (!escalation.empty()) requested["escalation"] = escalation;
-      return store::record_event(store.events, "approval.requested", task_id, run_id, task.repo_id, requested);
+      return store::TaskEvent("approval.requested", task).run(run_id).payload(requested).record(store.events);
     });
   });
 }
@@ -80,7 +80,7 @@ Result<bool> CommitStep::propose_next() {
   Status proposed = propose(task_id, run_id);
   // A task the commit step cannot handle ends, with the reason, rather than
   // block the tasks behind it; retrying it is the owner's call.
-  if (!proposed.is_ok()) CORRAL_RETURN_IF_ERROR(give_up(task_id, "succeeded", proposed));
+  if (!proposed.is_ok()) CORRAL_RETURN_IF_ERROR(give_up(task_id, store::TaskState::kSucceeded, proposed));
   return true;
 }
 

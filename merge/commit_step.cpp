@@ -42,8 +42,8 @@ CommitStep::CommitStep(store::Store& store, DataLayout layout, containers::Sandb
                        CommitStepOptions options)
     : store_(store), layout_(std::move(layout)), backend_(backend), options_(std::move(options)) {}
 
-Status CommitStep::end_task(const std::string& task_id, const std::string& state, const std::string& reason,
-                            const std::string& event, const json& payload, const std::string& from_state) {
+Status CommitStep::end_task(const std::string& task_id, store::TaskState state, const std::string& reason,
+                            const std::string& event, const json& payload, store::TaskState from_state) {
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       auto task = store.queue.find(task_id);
@@ -51,17 +51,17 @@ Status CommitStep::end_task(const std::string& task_id, const std::string& state
       CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {from_state}, state, reason));
       CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, state));
       auto merge = store.merges.find(task_id);
-      if (merge.is_ok() && *merge) CORRAL_RETURN_IF_ERROR(store.merges.set(task_id, "pending", "", ""));
+      if (merge.is_ok() && *merge) CORRAL_RETURN_IF_ERROR(store.merges.set(task_id, store::MergeState::kPending, "", ""));
       json body = payload;
       body["reason"] = reason;
-      return store::record_event(store.events, event, task_id, "", (*task)->repo_id, body);
+      return store::TaskEvent(event, **task).payload(body).record(store.events);
     });
   });
 }
 
-Status CommitStep::give_up(const std::string& task_id, const std::string& from_state, const Status& why) {
+Status CommitStep::give_up(const std::string& task_id, store::TaskState from_state, const Status& why) {
   spdlog::error("commit step for {}: {}", task_id, why.to_string());
-  return end_task(task_id, "merge_failed", "the commit step failed: " + why.message(), "merge.failed",
+  return end_task(task_id, store::TaskState::kMergeFailed, "the commit step failed: " + why.message(), "merge.failed",
                   json::object(), from_state);
 }
 
@@ -75,7 +75,7 @@ Result<bool> CommitStep::work_once() {
 // will never merge (to be held).
 Result<std::optional<CommitStep::MergeCandidate>> CommitStep::next_merge() {
   return store_.with([](store::Transaction& store) -> Result<std::optional<MergeCandidate>> {
-    auto merging = store.queue.list({"", "merging", 1000});
+    auto merging = store.queue.list({"", store::TaskState::kMerging, 1000});
     if (!merging.is_ok()) return merging.status();
     for (const store::QueuedTask& task : *merging) {
       MergeCandidate candidate{task.id, ""};
@@ -83,7 +83,7 @@ Result<std::optional<CommitStep::MergeCandidate>> CommitStep::next_merge() {
       for (const std::string& parent_id : task.parents) {
         auto parent = store.queue.find(parent_id);
         if (!parent.is_ok()) return parent.status();
-        store::TaskState state = *parent ? store::parse_state((*parent)->state) : store::TaskState::kFailed;
+        store::TaskState state = *parent ? (*parent)->state : store::TaskState::kFailed;
         if (store::blocks_dependents(state)) {
           candidate.hold_reason = "parent " + parent_id + " " + store::state_name(state) + ": its work is not on the branch";
           break;
@@ -103,16 +103,16 @@ Result<bool> CommitStep::merge_next() {
   const MergeCandidate& candidate = **next;
   if (!candidate.hold_reason.empty()) {
     CORRAL_RETURN_IF_ERROR(
-        end_task(candidate.task, "held", candidate.hold_reason, "task.held", json::object()));
+        end_task(candidate.task, store::TaskState::kHeld, candidate.hold_reason, "task.held", json::object()));
     return true;
   }
   Status merged = merge(candidate.task);
   if (merged.is_ok()) return true;
   // Half a merge (the intent log past "pending") is resumed, never abandoned.
   auto record = store_.with([&](store::Transaction& store) { return store.merges.find(candidate.task); });
-  bool half_done = record.is_ok() && *record && (*record)->state != "pending";
+  bool half_done = record.is_ok() && *record && (*record)->state != store::MergeState::kPending;
   if (half_done) return merged;
-  CORRAL_RETURN_IF_ERROR(give_up(candidate.task, "merging", merged));
+  CORRAL_RETURN_IF_ERROR(give_up(candidate.task, store::TaskState::kMerging, merged));
   return true;
 }
 
@@ -140,18 +140,16 @@ Status CommitStep::merge(const std::string& task_id) {
   if (!record.is_ok()) return record.status();
   merge.old_tip = record->old_tip;
   merge.new_tip = record->new_tip;
-  if (record->state == "done") return finish_published(merge);
-  if (record->state == "prepared" || record->state == "advanced") {
-    bool retry = false;
-    CORRAL_RETURN_IF_ERROR(resume(merge, record->state, retry));
-    if (!retry) return Status::ok();
+  if (record->state == store::MergeState::kDone) return finish_published(merge);
+  if (record->state == store::MergeState::kPrepared || record->state == store::MergeState::kAdvanced) {
+    CORRAL_ASSIGN_OR_RETURN(Attempt resumed, resume(merge, record->state));
+    if (resumed == Attempt::kSettled) return Status::ok();
   }
   for (int attempt = 0; attempt < options_.max_publish_attempts; ++attempt) {
-    bool retry = false;
-    CORRAL_RETURN_IF_ERROR(merge_attempt(merge, retry));
-    if (!retry) return Status::ok();
+    CORRAL_ASSIGN_OR_RETURN(Attempt tried, merge_attempt(merge));
+    if (tried == Attempt::kSettled) return Status::ok();
   }
-  return end_task(task_id, "merge_failed",
+  return end_task(task_id, store::TaskState::kMergeFailed,
                   "the upstream's " + merge.branch + " moved during each of " +
                       std::to_string(options_.max_publish_attempts) + " attempts; retry later",
                   "merge.failed", {{"branch", merge.branch}});
@@ -170,9 +168,9 @@ Result<bool> CommitStep::observe_upstream(Merge& merge) {
   json alert = {{"kind", "shared_history_lost"}, {"branch", merge.branch}, {"found", seen->tip},
                 {"lost", commits_json(seen->lost)}};
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) {
-    return store::record_event(store.events, "alert.raised", merge.task.id, "", merge.task.repo_id, alert);
+    return store::TaskEvent("alert.raised", merge.task).payload(alert).record(store.events);
   }));
-  CORRAL_RETURN_IF_ERROR(end_task(merge.task.id, "merge_failed", reason, "merge.refused", alert));
+  CORRAL_RETURN_IF_ERROR(end_task(merge.task.id, store::TaskState::kMergeFailed, reason, "merge.refused", alert));
   return false;
 }
 
@@ -186,7 +184,7 @@ Result<bool> CommitStep::recheck(Merge& merge, const std::string& onto) {
   payload["findings"] = json(verdict)["findings"];
   if (verdict.decision == policy::Decision::kRefuse) {
     CORRAL_RETURN_IF_ERROR(
-        end_task(merge.task.id, "refused", first_refusal(verdict), "check.failed", payload));
+        end_task(merge.task.id, store::TaskState::kRefused, first_refusal(verdict), "check.failed", payload));
     return false;
   }
   bool was_approved_by_humans = merge.review.approvals_required > 0;
@@ -201,17 +199,19 @@ Result<bool> CommitStep::recheck(Merge& merge, const std::string& onto) {
     return store_.with([&](store::Transaction& store) -> Result<bool> {
       Status moved = store.db.in_transaction([&]() -> Status {
         CORRAL_RETURN_IF_ERROR(store.reviews.put(review));
-        CORRAL_RETURN_IF_ERROR(store.queue.transition(merge.task.id, {"merging"}, "review", ""));
-        return store::record_event(store.events, "approval.requested", merge.task.id, merge.run.id, merge.task.repo_id,
-                            {{"diff_hash", review.diff_hash}, {"approvals_required", required},
-                             {"branch", merge.branch}, {"reason", "the tip moved and the diff now needs a human"}});
+        CORRAL_RETURN_IF_ERROR(store.queue.transition(merge.task.id, {store::TaskState::kMerging}, store::TaskState::kReview, ""));
+        return store::TaskEvent("approval.requested", merge.task)
+            .run(merge.run.id)
+            .payload({{"diff_hash", review.diff_hash}, {"approvals_required", required}, {"branch", merge.branch},
+                      {"reason", "the tip moved and the diff now needs a human"}})
+            .record(store.events);
       });
       if (!moved.is_ok()) return moved;
       return false;
     });
   }
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) {
-    return store::record_event(store.events, "check.passed", merge.task.id, merge.run.id, merge.task.repo_id, payload);
+    return store::TaskEvent("check.passed", merge.task).run(merge.run.id).payload(payload).record(store.events);
   }));
   return true;
 }
@@ -241,18 +241,23 @@ Result<bool> CommitStep::run_check(Merge& merge) {
   if (!result->succeeded()) {
     std::string reason = "the check command failed on the merged result (" + result->reason() + ")";
     CORRAL_RETURN_IF_ERROR(
-        end_task(merge.task.id, "checks_failed", reason, "check.failed", payload));
+        end_task(merge.task.id, store::TaskState::kChecksFailed, reason, "check.failed", payload));
     return false;
   }
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) {
-    return store::record_event(store.events, "check.passed", merge.task.id, check_run, merge.task.repo_id, payload);
+    return store::TaskEvent("check.passed", merge.task).run(check_run).payload(payload).record(store.events);
   }));
   return true;
 }
 
-Status CommitStep::merge_attempt(Merge& merge, bool& retry) {
-  auto observed = observe_upstream(merge);
-  if (!observed.is_ok() || !*observed) return observed.status();
+Result<CommitStep::Attempt> CommitStep::settled(const Status& status) {
+  if (!status.is_ok()) return status;
+  return Attempt::kSettled;
+}
+
+Result<CommitStep::Attempt> CommitStep::merge_attempt(Merge& merge) {
+  CORRAL_ASSIGN_OR_RETURN(bool observed, observe_upstream(merge));
+  if (!observed) return Attempt::kSettled;
   const std::string& mirror = merge.repo.record.mirror_path;
   std::string onto = merge.old_tip;
   git::Committer committer{"corral", "corral@localhost", store_.clock().now()};
@@ -270,64 +275,64 @@ Status CommitStep::merge_attempt(Merge& merge, bool& retry) {
   if (!integrated->conflicts.empty()) {
     std::string files;
     for (const auto& path : integrated->conflicts) files += (files.empty() ? "" : ", ") + path;
-    return end_task(merge.task.id, "conflicted",
-                    "conflicts with " + merge.branch + " at " + short_id(onto) + " in " + files +
-                        "; retry the task to redo it on the new tip",
-                    "merge.conflicted", {{"branch", merge.branch}, {"onto", onto}, {"files", integrated->conflicts}});
+    return settled(end_task(merge.task.id, store::TaskState::kConflicted,
+                            "conflicts with " + merge.branch + " at " + short_id(onto) + " in " + files +
+                                "; retry the task to redo it on the new tip",
+                            "merge.conflicted",
+                            {{"branch", merge.branch}, {"onto", onto}, {"files", integrated->conflicts}}));
   }
   merge.new_tip = integrated->head;
   if (integrated->commits_written == 0) {
     // The change is on the branch already: nothing moves, and it counts as merged once.
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, "done"));
-    return finish_published(merge);
+    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kDone));
+    return settled(finish_published(merge));
   }
-  auto rechecked = recheck(merge, onto);
-  if (!rechecked.is_ok() || !*rechecked) return rechecked.status();
-  auto checked = run_check(merge);
-  if (!checked.is_ok() || !*checked) return checked.status();
-  return advance_and_publish(merge, retry);
+  CORRAL_ASSIGN_OR_RETURN(bool still_clean, recheck(merge, onto));
+  if (!still_clean) return Attempt::kSettled;
+  CORRAL_ASSIGN_OR_RETURN(bool checks_passed, run_check(merge));
+  if (!checks_passed) return Attempt::kSettled;
+  return advance_and_publish(merge);
 }
 
-Status CommitStep::set_merge_state(const Merge& merge, const std::string& state) {
-  bool keep_tips = state != "pending";
+Status CommitStep::set_merge_state(const Merge& merge, store::MergeState state) {
+  bool keep_tips = state != store::MergeState::kPending;
   return store_.with([&](store::Transaction& store) {
     return store.merges.set(merge.task.id, state, keep_tips ? merge.old_tip : "", keep_tips ? merge.new_tip : "");
   });
 }
 
-Status CommitStep::advance_and_publish(Merge& merge, bool& retry) {
-  CORRAL_RETURN_IF_ERROR(set_merge_state(merge, "prepared"));
+Result<CommitStep::Attempt> CommitStep::advance_and_publish(Merge& merge) {
+  CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPrepared));
   Status moved = move_shared_branch(layout_, merge.repo, merge.branch, merge.old_tip, merge.new_tip, [&] {
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, "advanced"));
+    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kAdvanced));
     pause_for_crash_tests("merge_publish");
     return Status::ok();
   });
-  return after_publish(merge, moved, retry);
+  return after_publish(merge, moved);
 }
 
-Status CommitStep::after_publish(Merge& merge, const Status& published, bool& retry) {
+Result<CommitStep::Attempt> CommitStep::after_publish(Merge& merge, const Status& published) {
   if (published.is_ok()) {
     pause_for_crash_tests("merge_finish");
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, "done"));
-    return finish_published(merge);
+    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kDone));
+    return settled(finish_published(merge));
   }
-  CORRAL_RETURN_IF_ERROR(set_merge_state(merge, "pending"));
-  if (published.code() == Code::kFailedPrecondition) {  // the upstream (or the record) moved: start over
-    retry = true;
-    return Status::ok();
-  }
-  return end_task(merge.task.id, "merge_failed", "publishing to the upstream failed: " +
-                  published.message(), "merge.failed", {{"branch", merge.branch}});
+  CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPending));
+  // The upstream (or the record) moved: start over.
+  if (published.code() == Code::kFailedPrecondition) return Attempt::kRetry;
+  return settled(end_task(merge.task.id, store::TaskState::kMergeFailed,
+                          "publishing to the upstream failed: " + published.message(), "merge.failed",
+                          {{"branch", merge.branch}}));
 }
 
-Status CommitStep::resume(Merge& merge, const std::string& state, bool& retry) {
+Result<CommitStep::Attempt> CommitStep::resume(Merge& merge, store::MergeState state) {
   const std::string& mirror = merge.repo.record.mirror_path;
   auto recorded = git::read_ref(mirror, shared_ref(merge.branch));  // a read; writers hold the mirror lock
   if (!recorded.is_ok()) return recorded.status();
-  if (state == "prepared" && *recorded != merge.new_tip) {
+  if (state == store::MergeState::kPrepared && *recorded != merge.new_tip) {
     // The crash came before the compare-and-swap: nothing moved.
-    retry = true;
-    return set_merge_state(merge, "pending");
+    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPending));
+    return Attempt::kRetry;
   }
   auto seen = observe_shared_branch(layout_, merge.repo, merge.branch);
   if (!seen.is_ok()) return seen.status();
@@ -341,11 +346,11 @@ Status CommitStep::resume(Merge& merge, const std::string& state, bool& retry) {
   }
   if (already_there) {
     // The crash came after the upstream took it.
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, "done"));
-    return finish_published(merge);
+    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kDone));
+    return settled(finish_published(merge));
   }
   Status published = publish_shared_branch(layout_, merge.repo, merge.branch, merge.old_tip, merge.new_tip);
-  return after_publish(merge, published, retry);
+  return after_publish(merge, published);
 }
 
 Status CommitStep::finish_published(Merge& merge) {
@@ -359,9 +364,9 @@ Status CommitStep::finish_published(Merge& merge) {
   if (merge.old_tip == merge.new_tip) payload["already_on_branch"] = true;
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(merge.task.id, {"merging"}, "merged", ""));
-      CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, merge.task, "merged"));
-      return store::record_event(store.events, "merge.completed", merge.task.id, merge.run.id, merge.task.repo_id, payload);
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(merge.task.id, {store::TaskState::kMerging}, store::TaskState::kMerged, ""));
+      CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, merge.task, store::TaskState::kMerged));
+      return store::TaskEvent("merge.completed", merge.task).run(merge.run.id).payload(payload).record(store.events);
     });
   });
 }

@@ -64,9 +64,15 @@ class CommitStep {
   Result<bool> propose_next();
   Result<std::optional<MergeCandidate>> next_merge();
   Result<bool> merge_next();
-  // One try from the upstream's current tip; `retry` when the upstream moved.
-  Status merge_attempt(Merge& merge, bool& retry);
-  Status resume(Merge& merge, const std::string& state, bool& retry);
+  // How one try at a merge ended: the task is settled (merged, or ended for a
+  // reason recorded with it), or the upstream moved and it must start over.
+  enum class Attempt { kSettled, kRetry };
+  // A step that ended the task (or failed) as the end of an attempt.
+  static Result<Attempt> settled(const Status& status);
+  // One try from the upstream's current tip.
+  Result<Attempt> merge_attempt(Merge& merge);
+  // Carries on a merge the intent log shows prepared or advanced.
+  Result<Attempt> resume(Merge& merge, store::MergeState state);
   // Fetches the upstream branch and brings corral's record up to it; false
   // (task ended, alert raised) if the upstream lost commits corral had seen.
   Result<bool> observe_upstream(Merge& merge);
@@ -74,17 +80,18 @@ class CommitStep {
   Result<bool> recheck(Merge& merge, const std::string& onto);
   // Runs the check command on the merged result; false if it failed (task ended).
   Result<bool> run_check(Merge& merge);
-  Status advance_and_publish(Merge& merge, bool& retry);
+  Result<Attempt> advance_and_publish(Merge& merge);
   // Done, retry (the upstream moved), or merge_failed, by how publishing went.
-  Status after_publish(Merge& merge, const Status& published, bool& retry);
-  Status set_merge_state(const Merge& merge, const std::string& state);
+  Result<Attempt> after_publish(Merge& merge, const Status& published);
+  Status set_merge_state(const Merge& merge, store::MergeState state);
   // Ends a task the commit step could not handle (merge_failed, with why).
-  Status give_up(const std::string& task_id, const std::string& from_state, const Status& why);
+  Status give_up(const std::string& task_id, store::TaskState from_state, const Status& why);
   Status finish_published(Merge& merge);
   // Moves the task from `from_state` to `state` with the reason, learns the
   // outcome, resets its merge record and records `event` (one transaction).
-  Status end_task(const std::string& task_id, const std::string& state, const std::string& reason,
-                  const std::string& event, const nlohmann::json& payload, const std::string& from_state = "merging");
+  Status end_task(const std::string& task_id, store::TaskState state, const std::string& reason,
+                  const std::string& event, const nlohmann::json& payload,
+                  store::TaskState from_state = store::TaskState::kMerging);
 
   store::Store& store_;
   DataLayout layout_;

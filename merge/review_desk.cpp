@@ -64,7 +64,7 @@ Result<json> ReviewDesk::show(const policy::Caller& caller, const std::string& t
     CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, (*task)->repo_id));
     auto review = store.reviews.find(task_id);
     if (!review.is_ok()) return review.status();
-    if (!*review) return Status::not_found("task " + task_id + " has no diff to review (state " + (*task)->state + ")");
+    if (!*review) return Status::not_found("task " + task_id + " has no diff to review (state " + store::stored_name((*task)->state) + ")");
     auto verdicts = store.reviews.verdicts(task_id, (*review)->diff_hash);
     if (!verdicts.is_ok()) return verdicts.status();
     auto repo = store.records.find_repo((*task)->repo_id);
@@ -107,8 +107,8 @@ Result<json> ReviewDesk::judge(const policy::Caller& caller, const std::string& 
     if (caller.name == (*task)->submitter) {
       return Status::permission_denied(caller.name + " submitted " + task_id + " and may not review it");
     }
-    if ((*task)->state != "review") {
-      return Status::failed_precondition(task_id + " is not waiting for review (state " + (*task)->state + ")");
+    if ((*task)->state != store::TaskState::kReview) {
+      return Status::failed_precondition(task_id + " is not waiting for review (state " + store::stored_name((*task)->state) + ")");
     }
     auto review = store.reviews.find(task_id);
     if (!review.is_ok()) return review.status();
@@ -128,11 +128,11 @@ Result<json> ReviewDesk::judge(const policy::Caller& caller, const std::string& 
       json payload = {{"reviewer", caller.name}, {"diff_hash", (*review)->diff_hash}, {"approvals", approvals},
                       {"approvals_required", (*review)->approvals_required}};
       if (rejecting) payload["reason"] = reason;
-      CORRAL_RETURN_IF_ERROR(store::record_event(store.events, rejecting ? "approval.rejected" : "approval.granted", task_id,
-                                          "", (*task)->repo_id, payload));
-      std::string next = rejecting ? "rejected" : approvals >= (*review)->approvals_required ? "merging" : "review";
-      if (next != "review") {
-        CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"review"}, next, rejecting ? reason : ""));
+      CORRAL_RETURN_IF_ERROR(
+          store::TaskEvent(rejecting ? "approval.rejected" : "approval.granted", **task).payload(payload).record(store.events));
+      store::TaskState next = rejecting ? store::TaskState::kRejected : approvals >= (*review)->approvals_required ? store::TaskState::kMerging : store::TaskState::kReview;
+      if (next != store::TaskState::kReview) {
+        CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kReview}, next, rejecting ? reason : ""));
         CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, next));
       }
       out = {{"task", task_id}, {"state", next}, {"approvals", approvals},

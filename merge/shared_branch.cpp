@@ -15,7 +15,7 @@ Result<SharedTip> observe_shared_branch(const DataLayout& layout, const RepoCont
   if (!upstream.is_ok()) return upstream.status();
   auto recorded = git::read_ref(mirror, shared_ref(branch));
   if (!recorded.is_ok()) return recorded.status();
-  SharedTip seen{*upstream, {}};
+  SharedTip seen{*upstream, {}, {}};
   if (*recorded == *upstream) return seen;
   if (!recorded->empty()) {
     bool forward = false;

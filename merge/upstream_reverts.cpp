@@ -33,14 +33,15 @@ Status record_one(store::Store& store, const std::string& task_id, const std::st
   return store.with([&](store::Transaction& store) -> Status {
     auto task = store.queue.find(task_id);
     if (!task.is_ok()) return task.status();
-    if (!*task || (*task)->state != "merged" || (*task)->repo_id != repo_id) return Status::ok();
+    if (!*task || (*task)->state != store::TaskState::kMerged || (*task)->repo_id != repo_id) return Status::ok();
     std::string reason = "reverted upstream by " + revert.id.substr(0, 12) + " (" + revert.author + ")";
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"merged"}, "rolled_back", reason));
-      CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, "rolled_back"));
-      return store::record_event(store.events, "rollback.recorded", task_id, "", repo_id,
-                          {{"requested_by", "upstream"}, {"reason", reason}, {"revert", revert.id},
-                           {"author", revert.author}, {"reverted", reverted}});
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kMerged}, store::TaskState::kRolledBack, reason));
+      CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, store::TaskState::kRolledBack));
+      return store::TaskEvent("rollback.recorded", **task)
+          .payload({{"requested_by", "upstream"}, {"reason", reason}, {"revert", revert.id}, {"author", revert.author},
+                    {"reverted", reverted}})
+          .record(store.events);
     });
   });
 }

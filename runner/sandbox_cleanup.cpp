@@ -13,7 +13,7 @@ Result<std::vector<RemovedSandbox>> remove_orphan_sandboxes(
     auto label = info.labels.find("corral.run");
     std::string run_id = label != info.labels.end() ? label->second : run_of_sandbox(info.name);
     if (!run_id.empty() && is_live(run_id)) continue;
-    if (info.status == "running") backend.kill(info.name);  // best effort; remove forces anyway
+    if (info.status == "running") static_cast<void>(backend.kill(info.name));  // best effort; remove forces anyway
     CORRAL_RETURN_IF_ERROR(backend.remove(info.name).with_context("removing orphan sandbox " + info.name));
     removed.push_back({info.name, run_id, info.status});
   }

@@ -49,7 +49,7 @@ Status abandon_run(const DataLayout& layout, store::Records& records, store::Tas
   run.reason = kCrashReason;
   CORRAL_RETURN_IF_ERROR(records.finish_run(run));
   if (on_abandoned) return on_abandoned(run, kCrashReason);
-  CORRAL_RETURN_IF_ERROR(queue.transition(run.task_id, {"running", "queued"}, store::state::kFailed, kCrashReason));
+  CORRAL_RETURN_IF_ERROR(queue.transition(run.task_id, {store::TaskState::kRunning, store::TaskState::kQueued}, store::TaskState::kFailed, kCrashReason));
   return record(events, "task.failed", run, (*task)->repo_id, {{"reason", kCrashReason}, {"reconciled", true}});
 }
 

@@ -58,9 +58,11 @@ Status Scheduler::recover() {
       if (!task.is_ok()) return task.status();
       if (!*task) return Status::ok();
       bool retry = (*task)->attempts < max_attempts;
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(run.task_id, {"running"}, retry ? "queued" : "failed", reason));
-      return store::record_event(store.events, retry ? "task.requeued" : "task.failed", run.task_id, run.id, (*task)->repo_id,
-                    {{"reason", reason}, {"attempts", (*task)->attempts}, {"recovered", true}});
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(run.task_id, {store::TaskState::kRunning}, retry ? store::TaskState::kQueued : store::TaskState::kFailed, reason));
+      return store::TaskEvent(retry ? "task.requeued" : "task.failed", **task)
+          .run(run.id)
+          .payload({{"reason", reason}, {"attempts", (*task)->attempts}, {"recovered", true}})
+          .record(store.events);
     };
     auto report = reconcile(layout_, store.records, store.queue, store.events, backends, requeue);
     if (!report.is_ok()) return report.status();
@@ -72,28 +74,32 @@ Status Scheduler::recover() {
 
 Status Scheduler::tick() {
   reap_finished();
-  // With no room nothing can start, so most passes are skipped; every tenth
-  // still runs, to hold the dependents of tasks that failed meanwhile.
-  if (running_count() >= options_.caps.global && ++passes_skipped_ < 10) return Status::ok();
-  passes_skipped_ = 0;
-  auto tasks = store_.with([](store::Transaction& store) { return store.queue.schedulable(); });
-  if (!tasks.is_ok()) return tasks.status();
+  CORRAL_ASSIGN_OR_RETURN(auto tasks, store_.with([](store::Transaction& store) { return store.queue.schedulable(); }));
   std::vector<TaskView> views;
-  for (const auto& task : *tasks) {
-    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, store::parse_state(task.state), task.parents});
+  std::map<std::string, const store::QueuedTask*> by_id;
+  for (const auto& task : tasks) {
+    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, task.state, task.parents});
+    by_id[task.id] = &task;
   }
   for (const Decision& decision : schedule(views, options_.caps)) {
     if (decision.kind == Decision::Kind::kHold) {
-      store_.with([&](store::Transaction& store) -> Status {
-        CORRAL_RETURN_IF_ERROR(store.queue.transition(decision.task, {"queued"}, "held", decision.reason));
-        return store::record_event(store.events, "task.held", decision.task, "", "", {{"reason", decision.reason}});
-      });
+      Status held = hold(*by_id.at(decision.task), decision.reason);
+      if (!held.is_ok()) spdlog::warn("could not hold {}: {}", decision.task, held.to_string());
       continue;
     }
     Status started = start(decision.task, decision.base_task);
     if (!started.is_ok()) spdlog::warn("could not start {}: {}", decision.task, started.to_string());
   }
   return Status::ok();
+}
+
+Status Scheduler::hold(const store::QueuedTask& task, const std::string& reason) {
+  return store_.with([&](store::Transaction& tx) {
+    return tx.atomically([&]() -> Status {
+      CORRAL_RETURN_IF_ERROR(tx.queue.transition(task.id, {store::TaskState::kQueued}, store::TaskState::kHeld, reason));
+      return store::TaskEvent("task.held", task).payload({{"reason", reason}}).record(tx.events);
+    });
+  });
 }
 
 // Marks the task running and records its run (one transaction, after the
@@ -106,16 +112,19 @@ Status Scheduler::start(const std::string& task_id, const std::string& base_task
   running->lock = std::move(*lock);
   Status marked = store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"queued"}, "running", ""));
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kQueued}, store::TaskState::kRunning, ""));
       CORRAL_RETURN_IF_ERROR(store.queue.count_attempt(task_id));
       store::RunRecord run;
       run.id = running->run_id;
       run.task_id = task_id;
       run.state = store::state::kRunning;
       CORRAL_RETURN_IF_ERROR(store.records.insert_run(run));
-      auto task = store.queue.find(task_id);
-      return store::record_event(store.events, "task.started", task_id, run.id, task.is_ok() && *task ? (*task)->repo_id : "",
-                    {{"backend", backend_.kind()}, {"base_task", base_task}});
+      CORRAL_ASSIGN_OR_RETURN(auto task, store.queue.find(task_id));
+      if (!task) return Status::not_found("task " + task_id + " vanished");
+      return store::TaskEvent("task.started", *task)
+          .run(run.id)
+          .payload({{"backend", backend_.kind()}, {"base_task", base_task}})
+          .record(store.events);
     });
   });
   if (!marked.is_ok()) return marked;
@@ -127,6 +136,7 @@ Status Scheduler::start(const std::string& task_id, const std::string& base_task
   raw->thread = std::thread([this, task_id, run_id = raw->run_id, base_task, raw] {
     execute(task_id, run_id, base_task);
     raw->done = true;
+    wake();  // to reap it, even if recording its end failed
   });
   return Status::ok();
 }
@@ -182,7 +192,7 @@ Result<Scheduler::Plan> Scheduler::plan_for(const std::string& task_id, const st
     if (!parent.is_ok()) return parent.status();
     // A merged parent's work is on the target branch: start from the task's
     // base, which is that branch unless the submitter named another.
-    if (*parent && (*parent)->state == "merged") return plan;
+    if (*parent && (*parent)->state == store::TaskState::kMerged) return plan;
     auto runs = store.records.runs_of_task(base_task);
     if (!runs.is_ok()) return runs.status();
     for (const auto& run : *runs) {
@@ -234,7 +244,7 @@ Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, co
   request.on_stage = pause_for_crash_tests;
   request.is_cancelled = [this, task_id] {
     auto task = store_.with([&](store::Transaction& store) { return store.queue.find(task_id); });
-    return task.is_ok() && *task && (*task)->state == "cancelled";
+    return task.is_ok() && *task && (*task)->state == store::TaskState::kCancelled;
   };
   return request;
 }
@@ -242,12 +252,12 @@ Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, co
 void Scheduler::finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome) {
   pause_for_crash_tests("finish");
   int max_attempts = options_.max_attempts;
-  Status status = store_.with([&](store::Transaction& store) -> Status {
+  auto record_end = [&](store::Transaction& store) -> Status {
     auto task = store.queue.find(task_id);
     if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
     store::RunRecord run;
     run.id = run_id;
-    bool cancelled = (*task)->state == "cancelled";
+    bool cancelled = (*task)->state == store::TaskState::kCancelled;
     if (!outcome.is_ok()) {
       // corral could not do its part: retry within the budget.
       run.state = cancelled ? "cancelled" : store::state::kFailed;
@@ -255,17 +265,19 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id, co
       CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
       if (cancelled) return Status::ok();
       bool retry = (*task)->attempts < max_attempts;
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, retry ? "queued" : "failed", run.reason));
-      return store::record_event(store.events, retry ? "task.requeued" : "task.failed", task_id, run_id, (*task)->repo_id,
-                    {{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}});
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kRunning}, retry ? store::TaskState::kQueued : store::TaskState::kFailed, run.reason));
+      return store::TaskEvent(retry ? "task.requeued" : "task.failed", **task)
+          .run(run_id)
+          .payload({{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}})
+          .record(store.events);
     }
     if (stopping_) {
       run.state = store::state::kFailed;
       run.reason = "the daemon stopped during the run";
       CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
       if (cancelled) return Status::ok();
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, "queued", run.reason));
-      return store::record_event(store.events, "task.requeued", task_id, run_id, (*task)->repo_id, {{"reason", run.reason}});
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kRunning}, store::TaskState::kQueued, run.reason));
+      return store::TaskEvent("task.requeued", **task).run(run_id).payload({{"reason", run.reason}}).record(store.events);
     }
     const runner::RunResult& result = *outcome;
     bool ok = result.succeeded();
@@ -273,12 +285,17 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id, co
     if (cancelled) run.reason = (*task)->reason;
     CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
     if (cancelled) return Status::ok();
-    CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {"running"}, run.state, ok ? "" : run.reason));
+    store::TaskState ended = ok ? store::TaskState::kSucceeded : store::TaskState::kFailed;
+    CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kRunning}, ended, ok ? "" : run.reason));
     // The agent's own failure is an outcome routing learns from; corral's (above) is not.
-    CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, run.state));
-    return store::record_event(store.events, ok ? "task.finished" : "task.failed", task_id, run_id, (*task)->repo_id,
-                  admission::outcome_payload(result));
-  });
+    CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, ended));
+    return store::TaskEvent(ok ? "task.finished" : "task.failed", **task)
+        .run(run_id)
+        .payload(admission::outcome_payload(result))
+        .record(store.events);
+  };
+  // The run's row, the task's state, the outcome and the event: all or none.
+  Status status = store_.with([&](store::Transaction& tx) { return tx.atomically([&] { return record_end(tx); }); });
   if (!status.is_ok()) spdlog::error("recording the end of {}: {}", task_id, status.to_string());
   std::remove(layout_.run_lock(run_id).c_str());
 }
@@ -315,7 +332,7 @@ void Scheduler::run(const std::atomic<bool>& stop) {
   while (!stop) {
     Status ticked = tick();
     if (!ticked.is_ok()) spdlog::error("scheduling pass: {}", ticked.to_string());
-    std::this_thread::sleep_for(options_.tick);
+    wakeup_.wait_for(options_.backstop);
   }
   stopping_ = true;
   std::vector<std::string> tasks;

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "containers/sandbox_backend.h"
+#include "core/wakeup.h"
 #include "admission/budget_book.h"
 #include "admission/run_boundaries.h"
 #include "scheduler/decisions.h"
@@ -35,7 +36,9 @@ struct SchedulerOptions {
   std::string image;              // for the docker backend
   int max_attempts = 3;           // runs per task before an infrastructure failure is final
   std::string supervisor_path;
-  std::chrono::milliseconds tick{200};
+  // A pass runs when something changed (wake()); at the latest after this
+  // long, as a safety net for a change nobody announced.
+  std::chrono::milliseconds backstop{5000};
   admission::GatewayOptions gateways;        // model providers, the proxy's fixed hosts, agents' host programs
 };
 
@@ -50,9 +53,13 @@ class Scheduler {
   Status recover();
   // One scheduling pass: holds and starts.
   Status tick();
-  // Ticks until `stop` is set; then stops running sandboxes and puts their
-  // tasks back in the queue (the next start runs them again).
+  // Runs a pass whenever woken (or after the backstop) until `stop` is set
+  // and it is woken; then stops running sandboxes and puts their tasks back
+  // in the queue (the next start runs them again).
   void run(const std::atomic<bool>& stop);
+  // Something the scheduler decides on changed (a submission, a task's
+  // state, a run's end): the next pass runs now. Thread-safe and cheap.
+  void wake() { wakeup_.notify(); }
   // Stops the sandbox of a running task (the API already marked it cancelled).
   void cancel_running(const std::string& task_id);
 
@@ -61,6 +68,8 @@ class Scheduler {
  private:
   struct Running;
   Status start(const std::string& task_id, const std::string& base_task);
+  // queued -> held, with task.held saying why (one transaction).
+  Status hold(const store::QueuedTask& task, const std::string& reason);
   struct Plan {
     store::QueuedTask task;
     store::RepoRecord repo;
@@ -83,7 +92,7 @@ class Scheduler {
   admission::BudgetBook budgets_;
   SchedulerOptions options_;
   std::atomic<bool> stopping_{false};
-  int passes_skipped_ = 0;  // only touched by tick()
+  Wakeup wakeup_;
   std::mutex mutex_;                                   // guards running_
   std::map<std::string, std::unique_ptr<Running>> running_;  // by task id
 };

@@ -41,12 +41,14 @@ Status Database::in_transaction(const std::function<Status()>& body) {
   ++transaction_depth_;
   Status status = body();
   --transaction_depth_;
+  // A failed ROLLBACK leaves nothing to do: SQLite has rolled back already
+  // when COMMIT or a statement failed that badly; the body's error is the one to report.
   if (!status.is_ok()) {
-    exec("ROLLBACK");
+    static_cast<void>(exec("ROLLBACK"));
     return status;
   }
   Status committed = exec("COMMIT");
-  if (!committed.is_ok()) exec("ROLLBACK");
+  if (!committed.is_ok()) static_cast<void>(exec("ROLLBACK"));
   return committed;
 }
 

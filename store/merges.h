@@ -17,11 +17,19 @@
 
 namespace corral::store {
 
+// Where a merge stands (the diagram above). A task whose merge ends without
+// landing (conflict, failed check) goes back to pending, so a later merge of
+// the same task starts from the beginning.
+enum class MergeState { kPending, kPrepared, kAdvanced, kDone };
+
+// The name stored in merges.state: "pending", "prepared", "advanced", "done".
+const char* stored_name(MergeState state);
+
 struct MergeRecord {
   std::string task_id;
   std::string repo_id;
   std::string branch;
-  std::string state;    // pending, prepared, advanced, done
+  MergeState state = MergeState::kPending;
   std::string old_tip;  // the shared branch before (prepared and later)
   std::string new_tip;  // the shared branch after
   int attempts = 0;
@@ -37,8 +45,7 @@ class MergeLog {
   Result<std::optional<MergeRecord>> find(const std::string& task_id);
   // Moves the record to `state` with the tips given; counts an attempt when
   // the state is prepared.
-  Status set(const std::string& task_id, const std::string& state, const std::string& old_tip,
-             const std::string& new_tip);
+  Status set(const std::string& task_id, MergeState state, const std::string& old_tip, const std::string& new_tip);
 
  private:
   Database& db_;

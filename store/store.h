@@ -77,6 +77,10 @@ class Store {
 
   const Clock& clock() const { return clock_; }
 
+  // `listener` is called after every task submission and state change
+  // (TaskQueue::set_change_listener). Set before other threads use the Store.
+  void set_task_listener(std::function<void()> listener) { queue_.set_change_listener(std::move(listener)); }
+
  private:
   std::unique_ptr<Database> db_;
   const Clock& clock_;

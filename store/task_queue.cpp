@@ -14,12 +14,14 @@ constexpr const char* kColumns =
 
 QueuedTask read_task(const Statement& row) {
   QueuedTask task;
+  // Only TaskQueue writes the column, always a stored_name(); a name it does
+  // not know would be a row from a newer corral, shown as failed.
   task.id = row.text(0);
   task.repo_id = row.text(1);
   task.prompt = row.text(2);
   task.agent = row.text(3);
   task.base_rev = row.text(4);
-  task.state = row.text(5);
+  task.state = parse_state(row.text(5)).value_or(TaskState::kFailed);
   task.reason = row.text(6);
   task.submitter = row.text(7);
   task.idempotency_key = row.text(8);
@@ -107,6 +109,7 @@ Result<std::vector<Submission>> TaskQueue::submit(const std::vector<NewTask>& ta
     return Status::ok();
   });
   if (!status.is_ok()) return status;
+  changed();
   return submissions;
 }
 
@@ -118,8 +121,9 @@ Result<std::optional<QueuedTask>> TaskQueue::find(const std::string& id) {
 }
 
 Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
+  std::string state = filter.state ? stored_name(*filter.state) : "";
   return query("WHERE (? = '' OR repo_id = ?) AND (? = '' OR state = ?)",
-               {filter.repo_id, filter.repo_id, filter.state, filter.state}, filter.limit);
+               {filter.repo_id, filter.repo_id, state, state}, filter.limit);
 }
 
 Result<std::vector<QueuedTask>> TaskQueue::schedulable() {
@@ -149,21 +153,31 @@ Result<std::vector<QueuedTask>> TaskQueue::schedulable() {
   return tasks;
 }
 
-Status TaskQueue::transition(const std::string& id, const std::vector<std::string>& from, const std::string& to,
+Status TaskQueue::transition(const std::string& id, const std::vector<TaskState>& from, TaskState to,
                              const std::string& reason) {
+  for (TaskState state : from) {
+    if (!is_legal_move(state, to)) {
+      return Status::internal(std::string("a task never moves from ") + stored_name(state) + " to " + stored_name(to));
+    }
+  }
   std::string placeholders;
   for (size_t i = 0; i < from.size(); ++i) placeholders += i ? ",?" : "?";
   Statement update(db_.handle(), "UPDATE tasks SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state IN (" +
                                      placeholders + ")");
   if (!update.ok()) return update.error();
-  update.bind(1, to).bind(2, reason).bind(3, format_rfc3339(clock_.now())).bind(4, id);
-  for (size_t i = 0; i < from.size(); ++i) update.bind(static_cast<int>(5 + i), from[i]);
+  update.bind(1, stored_name(to)).bind(2, reason).bind(3, format_rfc3339(clock_.now())).bind(4, id);
+  int column = 5;
+  for (TaskState state : from) update.bind(column++, stored_name(state));
   CORRAL_RETURN_IF_ERROR(update.run());
-  if (db_.changes() == 1) return Status::ok();
+  if (db_.changes() == 1) {
+    changed();
+    return Status::ok();
+  }
   auto task = find(id);
   if (!task.is_ok()) return task.status();
   if (!*task) return Status::not_found("no task " + id);
-  return Status::failed_precondition("task " + id + " is " + (*task)->state + ", not " + from.front());
+  return Status::failed_precondition("task " + id + " is " + stored_name((*task)->state) + ", not " +
+                                     stored_name(from.front()));
 }
 
 Status TaskQueue::set_agent(const std::string& id, const std::string& agent) {

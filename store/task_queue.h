@@ -4,12 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "store/database.h"
+#include "store/task_state.h"
 
 namespace corral::store {
 
@@ -36,7 +39,7 @@ struct QueuedTask {
   std::string agent;
   std::string base_rev;
   std::string target_branch;
-  std::string state;
+  TaskState state = TaskState::kQueued;
   std::string reason;
   std::string submitter;
   std::string idempotency_key;
@@ -57,8 +60,8 @@ struct Submission {
 };
 
 struct TaskFilter {
-  std::string repo_id;  // "" for any
-  std::string state;    // "" for any
+  std::string repo_id;                // "" for any
+  std::optional<TaskState> state;     // none for any
   int limit = 100;
 };
 
@@ -77,8 +80,9 @@ class TaskQueue {
   Result<std::vector<QueuedTask>> schedulable();
 
   // Moves `id` to `to` only if its state is one of `from`; failed_precondition
-  // (naming the actual state) otherwise. Nothing changes on failure.
-  Status transition(const std::string& id, const std::vector<std::string>& from, const std::string& to,
+  // (naming the actual state) otherwise. Nothing changes on failure. A move
+  // task_state.h does not allow is a bug in the caller: internal.
+  Status transition(const std::string& id, const std::vector<TaskState>& from, TaskState to,
                     const std::string& reason);
   Status count_attempt(const std::string& id);
   // The revision the task's next run starts from.
@@ -86,12 +90,22 @@ class TaskQueue {
   // The agent routing chose for a task submitted without one.
   Status set_agent(const std::string& id, const std::string& agent);
 
+  // Called after every submission and state change (inside the caller's
+  // transaction, under the Store's lock: it must only wake someone up). Set
+  // once, before other threads use the queue.
+  void set_change_listener(std::function<void()> listener) { on_change_ = std::move(listener); }
+
  private:
   Result<std::vector<QueuedTask>> query(const std::string& where, const std::vector<std::string>& args, int limit);
   Status load_parents(std::vector<QueuedTask>& tasks);
 
+  void changed() const {
+    if (on_change_) on_change_();
+  }
+
   Database& db_;
   const Clock& clock_;
+  std::function<void()> on_change_;
 };
 
 }  // namespace corral::store

@@ -1,5 +1,7 @@
 #include "store/task_state.h"
 
+#include <nlohmann/json.hpp>
+
 namespace corral::store {
 namespace {
 
@@ -29,6 +31,13 @@ constexpr StateName kStateNames[] = {
 
 }  // namespace
 
+const char* stored_name(TaskState state) {
+  for (const StateName& name : kStateNames) {
+    if (name.state == state) return name.stored;
+  }
+  return "unknown";
+}
+
 const char* state_name(TaskState state) {
   for (const StateName& name : kStateNames) {
     if (name.state == state) return name.display;
@@ -36,11 +45,38 @@ const char* state_name(TaskState state) {
   return "unknown";
 }
 
-TaskState parse_state(const std::string& stored) {
+std::optional<TaskState> parse_state(std::string_view stored) {
   for (const StateName& name : kStateNames) {
     if (stored == name.stored) return name.state;
   }
-  return TaskState::kFailed;
+  return std::nullopt;
+}
+
+void to_json(nlohmann::json& out, TaskState state) { out = stored_name(state); }
+
+bool is_legal_move(TaskState from, TaskState to) {
+  using S = TaskState;
+  switch (from) {
+    case S::kQueued: return to == S::kRunning || to == S::kHeld || to == S::kCancelled || to == S::kFailed;
+    case S::kRunning:
+      return to == S::kSucceeded || to == S::kFailed || to == S::kCancelled || to == S::kQueued;
+    case S::kSucceeded: return to == S::kReview || to == S::kMerging || to == S::kRefused || to == S::kMergeFailed;
+    case S::kReview: return to == S::kMerging || to == S::kRejected;
+    case S::kMerging:
+      return to == S::kMerged || to == S::kReview || to == S::kConflicted || to == S::kChecksFailed ||
+             to == S::kRefused || to == S::kMergeFailed || to == S::kHeld;
+    case S::kMerged: return to == S::kRolledBack;
+    case S::kHeld: return to == S::kQueued || to == S::kCancelled;
+    case S::kFailed:
+    case S::kCancelled:
+    case S::kConflicted:
+    case S::kChecksFailed:
+    case S::kMergeFailed: return to == S::kQueued;
+    case S::kRejected:
+    case S::kRolledBack:
+    case S::kRefused: return false;
+  }
+  return false;
 }
 
 bool has_usable_branch(TaskState state) {

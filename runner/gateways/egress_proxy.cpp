@@ -9,7 +9,10 @@
 #include <boost/beast/http/read.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cassert>
 #include <chrono>
+
+#include "core/url.h"
 
 #include "runner/byte_pump.h"
 #include "runner/gateways/tcp_connect.h"
@@ -36,11 +39,8 @@ void reply(Local::socket& client, int status, const std::string& reason_phrase, 
 // The request as the origin server must see it: origin-form target, the
 // checked host as Host (another name on the same address is not a way
 // around the allowlist), no proxy headers, one request per connection.
-std::string origin_request(const http::request_parser<http::empty_body>::value_type& request, const std::string& url,
-                           const policy::UrlDecision& decided) {
-  size_t authority = url.find("://");
-  size_t path = authority == std::string::npos ? std::string::npos : url.find('/', authority + 3);
-  std::string target = path == std::string::npos ? "/" : url.substr(path);
+std::string origin_request(const http::request_parser<http::empty_body>::value_type& request,
+                           const std::string& target, const policy::UrlDecision& decided) {
   std::string head = std::string(request.method_string()) + " " + target + " HTTP/1.1\r\n";
   for (const auto& field : request) {
     std::string name(field.name_string());
@@ -51,6 +51,14 @@ std::string origin_request(const http::request_parser<http::empty_body>::value_t
   }
   head += "Host: " + decided.host + (decided.port == 80 ? "" : ":" + std::to_string(decided.port)) + "\r\n";
   return head + "Connection: close\r\n\r\n";
+}
+
+// The path and query of a URL the policy accepted, read by the parser that
+// checked it (core/url.h), never split again by hand.
+std::string origin_form_of(const std::string& checked_url) {
+  auto url = parse_url(checked_url);
+  assert(url.is_ok() && "policy::check_url accepted it with the same parser");
+  return url.is_ok() ? url->origin_form() : "/";
 }
 
 class EgressConnection {
@@ -98,7 +106,8 @@ class EgressConnection {
       return;
     }
     auto started = std::chrono::steady_clock::now();
-    std::string opening = tunnel ? "HTTP/1.1 200 Connection Established\r\n\r\n" : origin_request(request, target, decided);
+    std::string opening = tunnel ? "HTTP/1.1 200 Connection Established\r\n\r\n"
+                                 : origin_request(request, origin_form_of(target), decided);
     boost::system::error_code write_error;
     if (tunnel) {
       asio::write(client_, asio::buffer(opening), write_error);

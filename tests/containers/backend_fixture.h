@@ -28,7 +28,7 @@ class BackendFixture : public ::testing::Test {
     if (!backend_) return;
     auto listed = backend_->list_ours();
     if (!listed.is_ok()) return;
-    for (const SandboxInfo& info : *listed) backend_->remove(info.name);
+    for (const SandboxInfo& info : *listed) EXPECT_TRUE(backend_->remove(info.name).is_ok()) << info.name;
   }
 
   std::string workspace() const { return dir_ / "workspace"; }

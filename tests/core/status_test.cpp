@@ -46,5 +46,23 @@ TEST(Result, HoldsAValueOrAnError) {
   EXPECT_EQ(error.status().code(), Code::kTimeout);
 }
 
+Result<int> doubled(Result<int> input, int* reached_end) {
+  CORRAL_ASSIGN_OR_RETURN(int value, std::move(input));
+  *reached_end = 1;
+  return value * 2;
+}
+
+TEST(Result, AssignOrReturnTakesTheValueOrPassesTheErrorOn) {
+  int reached_end = 0;
+  EXPECT_EQ(*doubled(21, &reached_end), 42);
+  EXPECT_EQ(reached_end, 1);
+  reached_end = 0;
+  Result<int> failed = doubled(Status::not_found("no such thing"), &reached_end);
+  ASSERT_FALSE(failed.is_ok());
+  EXPECT_EQ(failed.status().code(), Code::kNotFound);
+  EXPECT_EQ(failed.status().message(), "no such thing");
+  EXPECT_EQ(reached_end, 0) << "returned before the rest of the function";
+}
+
 }  // namespace
 }  // namespace corral

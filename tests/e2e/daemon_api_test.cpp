@@ -64,6 +64,28 @@ TEST_F(DaemonApi, TheLocalSocketPeerIsAdminAndEveryEndpointAnswers) {
   EXPECT_EQ(local("DELETE", "/v1/tokens/" + made["id"].get<std::string>())["revoked"], true);
 }
 
+// Every event about a task carries the task's repository, so a reader scoped
+// to that repository sees all of them (task.held once had none, and was lost
+// to such readers).
+TEST_F(DaemonApi, AReaderScopedToTheRepositorySeesEveryEventOfItsTasks) {
+  std::string repo_id = local("GET", "/v1/repos")["repos"][0]["id"];
+  std::string parent = submit("exit 3", "fails");
+  std::string child = submit("true", "child", "\"parents\":[\"" + parent + "\"]");
+  ASSERT_EQ(wait_for_state(child, "held")["state"], "held");
+  for (const std::string& task : {parent, child}) {
+    for (const auto& event : local("GET", "/v1/events?task=" + task)["events"]) {
+      EXPECT_EQ(event["repo"], repo_id) << event.dump();
+    }
+  }
+  std::string answer = tcp("GET", "/v1/events?task=" + child, token("reviewer", repo_id));
+  ASSERT_EQ(answer.substr(0, 3), "200") << answer;
+  auto events = json::parse(answer.substr(4))["events"];
+  ASSERT_EQ(events.size(), 2u) << events.dump();
+  EXPECT_EQ(events[0]["type"], "task.queued");
+  EXPECT_EQ(events[1]["type"], "task.held");
+  EXPECT_EQ(events[1]["payload"]["reason"], "parent " + parent + " failed");
+}
+
 TEST_F(DaemonApi, WithoutAValidTokenEverythingIs401) {
   std::string revoked = token("admin");
   auto tokens = local("GET", "/v1/tokens");

@@ -99,6 +99,9 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
     return "req " + label + " 3128 'GET http://" + host + ":" + port + "/x HTTP/1.1\\r\\nHost: fronted.example\\r\\n\\r\\n'; ";
   };
   std::string script = std::string(kRequestFunction) + get("allowed", "models.corral.test") +
+                       // no path, and a slash in the query: the path is "/", the query stays whole
+                       "req allowed_query 3128 'GET http://models.corral.test:" + port +
+                       "?q=x/y HTTP/1.1\\r\\n\\r\\n'; " +
                        get("other", "other.corral.test") + get("raw_ip", "127.0.0.1") +
                        get("private", "private.corral.test") + get("loopback_name", "localhost") +
                        // CONNECT opens a tunnel; what goes through it is the client's business
@@ -118,20 +121,23 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
   EXPECT_NE(output.find("through HTTP/1.1 200 OK"), std::string::npos) << output;
   EXPECT_NE(output.find("direct unreachable"), std::string::npos) << output;
   EXPECT_NE(output.find("proxy http://127.0.0.1:3128"), std::string::npos) << output;
-  EXPECT_EQ(host_server.requests(), 2) << "only the allowed request and the tunnelled one reached the host";
+  EXPECT_NE(output.find("allowed_query HTTP/1.1 200 OK"), std::string::npos) << output;
+  EXPECT_EQ(host_server.requests(), 3) << "only the allowed requests and the tunnelled one reached the host";
   std::string proxied = host_server.seen().front();
   EXPECT_EQ(proxied.find("Host: models.corral.test:" + port + "\r\n"), proxied.find("Host:")) << proxied;
   EXPECT_EQ(proxied.find("fronted.example"), std::string::npos) << proxied;
   EXPECT_EQ(proxied.rfind("GET /x HTTP/1.1\r\n", 0), 0u) << "origin-form for the server";
+  std::string with_query = host_server.seen()[1];
+  EXPECT_EQ(with_query.rfind("GET /?q=x/y HTTP/1.1\r\n", 0), 0u) << "the URL that was checked is the one sent: " << with_query;
 
   std::vector<json> allowed = recorded_.of("egress.allowed");
-  ASSERT_EQ(allowed.size(), 2u);
+  ASSERT_EQ(allowed.size(), 3u);
   EXPECT_EQ(allowed[0]["host"], "models.corral.test");
   EXPECT_EQ(allowed[0]["port"], host_server.port());
   EXPECT_EQ(allowed[0]["address"], "127.0.0.1");
   EXPECT_GT(allowed[0]["bytes_sent"].get<int64_t>(), 20);
   EXPECT_EQ(allowed[0]["bytes_received"].get<int64_t>(), static_cast<int64_t>(testing::LoopbackHttpServer::answer().size()));
-  EXPECT_EQ(allowed[1]["method"], "CONNECT");
+  EXPECT_EQ(allowed[2]["method"], "CONNECT");
   std::map<std::string, std::string> denied;
   for (const json& event : recorded_.of("egress.denied")) denied[event["host"]] = event["rule"];
   EXPECT_EQ(denied["other.corral.test"], "host_not_allowed");

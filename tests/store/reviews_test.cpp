@@ -65,7 +65,12 @@ TEST_F(CommitRecordsTest, ReviewsAreListedByTheirTasksState) {
   Reviews reviews(*db_, clock_);
   ASSERT_TRUE(reviews.put(review("hash-1")).is_ok());
   EXPECT_EQ(reviews.of_tasks_in("review", "")->size(), 0u);
-  ASSERT_TRUE(TaskQueue(*db_, clock_).transition("t-1", {"queued"}, "review", "").is_ok());
+  TaskQueue queue(*db_, clock_);
+  for (auto [from, to] : {std::pair{TaskState::kQueued, TaskState::kRunning},
+                          std::pair{TaskState::kRunning, TaskState::kSucceeded},
+                          std::pair{TaskState::kSucceeded, TaskState::kReview}}) {
+    ASSERT_TRUE(queue.transition("t-1", {from}, to, "").is_ok());
+  }
   EXPECT_EQ(reviews.of_tasks_in("review", "")->size(), 1u);
   EXPECT_EQ(reviews.of_tasks_in("review", repo_)->size(), 1u);
   EXPECT_EQ(reviews.of_tasks_in("review", "other-repo")->size(), 0u);
@@ -75,15 +80,15 @@ TEST_F(CommitRecordsTest, AMergeRecordIsOpenedOnceAndCountsAttempts) {
   MergeLog merges(*db_, clock_);
   auto opened = merges.open("t-1", repo_, "main");
   ASSERT_TRUE(opened.is_ok());
-  EXPECT_EQ(opened->state, "pending");
-  ASSERT_TRUE(merges.set("t-1", "prepared", "old", "new").is_ok());
-  EXPECT_EQ(merges.open("t-1", repo_, "main")->state, "prepared");  // never reset by a second open
-  ASSERT_TRUE(merges.set("t-1", "pending", "", "").is_ok());
-  ASSERT_TRUE(merges.set("t-1", "prepared", "old2", "new2").is_ok());
+  EXPECT_EQ(opened->state, MergeState::kPending);
+  ASSERT_TRUE(merges.set("t-1", MergeState::kPrepared, "old", "new").is_ok());
+  EXPECT_EQ(merges.open("t-1", repo_, "main")->state, MergeState::kPrepared);  // never reset by a second open
+  ASSERT_TRUE(merges.set("t-1", MergeState::kPending, "", "").is_ok());
+  ASSERT_TRUE(merges.set("t-1", MergeState::kPrepared, "old2", "new2").is_ok());
   auto found = merges.find("t-1");
   EXPECT_EQ((*found)->attempts, 2);
   EXPECT_EQ((*found)->new_tip, "new2");
-  EXPECT_EQ(merges.set("t-404", "done", "", "").code(), Code::kNotFound);
+  EXPECT_EQ(merges.set("t-404", MergeState::kDone, "", "").code(), Code::kNotFound);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ TEST_F(TaskQueueTest, SubmitsInOrderWithParents) {
   auto b = queue_->find("t-b");
   ASSERT_TRUE(b.is_ok() && *b);
   EXPECT_EQ((*b)->parents, std::vector<std::string>{"t-a"});
-  EXPECT_EQ((*b)->state, "queued");
+  EXPECT_EQ((*b)->state, TaskState::kQueued);
   EXPECT_LT((*queue_->find("t-a"))->seq, (*b)->seq);
 }
 
@@ -76,19 +76,28 @@ TEST_F(TaskQueueTest, ABatchWithAMissingParentWritesNothing) {
 
 TEST_F(TaskQueueTest, TransitionsAreCompareAndSwap) {
   ASSERT_TRUE(queue_->submit({task("t-a")}).is_ok());
-  ASSERT_TRUE(queue_->transition("t-a", {"queued"}, "running", "").is_ok());
-  Status twice = queue_->transition("t-a", {"queued"}, "running", "");
+  ASSERT_TRUE(queue_->transition("t-a", {TaskState::kQueued}, TaskState::kRunning, "").is_ok());
+  Status twice = queue_->transition("t-a", {TaskState::kQueued}, TaskState::kRunning, "");
   EXPECT_EQ(twice.code(), Code::kFailedPrecondition) << "a task never starts twice";
   EXPECT_NE(twice.message().find("is running"), std::string::npos);
-  EXPECT_EQ(queue_->transition("t-missing", {"queued"}, "running", "").code(), Code::kNotFound);
-  ASSERT_TRUE(queue_->transition("t-a", {"running"}, "failed", "agent exited").is_ok());
+  EXPECT_EQ(queue_->transition("t-missing", {TaskState::kQueued}, TaskState::kRunning, "").code(), Code::kNotFound);
+  ASSERT_TRUE(queue_->transition("t-a", {TaskState::kRunning}, TaskState::kFailed, "agent exited").is_ok());
   EXPECT_EQ((*queue_->find("t-a"))->reason, "agent exited");
+}
+
+TEST_F(TaskQueueTest, AMoveTheStateTableDoesNotAllowIsRefusedAndChangesNothing) {
+  ASSERT_TRUE(queue_->submit({task("t-a")}).is_ok());
+  Status skipped = queue_->transition("t-a", {TaskState::kQueued}, TaskState::kMerged, "");
+  EXPECT_EQ(skipped.code(), Code::kInternal);
+  EXPECT_NE(skipped.message().find("never moves from queued to merged"), std::string::npos) << skipped.message();
+  EXPECT_EQ((*queue_->find("t-a"))->state, TaskState::kQueued);
 }
 
 TEST_F(TaskQueueTest, SchedulableHoldsActiveTasksAndTheirParents) {
   ASSERT_TRUE(queue_->submit({task("t-done"), task("t-child", {"t-done"}), task("t-old")}).is_ok());
-  queue_->transition("t-done", {"queued"}, "succeeded", "");
-  queue_->transition("t-old", {"queued"}, "failed", "");
+  ASSERT_TRUE(queue_->transition("t-done", {TaskState::kQueued}, TaskState::kRunning, "").is_ok());
+  ASSERT_TRUE(queue_->transition("t-done", {TaskState::kRunning}, TaskState::kSucceeded, "").is_ok());
+  ASSERT_TRUE(queue_->transition("t-old", {TaskState::kQueued}, TaskState::kFailed, "").is_ok());
   auto tasks = queue_->schedulable();
   ASSERT_TRUE(tasks.is_ok());
   std::vector<std::string> ids;
@@ -99,11 +108,11 @@ TEST_F(TaskQueueTest, SchedulableHoldsActiveTasksAndTheirParents) {
 
 TEST_F(TaskQueueTest, ListsByRepositoryAndState) {
   ASSERT_TRUE(queue_->submit({task("t-a"), task("t-b")}).is_ok());
-  queue_->transition("t-b", {"queued"}, "cancelled", "");
-  EXPECT_EQ(queue_->list({"", "", 100})->size(), 2u);
-  EXPECT_EQ(queue_->list({"", "cancelled", 100})->size(), 1u);
-  EXPECT_EQ(queue_->list({"repo-other", "", 100})->size(), 0u);
-  EXPECT_EQ(queue_->list({"", "", 1})->size(), 1u);
+  ASSERT_TRUE(queue_->transition("t-b", {TaskState::kQueued}, TaskState::kCancelled, "").is_ok());
+  EXPECT_EQ(queue_->list({"", std::nullopt, 100})->size(), 2u);
+  EXPECT_EQ(queue_->list({"", TaskState::kCancelled, 100})->size(), 1u);
+  EXPECT_EQ(queue_->list({"repo-other", std::nullopt, 100})->size(), 0u);
+  EXPECT_EQ(queue_->list({"", std::nullopt, 1})->size(), 1u);
 }
 
 }  // namespace

@@ -1,0 +1,191 @@
+// The scheduler in process: a real store, real git repositories and
+// worktrees, and a fake sandbox backend whose agents the tests script (no
+// container, no daemon, no HTTP), so caps, priorities, holds, cancellation
+// and being woken are checked exactly and in seconds.
+#include "scheduler/scheduler.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "core/ids.h"
+#include "tests/support/fake_sandbox.h"
+#include "tests/support/test_support.h"
+
+namespace corral::scheduler {
+namespace {
+
+using store::TaskState;
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    corral::testing::make_sample_repo(dir_ / "repo");
+    layout_ = std::make_unique<DataLayout>(dir_ / "data");
+    ASSERT_TRUE(layout_->create_directories());
+    auto opened = store::Store::open(layout_->database(), clock_);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    store_ = std::move(*opened);
+    auto repo = store_->with([&](store::Transaction& tx) {
+      return tx.records.ensure_repo(dir_ / "repo", [&](const std::string& id) { return layout_->mirror(id); });
+    });
+    ASSERT_TRUE(repo.is_ok()) << repo.status().to_string();
+    repo_id_ = repo->id;
+  }
+
+  void TearDown() override {
+    scheduler_.reset();  // joins the workers before the store and the backend go
+  }
+
+  Scheduler& scheduler(Caps caps = {}) {
+    if (!scheduler_) {
+      SchedulerOptions options;
+      options.caps = caps;
+      options.supervisor_path = corral::testing::supervisor_binary();
+      scheduler_ = std::make_unique<Scheduler>(*store_, *layout_, backend_, options);
+    }
+    return *scheduler_;
+  }
+
+  std::string submit(const std::string& prompt, int priority = 0, std::vector<std::string> parents = {}) {
+    store::NewTask task;
+    task.id = new_id("t");
+    task.repo_id = repo_id_;
+    task.prompt = prompt;
+    task.agent = "fake-agent";
+    task.priority = priority;
+    task.parents = std::move(parents);
+    auto submitted = store_->with([&](store::Transaction& tx) { return tx.queue.submit({task}); });
+    EXPECT_TRUE(submitted.is_ok()) << submitted.status().to_string();
+    return task.id;
+  }
+
+  store::QueuedTask task(const std::string& id) {
+    auto found = store_->with([&](store::Transaction& tx) { return tx.queue.find(id); });
+    EXPECT_TRUE(found.is_ok() && *found);
+    return found.is_ok() && *found ? **found : store::QueuedTask{};
+  }
+
+  // Runs passes until `id` is in `state` (the workers run on their own threads).
+  bool settles_in(const std::string& id, TaskState state) {
+    return corral::testing::wait_for(
+        [&] {
+          EXPECT_TRUE(scheduler().tick().is_ok());
+          return task(id).state == state;
+        },
+        std::chrono::seconds(30));
+  }
+
+  std::vector<nlohmann::json> events_of(const std::string& id, const std::string& type) {
+    auto stored = store_->with([&](store::Transaction& tx) { return tx.events.after(0, {id, "", type}, 100); });
+    std::vector<nlohmann::json> out;
+    for (const auto& event : *stored) {
+      out.push_back({{"repo", event.event.repo_id}, {"payload", nlohmann::json::parse(event.event.payload)}});
+    }
+    return out;
+  }
+
+  corral::testing::TempDir dir_;
+  SystemClock clock_;
+  std::unique_ptr<DataLayout> layout_;
+  std::unique_ptr<store::Store> store_;
+  std::string repo_id_;
+  corral::testing::FakeSandboxBackend backend_;
+  std::unique_ptr<Scheduler> scheduler_;
+};
+
+TEST_F(SchedulerTest, AnAgentsWorkBecomesItsTaskBranch) {
+  std::string id = submit("write a file");
+  backend_.script(id, {{{"hello.txt", "hi\n"}}, 0, false});
+  ASSERT_TRUE(settles_in(id, TaskState::kSucceeded));
+  std::string branch = corral::testing::sh_ok("git -C " + corral::testing::quote(dir_ / "repo") +
+                                              " show corral/" + id + ":hello.txt");
+  EXPECT_EQ(branch, "hi");  // sh_ok trims the newline
+  ASSERT_EQ(events_of(id, "task.finished").size(), 1u);
+}
+
+TEST_F(SchedulerTest, TheGlobalCapBoundsHowManyRunAtOnce) {
+  Scheduler& passes = scheduler({/*global=*/2, /*per_repo=*/8, /*per_agent=*/8});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(submit("task " + std::to_string(i)));
+    backend_.script(ids.back(), {{}, 0, /*hold=*/true});
+  }
+  ASSERT_TRUE(passes.tick().is_ok());
+  ASSERT_TRUE(backend_.wait_running(2, std::chrono::seconds(20)));
+  ASSERT_TRUE(passes.tick().is_ok());
+  EXPECT_EQ(task(ids[2]).state, TaskState::kQueued) << "no room";
+  for (const std::string& id : ids) backend_.release(id);
+  for (const std::string& id : ids) EXPECT_TRUE(settles_in(id, TaskState::kSucceeded)) << id;
+  EXPECT_EQ(backend_.max_running(), 2u);
+}
+
+TEST_F(SchedulerTest, HigherPriorityStartsFirstThenSubmissionOrder) {
+  Scheduler& passes = scheduler({1, 1, 1});
+  std::string early = submit("early", 0);
+  std::string late_urgent = submit("urgent", 10);
+  std::string later = submit("later", 0);
+  for (const std::string& id : {early, late_urgent, later}) backend_.script(id, {{}, 0, true});
+  for (const std::string& id : {late_urgent, early, later}) {
+    ASSERT_TRUE(passes.tick().is_ok());
+    ASSERT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
+    backend_.release(id);
+    ASSERT_TRUE(settles_in(id, TaskState::kSucceeded)) << id;
+  }
+  EXPECT_EQ(backend_.started_tasks(), (std::vector<std::string>{late_urgent, early, later}));
+}
+
+TEST_F(SchedulerTest, AFailedParentHoldsItsChildWhichNeverRuns) {
+  std::string parent = submit("fails");
+  backend_.script(parent, {{}, 3, false});
+  std::string child = submit("builds on it", 0, {parent});
+  ASSERT_TRUE(settles_in(parent, TaskState::kFailed));
+  ASSERT_TRUE(settles_in(child, TaskState::kHeld));
+  EXPECT_EQ(task(child).reason, "parent " + parent + " failed");
+  EXPECT_EQ(backend_.started_tasks(), std::vector<std::string>{parent});
+  auto held = events_of(child, "task.held");
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0]["repo"], repo_id_) << "a reader scoped to the repository sees it";
+}
+
+TEST_F(SchedulerTest, CancellingARunningTaskStopsItsSandbox) {
+  std::string id = submit("runs until stopped");
+  backend_.script(id, {{{"half.txt", "x"}}, 0, /*hold=*/true});
+  ASSERT_TRUE(scheduler().tick().is_ok());
+  ASSERT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
+  Status cancelled = store_->with([&](store::Transaction& tx) {
+    return tx.queue.transition(id, {TaskState::kRunning}, TaskState::kCancelled, "cancelled by the test");
+  });
+  ASSERT_TRUE(cancelled.is_ok());
+  scheduler().cancel_running(id);
+  ASSERT_TRUE(corral::testing::wait_for([&] { return backend_.running() == 0; }, std::chrono::seconds(20)));
+  ASSERT_TRUE(settles_in(id, TaskState::kCancelled));
+  EXPECT_TRUE(events_of(id, "task.finished").empty());
+  EXPECT_TRUE(events_of(id, "task.failed").empty()) << "a cancelled task is not a failed one";
+}
+
+TEST_F(SchedulerTest, ASubmissionWakesTheSchedulerWithoutATimer) {
+  SchedulerOptions options;
+  options.supervisor_path = corral::testing::supervisor_binary();
+  options.backstop = std::chrono::minutes(10);  // far beyond this test: only a wake-up can start the task
+  scheduler_ = std::make_unique<Scheduler>(*store_, *layout_, backend_, options);
+  store_->set_task_listener([this] { scheduler_->wake(); });
+  std::atomic<bool> stop{false};
+  std::thread loop([&] { scheduler_->run(stop); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the first pass found nothing
+  std::string id = submit("wake up");
+  backend_.script(id, {{}, 0, true});
+  EXPECT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
+  backend_.release(id);
+  EXPECT_TRUE(corral::testing::wait_for([&] { return task(id).state == TaskState::kSucceeded; },
+                                        std::chrono::seconds(20)));
+  stop = true;
+  scheduler_->wake();
+  loop.join();
+  store_->set_task_listener(nullptr);
+}
+
+}  // namespace
+}  // namespace corral::scheduler
