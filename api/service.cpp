@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
@@ -162,21 +161,19 @@ Result<std::vector<json>> submitted_tasks(const json& body) {
 }
 
 // The batch reordered so that a task's parents from the same batch come
-// before it (the batch is a DAG by then).
-std::vector<store::NewTask> parents_first(const std::vector<store::NewTask>& tasks) {
-  std::set<std::string> in_batch, placed;
-  for (const auto& task : tasks) in_batch.insert(task.id);
-  std::vector<store::NewTask> ordered;
-  while (ordered.size() < tasks.size()) {
-    for (const store::NewTask& task : tasks) {
-      if (placed.count(task.id)) continue;
-      bool ready = std::all_of(task.parents.begin(), task.parents.end(),
-                               [&](const std::string& p) { return placed.count(p) || !in_batch.count(p); });
-      if (!ready) continue;
-      ordered.push_back(task);
-      placed.insert(task.id);
-    }
+// before it (the batch is a DAG by then), otherwise in the order given.
+Result<std::vector<store::NewTask>> parents_first(const std::vector<store::NewTask>& tasks) {
+  std::vector<std::string> ids;
+  scheduler::ParentMap parents;
+  std::map<std::string, const store::NewTask*> by_id;
+  for (const store::NewTask& task : tasks) {
+    ids.push_back(task.id);
+    parents[task.id] = task.parents;
+    by_id[task.id] = &task;
   }
+  CORRAL_ASSIGN_OR_RETURN(std::vector<std::string> order, scheduler::parents_first(ids, parents));
+  std::vector<store::NewTask> ordered;
+  for (const std::string& id : order) ordered.push_back(*by_id.at(id));
   return ordered;
 }
 
@@ -290,7 +287,8 @@ Result<json> Service::submit(const policy::Caller& caller, const json& body) {
     tasks.push_back(std::move(*task));
   }
   CORRAL_RETURN_IF_ERROR(link_parents(tx, tasks, id_of_ref));
-  auto stored = store_submission(tx, parents_first(tasks));
+  CORRAL_ASSIGN_OR_RETURN(std::vector<store::NewTask> ordered, parents_first(tasks));
+  auto stored = store_submission(tx, ordered);
   if (!stored.is_ok() || body.contains("tasks")) return stored;
   return (*stored)["tasks"][0];
 }

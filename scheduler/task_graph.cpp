@@ -2,6 +2,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
 
 #include <algorithm>
 #include <deque>
@@ -76,6 +77,34 @@ Status check_dag(const ParentMap& parents) {
   for (Vertex vertex : cycle) path += indexed->names[vertex] + " -> ";
   path += indexed->names[cycle.front()];
   return Status::invalid_argument("the tasks' dependencies form a cycle: " + path);
+}
+
+Result<std::vector<std::string>> parents_first(const std::vector<std::string>& tasks, const ParentMap& parents) {
+  // Vertices in reverse order: the depth-first search behind
+  // topological_sort then finishes later tasks first, so an order that is
+  // already parents-first comes back unchanged.
+  Graph graph(tasks.size());
+  std::map<std::string, Vertex> vertex_of;
+  for (size_t i = 0; i < tasks.size(); ++i) vertex_of[tasks[i]] = tasks.size() - 1 - i;
+  for (const std::string& task : tasks) {
+    auto listed = parents.find(task);
+    if (listed == parents.end()) continue;
+    for (const std::string& parent : listed->second) {
+      auto found = vertex_of.find(parent);
+      if (found != vertex_of.end()) boost::add_edge(found->second, vertex_of[task], graph);
+    }
+  }
+  std::vector<Vertex> finished;  // children before parents
+  try {
+    boost::topological_sort(graph, std::back_inserter(finished));
+  } catch (const boost::not_a_dag&) {
+    return Status::invalid_argument("the tasks' dependencies form a cycle");
+  }
+  std::vector<std::string> order;
+  for (auto vertex = finished.rbegin(); vertex != finished.rend(); ++vertex) {
+    order.push_back(tasks[tasks.size() - 1 - *vertex]);
+  }
+  return order;
 }
 
 std::vector<std::string> dependents_of(const ParentMap& parents, const std::string& task) {

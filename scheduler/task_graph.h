@@ -18,6 +18,11 @@ using ParentMap = std::map<std::string, std::vector<std::string>>;
 // unknown parent otherwise.
 Status check_dag(const ParentMap& parents);
 
+// `tasks` reordered so that each comes after those of its parents that are
+// among them (parents outside `tasks` are ignored); tasks already in such an
+// order keep it. invalid_argument if they hold a cycle.
+Result<std::vector<std::string>> parents_first(const std::vector<std::string>& tasks, const ParentMap& parents);
+
 // Every task that builds on `task`, directly or through others, in
 // breadth-first order (the ones to hold when `task` fails).
 std::vector<std::string> dependents_of(const ParentMap& parents, const std::string& task);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace corral::scheduler {
 namespace {
 
@@ -50,6 +52,29 @@ TEST(TaskGraph, ALongChainIsFine) {
   EXPECT_TRUE(check_dag(parents).is_ok());
   parents["t0"] = {"t9999"};
   EXPECT_FALSE(check_dag(parents).is_ok());
+}
+
+TEST(TaskGraph, ParentsFirstKeepsAnOrderThatIsAlreadyRight) {
+  std::vector<std::string> tasks = {"a", "b", "c", "d"};
+  ParentMap parents = {{"c", {"a"}}, {"d", {"c", "b"}}};
+  EXPECT_EQ(*parents_first(tasks, parents), tasks);
+  EXPECT_EQ(*parents_first({"z", "y", "x"}, {}), (std::vector<std::string>{"z", "y", "x"})) << "no edges: as given";
+}
+
+TEST(TaskGraph, ParentsFirstMovesEachTaskAfterItsParents) {
+  auto order = parents_first({"child", "grandchild", "other", "parent"},
+                             {{"child", {"parent"}}, {"grandchild", {"child", "elsewhere"}}});
+  ASSERT_TRUE(order.is_ok());
+  auto at = [&](const std::string& task) { return std::find(order->begin(), order->end(), task) - order->begin(); };
+  EXPECT_EQ(order->size(), 4u) << "a parent outside the list is ignored, not added";
+  EXPECT_LT(at("parent"), at("child"));
+  EXPECT_LT(at("child"), at("grandchild"));
+}
+
+TEST(TaskGraph, ParentsFirstRefusesACycle) {
+  auto order = parents_first({"a", "b"}, {{"a", {"b"}}, {"b", {"a"}}});
+  ASSERT_FALSE(order.is_ok());
+  EXPECT_EQ(order.status().code(), Code::kInvalidArgument);
 }
 
 }  // namespace
