@@ -24,7 +24,8 @@ std::string utc_day(TimePoint now) { return format_rfc3339(now).substr(0, 10); }
 
 // The same budget if its limits are still the owner's, else one with the new
 // limits that keeps what was used.
-std::shared_ptr<runner::TokenBudget> with_limits(std::shared_ptr<runner::TokenBudget> budget, runner::BudgetLimits limits) {
+std::shared_ptr<runner::TokenBudget> with_limits(std::shared_ptr<runner::TokenBudget> budget,
+                                                 runner::BudgetLimits limits) {
   if (budget->limits().tokens == limits.tokens && budget->limits().calls == limits.calls) return budget;
   return std::make_shared<runner::TokenBudget>(budget->scope(), limits, budget->tokens_used(), budget->calls_used());
 }
@@ -38,10 +39,9 @@ int64_t tighter(int64_t a, int64_t b) {
 
 }  // namespace
 
-Result<std::vector<std::shared_ptr<runner::TokenBudget>>> BudgetBook::budgets_for(store::Transaction& store,
-                                                                                  const store::QueuedTask& task,
-                                                                                  const settings::BoundarySettings& settings,
-                                                                                  TimePoint now) {
+Result<std::vector<std::shared_ptr<runner::TokenBudget>>> BudgetBook::budgets_for(
+    store::Transaction& store, const store::QueuedTask& task, const settings::BoundarySettings& settings,
+    TimePoint now) {
   std::lock_guard lock(mutex_);
   const std::string& task_id = task.id;
   const std::string& repo_id = task.repo_id;

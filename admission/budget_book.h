@@ -11,11 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include "settings/boundary_settings.h"
 #include "core/data_layout.h"
 #include "policy/access.h"
-#include "store/store.h"
 #include "runner/gateways/token_budget.h"
+#include "settings/boundary_settings.h"
+#include "store/store.h"
 
 namespace corral::admission {
 
@@ -26,7 +26,8 @@ class BudgetBook {
   // either side), and the repository's daily ones. Call under the Service's lock.
   Result<std::vector<std::shared_ptr<runner::TokenBudget>>> budgets_for(store::Transaction& store,
                                                                         const store::QueuedTask& task,
-                                                                        const settings::BoundarySettings& settings, TimePoint now);
+                                                                        const settings::BoundarySettings& settings,
+                                                                        TimePoint now);
 
  private:
   std::mutex mutex_;

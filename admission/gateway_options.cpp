@@ -22,7 +22,9 @@ Result<std::pair<std::string, std::string>> split_pair(const std::string& entry,
 Result<std::string> read_key(const std::string& name, const std::string& source) {
   if (source.rfind("env:", 0) == 0) {
     const char* value = std::getenv(source.substr(4).c_str());
-    if (!value || !*value) return Status::invalid_argument("--llm-key " + name + ": environment variable " + source.substr(4) + " is not set");
+    if (!value || !*value)
+      return Status::invalid_argument("--llm-key " + name + ": environment variable " + source.substr(4) +
+                                      " is not set");
     return std::string(value);
   }
   if (source.rfind("file:", 0) == 0) {
@@ -31,34 +33,39 @@ Result<std::string> read_key(const std::string& name, const std::string& source)
     text << in.rdbuf();
     std::string key = text.str();
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) key.pop_back();
-    if (!in || key.empty()) return Status::invalid_argument("--llm-key " + name + ": cannot read a key from " + source.substr(5));
+    if (!in || key.empty())
+      return Status::invalid_argument("--llm-key " + name + ": cannot read a key from " + source.substr(5));
     return key;
   }
-  return Status::invalid_argument("--llm-key " + name + " takes env:VARIABLE or file:PATH (a key is never given on the command line)");
+  return Status::invalid_argument("--llm-key " + name +
+                                  " takes env:VARIABLE or file:PATH (a key is never given on the command line)");
 }
 
 }  // namespace
 
 Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::vector<std::string>& urls,
-                                                                    const std::vector<std::string>& keys,
-                                                                    const std::vector<std::string>& ca_files) {
+                                                                   const std::vector<std::string>& keys,
+                                                                   const std::vector<std::string>& ca_files) {
   std::map<std::string, runner::LlmProvider> providers;
   for (const std::string& entry : urls) {
     auto pair = split_pair(entry, "--llm");
     if (!pair.is_ok()) return pair.status();
     auto [name, url] = *pair;
     if (name != "anthropic" && name != "openai" && name != "gemini") {
-      return Status::invalid_argument("--llm " + name + ": the gateway speaks anthropic, openai (OpenAI-compatible) and gemini");
+      return Status::invalid_argument("--llm " + name +
+                                      ": the gateway speaks anthropic, openai (OpenAI-compatible) and gemini");
     }
     bool tls = url.rfind("https://", 0) == 0;
-    if (!tls && url.rfind("http://", 0) != 0) return Status::invalid_argument("--llm " + name + ": '" + url + "' is not an http(s) URL");
+    if (!tls && url.rfind("http://", 0) != 0)
+      return Status::invalid_argument("--llm " + name + ": '" + url + "' is not an http(s) URL");
     providers[name] = {name, url, "", ""};
   }
   for (const std::string& entry : keys) {
     auto pair = split_pair(entry, "--llm-key");
     if (!pair.is_ok()) return pair.status();
     auto provider = providers.find(pair->first);
-    if (provider == providers.end()) return Status::invalid_argument("--llm-key " + pair->first + ": no --llm " + pair->first + "=URL");
+    if (provider == providers.end())
+      return Status::invalid_argument("--llm-key " + pair->first + ": no --llm " + pair->first + "=URL");
     auto key = read_key(pair->first, pair->second);
     if (!key.is_ok()) return key.status();
     provider->second.api_key = *key;
@@ -67,12 +74,15 @@ Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::ve
     auto pair = split_pair(entry, "--llm-ca");
     if (!pair.is_ok()) return pair.status();
     auto provider = providers.find(pair->first);
-    if (provider == providers.end()) return Status::invalid_argument("--llm-ca " + pair->first + ": no --llm " + pair->first + "=URL");
-    if (::access(pair->second.c_str(), R_OK) != 0) return Status::invalid_argument("--llm-ca " + pair->first + ": cannot read " + pair->second);
+    if (provider == providers.end())
+      return Status::invalid_argument("--llm-ca " + pair->first + ": no --llm " + pair->first + "=URL");
+    if (::access(pair->second.c_str(), R_OK) != 0)
+      return Status::invalid_argument("--llm-ca " + pair->first + ": cannot read " + pair->second);
     provider->second.ca_file = pair->second;
   }
   for (const auto& [name, provider] : providers) {
-    if (provider.api_key.empty()) return Status::invalid_argument("--llm " + name + " needs --llm-key " + name + "=env:VARIABLE or file:PATH");
+    if (provider.api_key.empty())
+      return Status::invalid_argument("--llm " + name + " needs --llm-key " + name + "=env:VARIABLE or file:PATH");
   }
   return providers;
 }
@@ -84,7 +94,8 @@ Result<runner::FixedHosts> parse_fixed_hosts(const std::vector<std::string>& ent
     if (!pair.is_ok()) return pair.status();
     std::stringstream list(pair->second);
     for (std::string address; std::getline(list, address, ',');) {
-      if (!policy::parse_ip(address)) return Status::invalid_argument("--egress-host " + pair->first + ": '" + address + "' is not an IP address");
+      if (!policy::parse_ip(address))
+        return Status::invalid_argument("--egress-host " + pair->first + ": '" + address + "' is not an IP address");
       hosts[pair->first].push_back(address);
     }
   }

@@ -24,15 +24,15 @@ struct AgentTool {
 // The operator's part, from `corral serve`.
 struct GatewayOptions {
   std::map<std::string, runner::LlmProvider> providers;  // by name: "anthropic", "openai", "gemini"
-  runner::FixedHosts egress_hosts;                        // names the proxy resolves itself
-  std::map<std::string, AgentTool> agent_tools;           // by program (claude, gemini)
+  runner::FixedHosts egress_hosts;                       // names the proxy resolves itself
+  std::map<std::string, AgentTool> agent_tools;          // by program (claude, gemini)
 };
 
 // "NAME=URL" style operator flags, checked: the provider map from
 // --llm NAME=URL, --llm-key NAME=env:VAR|file:PATH and --llm-ca NAME=FILE.
 Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::vector<std::string>& urls,
-                                                                    const std::vector<std::string>& keys,
-                                                                    const std::vector<std::string>& ca_files);
+                                                                   const std::vector<std::string>& keys,
+                                                                   const std::vector<std::string>& ca_files);
 // --egress-host NAME=ADDRESS[,ADDRESS...]
 Result<runner::FixedHosts> parse_fixed_hosts(const std::vector<std::string>& entries);
 // --agent-tool PROGRAM=FILE or PROGRAM=FOLDER:ENTRY (ENTRY executable inside FOLDER)

@@ -69,17 +69,24 @@ std::map<std::string, routing::Kpis> kpis_by_agent(const std::vector<routing::Ou
 }
 
 json kpis_json(const routing::Kpis& kpis) {
-  return {{"samples", kpis.samples},           {"success_rate", kpis.success_rate},
-          {"success_lower", kpis.success_lower}, {"rollback_rate", kpis.rollback_rate},
-          {"rollback_upper", kpis.rollback_upper}, {"trend", kpis.trend},
-          {"merged", kpis.counts.merged},             {"rolled_back", kpis.counts.rolled_back},
-          {"rejected", kpis.counts.rejected},         {"checks_failed", kpis.counts.checks_failed},
-          {"refused", kpis.counts.refused},           {"run_failed", kpis.counts.run_failed},
-          {"cancelled", kpis.counts.cancelled},       {"last_outcome", format_rfc3339(kpis.counts.last_outcome)}};
+  return {{"samples", kpis.samples},
+          {"success_rate", kpis.success_rate},
+          {"success_lower", kpis.success_lower},
+          {"rollback_rate", kpis.rollback_rate},
+          {"rollback_upper", kpis.rollback_upper},
+          {"trend", kpis.trend},
+          {"merged", kpis.counts.merged},
+          {"rolled_back", kpis.counts.rolled_back},
+          {"rejected", kpis.counts.rejected},
+          {"checks_failed", kpis.counts.checks_failed},
+          {"refused", kpis.counts.refused},
+          {"run_failed", kpis.counts.run_failed},
+          {"cancelled", kpis.counts.cancelled},
+          {"last_outcome", format_rfc3339(kpis.counts.last_outcome)}};
 }
 
-Status learn(store::Transaction& store, const std::string& repo_id, const std::string& task_id, const std::string& agent,
-             routing::OutcomeKind kind) {
+Status learn(store::Transaction& store, const std::string& repo_id, const std::string& task_id,
+             const std::string& agent, routing::OutcomeKind kind) {
   CORRAL_RETURN_IF_ERROR(store.outcomes.record(repo_id, task_id, agent, routing::outcome_name(kind)));
   auto repo = store.records.find_repo(repo_id);
   if (!repo.is_ok()) return repo.status();
@@ -120,11 +127,12 @@ Status learn(store::Transaction& store, const std::string& repo_id, const std::s
                   {"reason", decision.reason()},
                   {"outcome", routing::outcome_name(kind)},
                   {"kpis", kpis_json(kpis)},
-                  {"thresholds", {{"tier", routing::tier_name(decision.measured_against)},
-                                  {"hysteresis", decision.slack},
-                                  {"min_success_lower", thresholds.min_success_lower},
-                                  {"max_rollback_upper", thresholds.max_rollback_upper},
-                                  {"min_samples", thresholds.min_samples}}}};
+                  {"thresholds",
+                   {{"tier", routing::tier_name(decision.measured_against)},
+                    {"hysteresis", decision.slack},
+                    {"min_success_lower", thresholds.min_success_lower},
+                    {"max_rollback_upper", thresholds.max_rollback_upper},
+                    {"min_samples", thresholds.min_samples}}}};
   return store::RepoEvent("tier.changed", repo_id).caused_by(task_id).payload(payload).record(store.events);
 }
 

@@ -14,17 +14,17 @@
 #include <string>
 #include <vector>
 
-#include "settings/repo_settings.h"
 #include "core/data_layout.h"
 #include "policy/access.h"
-#include "store/store.h"
 #include "routing/outcome.h"
+#include "settings/repo_settings.h"
+#include "store/store.h"
 
 namespace corral::admission {
 
 // Call under the Service's lock, inside the transaction that ends the task.
-Status learn(store::Transaction& store, const std::string& repo_id, const std::string& task_id, const std::string& agent,
-             routing::OutcomeKind kind);
+Status learn(store::Transaction& store, const std::string& repo_id, const std::string& task_id,
+             const std::string& agent, routing::OutcomeKind kind);
 
 // The outcome a task that just reached `state` stands for, if it is one
 // (merged, rolled_back, rejected, checks_failed, refused, failed, cancelled),

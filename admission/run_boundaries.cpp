@@ -7,8 +7,9 @@ namespace corral::admission {
 namespace {
 
 // The program, its model, environment, run files and output format.
-void apply_profile(runner::RunRequest& request, const runner::AgentProfile& profile, const settings::BoundarySettings& settings,
-                   const GatewayOptions& options, runner::GatewayPlan& plan) {
+void apply_profile(runner::RunRequest& request, const runner::AgentProfile& profile,
+                   const settings::BoundarySettings& settings, const GatewayOptions& options,
+                   runner::GatewayPlan& plan) {
   auto tool = options.agent_tools.find(profile.program);
   std::string host_program;
   if (tool != options.agent_tools.end()) {
@@ -17,15 +18,16 @@ void apply_profile(runner::RunRequest& request, const runner::AgentProfile& prof
     host_program = tool->second.entry.empty() ? mounted : mounted + "/" + tool->second.entry;
   }
   auto model = settings.models.find(profile.name);
-  request.agent_command = runner::profile_command(profile, host_program, model == settings.models.end() ? "" : model->second);
+  request.agent_command =
+      runner::profile_command(profile, host_program, model == settings.models.end() ? "" : model->second);
   request.extra_env.insert(request.extra_env.end(), profile.env.begin(), profile.env.end());
   request.output = profile.output;
   plan.files = profile.run_files;
 }
 
 // The proxy's allowlist: the owner's hosts and the profile's.
-std::optional<runner::EgressPolicy> egress_policy(const settings::BoundarySettings& settings, const runner::AgentProfile* profile,
-                                                  const GatewayOptions& options) {
+std::optional<runner::EgressPolicy> egress_policy(const settings::BoundarySettings& settings,
+                                                  const runner::AgentProfile* profile, const GatewayOptions& options) {
   std::vector<std::string> hosts = settings.egress_hosts;
   if (profile) hosts.insert(hosts.end(), profile->hosts.begin(), profile->hosts.end());
   if (hosts.empty()) return std::nullopt;
@@ -93,7 +95,8 @@ Status apply_llm(runner::RunRequest& request, const runner::AgentProfile* profil
 
 }  // namespace
 
-Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs& inputs, const GatewayOptions& options) {
+Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs& inputs,
+                            const GatewayOptions& options) {
   std::optional<runner::AgentProfile> found = runner::find_profile(inputs.agent);
   const runner::AgentProfile* profile = found ? &*found : nullptr;
   runner::GatewayPlan plan;

@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "settings/boundary_settings.h"
 #include "admission/gateway_options.h"
 #include "runner/task_run.h"
+#include "settings/boundary_settings.h"
 
 namespace corral::admission {
 
 struct RunBoundaryInputs {
-  std::string agent;  // a profile name or a command line
+  std::string agent;     // a profile name or a command line
   bool network = false;  // the grant's
   settings::BoundarySettings settings;
   std::vector<std::shared_ptr<runner::TokenBudget>> budgets;
@@ -27,6 +27,7 @@ struct RunBoundaryInputs {
 // Sets request.agent_command (a profile's), extra_env, read_only_mounts,
 // and gateways (in inputs.run_dir). failed_precondition if the profile needs a model
 // provider the daemon was not given.
-Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs& inputs, const GatewayOptions& options);
+Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs& inputs,
+                            const GatewayOptions& options);
 
 }  // namespace corral::admission

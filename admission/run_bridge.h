@@ -21,7 +21,7 @@ struct RunInputs {
   std::string base_commit;
   std::string agent_command;
   std::string prompt;
-  std::string image;            // docker backend only
+  std::string image;  // docker backend only
   std::string supervisor_path;
   routing::Grant grant;
 };

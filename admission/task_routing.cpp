@@ -4,10 +4,10 @@
 
 #include <functional>
 
-#include "store/event_record.h"
 #include "admission/learning.h"
-#include "settings/repo_settings.h"
 #include "routing/agent_choice.h"
+#include "settings/repo_settings.h"
+#include "store/event_record.h"
 
 namespace corral::admission {
 namespace {
@@ -21,8 +21,10 @@ double draw_for(const std::string& task_id) {
 }
 
 json limits_json(const routing::SandboxLimits& limits) {
-  return {{"timeout_seconds", limits.timeout.count()}, {"memory_bytes", limits.memory_bytes},
-          {"pids", limits.pids}, {"cpus", limits.cpus}};
+  return {{"timeout_seconds", limits.timeout.count()},
+          {"memory_bytes", limits.memory_bytes},
+          {"pids", limits.pids},
+          {"cpus", limits.cpus}};
 }
 
 }  // namespace
@@ -48,8 +50,11 @@ Result<RoutedTask> route_task(store::Transaction& store, const store::QueuedTask
   if (!grant.is_ok()) return grant.status();
   routed.grant = *grant;
 
-  json payload = {{"tier", routing::tier_name(routed.tier)}, {"earned", earned->tier}, {"why", in_force.why},
-                  {"grant", limits_json(routed.grant.limits)}, {"network", routed.grant.network ? "allowlist" : "none"},
+  json payload = {{"tier", routing::tier_name(routed.tier)},
+                  {"earned", earned->tier},
+                  {"why", in_force.why},
+                  {"grant", limits_json(routed.grant.limits)},
+                  {"network", routed.grant.network ? "allowlist" : "none"},
                   {"approvals", settings::limits_of(*settings, routed.tier).approvals}};
   if (!clamped.empty()) payload["held_to_tier"] = clamped;
   routed.agent = task.agent;

@@ -7,11 +7,11 @@
 
 #include <string>
 
-#include "settings/boundary_settings.h"
 #include "core/data_layout.h"
 #include "policy/access.h"
-#include "store/store.h"
 #include "routing/grant.h"
+#include "settings/boundary_settings.h"
+#include "store/store.h"
 
 namespace corral::admission {
 

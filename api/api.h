@@ -32,8 +32,8 @@
 #include <optional>
 #include <string>
 
-#include "policy/access.h"
 #include "api/service.h"
+#include "policy/access.h"
 
 namespace corral::api {
 

@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/event_record.h"
 #include "admission/learning.h"
-#include "settings/repo_settings.h"
 #include "routing/grant.h"
+#include "settings/repo_settings.h"
+#include "store/event_record.h"
 
 namespace corral::api {
 namespace {
@@ -13,11 +13,13 @@ namespace {
 using json = nlohmann::json;
 
 // The repository's track record: overall and per agent profile, read now.
-json track_record_json(const std::vector<routing::Outcome>& history, const settings::RepoSettings& settings, TimePoint now) {
+json track_record_json(const std::vector<routing::Outcome>& history, const settings::RepoSettings& settings,
+                       TimePoint now) {
   routing::TrackRecord overall(settings.routing.half_life, settings.routing.rollback_window);
   for (const auto& outcome : history) overall.add(outcome);
   json agents = json::object();
-  for (const auto& [agent, kpis] : admission::kpis_by_agent(history, settings.routing, now)) agents[agent] = admission::kpis_json(kpis);
+  for (const auto& [agent, kpis] : admission::kpis_by_agent(history, settings.routing, now))
+    agents[agent] = admission::kpis_json(kpis);
   return {{"overall", admission::kpis_json(overall.kpis(now))}, {"agents", agents}};
 }
 
@@ -25,20 +27,23 @@ json repo_json(const store::RepoRecord& repo, const settings::RepoSettings& sett
                const std::vector<routing::Outcome>& history, TimePoint now) {
   admission::TierInForce in_force = admission::tier_in_force(settings, tier);
   routing::TierLimits limits = settings::limits_of(settings, in_force.tier);
-  return {{"id", repo.id},
-          {"path", repo.source_path},
-          {"tier", {{"in_force", routing::tier_name(in_force.tier)},
-                    {"earned", tier.tier},
-                    {"rule", tier.rule},
-                    {"why", in_force.why},
-                    {"changed_at", tier.changed_at},
-                    {"outcomes_since_change", tier.outcomes_since_change}}},
-          {"kpis", track_record_json(history, settings, now)},
-          {"settings", settings::settings_json(settings)},
-          {"limits", {{"approvals", limits.approvals}, {"max_files", limits.max_files}, {"max_lines", limits.max_lines}}}};
+  return {
+      {"id", repo.id},
+      {"path", repo.source_path},
+      {"tier",
+       {{"in_force", routing::tier_name(in_force.tier)},
+        {"earned", tier.tier},
+        {"rule", tier.rule},
+        {"why", in_force.why},
+        {"changed_at", tier.changed_at},
+        {"outcomes_since_change", tier.outcomes_since_change}}},
+      {"kpis", track_record_json(history, settings, now)},
+      {"settings", settings::settings_json(settings)},
+      {"limits", {{"approvals", limits.approvals}, {"max_files", limits.max_files}, {"max_lines", limits.max_lines}}}};
 }
 
-Result<json> describe(store::Transaction& store, const store::RepoRecord& repo, const settings::RepoSettings& settings, TimePoint now) {
+Result<json> describe(store::Transaction& store, const store::RepoRecord& repo, const settings::RepoSettings& settings,
+                      TimePoint now) {
   auto tier = store.outcomes.tier(repo.id);
   if (!tier.is_ok()) return tier.status();
   auto outcomes = store.outcomes.of_repo(repo.id);
@@ -49,9 +54,12 @@ Result<json> describe(store::Transaction& store, const store::RepoRecord& repo, 
 json limits_json(const settings::RepoSettings& settings, routing::Tier tier) {
   routing::SandboxLimits ceiling = routing::tier_ceiling(tier);
   routing::TierLimits limits = settings::limits_of(settings, tier);
-  return {{"tier", routing::tier_name(tier)},      {"approvals", limits.approvals},
-          {"max_files", limits.max_files},          {"max_lines", limits.max_lines},
-          {"timeout_seconds", ceiling.timeout.count()}, {"memory_bytes", ceiling.memory_bytes}};
+  return {{"tier", routing::tier_name(tier)},
+          {"approvals", limits.approvals},
+          {"max_files", limits.max_files},
+          {"max_lines", limits.max_lines},
+          {"timeout_seconds", ceiling.timeout.count()},
+          {"memory_bytes", ceiling.memory_bytes}};
 }
 
 // One replay: each outcome with the grant its task ran under (the tier in
@@ -138,7 +146,9 @@ Result<json> RepoDesk::change(const policy::Caller& caller, const std::string& r
     Status saved = store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store.records.set_repo_settings(repo_id, stored.dump()));
       return store::RepoEvent("policy.changed", repo_id)
-          .payload({{"changed_by", caller.name}, {"change", body}, {"before", settings::settings_json(*before)},
+          .payload({{"changed_by", caller.name},
+                    {"change", body},
+                    {"before", settings::settings_json(*before)},
                     {"after", stored}})
           .record(store.events);
     });

@@ -91,7 +91,8 @@ void print(const char* what, const std::vector<Timing>& timings) {
 int main(int argc, char** argv) {
   int calls = argc > 1 ? std::atoi(argv[1]) : 200;
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  nlohmann::json script = {{"steps", nlohmann::json::array()}, {"side_answer", std::string(4000, 'x')}, {"chunks", 200}};
+  nlohmann::json script = {
+      {"steps", nlohmann::json::array()}, {"side_answer", std::string(4000, 'x')}, {"chunks", 200}};
   testing::ScriptedModelServer provider(script);
   if (!provider.started()) {
     std::fprintf(stderr, "bench: the scripted provider did not start (python3, openssl)\n");
@@ -106,13 +107,14 @@ int main(int argc, char** argv) {
   plan.llm = llm;
   plan.dir = dir / "run";
   std::atomic<size_t> events{0};
-  auto gateways = runner::RunGateways::start(plan,
-                                             [&](const std::string&, const nlohmann::json&) { ++events; });
+  auto gateways = runner::RunGateways::start(plan, [&](const std::string&, const nlohmann::json&) { ++events; });
   if (!gateways.is_ok()) {
     std::fprintf(stderr, "bench: %s\n", gateways.status().to_string().c_str());
     return 1;
   }
-  std::string body = nlohmann::json{{"model", "claude-bench"}, {"max_tokens", 2000}, {"stream", true},
+  std::string body = nlohmann::json{{"model", "claude-bench"},
+                                    {"max_tokens", 2000},
+                                    {"stream", true},
                                     {"messages", {{{"role", "user"}, {"content", "stream me four kilobytes"}}}}}
                          .dump();
   auto p50 = [](const std::vector<Timing>& set, bool whole) {
@@ -128,7 +130,8 @@ int main(int argc, char** argv) {
       CURL* d = kept ? direct_handle : curl_easy_init();
       CURL* g = kept ? gateway_handle : curl_easy_init();
       direct.push_back(call(d, provider.base_url() + "/v1/messages", "sk-ant-bench-key", provider.ca_file(), "", body));
-      through.push_back(call(g, "http://gateway/v1/messages", "crt_bench", "", (*gateways)->run_dir() + "/llm.sock", body));
+      through.push_back(
+          call(g, "http://gateway/v1/messages", "crt_bench", "", (*gateways)->run_dir() + "/llm.sock", body));
       if (!kept) {
         curl_easy_cleanup(d);
         curl_easy_cleanup(g);

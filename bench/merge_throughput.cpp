@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "git/mirror.h"
-#include "scheduler/backends.h"
-#include "merge/commit_step.h"
 #include "core/data_layout.h"
+#include "git/mirror.h"
+#include "merge/commit_step.h"
+#include "scheduler/backends.h"
 #include "store/store.h"
 
 namespace {
@@ -76,8 +76,8 @@ void make_history(const fs::path& dir, int tasks, int files) {
   run("cd " + work + " && git add -A" + commit + "base");
   for (int i = 0; i < tasks; ++i) {
     std::string name = "t-bench" + std::to_string(i);
-    run("cd " + work + " && git checkout -q -B corral/" + name + " main && echo " + std::to_string(i) +
-        " > task" + std::to_string(i) + ".txt && git add -A" + commit + "'task " + std::to_string(i) +
+    run("cd " + work + " && git checkout -q -B corral/" + name + " main && echo " + std::to_string(i) + " > task" +
+        std::to_string(i) + ".txt && git add -A" + commit + "'task " + std::to_string(i) +
         "' -m 'Corral-Task: " + name + "'");
   }
   run("cd " + work + " && git checkout -q main");
@@ -152,7 +152,8 @@ Measured measure_git(const fs::path& dir, int tasks) {
     std::string branch = "corral/t-bench" + std::to_string(i);
     auto t0 = Steady::now();
     run(in + "git fetch -q origin main");
-    run(in + "git checkout -q -B work origin/" + branch + " && git -c user.name=b -c user.email=b@x rebase -q origin/main");
+    run(in + "git checkout -q -B work origin/" + branch +
+        " && git -c user.name=b -c user.email=b@x rebase -q origin/main");
     run(in + "git checkout -q main && git merge -q --ff-only work && git push -q origin main");
     measured.merge_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
   }
@@ -162,8 +163,8 @@ Measured measure_git(const fs::path& dir, int tasks) {
 }
 
 void print(const char* name, const Measured& m, int tasks) {
-  std::printf("%-8s %7.1f merges/s   one merge p50 %7.2f ms  p90 %7.2f ms  (total %.2f s)\n", name,
-              tasks / m.total_s, percentile(m.merge_ms, 0.5), percentile(m.merge_ms, 0.9), m.total_s);
+  std::printf("%-8s %7.1f merges/s   one merge p50 %7.2f ms  p90 %7.2f ms  (total %.2f s)\n", name, tasks / m.total_s,
+              percentile(m.merge_ms, 0.5), percentile(m.merge_ms, 0.9), m.total_s);
 }
 
 }  // namespace
@@ -180,8 +181,7 @@ int main(int argc, char** argv) {
   Measured corral_merge = measure_corral(dir, tasks);
   print("corral", corral_merge, tasks);
   print("git CLI", git_cli, tasks);
-  std::printf("ratio corral/git: throughput %.2fx, p50 %.2fx, p90 %.2fx\n",
-              git_cli.total_s / corral_merge.total_s,
+  std::printf("ratio corral/git: throughput %.2fx, p50 %.2fx, p90 %.2fx\n", git_cli.total_s / corral_merge.total_s,
               percentile(corral_merge.merge_ms, 0.5) / percentile(git_cli.merge_ms, 0.5),
               percentile(corral_merge.merge_ms, 0.9) / percentile(git_cli.merge_ms, 0.9));
   fs::remove_all(dir);

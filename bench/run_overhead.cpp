@@ -77,12 +77,12 @@ int main(int argc, char** argv) {
   std::string bundle = dir + "/plain-bundle";
   if (!corral::containers::write_bundle(bundle, spec, "/corral-bench").is_ok()) return 1;
 
-  std::string corral_command = corral + " --data-dir " + dir + "/data run --quiet --repo " + repo +
-                               " --agent true noop >/dev/null";
+  std::string corral_command =
+      corral + " --data-dir " + dir + "/data run --quiet --repo " + repo + " --agent true noop >/dev/null";
   std::string plain_command = "git -C " + repo + " worktree add -q --detach " + worktree + " HEAD" +
-                              " && chown -R 10001:10001 " + worktree +
-                              " && runc --root " + dir + "/plain-state run --bundle " + bundle + " bench-plain" +
-                              " && git -C " + repo + " worktree remove --force " + worktree;
+                              " && chown -R 10001:10001 " + worktree + " && runc --root " + dir +
+                              "/plain-state run --bundle " + bundle + " bench-plain" + " && git -C " + repo +
+                              " worktree remove --force " + worktree;
   seconds_of(corral_command);  // warm-up: creates the mirror, as a first run would
   seconds_of(plain_command);
 

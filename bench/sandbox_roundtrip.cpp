@@ -140,8 +140,12 @@ int main(int argc, char** argv) {
       "--cap-drop ALL --security-opt no-new-privileges --read-only --network none --user 10001:10001"
       " --tmpfs /tmp:rw,nosuid,nodev,size=512m --tmpfs /home/agent:rw,nosuid,nodev,size=512m,uid=10001"
       " --memory 1g --memory-swap 1g --pids-limit 256 --cpus 1 -e PATH=/usr/bin:/bin"
-      " --mount type=bind,src=" + workspace + ",dst=/workspace"
-      " --mount type=bind,src=" + supervisor + ",dst=/.corral/supervisor,readonly"
+      " --mount type=bind,src=" +
+      workspace +
+      ",dst=/workspace"
+      " --mount type=bind,src=" +
+      supervisor +
+      ",dst=/.corral/supervisor,readonly"
       " --entrypoint /.corral/supervisor -w /workspace";
 
   std::vector<double> docker_ours, docker_cli, runc_ours, runc_bare;
@@ -151,19 +155,37 @@ int main(int argc, char** argv) {
   // run must not land on a runc measurement), and the two sides of a pair
   // alternate who goes first.
   for (int i = 0; i < runs; ++i) {
-    auto ours = [&] { docker_ours.push_back(time_ms([&] { round_trip(**docker, noop_spec(image, workspace, supervisor)); })); };
-    auto cli = [&] {
-      docker_cli.push_back(time_ms([&] { must_run("docker run --rm " + docker_flags + " " + image + " -- /bin/sh -c true"); }));
+    auto ours = [&] {
+      docker_ours.push_back(time_ms([&] { round_trip(**docker, noop_spec(image, workspace, supervisor)); }));
     };
-    if (i % 2) { ours(); cli(); } else { cli(); ours(); }
+    auto cli = [&] {
+      docker_cli.push_back(
+          time_ms([&] { must_run("docker run --rm " + docker_flags + " " + image + " -- /bin/sh -c true"); }));
+    };
+    if (i % 2) {
+      ours();
+      cli();
+    } else {
+      cli();
+      ours();
+    }
   }
   for (int i = 0; i < runs; ++i) {
-    auto ours = [&] { runc_ours.push_back(time_ms([&] { round_trip(**runc, noop_spec("", workspace, supervisor)); })); };
+    auto ours = [&] {
+      runc_ours.push_back(time_ms([&] { round_trip(**runc, noop_spec("", workspace, supervisor)); }));
+    };
     auto bare = [&] {
       std::string id = "bench-" + std::to_string(i);
-      runc_bare.push_back(time_ms([&] { must_run("runc --root " + dir + "/bare-state run --bundle " + dir + "/plain-bundle " + id); }));
+      runc_bare.push_back(
+          time_ms([&] { must_run("runc --root " + dir + "/bare-state run --bundle " + dir + "/plain-bundle " + id); }));
     };
-    if (i % 2) { ours(); bare(); } else { bare(); ours(); }
+    if (i % 2) {
+      ours();
+      bare();
+    } else {
+      bare();
+      ours();
+    }
   }
   std::printf("sandbox round trip (create, start no-op, wait, remove), %d runs each\n", runs);
   print_pair("corral docker backend", stats_of(docker_ours), "docker run --rm (same flags)", stats_of(docker_cli));

@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
 
   auto start = Steady::now();
   int tier_counts[4] = {};
-  for (const auto& history : histories) ++tier_counts[static_cast<int>(routing::replay(history, settings).back().decision.to)];
+  for (const auto& history : histories)
+    ++tier_counts[static_cast<int>(routing::replay(history, settings).back().decision.to)];
   double replay_s = seconds_since(start);
 
   // The store path: a real SQLite file.
@@ -108,10 +109,10 @@ int main(int argc, char** argv) {
   Status inserted = (*db)->in_transaction([&]() -> Status {
     for (int r = 0; r < repos; ++r) {
       for (const auto& outcome : histories[r]) {
-        CORRAL_RETURN_IF_ERROR((*db)->exec(
-            "INSERT INTO outcomes(repo_id, task_id, agent, kind, at_ms) VALUES ('repo-" + std::to_string(r) + "', '" +
-            outcome.task + "', '" + outcome.agent + "', '" + routing::outcome_name(outcome.kind) + "', " +
-            std::to_string(ms_of(outcome.at)) + ")"));
+        CORRAL_RETURN_IF_ERROR((*db)->exec("INSERT INTO outcomes(repo_id, task_id, agent, kind, at_ms) VALUES ('repo-" +
+                                           std::to_string(r) + "', '" + outcome.task + "', '" + outcome.agent + "', '" +
+                                           routing::outcome_name(outcome.kind) + "', " +
+                                           std::to_string(ms_of(outcome.at)) + ")"));
       }
     }
     return Status::ok();
@@ -162,7 +163,8 @@ int main(int argc, char** argv) {
               replay_s / repos * 1e6);
   std::printf("store    %.3f s to read %zu outcomes back from SQLite and replay (%.1f MiB file; insert took %.1f s)\n",
               store_s, read, db_bytes / 1048576.0, insert_s);
-  std::printf("naive    %.1f s estimated (from scratch after every outcome, %d repositories measured)\n", naive_s, sample);
+  std::printf("naive    %.1f s estimated (from scratch after every outcome, %d repositories measured)\n", naive_s,
+              sample);
   std::printf("ratio    store/replay %.1fx, naive/replay %.0fx\n", store_s / replay_s, naive_s / replay_s);
   return 0;
 }

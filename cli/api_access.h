@@ -7,9 +7,9 @@
 
 #include <functional>
 
+#include "cli/api_client.h"
 #include "cli/commands.h"
 #include "core/status.h"
-#include "cli/api_client.h"
 
 namespace corral::cli {
 

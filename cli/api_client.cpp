@@ -26,21 +26,31 @@ Code code_from_name(const std::string& name) {
 
 Status status_from(Code code, std::string message) {
   switch (code) {
-    case Code::kInvalidArgument: return Status::invalid_argument(std::move(message));
-    case Code::kNotFound: return Status::not_found(std::move(message));
-    case Code::kAlreadyExists: return Status::already_exists(std::move(message));
-    case Code::kFailedPrecondition: return Status::failed_precondition(std::move(message));
-    case Code::kPermissionDenied: return Status::permission_denied(std::move(message));
-    case Code::kUnauthenticated: return Status::unauthenticated(std::move(message));
-    case Code::kTimeout: return Status::timeout(std::move(message));
-    case Code::kIo: return Status::io(std::move(message));
-    default: return Status::internal(std::move(message));
+    case Code::kInvalidArgument:
+      return Status::invalid_argument(std::move(message));
+    case Code::kNotFound:
+      return Status::not_found(std::move(message));
+    case Code::kAlreadyExists:
+      return Status::already_exists(std::move(message));
+    case Code::kFailedPrecondition:
+      return Status::failed_precondition(std::move(message));
+    case Code::kPermissionDenied:
+      return Status::permission_denied(std::move(message));
+    case Code::kUnauthenticated:
+      return Status::unauthenticated(std::move(message));
+    case Code::kTimeout:
+      return Status::timeout(std::move(message));
+    case Code::kIo:
+      return Status::io(std::move(message));
+    default:
+      return Status::internal(std::move(message));
   }
 }
 
 // Runs `exchange(socket)` on a connection to the endpoint.
 template <typename Exchange>
-auto with_connection(const std::string& endpoint, Exchange exchange) -> decltype(exchange(std::declval<asio::ip::tcp::socket&>())) {
+auto with_connection(const std::string& endpoint, Exchange exchange)
+    -> decltype(exchange(std::declval<asio::ip::tcp::socket&>())) {
   asio::io_context io;
   beast::error_code error;
   if (endpoint.rfind("unix:", 0) == 0) {

@@ -17,7 +17,8 @@ void print_event(const json& event) {
     while (!text.empty() && text.back() == '\n') text.pop_back();
     details = text;
   } else if (payload.is_object()) {
-    for (const auto& [key, value] : payload.items()) details += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
+    for (const auto& [key, value] : payload.items())
+      details += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
   }
   std::printf("%6lld  %s  %-22s %-18s %s\n", static_cast<long long>(event["seq"].get<int64_t>()),
               event["time"].get<std::string>().c_str(), event["task"].get<std::string>().c_str(),

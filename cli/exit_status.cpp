@@ -6,13 +6,16 @@ namespace corral::cli {
 
 ExitStatus exit_status_for(const Status& status) {
   switch (status.code()) {
-    case Code::kOk: return ExitStatus::kSuccess;
+    case Code::kOk:
+      return ExitStatus::kSuccess;
     case Code::kInvalidArgument:
     case Code::kNotFound:
     case Code::kAlreadyExists:
     case Code::kPermissionDenied:
-    case Code::kUnauthenticated: return ExitStatus::kBadInput;
-    default: return ExitStatus::kCorralFailed;
+    case Code::kUnauthenticated:
+      return ExitStatus::kBadInput;
+    default:
+      return ExitStatus::kCorralFailed;
   }
 }
 

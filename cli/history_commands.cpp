@@ -16,10 +16,14 @@ namespace {
 
 nlohmann::json event_json(const store::StoredEvent& stored) {
   auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
-  return {{"seq", stored.seq},         {"id", stored.id},
-          {"time", stored.time},       {"type", stored.event.type},
-          {"task", stored.event.task_id}, {"run", stored.event.run_id},
-          {"repo", stored.event.repo_id}, {"agent", stored.event.agent},
+  return {{"seq", stored.seq},
+          {"id", stored.id},
+          {"time", stored.time},
+          {"type", stored.event.type},
+          {"task", stored.event.task_id},
+          {"run", stored.event.run_id},
+          {"repo", stored.event.repo_id},
+          {"agent", stored.event.agent},
           {"correlation", stored.event.correlation_id},
           {"payload", payload.is_discarded() ? nlohmann::json(stored.event.payload) : payload},
           {"hash", stored.hash}};

@@ -53,9 +53,12 @@ int run_check(const CheckOptions& options) {
   auto decided = policy::check_tool_call(options.tool, arguments, rules);
   const auto& decision = decided.decision;
   if (options.json_output) {
-    std::cout << json{{"verdict", policy::verdict_name(decision.verdict)}, {"rule", decision.rule},
-                      {"reason", decision.reason}, {"argument", decided.argument},
-                      {"normalized", decision.normalized}}.dump()
+    std::cout << json{{"verdict", policy::verdict_name(decision.verdict)},
+                      {"rule", decision.rule},
+                      {"reason", decision.reason},
+                      {"argument", decided.argument},
+                      {"normalized", decision.normalized}}
+                     .dump()
               << "\n";
     return 0;
   }

@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "cli/api_access.h"
-#include "core/key_value.h"
 #include "cli/exit_status.h"
+#include "core/key_value.h"
 #include "core/url_encoding.h"
 
 namespace corral::cli {
@@ -24,24 +24,25 @@ void print_repo(const json& repo) {
   std::printf("repo           %s\npath           %s\n", repo["id"].get<std::string>().c_str(),
               repo["path"].get<std::string>().c_str());
   std::printf("upstream       %s\n", text("upstream").empty() ? "(the path above)" : text("upstream").c_str());
-  std::printf("protected      %s\n",
-              settings["protected"].empty() ? "(the default branch and release/*)" : settings["protected"].dump().c_str());
+  std::printf("protected      %s\n", settings["protected"].empty() ? "(the default branch and release/*)"
+                                                                   : settings["protected"].dump().c_str());
   std::printf("merge method   %s\ncheck          %s\n", text("merge_method").c_str(),
               text("check_command").empty() ? "(none)" : text("check_command").c_str());
   const json& tier = repo["tier"];
   std::printf("tier           %s: %d approval(s), at most %d files and %d lines per change\n",
               tier["in_force"].get<std::string>().c_str(), limits["approvals"].get<int>(),
               limits["max_files"].get<int>(), limits["max_lines"].get<int>());
-  std::printf("why            %s (%s)\n", tier["why"].get<std::string>().c_str(), tier["rule"].get<std::string>().c_str());
+  std::printf("why            %s (%s)\n", tier["why"].get<std::string>().c_str(),
+              tier["rule"].get<std::string>().c_str());
   auto print_kpis = [](const std::string& who, const json& k) {
     if (who.size() > 14) std::printf("%s\n", who.c_str());
-    std::printf("%-14s success %.2f (lower bound %.2f), rollback %.2f (upper bound %.2f), trend %+.2f, %.1f samples; "
-                "%d merged, %d rolled back, %d rejected, %d checks failed, %d refused, %d runs failed, %d cancelled\n",
-                who.size() > 14 ? "" : who.c_str(), k["success_rate"].get<double>(), k["success_lower"].get<double>(), k["rollback_rate"].get<double>(),
-                k["rollback_upper"].get<double>(), k["trend"].get<double>(), k["samples"].get<double>(),
-                k["merged"].get<int>(), k["rolled_back"].get<int>(), k["rejected"].get<int>(),
-                k["checks_failed"].get<int>(), k["refused"].get<int>(), k["run_failed"].get<int>(),
-                k["cancelled"].get<int>());
+    std::printf(
+        "%-14s success %.2f (lower bound %.2f), rollback %.2f (upper bound %.2f), trend %+.2f, %.1f samples; "
+        "%d merged, %d rolled back, %d rejected, %d checks failed, %d refused, %d runs failed, %d cancelled\n",
+        who.size() > 14 ? "" : who.c_str(), k["success_rate"].get<double>(), k["success_lower"].get<double>(),
+        k["rollback_rate"].get<double>(), k["rollback_upper"].get<double>(), k["trend"].get<double>(),
+        k["samples"].get<double>(), k["merged"].get<int>(), k["rolled_back"].get<int>(), k["rejected"].get<int>(),
+        k["checks_failed"].get<int>(), k["refused"].get<int>(), k["run_failed"].get<int>(), k["cancelled"].get<int>());
   };
   print_kpis("record", repo["kpis"]["overall"]);
   for (const auto& [agent, kpis] : repo["kpis"]["agents"].items()) print_kpis("  agent " + agent, kpis);
@@ -49,13 +50,14 @@ void print_repo(const json& repo) {
   std::printf("egress         %s\n", egress["hosts"].empty() ? "(none: no network)" : egress["hosts"].dump().c_str());
   if (!egress["internal_hosts"].empty()) std::printf("  internal     %s\n", egress["internal_hosts"].dump().c_str());
   if (!egress["ports"].empty()) std::printf("  ports        %s\n", egress["ports"].dump().c_str());
-  std::printf("tool calls     %s what the rules refuse\n", text("tool_enforcement") == "block" ? "block" : "flag (log and allow)");
+  std::printf("tool calls     %s what the rules refuse\n",
+              text("tool_enforcement") == "block" ? "block" : "flag (log and allow)");
   std::printf("budget         %s\n", settings["budget"].dump().c_str());
   if (!settings["models"].empty()) std::printf("models         %s\n", settings["models"].dump().c_str());
   if (!settings["pin"].is_null()) std::printf("pinned at      %s\n", settings["pin"].get<std::string>().c_str());
   if (!settings["cap"].is_null()) std::printf("capped at      %s\n", settings["cap"].get<std::string>().c_str());
-  for (const char* list : {"forbidden_paths", "agent_instruction_paths", "sensitive_paths", "dependency_paths",
-                           "secret_allowlist"}) {
+  for (const char* list :
+       {"forbidden_paths", "agent_instruction_paths", "sensitive_paths", "dependency_paths", "secret_allowlist"}) {
     if (!settings[list].empty()) std::printf("%-14s %s (added to the defaults)\n", list, settings[list].dump().c_str());
   }
 }
@@ -93,7 +95,8 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
       std::string absolute = std::filesystem::absolute(*path).string();
       return print(client(globals).call("POST", "/v1/repos", json{{"path", absolute}}.dump()), *json_output,
                    [](const json& repo) {
-                     std::printf("%s %s\n", repo["id"].get<std::string>().c_str(), repo["path"].get<std::string>().c_str());
+                     std::printf("%s %s\n", repo["id"].get<std::string>().c_str(),
+                                 repo["path"].get<std::string>().c_str());
                    });
     };
   });
@@ -156,15 +159,19 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
   set->add_option("--allow-secrets-in", (*lists)["secret_allowlist"], "Path pattern of test fixtures");
   set->add_option("--limit", *limits, "TIER.FIELD=N: approvals, max_files or max_lines of a tier (repeatable)");
   auto egress = std::make_shared<std::map<std::string, std::vector<std::string>>>();
-  set->add_option("--egress-host", (*egress)["hosts"], "A host runs may reach (HOST or *.DOMAIN; repeatable; replaces the list)");
+  set->add_option("--egress-host", (*egress)["hosts"],
+                  "A host runs may reach (HOST or *.DOMAIN; repeatable; replaces the list)");
   set->add_option("--egress-internal-host", (*egress)["internal_hosts"],
                   "An allowlisted host that may resolve to an internal address (repeatable; replaces the list)");
   set->add_option("--egress-port", (*egress)["ports"], "A port besides 80/443 (repeatable; replaces the list)");
-  set->add_option("--tool-enforcement", (*strings)["tool_enforcement"], "block or flag (log and allow) refused tool calls");
+  set->add_option("--tool-enforcement", (*strings)["tool_enforcement"],
+                  "block or flag (log and allow) refused tool calls");
   auto budget = std::make_shared<std::vector<std::string>>();
-  set->add_option("--budget", *budget, "FIELD=N: task_tokens, task_calls, daily_tokens or daily_calls (0: none; repeatable)");
+  set->add_option("--budget", *budget,
+                  "FIELD=N: task_tokens, task_calls, daily_tokens or daily_calls (0: none; repeatable)");
   auto models = std::make_shared<std::vector<std::string>>();
-  set->add_option("--model", *models, "PROFILE=MODEL: the model an agent profile uses here (repeatable; replaces the map)");
+  set->add_option("--model", *models,
+                  "PROFILE=MODEL: the model an agent profile uses here (repeatable; replaces the map)");
   set->add_option("--reset", *resets, "A setting to return to its default (repeatable)");
   set->add_flag("--json", *json_output);
   set->callback([=, &globals] {

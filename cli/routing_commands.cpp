@@ -24,7 +24,8 @@ Result<json> read_settings_file(const std::string& path) {
   std::fclose(file);
   auto parsed = json::parse(text, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
-    return Status::invalid_argument(path + " is not a JSON object of settings (as corral repo show --json prints them)");
+    return Status::invalid_argument(path +
+                                    " is not a JSON object of settings (as corral repo show --json prints them)");
   }
   return parsed;
 }

@@ -58,11 +58,11 @@ void print_for_people(const daemon::OneShotResult& result, bool show_diff) {
               short_id(run.head_commit).c_str(), run.published ? "  (published to the repository)" : "");
   for (const git::FileChange& file : run.diff.files) {
     std::string name = file.old_path.empty() ? file.path : file.old_path + " -> " + file.path;
-    std::printf("  %c %-50s %s+%d -%d\n", file.status, name.c_str(), file.binary ? "binary " : "",
-                file.insertions, file.deletions);
+    std::printf("  %c %-50s %s+%d -%d\n", file.status, name.c_str(), file.binary ? "binary " : "", file.insertions,
+                file.deletions);
   }
-  std::printf("%zu file(s) changed, %d insertion(s), %d deletion(s)\n", run.diff.files.size(),
-              run.diff.insertions, run.diff.deletions);
+  std::printf("%zu file(s) changed, %d insertion(s), %d deletion(s)\n", run.diff.files.size(), run.diff.insertions,
+              run.diff.deletions);
   if (show_diff) std::printf("\n%s", run.diff.patch.c_str());
 }
 
@@ -90,12 +90,12 @@ int execute(RunOptions& options, const GlobalOptions& globals) {
   }
   Status limits = fill_limits(options);
   SystemClock clock;
-  auto result = limits.is_ok() ? daemon::run_one_shot(options.request, clock)
-                               : Result<daemon::OneShotResult>(limits);
+  auto result = limits.is_ok() ? daemon::run_one_shot(options.request, clock) : Result<daemon::OneShotResult>(limits);
   if (!result.is_ok()) {
     if (options.json) {
-      std::cout << nlohmann::json{{"error", {{"code", code_name(result.status().code())},
-                                             {"message", result.status().message()}}}}
+      std::cout << nlohmann::json{{"error",
+                                   {{"code", code_name(result.status().code())},
+                                    {"message", result.status().message()}}}}
                 << "\n";
     }
     return report_error(result.status());

@@ -14,10 +14,10 @@ namespace corral::containers {
 
 struct BackendChoice {
   std::string kind = "auto";
-  std::string image;           // for docker
-  std::string owner;           // labels docker containers as this corral's (the data directory)
-  std::string runtime_root;    // OCI: the parent of each runtime's --root
-  std::string bundles_dir;     // OCI: bundle directories
+  std::string image;         // for docker
+  std::string owner;         // labels docker containers as this corral's (the data directory)
+  std::string runtime_root;  // OCI: the parent of each runtime's --root
+  std::string bundles_dir;   // OCI: bundle directories
 };
 
 // invalid_argument for an unknown kind; the backend's own error when it

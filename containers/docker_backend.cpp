@@ -5,8 +5,8 @@
 
 #include <cerrno>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "containers/docker_config.h"
 #include "containers/docker_engine.h"
@@ -45,7 +45,8 @@ DockerBackend::~DockerBackend() {
   }
   for (const std::string& name : names) {
     Status removed = remove(name);
-    if (!removed.is_ok()) spdlog::warn("removing sandbox {}: {} (reconciliation will retry)", name, removed.to_string());
+    if (!removed.is_ok())
+      spdlog::warn("removing sandbox {}: {} (reconciliation will retry)", name, removed.to_string());
   }
 }
 

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace corral::containers {
 namespace {
 
@@ -11,7 +10,10 @@ using json = nlohmann::json;
 json mounts(const SandboxSpec& spec) {
   json list = json::array();
   auto bind = [&](const std::string& source, const std::string& target, bool read_only) {
-    list.push_back({{"Type", "bind"}, {"Source", source}, {"Target", target}, {"ReadOnly", read_only},
+    list.push_back({{"Type", "bind"},
+                    {"Source", source},
+                    {"Target", target},
+                    {"ReadOnly", read_only},
                     {"BindOptions", {{"Propagation", "rprivate"}}}});
   };
   bind(spec.workspace_host_path, kSandboxWorkspace, false);

@@ -25,10 +25,14 @@ std::string engine_message(const HttpResponse& response) {
 Status engine_error(const HttpResponse& response, const std::string& what) {
   std::string msg = what + ": " + engine_message(response);
   switch (response.status) {
-    case 404: return Status::not_found(std::move(msg));
-    case 409: return Status::already_exists(std::move(msg));
-    case 400: return Status::invalid_argument(std::move(msg));
-    default: return Status::io(std::move(msg));
+    case 404:
+      return Status::not_found(std::move(msg));
+    case 409:
+      return Status::already_exists(std::move(msg));
+    case 400:
+      return Status::invalid_argument(std::move(msg));
+    default:
+      return Status::io(std::move(msg));
   }
 }
 
@@ -81,7 +85,8 @@ Status DockerEngine::check_image(const std::string& image) const {
   auto response = call("GET", "/images/" + percent_encode(image) + "/json");
   if (!response.is_ok()) return response.status();
   if (response->status == 404) {
-    return Status::not_found("image '" + image + "' is not in the Docker engine (pull it, build it or docker import it)");
+    return Status::not_found("image '" + image +
+                             "' is not in the Docker engine (pull it, build it or docker import it)");
   }
   if (response->status != 200) return engine_error(*response, "inspecting image " + image);
   return Status::ok();
@@ -97,7 +102,8 @@ Result<std::string> DockerEngine::create(const std::string& name, const nlohmann
 }
 
 Result<HijackedStream> DockerEngine::attach(const std::string& name) const {
-  return http_.hijack("/v" + api_version_ + "/containers/" + percent_encode(name) + "/attach?stream=1&stdout=1&stderr=1");
+  return http_.hijack("/v" + api_version_ + "/containers/" + percent_encode(name) +
+                      "/attach?stream=1&stdout=1&stderr=1");
 }
 
 Status DockerEngine::start(const std::string& name) const {

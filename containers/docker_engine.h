@@ -38,7 +38,8 @@ class DockerEngine {
   Result<nlohmann::json> list_with_label(const std::string& label_filter) const;
 
  private:
-  DockerEngine(DockerHttp http, std::string api_version) : http_(std::move(http)), api_version_(std::move(api_version)) {}
+  DockerEngine(DockerHttp http, std::string api_version)
+      : http_(std::move(http)), api_version_(std::move(api_version)) {}
   Result<HttpResponse> call(std::string_view method, const std::string& path, const std::string& body = "",
                             std::chrono::milliseconds timeout = std::chrono::seconds(60)) const;
 

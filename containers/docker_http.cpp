@@ -22,8 +22,7 @@ constexpr uint64_t kBodyLimit = 64 << 20;  // the engine's JSON answers are far 
 
 Status connect_error(const beast::error_code& error, const std::string& path) {
   namespace errc = boost::system::errc;
-  if (error == errc::no_such_file_or_directory || error == errc::connection_refused ||
-      error == errc::not_a_socket) {
+  if (error == errc::no_such_file_or_directory || error == errc::connection_refused || error == errc::not_a_socket) {
     return Status::failed_precondition("the Docker engine is not running (nothing answers at " + path + ")");
   }
   if (error == errc::permission_denied || error == errc::operation_not_permitted) {

@@ -23,14 +23,13 @@ Status write_file(const fs::path& path, const std::string& content) {
 
 std::string passwd() {
   return "root:x:0:0:root:/root:/usr/sbin/nologin\n"
-         "agent:x:" + std::to_string(kSandboxUid) + ":" + std::to_string(kSandboxGid) +
-         ":corral agent:" + kSandboxHome + ":/bin/sh\n"
+         "agent:x:" +
+         std::to_string(kSandboxUid) + ":" + std::to_string(kSandboxGid) + ":corral agent:" + kSandboxHome +
+         ":/bin/sh\n"
          "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
 }
 
-std::string group() {
-  return "root:x:0:\nagent:x:" + std::to_string(kSandboxGid) + ":\nnogroup:x:65534:\n";
-}
+std::string group() { return "root:x:0:\nagent:x:" + std::to_string(kSandboxGid) + ":\nnogroup:x:65534:\n"; }
 
 Status write_etc(const fs::path& etc) {
   std::error_code ec;

@@ -94,8 +94,8 @@ json resources(const SandboxSpec& spec) {
 
 const std::vector<std::string>& shared_etc_entries() {
   static const std::vector<std::string> kEntries = {
-      "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
-      "/etc/ssl/certs",   "/etc/ca-certificates", "/etc/localtime", "/etc/mime.types",
+      "/etc/ld.so.cache", "/etc/ld.so.conf",      "/etc/ld.so.conf.d", "/etc/alternatives",
+      "/etc/ssl/certs",   "/etc/ca-certificates", "/etc/localtime",    "/etc/mime.types",
   };
   return kEntries;
 }
@@ -112,14 +112,18 @@ nlohmann::json oci_config(const SandboxSpec& spec, const std::vector<std::string
       {"mounts", mounts(spec, host_binds)},
       {"annotations", annotations},
       {"linux",
-       {{"namespaces", {{{"type", "pid"}}, {{"type", "network"}}, {{"type", "ipc"}}, {{"type", "uts"}},
-                        {{"type", "mount"}}, {{"type", "cgroup"}}}},
+       {{"namespaces",
+         {{{"type", "pid"}},
+          {{"type", "network"}},
+          {{"type", "ipc"}},
+          {{"type", "uts"}},
+          {{"type", "mount"}},
+          {{"type", "cgroup"}}}},
         {"resources", resources(spec)},
         {"cgroupsPath", cgroup_parent + "/" + spec.name},
         {"maskedPaths",
-         {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-          "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-          "/sys/firmware", "/sys/devices/virtual/powercap"}},
+         {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+          "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"}},
         {"readonlyPaths", {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}},
         {"seccomp", seccomp_profile()}}},
   };

@@ -8,13 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <optional>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "containers/oci_bundle.h"
 
@@ -24,8 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kKillGrace = std::chrono::seconds(10);   // from SIGKILL to exit
-constexpr auto kDrainGrace = std::chrono::seconds(2);   // output after exit
+constexpr auto kKillGrace = std::chrono::seconds(10);  // from SIGKILL to exit
+constexpr auto kDrainGrace = std::chrono::seconds(2);  // output after exit
 constexpr const char* kLabelPrefix = "corral.";
 
 int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
@@ -89,9 +89,9 @@ std::map<std::string, std::string> bundle_labels(const fs::path& bundle) {
 struct OciRuntimeBackend::Live {
   pid_t runtime_pid = -1;  // `runc run`, our child; -1 before start
   UniqueFd runtime_pidfd;
-  UniqueFd out;            // read ends of the container's stdout and stderr
+  UniqueFd out;  // read ends of the container's stdout and stderr
   UniqueFd err;
-  UniqueFd out_write;      // write ends, handed to the runtime at start
+  UniqueFd out_write;  // write ends, handed to the runtime at start
   UniqueFd err_write;
   int64_t memory_limit = 0;
   bool reaped = false;
@@ -108,7 +108,8 @@ OciRuntimeBackend::~OciRuntimeBackend() {
   }
   for (const std::string& name : names) {
     Status removed = remove(name);
-    if (!removed.is_ok()) spdlog::warn("removing sandbox {}: {} (reconciliation will retry)", name, removed.to_string());
+    if (!removed.is_ok())
+      spdlog::warn("removing sandbox {}: {} (reconciliation will retry)", name, removed.to_string());
   }
   {
     std::lock_guard lock(mutex_);
@@ -166,7 +167,8 @@ OciRuntimeBackend::Live* OciRuntimeBackend::find(const std::string& name) {
 Result<std::string> OciRuntimeBackend::version() {
   auto out = run_command({options_.runtime, "--version"});
   if (!out.is_ok()) return out.status().with_context("OCI runtime " + options_.runtime);
-  if (out->exit_code != 0) return Status::failed_precondition(options_.runtime + " --version failed: " + trim(out->output));
+  if (out->exit_code != 0)
+    return Status::failed_precondition(options_.runtime + " --version failed: " + trim(out->output));
   return trim(out->output.substr(0, out->output.find('\n')));
 }
 
@@ -250,7 +252,8 @@ Result<SandboxExit> OciRuntimeBackend::wait(const std::string& name, std::chrono
     } else if (exited && now >= deadline) {
       break;  // output still open after exit: a leaked descriptor; stop waiting
     }
-    pollfd fds[3] = {{live->out.get(), POLLIN, 0}, {live->err.get(), POLLIN, 0},
+    pollfd fds[3] = {{live->out.get(), POLLIN, 0},
+                     {live->err.get(), POLLIN, 0},
                      {exited ? -1 : live->runtime_pidfd.get(), POLLIN, 0}};
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
     int ready = ::poll(fds, 3, static_cast<int>(std::max<int64_t>(left, 1)));

@@ -22,10 +22,10 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
-#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "containers/process.h"
 #include "containers/sandbox_backend.h"
@@ -33,9 +33,9 @@
 namespace corral::containers {
 
 struct OciRuntimeOptions {
-  std::string runtime = "runc";        // the runtime binary, looked up in PATH
-  std::string state_root;              // the runtime's --root: corral's containers only
-  std::string bundles_dir;             // one bundle directory per sandbox
+  std::string runtime = "runc";  // the runtime binary, looked up in PATH
+  std::string state_root;        // the runtime's --root: corral's containers only
+  std::string bundles_dir;       // one bundle directory per sandbox
   std::string cgroup_parent = "/corral";
 };
 

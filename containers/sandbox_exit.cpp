@@ -15,8 +15,7 @@ std::string SandboxExit::reason() const {
   if (exit_code == 126) return "agent command not executable (exit 126)";
   if (exit_code > 128 && exit_code < 128 + NSIG) {
     const char* name = sigabbrev_np(exit_code - 128);
-    return "agent killed by signal " + std::to_string(exit_code - 128) + " (SIG" +
-           (name ? name : "?") + ")";
+    return "agent killed by signal " + std::to_string(exit_code - 128) + " (SIG" + (name ? name : "?") + ")";
   }
   return "agent exited with status " + std::to_string(exit_code);
 }

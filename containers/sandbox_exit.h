@@ -7,9 +7,9 @@
 namespace corral::containers {
 
 struct SandboxExit {
-  int exit_code = -1;      // the agent's exit code, or 128+signal
-  bool timed_out = false;  // killed at the deadline
-  bool oom_killed = false; // the memory limit was hit and the kernel killed a process
+  int exit_code = -1;       // the agent's exit code, or 128+signal
+  bool timed_out = false;   // killed at the deadline
+  bool oom_killed = false;  // the memory limit was hit and the kernel killed a process
   int64_t memory_limit = 0;
   int64_t timeout_seconds = 0;
 

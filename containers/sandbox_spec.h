@@ -43,11 +43,11 @@ struct SandboxLimits {
 };
 
 struct SandboxSpec {
-  std::string name;                // unique; the container's id, e.g. "corral-r-…"
-  std::string image;               // the Docker backend's image; the OCI backend uses the host's /usr
-  std::vector<std::string> argv;   // run under the supervisor, in /workspace
-  std::vector<std::string> env;    // KEY=VALUE: the whole environment, nothing inherited
-  std::string workspace_host_path; // bound read-write at /workspace, the only writable host path
+  std::string name;                 // unique; the container's id, e.g. "corral-r-…"
+  std::string image;                // the Docker backend's image; the OCI backend uses the host's /usr
+  std::vector<std::string> argv;    // run under the supervisor, in /workspace
+  std::vector<std::string> env;     // KEY=VALUE: the whole environment, nothing inherited
+  std::string workspace_host_path;  // bound read-write at /workspace, the only writable host path
   std::vector<ReadOnlyMount> read_only_mounts;
   std::string supervisor_host_path;  // the corral-supervisor binary, bound read-only
   std::string run_dir_host_path;     // optional: bound read-only at kRunDirPath

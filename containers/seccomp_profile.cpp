@@ -12,8 +12,8 @@ constexpr int kEnosys = 38;
 
 // Namespace-creating clone flags: clone() with any of them fails, so no user
 // namespace (and with it no fresh capability set) can be made inside.
-constexpr unsigned long kNamespaceFlags[] = {CLONE_NEWNS,  CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-                                             CLONE_NEWUSER, CLONE_NEWPID,   CLONE_NEWNET};
+constexpr unsigned long kNamespaceFlags[] = {CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+                                             CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET};
 
 nlohmann::json deny(const std::vector<std::string>& names, int errno_value) {
   return {{"names", names}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", errno_value}};
@@ -24,19 +24,64 @@ nlohmann::json deny(const std::vector<std::string>& names, int errno_value) {
 const std::vector<std::string>& denied_syscalls() {
   static const std::vector<std::string> kDenied = {
       // filesystems and namespaces: escapes start here
-      "mount", "umount", "umount2", "pivot_root", "chroot", "unshare", "setns", "open_tree",
-      "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
+      "mount",
+      "umount",
+      "umount2",
+      "pivot_root",
+      "chroot",
+      "unshare",
+      "setns",
+      "open_tree",
+      "move_mount",
+      "fsopen",
+      "fsconfig",
+      "fsmount",
+      "fspick",
+      "mount_setattr",
       // other processes and the kernel
-      "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "bpf", "perf_event_open",
-      "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-      "delete_module", "reboot", "swapon", "swapoff", "acct", "syslog", "lookup_dcookie",
-      "quotactl", "quotactl_fd", "nfsservctl", "iopl", "ioperm", "vhangup",
+      "ptrace",
+      "process_vm_readv",
+      "process_vm_writev",
+      "kcmp",
+      "bpf",
+      "perf_event_open",
+      "userfaultfd",
+      "kexec_load",
+      "kexec_file_load",
+      "init_module",
+      "finit_module",
+      "delete_module",
+      "reboot",
+      "swapon",
+      "swapoff",
+      "acct",
+      "syslog",
+      "lookup_dcookie",
+      "quotactl",
+      "quotactl_fd",
+      "nfsservctl",
+      "iopl",
+      "ioperm",
+      "vhangup",
       // keys and handles to files outside the sandbox's view
-      "keyctl", "add_key", "request_key", "open_by_handle_at", "name_to_handle_at",
+      "keyctl",
+      "add_key",
+      "request_key",
+      "open_by_handle_at",
+      "name_to_handle_at",
       // the clock is the host's
-      "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "stime",
+      "settimeofday",
+      "clock_settime",
+      "clock_adjtime",
+      "adjtimex",
+      "stime",
       // old or exotic interfaces with a history of kernel bugs
-      "uselib", "_sysctl", "ustat", "sysfs", "vm86", "vm86old",
+      "uselib",
+      "_sysctl",
+      "ustat",
+      "sysfs",
+      "vm86",
+      "vm86old",
   };
   return kDenied;
 }

@@ -16,10 +16,17 @@ Result<int64_t> parse_byte_size(const std::string& text) {
   int shift = 0;
   if (!suffix.empty()) {
     switch (std::tolower(static_cast<unsigned char>(suffix[0]))) {
-      case 'k': shift = 10; break;
-      case 'm': shift = 20; break;
-      case 'g': shift = 30; break;
-      default: return Status::invalid_argument("'" + text + "' has an unknown unit (use k, m or g)");
+      case 'k':
+        shift = 10;
+        break;
+      case 'm':
+        shift = 20;
+        break;
+      case 'g':
+        shift = 30;
+        break;
+      default:
+        return Status::invalid_argument("'" + text + "' has an unknown unit (use k, m or g)");
     }
   }
   if (value > (std::numeric_limits<int64_t>::max() >> shift)) {

@@ -15,9 +15,9 @@
 namespace corral {
 
 struct Event {
-  std::string type;            // e.g. "task.started"; ARCHITECTURE.md lists the set
+  std::string type;  // e.g. "task.started"; ARCHITECTURE.md lists the set
   std::string task_id;
-  std::string run_id;          // empty for task-level events
+  std::string run_id;  // empty for task-level events
   std::string repo_id;
   std::string agent;
   std::string correlation_id;  // ties events of one request or run together

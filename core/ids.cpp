@@ -33,8 +33,7 @@ uint64_t random_bits() {
 }  // namespace
 
 std::string new_id(std::string_view prefix) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count();
   return std::string(prefix) + "-" + encode(static_cast<uint64_t>(ms), kTimeChars) +
          encode(random_bits(), kRandomChars);

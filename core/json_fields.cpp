@@ -7,9 +7,12 @@ namespace {
 
 bool has_type(const nlohmann::json& value, FieldType type) {
   switch (type) {
-    case FieldType::kString: return value.is_string();
-    case FieldType::kInteger: return value.is_number_integer();
-    case FieldType::kBoolean: return value.is_boolean();
+    case FieldType::kString:
+      return value.is_string();
+    case FieldType::kInteger:
+      return value.is_number_integer();
+    case FieldType::kBoolean:
+      return value.is_boolean();
     case FieldType::kStringArray:
       return value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); });
   }
@@ -18,10 +21,14 @@ bool has_type(const nlohmann::json& value, FieldType type) {
 
 const char* type_name(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "a string";
-    case FieldType::kInteger: return "an integer";
-    case FieldType::kBoolean: return "true or false";
-    case FieldType::kStringArray: return "an array of strings";
+    case FieldType::kString:
+      return "a string";
+    case FieldType::kInteger:
+      return "an integer";
+    case FieldType::kBoolean:
+      return "true or false";
+    case FieldType::kStringArray:
+      return "an array of strings";
   }
   return "?";
 }

@@ -6,17 +6,28 @@ namespace corral {
 
 std::string_view code_name(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kNotFound: return "not_found";
-    case Code::kAlreadyExists: return "already_exists";
-    case Code::kFailedPrecondition: return "failed_precondition";
-    case Code::kPermissionDenied: return "permission_denied";
-    case Code::kUnauthenticated: return "unauthenticated";
-    case Code::kIo: return "io";
-    case Code::kTimeout: return "timeout";
-    case Code::kCorrupt: return "corrupt";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kAlreadyExists:
+      return "already_exists";
+    case Code::kFailedPrecondition:
+      return "failed_precondition";
+    case Code::kPermissionDenied:
+      return "permission_denied";
+    case Code::kUnauthenticated:
+      return "unauthenticated";
+    case Code::kIo:
+      return "io";
+    case Code::kTimeout:
+      return "timeout";
+    case Code::kCorrupt:
+      return "corrupt";
+    case Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }
@@ -26,14 +37,19 @@ Status Status::from_errno(int err, std::string_view what) {
   switch (err) {
     case EACCES:
     case EPERM:
-    case EROFS: return permission_denied(std::move(msg));
-    case ENOENT: return not_found(std::move(msg));
-    case EEXIST: return already_exists(std::move(msg));
+    case EROFS:
+      return permission_denied(std::move(msg));
+    case ENOENT:
+      return not_found(std::move(msg));
+    case EEXIST:
+      return already_exists(std::move(msg));
     case ENOTDIR:
     case EISDIR:
     case EINVAL:
-    case ENAMETOOLONG: return invalid_argument(std::move(msg));
-    default: return io(std::move(msg));
+    case ENAMETOOLONG:
+      return invalid_argument(std::move(msg));
+    default:
+      return io(std::move(msg));
   }
 }
 

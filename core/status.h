@@ -71,7 +71,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(data_).is_ok());
   }
@@ -97,9 +97,9 @@ class [[nodiscard]] Result {
 }  // namespace corral
 
 // Early return for Status-returning expressions inside Status/Result functions.
-#define CORRAL_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::corral::Status corral_status_ = (expr);     \
+#define CORRAL_RETURN_IF_ERROR(expr)                    \
+  do {                                                  \
+    ::corral::Status corral_status_ = (expr);           \
     if (!corral_status_.is_ok()) return corral_status_; \
   } while (0)
 
@@ -108,8 +108,9 @@ class [[nodiscard]] Result {
 
 // `CORRAL_ASSIGN_OR_RETURN(auto task, queue.find(id));` declares (or assigns)
 // `task` from a Result's value, or returns the Result's Status.
-#define CORRAL_ASSIGN_OR_RETURN(lhs, expr) CORRAL_ASSIGN_OR_RETURN_IMPL(CORRAL_CONCAT(corral_result_, __LINE__), lhs, expr)
+#define CORRAL_ASSIGN_OR_RETURN(lhs, expr) \
+  CORRAL_ASSIGN_OR_RETURN_IMPL(CORRAL_CONCAT(corral_result_, __LINE__), lhs, expr)
 #define CORRAL_ASSIGN_OR_RETURN_IMPL(result, lhs, expr) \
-  auto result = (expr);                                \
-  if (!result.is_ok()) return result.status();         \
+  auto result = (expr);                                 \
+  if (!result.is_ok()) return result.status();          \
   lhs = std::move(result).value()

@@ -11,12 +11,12 @@
 namespace corral {
 
 struct Url {
-  std::string scheme;    // lower case: "https"
-  std::string host;      // as written, IPv6 in brackets: "[::1]"
-  int port = 0;          // the URL's port, else the scheme's default (0 if none)
+  std::string scheme;  // lower case: "https"
+  std::string host;    // as written, IPv6 in brackets: "[::1]"
+  int port = 0;        // the URL's port, else the scheme's default (0 if none)
   bool explicit_port = false;
-  std::string path;      // "/" when the URL has none
-  std::string query;     // without the '?', "" for none
+  std::string path;   // "/" when the URL has none
+  std::string query;  // without the '?', "" for none
   bool has_userinfo = false;
   bool has_fragment = false;
 

@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
-#include "scheduler/backends.h"
 #include "core/data_dir.h"
 #include "core/ids.h"
+#include "scheduler/backends.h"
 #include "store/records.h"
 #include "store/task_queue.h"
 

@@ -4,19 +4,19 @@
 
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
-#include "scheduler/backends.h"
+#include "admission/run_bridge.h"
 #include "core/data_dir.h"
+#include "core/data_layout.h"
 #include "core/file_lock.h"
 #include "core/ids.h"
 #include "git/mirror.h"
 #include "git/revision.h"
-#include "core/data_layout.h"
-#include "scheduler/reconcile.h"
-#include "admission/run_bridge.h"
 #include "policy/mount_rules.h"
+#include "scheduler/backends.h"
+#include "scheduler/reconcile.h"
 #include "store/event_log.h"
 #include "store/records.h"
 #include "store/task_queue.h"
@@ -66,8 +66,14 @@ class OneShot {
   OneShot(const OneShotRequest& request, const CheckedRequest& checked, const DataLayout& layout,
           store::Records& records, store::TaskQueue& queue, store::EventLog& events,
           containers::SandboxBackend& backend, const Clock& clock)
-      : request_(request), checked_(checked), layout_(layout), records_(records), queue_(queue), events_(events),
-        backend_(backend), clock_(clock) {
+      : request_(request),
+        checked_(checked),
+        layout_(layout),
+        records_(records),
+        queue_(queue),
+        events_(events),
+        backend_(backend),
+        clock_(clock) {
     result_.task_id = new_id("t");
     result_.run_id = new_id("r");
     result_.repo_path = checked.repo_path;
@@ -142,17 +148,18 @@ class OneShot {
     run.state = store::state::kRunning;
     run.base_commit = checked_.base_commit;
     CORRAL_RETURN_IF_ERROR(records_.insert_run(run));
-    CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {store::TaskState::kQueued}, store::TaskState::kRunning, ""));
+    CORRAL_RETURN_IF_ERROR(
+        queue_.transition(result_.task_id, {store::TaskState::kQueued}, store::TaskState::kRunning, ""));
     nlohmann::json payload = {{"backend", backend_.kind()}, {"base", checked_.base_commit}};
     if (backend_.kind() == "docker") payload["image"] = request_.image;
     return record("task.started", payload);
   }
 
   runner::RunRequest run_request() const {
-    runner::RunRequest run = admission::make_run_request(
-        layout_, repo_,
-        {result_.task_id, result_.run_id, checked_.base_commit, request_.agent_command, request_.prompt,
-         request_.image, request_.supervisor_path, checked_.grant});
+    runner::RunRequest run =
+        admission::make_run_request(layout_, repo_,
+                                    {result_.task_id, result_.run_id, checked_.base_commit, request_.agent_command,
+                                     request_.prompt, request_.image, request_.supervisor_path, checked_.grant});
     run.read_only_mounts = checked_.mounts;
     run.echo_output = request_.echo_output;
     return run;
@@ -161,7 +168,8 @@ class OneShot {
   Status finish() {
     const runner::RunResult& run = result_.run;
     bool ok = run.succeeded();
-    store::RunRecord row = admission::finished_run(result_.run_id, run, ok ? store::state::kSucceeded : store::state::kFailed);
+    store::RunRecord row =
+        admission::finished_run(result_.run_id, run, ok ? store::state::kSucceeded : store::state::kFailed);
     CORRAL_RETURN_IF_ERROR(records_.finish_run(row));
     CORRAL_RETURN_IF_ERROR(queue_.transition(result_.task_id, {store::TaskState::kRunning},
                                              ok ? store::TaskState::kSucceeded : store::TaskState::kFailed,
@@ -181,7 +189,8 @@ class OneShot {
     // not be recorded is logged, and reconciliation fails the run later.
     for (const Status& recorded :
          {records_.finish_run(run),
-          queue_.transition(result_.task_id, {store::TaskState::kQueued, store::TaskState::kRunning}, store::TaskState::kFailed, why.message()),
+          queue_.transition(result_.task_id, {store::TaskState::kQueued, store::TaskState::kRunning},
+                            store::TaskState::kFailed, why.message()),
           record("task.failed", {{"reason", why.message()}, {"code", std::string(code_name(why.code()))}})}) {
       if (!recorded.is_ok()) spdlog::warn("recording the failure of {}: {}", result_.task_id, recorded.to_string());
     }

@@ -19,16 +19,16 @@
 namespace corral::daemon {
 
 struct OneShotRequest {
-  std::string data_dir;                  // as the user gave it; prepared here
+  std::string data_dir;  // as the user gave it; prepared here
   std::string repo_path;
   std::string base_rev = "HEAD";
   std::string agent_command;
   std::string prompt;
-  std::vector<std::string> mounts;       // HOST_PATH[:SANDBOX_PATH], read-only
+  std::vector<std::string> mounts;  // HOST_PATH[:SANDBOX_PATH], read-only
   routing::LimitRequest limits;
-  std::string backend = "auto";          // docker, runc, crun or auto (containers/backend_factory.h)
-  std::string image;                     // the sandbox image, for docker
-  std::string supervisor_path;           // corral-supervisor on the host
+  std::string backend = "auto";  // docker, runc, crun or auto (containers/backend_factory.h)
+  std::string image;             // the sandbox image, for docker
+  std::string supervisor_path;   // corral-supervisor on the host
   std::function<void(std::string_view)> echo_output;
 };
 

@@ -9,12 +9,18 @@ namespace {
 
 char status_letter(git_delta_t status) {
   switch (status) {
-    case GIT_DELTA_ADDED: return 'A';
-    case GIT_DELTA_DELETED: return 'D';
-    case GIT_DELTA_RENAMED: return 'R';
-    case GIT_DELTA_TYPECHANGE: return 'T';
-    case GIT_DELTA_COPIED: return 'C';
-    default: return 'M';
+    case GIT_DELTA_ADDED:
+      return 'A';
+    case GIT_DELTA_DELETED:
+      return 'D';
+    case GIT_DELTA_RENAMED:
+      return 'R';
+    case GIT_DELTA_TYPECHANGE:
+      return 'T';
+    case GIT_DELTA_COPIED:
+      return 'C';
+    default:
+      return 'M';
   }
 }
 

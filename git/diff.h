@@ -12,7 +12,7 @@
 namespace corral::git {
 
 struct AddedLine {
-  int line = 0;  // 1-based, in the new file
+  int line = 0;      // 1-based, in the new file
   std::string text;  // without the line break
 };
 

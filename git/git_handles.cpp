@@ -14,15 +14,20 @@ Status git_status(int rc, std::string_view what) {
   const git_error* error = git_error_last();
   std::string msg = std::string(what) + ": " + (error && error->message ? error->message : "libgit2 error");
   switch (rc) {
-    case GIT_ENOTFOUND: return Status::not_found(std::move(msg));
-    case GIT_EEXISTS: return Status::already_exists(std::move(msg));
+    case GIT_ENOTFOUND:
+      return Status::not_found(std::move(msg));
+    case GIT_EEXISTS:
+      return Status::already_exists(std::move(msg));
     case GIT_EAMBIGUOUS:
-    case GIT_EINVALIDSPEC: return Status::invalid_argument(std::move(msg));
+    case GIT_EINVALIDSPEC:
+      return Status::invalid_argument(std::move(msg));
     case GIT_ECONFLICT:
     case GIT_ENONFASTFORWARD:
     case GIT_ELOCKED:
-    case GIT_EMODIFIED: return Status::failed_precondition(std::move(msg));
-    default: return Status::io(std::move(msg));
+    case GIT_EMODIFIED:
+      return Status::failed_precondition(std::move(msg));
+    default:
+      return Status::io(std::move(msg));
   }
 }
 

@@ -11,8 +11,8 @@ namespace {
 Result<SignaturePtr> signature_of(const Committer& committer) {
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(committer.when.time_since_epoch()).count();
   git_signature* raw = nullptr;
-  int rc = git_signature_new(&raw, committer.name.c_str(), committer.email.c_str(), static_cast<git_time_t>(seconds),
-                             0);
+  int rc =
+      git_signature_new(&raw, committer.name.c_str(), committer.email.c_str(), static_cast<git_time_t>(seconds), 0);
   SignaturePtr sig(raw);
   CORRAL_RETURN_IF_ERROR(git_status(rc, "making commit signature"));
   return sig;

@@ -4,14 +4,13 @@
 
 namespace corral::git {
 
-Status publish_branch(const std::string& mirror_path, const std::string& target_path,
-                      const std::string& branch) {
+Status publish_branch(const std::string& mirror_path, const std::string& target_path, const std::string& branch) {
   std::string ref = "refs/heads/" + branch;
   auto mirror = open_repository(mirror_path);
   if (!mirror.is_ok()) return mirror.status();
   git_oid tip;
-  CORRAL_RETURN_IF_ERROR(git_status(git_reference_name_to_id(&tip, mirror->get(), ref.c_str()),
-                                    "reading " + branch + " in the mirror"));
+  CORRAL_RETURN_IF_ERROR(
+      git_status(git_reference_name_to_id(&tip, mirror->get(), ref.c_str()), "reading " + branch + " in the mirror"));
   auto target = open_repository(target_path);
   if (!target.is_ok()) return target.status();
   git_oid existing;

@@ -14,7 +14,6 @@ namespace corral::git {
 // branch is created without force: already_exists if the target has that
 // branch, whatever it points at. No other ref and no working-tree file of the
 // target changes.
-Status publish_branch(const std::string& mirror_path, const std::string& target_path,
-                      const std::string& branch);
+Status publish_branch(const std::string& mirror_path, const std::string& target_path, const std::string& branch);
 
 }  // namespace corral::git

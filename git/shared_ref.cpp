@@ -58,7 +58,7 @@ Status advance_ref(const std::string& repo_path, const std::string& ref, const s
 }
 
 Status withdraw_unpublished(const std::string& repo_path, const std::string& ref, const std::string& unpublished,
-                           const std::string& published) {
+                            const std::string& published) {
   if (published.empty()) {  // the branch did not exist before: remove the record again
     auto repo = open_repository(repo_path);
     if (!repo.is_ok()) return repo.status();

@@ -25,6 +25,6 @@ Status advance_ref(const std::string& repo_path, const std::string& ref, const s
 // `published`, which must be its ancestor ("" = the ref did not exist: it is
 // removed). Compare-and-swap like advance_ref.
 Status withdraw_unpublished(const std::string& repo_path, const std::string& ref, const std::string& unpublished,
-                           const std::string& published);
+                            const std::string& published);
 
 }  // namespace corral::git

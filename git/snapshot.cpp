@@ -76,15 +76,15 @@ Result<Snapshot> snapshot_worktree(const std::string& mirror_path, const std::st
   std::string message = commit_message(details);
   const git_commit* parents[] = {base->get()};
   git_oid commit_oid;
-  rc = git_commit_create(&commit_oid, repo->get(), nullptr, sig->get(), sig->get(), "UTF-8",
-                         message.c_str(), tree.get(), 1, parents);
+  rc = git_commit_create(&commit_oid, repo->get(), nullptr, sig->get(), sig->get(), "UTF-8", message.c_str(),
+                         tree.get(), 1, parents);
   CORRAL_RETURN_IF_ERROR(git_status(rc, "writing commit"));
 
   // Compare-and-swap: the branch moves only from the base we started from.
   git_reference* ref_raw = nullptr;
   git_oid base_oid = *git_commit_id(base->get());
-  rc = git_reference_create_matching(&ref_raw, repo->get(), ("refs/heads/" + branch).c_str(),
-                                     &commit_oid, /*force=*/1, &base_oid, "corral: collect run");
+  rc = git_reference_create_matching(&ref_raw, repo->get(), ("refs/heads/" + branch).c_str(), &commit_oid, /*force=*/1,
+                                     &base_oid, "corral: collect run");
   ReferencePtr ref(ref_raw);
   CORRAL_RETURN_IF_ERROR(git_status(rc, "moving branch " + branch));
   return Snapshot{oid_hex(commit_oid), true};

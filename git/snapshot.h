@@ -18,7 +18,7 @@ struct CommitDetails {
 };
 
 struct Snapshot {
-  std::string commit;    // the new head; equals the base commit when nothing changed
+  std::string commit;  // the new head; equals the base commit when nothing changed
   bool changed = false;
 };
 

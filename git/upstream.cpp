@@ -104,8 +104,8 @@ Status push_to_remote(const std::string& mirror_path, const Upstream& upstream, 
   git_reference_delete(staged.get());
   if (rc == GIT_ENONFASTFORWARD || !outcome.rejection.empty()) {
     return Status::failed_precondition("the upstream's " + branch + " moved (it was " +
-                                       (expected.empty() ? "absent" : expected) + "): " +
-                                       (outcome.rejection.empty() ? "not a fast-forward" : outcome.rejection));
+                                       (expected.empty() ? "absent" : expected) +
+                                       "): " + (outcome.rejection.empty() ? "not a fast-forward" : outcome.rejection));
   }
   return git_status(rc, "pushing " + branch + " to " + upstream.url);
 }
@@ -169,8 +169,10 @@ Status check_credentials_reference(const std::string& credentials) {
                credentials.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_", 4) ==
                    std::string::npos;
   if (named) return Status::ok();
-  return Status::invalid_argument("credentials must be \"env:NAME\" (a variable in corral's environment holding a "
-                                  "token), not '" + credentials + "'");
+  return Status::invalid_argument(
+      "credentials must be \"env:NAME\" (a variable in corral's environment holding a "
+      "token), not '" +
+      credentials + "'");
 }
 
 }  // namespace corral::git

@@ -6,8 +6,8 @@
 
 namespace corral::git {
 
-Status add_worktree(const std::string& mirror_path, const std::string& name,
-                    const std::string& path, const std::string& branch) {
+Status add_worktree(const std::string& mirror_path, const std::string& name, const std::string& path,
+                    const std::string& branch) {
   auto repo = open_repository(mirror_path);
   if (!repo.is_ok()) return repo.status();
   git_reference* ref_raw = nullptr;
@@ -23,8 +23,7 @@ Status add_worktree(const std::string& mirror_path, const std::string& name,
   return git_status(rc, "creating worktree " + path);
 }
 
-Status remove_worktree(const std::string& mirror_path, const std::string& name,
-                       const std::string& path) {
+Status remove_worktree(const std::string& mirror_path, const std::string& name, const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::remove_all(path, ec);

@@ -13,12 +13,11 @@ namespace corral::git {
 
 // Creates worktree `name` at `path` (which must not exist) with `branch`
 // (which must exist in the mirror) checked out.
-Status add_worktree(const std::string& mirror_path, const std::string& name,
-                    const std::string& path, const std::string& branch);
+Status add_worktree(const std::string& mirror_path, const std::string& name, const std::string& path,
+                    const std::string& branch);
 
 // Deletes the worktree directory and the mirror's record of it. Succeeds if
 // either is already gone, so it is safe in cleanup and reconciliation.
-Status remove_worktree(const std::string& mirror_path, const std::string& name,
-                       const std::string& path);
+Status remove_worktree(const std::string& mirror_path, const std::string& name, const std::string& path);
 
 }  // namespace corral::git

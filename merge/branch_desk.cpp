@@ -2,17 +2,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admission/learning.h"
 #include "core/file_lock.h"
+#include "core/json_fields.h"
 #include "git/ancestry.h"
 #include "git/integrate.h"
 #include "git/mirror.h"
 #include "git/revision.h"
-#include "store/event_record.h"
-#include "admission/learning.h"
-#include "core/json_fields.h"
 #include "merge/repo_context.h"
 #include "merge/shared_branch.h"
 #include "merge/upstream_reverts.h"
+#include "store/event_record.h"
 
 namespace corral::merge {
 namespace {
@@ -41,8 +41,9 @@ Status BranchDesk::refuse(const policy::Caller& caller, const RepoContext& repo,
   auto lost = from.empty() ? Result<std::vector<git::CommitInfo>>(std::vector<git::CommitInfo>{})
                            : git::commits_lost(repo.record.mirror_path, from, to);
   if (!lost.is_ok()) return lost.status();
-  json payload = {{"requested_by", caller.name}, {"branch", branch}, {"from", from}, {"to", to},
-                  {"force", force}, {"reason", why}, {"lost", commits_json(*lost)}};
+  json payload = {
+      {"requested_by", caller.name}, {"branch", branch}, {"from", from}, {"to", to}, {"force", force}, {"reason", why},
+      {"lost", commits_json(*lost)}};
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store::RepoEvent("merge.refused", repo_id).payload(payload).record(store.events));
@@ -58,11 +59,10 @@ Status BranchDesk::refuse(const policy::Caller& caller, const RepoContext& repo,
 }
 
 Result<json> BranchDesk::move_branch(const policy::Caller& caller, const std::string& repo_id, const json& body) {
-  CORRAL_RETURN_IF_ERROR(check_fields(body,
-                                      {{"branch", FieldType::kString, true},
-                                       {"commit", FieldType::kString, true},
-                                       {"force", FieldType::kBoolean}},
-                                      "the branch move"));
+  CORRAL_RETURN_IF_ERROR(check_fields(
+      body,
+      {{"branch", FieldType::kString, true}, {"commit", FieldType::kString, true}, {"force", FieldType::kBoolean}},
+      "the branch move"));
   CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kManageRepo, repo_id));
   std::string branch = body["branch"];
   bool force = body.value("force", false);
@@ -121,7 +121,8 @@ Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::strin
     }
     auto merge = store.merges.find(task_id);
     if (!merge.is_ok()) return merge.status();
-    if (!*merge || (*merge)->state != store::MergeState::kDone) return Status::internal("the merge record of " + task_id + " is missing");
+    if (!*merge || (*merge)->state != store::MergeState::kDone)
+      return Status::internal("the merge record of " + task_id + " is missing");
     return std::make_pair(**task, **merge);
   });
   if (!found.is_ok()) return found.status();
@@ -160,11 +161,13 @@ Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::strin
     Status moved = move_shared_branch(layout_, *repo, merge.branch, seen->tip, reverted.head);
     if (moved.code() == Code::kFailedPrecondition) continue;  // the upstream moved: revert on its new tip
     CORRAL_RETURN_IF_ERROR(moved);
-    json payload = {{"requested_by", caller.name}, {"reason", reason}, {"branch", merge.branch},
-                    {"old", seen->tip}, {"new", reverted.head}, {"reverted", {merge.old_tip, merge.new_tip}}};
+    json payload = {{"requested_by", caller.name}, {"reason", reason},
+                    {"branch", merge.branch},      {"old", seen->tip},
+                    {"new", reverted.head},        {"reverted", {merge.old_tip, merge.new_tip}}};
     CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) -> Status {
       return store.db.in_transaction([&]() -> Status {
-        CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kMerged}, store::TaskState::kRolledBack, reason));
+        CORRAL_RETURN_IF_ERROR(
+            store.queue.transition(task_id, {store::TaskState::kMerged}, store::TaskState::kRolledBack, reason));
         CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, task, store::TaskState::kRolledBack));
         return store::TaskEvent("rollback.recorded", task).payload(payload).record(store.events);
       });

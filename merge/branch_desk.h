@@ -13,9 +13,8 @@
 
 #include <string>
 
-#include "policy/access.h"
-#include "merge/repo_context.h"
 #include "core/data_layout.h"
+#include "merge/repo_context.h"
 #include "policy/access.h"
 #include "store/store.h"
 
@@ -27,7 +26,8 @@ class BranchDesk {
 
   // body: {"branch", "commit" ("" deletes), "force"?}. Owners and admins.
   // A commit that descends from the branch's tip is published (a fast-forward).
-  Result<nlohmann::json> move_branch(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+  Result<nlohmann::json> move_branch(const policy::Caller& caller, const std::string& repo_id,
+                                     const nlohmann::json& body);
 
   // body: {"reason"}. Reverts a merged task's commits on top of its branch's
   // current tip (one revert commit per commit, newest first), publishes

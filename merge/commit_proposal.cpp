@@ -1,12 +1,12 @@
 // The commit step's first half: a run that succeeded with a change becomes a
 // review (or goes straight to merging, or is refused). See commit_step.h.
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
+#include "admission/learning.h"
 #include "merge/commit_step.h"
 #include "merge/diff_review.h"
 #include "store/event_record.h"
-#include "admission/learning.h"
 
 namespace corral::merge {
 namespace {
@@ -44,33 +44,50 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
   bool needs_a_human = verdict.decision == policy::Decision::kNeedsApproval || !escalation.empty();
   int required = routing::approvals_needed(limits, needs_a_human);
   bool refused = verdict.decision == policy::Decision::kRefuse;
-  store::TaskState next = refused ? store::TaskState::kRefused : required == 0 ? store::TaskState::kMerging : store::TaskState::kReview;
+  store::TaskState next = refused         ? store::TaskState::kRefused
+                          : required == 0 ? store::TaskState::kMerging
+                                          : store::TaskState::kReview;
   std::string branch = repo->branch_for(task.target_branch);
   json findings = verdict;
-  store::ReviewRecord review{task_id, run_id, checked->hash, run.base_commit, run.head_commit,
-                             policy::decision_name(verdict.decision), required, findings["findings"].dump(), ""};
+  store::ReviewRecord review{task_id,
+                             run_id,
+                             checked->hash,
+                             run.base_commit,
+                             run.head_commit,
+                             policy::decision_name(verdict.decision),
+                             required,
+                             findings["findings"].dump(),
+                             ""};
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(store.reviews.put(review));
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kSucceeded}, next, refused ? first_refusal(verdict) : ""));
+      CORRAL_RETURN_IF_ERROR(
+          store.queue.transition(task_id, {store::TaskState::kSucceeded}, next, refused ? first_refusal(verdict) : ""));
       CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, task, next));
       json stats = {{"files_changed", checked->files_changed},
                     {"insertions", checked->insertions},
                     {"deletions", checked->deletions}};
-      json payload = {{"check", "diff_rules"}, {"decision", review.decision}, {"findings", findings["findings"]},
-                      {"diff_hash", checked->hash}, {"stats", stats}, {"branch", branch},
+      json payload = {{"check", "diff_rules"},
+                      {"decision", review.decision},
+                      {"findings", findings["findings"]},
+                      {"diff_hash", checked->hash},
+                      {"stats", stats},
+                      {"branch", branch},
                       {"tier", routing::tier_name(repo->tier)}};
-      CORRAL_RETURN_IF_ERROR(
-          store::TaskEvent(refused ? "check.failed" : "check.passed", task).run(run_id).payload(payload).record(store.events));
+      CORRAL_RETURN_IF_ERROR(store::TaskEvent(refused ? "check.failed" : "check.passed", task)
+                                 .run(run_id)
+                                 .payload(payload)
+                                 .record(store.events));
       if (next != store::TaskState::kReview) return Status::ok();
-      json requested = {{"diff_hash", checked->hash}, {"approvals_required", required}, {"branch", branch},
+      json requested = {{"diff_hash", checked->hash},
+                        {"approvals_required", required},
+                        {"branch", branch},
                         {"tier", routing::tier_name(repo->tier)}};
       if (!escalation.empty()) requested["escalation"] = escalation;
       return store::TaskEvent("approval.requested", task).run(run_id).payload(requested).record(store.events);
     });
   });
 }
-
 
 Result<bool> CommitStep::propose_next() {
   auto proposals = store_.with([](store::Transaction& store) { return store.reviews.awaiting_proposal(1); });

@@ -9,8 +9,8 @@ namespace {
 std::vector<policy::ProposedChange> proposed_changes(const git::DiffSummary& diff) {
   std::vector<policy::ProposedChange> changes;
   for (const git::FileChange& file : diff.files) {
-    policy::ProposedChange change{file.status, file.path, file.old_path, file.old_mode, file.new_mode, file.binary,
-                                  file.link_target, file.insertions, file.deletions, {}};
+    policy::ProposedChange change{file.status, file.path,        file.old_path,   file.old_mode,  file.new_mode,
+                                  file.binary, file.link_target, file.insertions, file.deletions, {}};
     for (const git::AddedLine& line : file.added) change.added.push_back({line.line, line.text});
     changes.push_back(std::move(change));
   }

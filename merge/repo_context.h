@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "git/upstream.h"
-#include "settings/repo_settings.h"
 #include "core/data_layout.h"
+#include "git/upstream.h"
 #include "policy/access.h"
+#include "settings/repo_settings.h"
 #include "store/store.h"
 
 namespace corral::merge {
@@ -15,8 +15,8 @@ namespace corral::merge {
 struct RepoContext {
   store::RepoRecord record;
   settings::RepoSettings settings;
-  git::Upstream upstream;      // settings.upstream, or the repository corral was given
-  std::string default_branch;  // the upstream's HEAD
+  git::Upstream upstream;                        // settings.upstream, or the repository corral was given
+  std::string default_branch;                    // the upstream's HEAD
   routing::Tier tier = routing::Tier::kObserve;  // in force: pin, else the computed tier under the cap
 
   // The branch a task with `target` ("" = default) merges into.

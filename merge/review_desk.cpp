@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "git/diff.h"
-#include "store/event_record.h"
 #include "admission/learning.h"
 #include "core/json_fields.h"
+#include "git/diff.h"
+#include "store/event_record.h"
 
 namespace corral::merge {
 namespace {
@@ -16,7 +16,9 @@ json review_json(const store::ReviewRecord& review, const store::QueuedTask& tas
                  const std::vector<store::Verdict>& verdicts) {
   json approvals = json::array();
   for (const auto& verdict : verdicts) {
-    approvals.push_back({{"reviewer", verdict.reviewer}, {"verdict", verdict.verdict}, {"reason", verdict.reason},
+    approvals.push_back({{"reviewer", verdict.reviewer},
+                         {"verdict", verdict.verdict},
+                         {"reason", verdict.reason},
                          {"at", verdict.created_at}});
   }
   int approved = 0;
@@ -47,7 +49,8 @@ Result<json> ReviewDesk::list(const policy::Caller& caller, const std::string& r
     json out = {{"reviews", json::array()}};
     for (const auto& review : *reviews) {
       auto task = store.queue.find(review.task_id);
-      if (!task.is_ok() || !*task || !policy::check_access(caller, policy::Action::kRead, (*task)->repo_id).is_ok()) continue;
+      if (!task.is_ok() || !*task || !policy::check_access(caller, policy::Action::kRead, (*task)->repo_id).is_ok())
+        continue;
       auto verdicts = store.reviews.verdicts(review.task_id, review.diff_hash);
       if (!verdicts.is_ok()) return verdicts.status();
       out["reviews"].push_back(review_json(review, **task, *verdicts));
@@ -64,7 +67,9 @@ Result<json> ReviewDesk::show(const policy::Caller& caller, const std::string& t
     CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, (*task)->repo_id));
     auto review = store.reviews.find(task_id);
     if (!review.is_ok()) return review.status();
-    if (!*review) return Status::not_found("task " + task_id + " has no diff to review (state " + store::stored_name((*task)->state) + ")");
+    if (!*review)
+      return Status::not_found("task " + task_id + " has no diff to review (state " +
+                               store::stored_name((*task)->state) + ")");
     auto verdicts = store.reviews.verdicts(task_id, (*review)->diff_hash);
     if (!verdicts.is_ok()) return verdicts.status();
     auto repo = store.records.find_repo((*task)->repo_id);
@@ -92,8 +97,9 @@ Result<json> ReviewDesk::reject(const policy::Caller& caller, const std::string&
 Result<json> ReviewDesk::judge(const policy::Caller& caller, const std::string& task_id, const json& body,
                                const std::string& verdict) {
   bool rejecting = verdict == "rejected";
-  CORRAL_RETURN_IF_ERROR(check_fields(body, {{"diff_hash", FieldType::kString, true}, {"reason", FieldType::kString, rejecting}},
-                                      rejecting ? "the rejection" : "the approval"));
+  CORRAL_RETURN_IF_ERROR(
+      check_fields(body, {{"diff_hash", FieldType::kString, true}, {"reason", FieldType::kString, rejecting}},
+                   rejecting ? "the rejection" : "the approval"));
   std::string reason = body.value("reason", "");
   if (rejecting && reason.find_first_not_of(" \t\n") == std::string::npos) {
     return Status::invalid_argument("a rejection needs a reason for the submitter");
@@ -108,34 +114,43 @@ Result<json> ReviewDesk::judge(const policy::Caller& caller, const std::string& 
       return Status::permission_denied(caller.name + " submitted " + task_id + " and may not review it");
     }
     if ((*task)->state != store::TaskState::kReview) {
-      return Status::failed_precondition(task_id + " is not waiting for review (state " + store::stored_name((*task)->state) + ")");
+      return Status::failed_precondition(task_id + " is not waiting for review (state " +
+                                         store::stored_name((*task)->state) + ")");
     }
     auto review = store.reviews.find(task_id);
     if (!review.is_ok()) return review.status();
     if (!*review || (*review)->diff_hash != body["diff_hash"].get<std::string>()) {
-      return Status::failed_precondition("the diff of " + task_id + " changed since " +
-                                         body["diff_hash"].get<std::string>().substr(0, 12) +
-                                         "; review the current one (" +
-                                         (*review ? (*review)->diff_hash.substr(0, 12) : std::string("none")) + ")");
+      return Status::failed_precondition(
+          "the diff of " + task_id + " changed since " + body["diff_hash"].get<std::string>().substr(0, 12) +
+          "; review the current one (" + (*review ? (*review)->diff_hash.substr(0, 12) : std::string("none")) + ")");
     }
     json out;
     Status status = store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.reviews.add_verdict({task_id, (*review)->diff_hash, caller.name, verdict, reason, ""}));
+      CORRAL_RETURN_IF_ERROR(
+          store.reviews.add_verdict({task_id, (*review)->diff_hash, caller.name, verdict, reason, ""}));
       auto verdicts = store.reviews.verdicts(task_id, (*review)->diff_hash);
       if (!verdicts.is_ok()) return verdicts.status();
       int approvals = 0;
       for (const auto& given : *verdicts) approvals += given.verdict == "approved";
-      json payload = {{"reviewer", caller.name}, {"diff_hash", (*review)->diff_hash}, {"approvals", approvals},
+      json payload = {{"reviewer", caller.name},
+                      {"diff_hash", (*review)->diff_hash},
+                      {"approvals", approvals},
                       {"approvals_required", (*review)->approvals_required}};
       if (rejecting) payload["reason"] = reason;
-      CORRAL_RETURN_IF_ERROR(
-          store::TaskEvent(rejecting ? "approval.rejected" : "approval.granted", **task).payload(payload).record(store.events));
-      store::TaskState next = rejecting ? store::TaskState::kRejected : approvals >= (*review)->approvals_required ? store::TaskState::kMerging : store::TaskState::kReview;
+      CORRAL_RETURN_IF_ERROR(store::TaskEvent(rejecting ? "approval.rejected" : "approval.granted", **task)
+                                 .payload(payload)
+                                 .record(store.events));
+      store::TaskState next = rejecting                                    ? store::TaskState::kRejected
+                              : approvals >= (*review)->approvals_required ? store::TaskState::kMerging
+                                                                           : store::TaskState::kReview;
       if (next != store::TaskState::kReview) {
-        CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kReview}, next, rejecting ? reason : ""));
+        CORRAL_RETURN_IF_ERROR(
+            store.queue.transition(task_id, {store::TaskState::kReview}, next, rejecting ? reason : ""));
         CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, next));
       }
-      out = {{"task", task_id}, {"state", next}, {"approvals", approvals},
+      out = {{"task", task_id},
+             {"state", next},
+             {"approvals", approvals},
              {"approvals_required", (*review)->approvals_required}};
       return Status::ok();
     });

@@ -9,7 +9,6 @@
 
 #include <string>
 
-#include "policy/access.h"
 #include "core/data_layout.h"
 #include "policy/access.h"
 #include "store/store.h"

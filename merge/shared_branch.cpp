@@ -64,8 +64,8 @@ Status move_shared_branch(const DataLayout& layout, const RepoContext& repo, con
   {
     auto lock = FileLock::acquire(layout.mirror_lock(repo.record.id));
     if (!lock.is_ok()) return lock.status();
-    CORRAL_RETURN_IF_ERROR(git::advance_ref(repo.record.mirror_path, shared_ref(branch), old_tip, new_tip,
-                                            "corral: move " + branch));
+    CORRAL_RETURN_IF_ERROR(
+        git::advance_ref(repo.record.mirror_path, shared_ref(branch), old_tip, new_tip, "corral: move " + branch));
   }
   if (advanced) CORRAL_RETURN_IF_ERROR(advanced());
   return publish_shared_branch(layout, repo, branch, old_tip, new_tip);

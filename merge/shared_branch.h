@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "git/ancestry.h"
 #include "core/data_layout.h"
+#include "git/ancestry.h"
 #include "merge/repo_context.h"
 
 namespace corral::merge {
 
 struct SharedTip {
-  std::string tip;                   // the upstream's tip ("" = no such branch)
-  std::vector<git::CommitInfo> lost;  // set: the upstream lost commits corral saw there (rewritten outside
-                                      // corral); corral's record was left as it was
+  std::string tip;                       // the upstream's tip ("" = no such branch)
+  std::vector<git::CommitInfo> lost;     // set: the upstream lost commits corral saw there (rewritten outside
+                                         // corral); corral's record was left as it was
   std::vector<git::CommitInfo> arrived;  // commits the upstream gained from elsewhere since corral last looked
 };
 

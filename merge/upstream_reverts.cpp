@@ -4,8 +4,8 @@
 
 #include <string_view>
 
-#include "store/event_record.h"
 #include "admission/learning.h"
+#include "store/event_record.h"
 
 namespace corral::merge {
 namespace {
@@ -36,10 +36,14 @@ Status record_one(store::Store& store, const std::string& task_id, const std::st
     if (!*task || (*task)->state != store::TaskState::kMerged || (*task)->repo_id != repo_id) return Status::ok();
     std::string reason = "reverted upstream by " + revert.id.substr(0, 12) + " (" + revert.author + ")";
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kMerged}, store::TaskState::kRolledBack, reason));
+      CORRAL_RETURN_IF_ERROR(
+          store.queue.transition(task_id, {store::TaskState::kMerged}, store::TaskState::kRolledBack, reason));
       CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, store::TaskState::kRolledBack));
       return store::TaskEvent("rollback.recorded", **task)
-          .payload({{"requested_by", "upstream"}, {"reason", reason}, {"revert", revert.id}, {"author", revert.author},
+          .payload({{"requested_by", "upstream"},
+                    {"reason", reason},
+                    {"revert", revert.id},
+                    {"author", revert.author},
                     {"reverted", reverted}})
           .record(store.events);
     });
@@ -48,7 +52,8 @@ Status record_one(store::Store& store, const std::string& task_id, const std::st
 
 }  // namespace
 
-Status record_upstream_reverts(store::Store& store, const RepoContext& repo, const std::vector<git::CommitInfo>& arrived) {
+Status record_upstream_reverts(store::Store& store, const RepoContext& repo,
+                               const std::vector<git::CommitInfo>& arrived) {
   for (const git::CommitInfo& commit : arrived) {
     for (const std::string& reverted : values_after(commit.message, "This reverts commit ")) {
       auto original = git::describe_commit(repo.record.mirror_path, reverted);

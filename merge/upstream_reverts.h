@@ -7,15 +7,16 @@
 
 #include <vector>
 
+#include "core/data_layout.h"
 #include "git/ancestry.h"
 #include "merge/repo_context.h"
-#include "core/data_layout.h"
 #include "policy/access.h"
 #include "store/store.h"
 
 namespace corral::merge {
 
 // `arrived`: the commits the upstream gained from elsewhere (shared_branch.h).
-Status record_upstream_reverts(store::Store& store, const RepoContext& repo, const std::vector<git::CommitInfo>& arrived);
+Status record_upstream_reverts(store::Store& store, const RepoContext& repo,
+                               const std::vector<git::CommitInfo>& arrived);
 
 }  // namespace corral::merge

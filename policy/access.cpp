@@ -7,14 +7,22 @@ namespace {
 
 const char* action_name(Action action) {
   switch (action) {
-    case Action::kSubmit: return "submit tasks";
-    case Action::kRead: return "read";
-    case Action::kCancel: return "cancel tasks";
-    case Action::kRetry: return "retry tasks";
-    case Action::kAddRepo: return "add repositories";
-    case Action::kManageTokens: return "manage tokens";
-    case Action::kReview: return "approve or reject diffs";
-    case Action::kManageRepo: return "change repository settings, branches or history";
+    case Action::kSubmit:
+      return "submit tasks";
+    case Action::kRead:
+      return "read";
+    case Action::kCancel:
+      return "cancel tasks";
+    case Action::kRetry:
+      return "retry tasks";
+    case Action::kAddRepo:
+      return "add repositories";
+    case Action::kManageTokens:
+      return "manage tokens";
+    case Action::kReview:
+      return "approve or reject diffs";
+    case Action::kManageRepo:
+      return "change repository settings, branches or history";
   }
   return "act";
 }
@@ -24,7 +32,8 @@ bool role_allows(const std::string& role, Action action) {
   if (action == Action::kManageTokens) return false;
   if (role == "owner") return true;
   if (role == "submitter") {
-    return action == Action::kSubmit || action == Action::kRead || action == Action::kCancel || action == Action::kRetry;
+    return action == Action::kSubmit || action == Action::kRead || action == Action::kCancel ||
+           action == Action::kRetry;
   }
   if (role == "reviewer") return action == Action::kRead || action == Action::kReview;
   if (role == "agent") return action == Action::kRead;

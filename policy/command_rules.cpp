@@ -215,8 +215,8 @@ ToolDecision check_command(std::string_view command, Enforcement enforcement) {
     if (name == "rm") check_rm(words, hits);
   }
   if (hits.empty()) return {Verdict::kAllow, "", "", std::string(command)};
-  auto worst = std::max_element(hits.begin(), hits.end(),
-                                [](const Hit& a, const Hit& b) { return a.severity < b.severity; });
+  auto worst =
+      std::max_element(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.severity < b.severity; });
   Enforcement applied = worst->severity == Severity::kBlock ? enforcement : Enforcement::kFlag;
   return fired(applied, worst->rule, worst->reason, std::string(command));
 }

@@ -58,8 +58,8 @@ void check_paths(const ProposedChange& change, const DiffRules& rules, DiffVerdi
                     (deletion ? "removes a sensitive file ('" : "a sensitive file ('") + *rule + "')"});
     }
     if (const std::string* rule = first_match(rules.dependency_paths, path)) {
-      add(verdict, {"dependency_manifest", path, 0, Decision::kNeedsApproval,
-                    "changes dependencies ('" + *rule + "')"});
+      add(verdict,
+          {"dependency_manifest", path, 0, Decision::kNeedsApproval, "changes dependencies ('" + *rule + "')"});
     }
   }
 }
@@ -110,18 +110,33 @@ void check_secrets(const ProposedChange& change, const DiffRules& rules, DiffVer
 
 DiffRules default_diff_rules() {
   DiffRules rules;
-  rules.forbidden_paths = {".github/workflows/", ".gitlab-ci.yml", ".circleci/", "Jenkinsfile", ".buildkite/",
-                           "azure-pipelines.yml", "CODEOWNERS", ".corral/"};
-  rules.agent_instruction_paths = {"AGENTS.md", "CLAUDE.md", "CLAUDE.local.md", "GEMINI.md", "**/.claude/",
-                                   "**/.codex/", "**/.cursor/", ".cursorrules", ".windsurfrules", "**/.gemini/",
-                                   ".aider.conf.yml", ".aiderignore", ".github/copilot-instructions.md",
-                                   ".github/instructions/", "**/.continue/", "**/.roo/", ".clinerules"};
+  rules.forbidden_paths = {".github/workflows/", ".gitlab-ci.yml",      ".circleci/", "Jenkinsfile",
+                           ".buildkite/",        "azure-pipelines.yml", "CODEOWNERS", ".corral/"};
+  rules.agent_instruction_paths = {"AGENTS.md",
+                                   "CLAUDE.md",
+                                   "CLAUDE.local.md",
+                                   "GEMINI.md",
+                                   "**/.claude/",
+                                   "**/.codex/",
+                                   "**/.cursor/",
+                                   ".cursorrules",
+                                   ".windsurfrules",
+                                   "**/.gemini/",
+                                   ".aider.conf.yml",
+                                   ".aiderignore",
+                                   ".github/copilot-instructions.md",
+                                   ".github/instructions/",
+                                   "**/.continue/",
+                                   "**/.roo/",
+                                   ".clinerules"};
   rules.sensitive_paths = default_sensitive_patterns();
-  rules.dependency_paths = {"package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.toml",
-                            "Cargo.lock", "go.mod", "go.sum", "requirements*.txt", "Pipfile", "Pipfile.lock",
-                            "poetry.lock", "pyproject.toml", "uv.lock", "Gemfile", "Gemfile.lock", "pom.xml",
-                            "build.gradle", "build.gradle.kts", "composer.json", "composer.lock", "vcpkg.json",
-                            "conanfile.txt", "conanfile.py", "mix.exs", "mix.lock"};
+  rules.dependency_paths = {"package.json",      "package-lock.json", "yarn.lock",        "pnpm-lock.yaml",
+                            "Cargo.toml",        "Cargo.lock",        "go.mod",           "go.sum",
+                            "requirements*.txt", "Pipfile",           "Pipfile.lock",     "poetry.lock",
+                            "pyproject.toml",    "uv.lock",           "Gemfile",          "Gemfile.lock",
+                            "pom.xml",           "build.gradle",      "build.gradle.kts", "composer.json",
+                            "composer.lock",     "vcpkg.json",        "conanfile.txt",    "conanfile.py",
+                            "mix.exs",           "mix.lock"};
   rules.secret_allowlist = {"**/testdata/", "**/fixtures/", "**/__fixtures__/"};
   return rules;
 }
@@ -151,9 +166,12 @@ DiffVerdict check_diff(const std::vector<ProposedChange>& changes, const DiffRul
 
 const char* decision_name(Decision decision) {
   switch (decision) {
-    case Decision::kPass: return "pass";
-    case Decision::kNeedsApproval: return "needs_approval";
-    case Decision::kRefuse: return "refuse";
+    case Decision::kPass:
+      return "pass";
+    case Decision::kNeedsApproval:
+      return "needs_approval";
+    case Decision::kRefuse:
+      return "refuse";
   }
   return "refuse";
 }

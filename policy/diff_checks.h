@@ -29,13 +29,13 @@ struct AddedLine {
 };
 
 struct ProposedChange {
-  char status = 'M';          // A added, M modified, D deleted, R renamed, T type changed
-  std::string path;           // new path (old path for a deletion)
-  std::string old_path;       // renames
-  int old_mode = 0;           // git modes: 0100644, 0100755, 0120000 link, 0160000 gitlink
+  char status = 'M';     // A added, M modified, D deleted, R renamed, T type changed
+  std::string path;      // new path (old path for a deletion)
+  std::string old_path;  // renames
+  int old_mode = 0;      // git modes: 0100644, 0100755, 0120000 link, 0160000 gitlink
   int new_mode = 0;
   bool binary = false;
-  std::string link_target;    // new mode 0120000: where the link points
+  std::string link_target;  // new mode 0120000: where the link points
   int insertions = 0;
   int deletions = 0;
   std::vector<AddedLine> added;

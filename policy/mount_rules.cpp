@@ -30,8 +30,20 @@ bool is_normalised_absolute(std::string_view path) {
 }  // namespace
 
 std::vector<std::string> forbidden_host_paths(const std::string& data_dir) {
-  return {"/root", "/home", "/etc", "/proc", "/sys", "/dev", "/boot", "/run", "/var/run",
-          "/var/lib/docker", "/var/lib/containerd", "/var/lib/runc", "/var/log", data_dir};
+  return {"/root",
+          "/home",
+          "/etc",
+          "/proc",
+          "/sys",
+          "/dev",
+          "/boot",
+          "/run",
+          "/var/run",
+          "/var/lib/docker",
+          "/var/lib/containerd",
+          "/var/lib/runc",
+          "/var/log",
+          data_dir};
 }
 
 Status check_host_mount(const std::string& canonical_host_path, const std::vector<std::string>& forbidden) {
@@ -56,8 +68,8 @@ Status check_sandbox_target(const std::string& sandbox_path) {
     return Status::invalid_argument("mount target " + sandbox_path + " is not an absolute, normalised path");
   }
   static constexpr std::array<std::string_view, 15> kReserved = {
-      "/workspace", "/proc", "/dev", "/sys", "/etc", "/tmp", "/home", "/.corral", "/run",
-      "/usr", "/bin", "/lib", "/lib64", "/sbin", "/var/tmp"};
+      "/workspace", "/proc", "/dev", "/sys", "/etc",   "/tmp",  "/home",   "/.corral",
+      "/run",       "/usr",  "/bin", "/lib", "/lib64", "/sbin", "/var/tmp"};
   if (sandbox_path == "/") return Status::invalid_argument("mount target / would replace the sandbox's root");
   for (std::string_view reserved : kReserved) {
     if (is_within(sandbox_path, reserved) || is_within(reserved, sandbox_path)) {

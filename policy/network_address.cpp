@@ -47,7 +47,7 @@ AddressClass classify(const IpAddress& address) {
   if (!address.v6) return classify_v4(b);
   static constexpr unsigned char kZero[12] = {};
   bool mapped = std::memcmp(b, kZero, 10) == 0 && b[10] == 0xff && b[11] == 0xff;  // ::ffff:a.b.c.d
-  bool compatible = std::memcmp(b, kZero, 12) == 0 && (b[12] | b[13]) != 0;       // ::a.b.c.d (deprecated)
+  bool compatible = std::memcmp(b, kZero, 12) == 0 && (b[12] | b[13]) != 0;        // ::a.b.c.d (deprecated)
   if (mapped || compatible) return classify_v4(b + 12);
   static constexpr unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
   static constexpr unsigned char kAny[16] = {};
@@ -59,21 +59,30 @@ AddressClass classify(const IpAddress& address) {
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return AddressClass::kLinkLocal;
   if (b[0] == 0xff) return AddressClass::kMulticast;
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return AddressClass::kReserved;  // 2001:db8::/32
-  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) return classify_v4(b + 12);    // NAT64
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) return classify_v4(b + 12);      // NAT64
   return AddressClass::kPublic;
 }
 
 const char* class_name(AddressClass kind) {
   switch (kind) {
-    case AddressClass::kPublic: return "public";
-    case AddressClass::kLoopback: return "loopback";
-    case AddressClass::kPrivate: return "private";
-    case AddressClass::kLinkLocal: return "link-local";
-    case AddressClass::kMetadata: return "cloud metadata";
-    case AddressClass::kSharedCgnat: return "shared (CGNAT)";
-    case AddressClass::kUnspecified: return "unspecified";
-    case AddressClass::kMulticast: return "multicast";
-    case AddressClass::kReserved: return "reserved";
+    case AddressClass::kPublic:
+      return "public";
+    case AddressClass::kLoopback:
+      return "loopback";
+    case AddressClass::kPrivate:
+      return "private";
+    case AddressClass::kLinkLocal:
+      return "link-local";
+    case AddressClass::kMetadata:
+      return "cloud metadata";
+    case AddressClass::kSharedCgnat:
+      return "shared (CGNAT)";
+    case AddressClass::kUnspecified:
+      return "unspecified";
+    case AddressClass::kMulticast:
+      return "multicast";
+    case AddressClass::kReserved:
+      return "reserved";
   }
   return "reserved";
 }

@@ -118,8 +118,8 @@ ToolDecision check_path(std::string_view raw, const PathPolicy& policy) {
     std::string decoded = decode_once(path);
     if (decoded == path) break;
     if (round == kMaxDecodingRounds) {
-      return fired(e, "excessive_encoding", "the path is percent-encoded more than " +
-                                                std::to_string(kMaxDecodingRounds) + " times");
+      return fired(e, "excessive_encoding",
+                   "the path is percent-encoded more than " + std::to_string(kMaxDecodingRounds) + " times");
     }
     path = std::move(decoded);
   }

@@ -12,10 +12,14 @@ enum class Charset { kUpperDigits, kAlnum, kAlnumUnderscore, kToken };
 bool in_charset(char c, Charset charset) {
   unsigned char u = static_cast<unsigned char>(c);
   switch (charset) {
-    case Charset::kUpperDigits: return std::isupper(u) || std::isdigit(u);
-    case Charset::kAlnum: return std::isalnum(u);
-    case Charset::kAlnumUnderscore: return std::isalnum(u) || c == '_';
-    case Charset::kToken: return std::isalnum(u) || c == '_' || c == '-';
+    case Charset::kUpperDigits:
+      return std::isupper(u) || std::isdigit(u);
+    case Charset::kAlnum:
+      return std::isalnum(u);
+    case Charset::kAlnumUnderscore:
+      return std::isalnum(u) || c == '_';
+    case Charset::kToken:
+      return std::isalnum(u) || c == '_' || c == '-';
   }
   return false;
 }
@@ -77,8 +81,9 @@ std::string lower(std::string_view text) {
 }
 
 bool names_a_secret(std::string_view name) {
-  static constexpr std::array kWords = {"secret", "token", "password", "passwd", "apikey", "api_key", "access_key",
-                                        "private_key", "credential", "auth_key", "client_secret"};
+  static constexpr std::array kWords = {"secret",     "token",    "password",     "passwd",
+                                        "apikey",     "api_key",  "access_key",   "private_key",
+                                        "credential", "auth_key", "client_secret"};
   std::string lowered = lower(name);
   for (const char* word : kWords) {
     if (lowered.find(word) != std::string::npos) return true;

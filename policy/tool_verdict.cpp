@@ -9,9 +9,12 @@ ToolDecision fired(Enforcement enforcement, std::string rule, std::string reason
 
 const char* verdict_name(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kAllow: return "allow";
-    case Verdict::kFlag: return "flag";
-    case Verdict::kBlock: return "block";
+    case Verdict::kAllow:
+      return "allow";
+    case Verdict::kFlag:
+      return "flag";
+    case Verdict::kBlock:
+      return "block";
   }
   return "block";
 }

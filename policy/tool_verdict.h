@@ -14,8 +14,8 @@ enum class Enforcement { kFlag, kBlock };
 
 struct ToolDecision {
   Verdict verdict = Verdict::kAllow;
-  std::string rule;    // "" when allowed
-  std::string reason;  // for people and the tool.flagged / tool.blocked event
+  std::string rule;        // "" when allowed
+  std::string reason;      // for people and the tool.flagged / tool.blocked event
   std::string normalized;  // the input as validated (e.g. the workspace-relative path)
 };
 

@@ -36,7 +36,8 @@ bool host_allowed(const std::string& host, const std::vector<std::string>& allow
     std::string entry = normalize_host(raw);
     if (entry.rfind("*.", 0) == 0) {
       std::string suffix = entry.substr(1);  // ".example.com"
-      if (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0) return true;
+      if (host.size() > suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return true;
     } else if (host == entry) {
       return true;
     }
@@ -70,13 +71,15 @@ UrlDecision check_url(std::string_view text, const UrlPolicy& policy) {
     return out;
   }
   bool default_port = part(url.get(), CURLUPART_PORT, CURLU_NO_DEFAULT_PORT).empty();
-  bool listed_port = std::find(policy.extra_ports.begin(), policy.extra_ports.end(), out.port) != policy.extra_ports.end();
+  bool listed_port =
+      std::find(policy.extra_ports.begin(), policy.extra_ports.end(), out.port) != policy.extra_ports.end();
   if (!default_port && !listed_port) {
     out.decision = fired(e, "port_not_allowed", "port " + std::to_string(out.port) + " is not allowed");
     return out;
   }
   bool literal = parse_ip(out.host).has_value();
-  if (literal && std::find(policy.allowed_hosts.begin(), policy.allowed_hosts.end(), out.host) == policy.allowed_hosts.end()) {
+  if (literal &&
+      std::find(policy.allowed_hosts.begin(), policy.allowed_hosts.end(), out.host) == policy.allowed_hosts.end()) {
     out.decision = fired(e, "ip_literal", "'" + out.host + "' is an address, not an allowlisted name");
     return out;
   }

@@ -43,7 +43,8 @@ AgentChoice choose_agent(const std::vector<std::string>& allowed, const std::map
             describe(*newest, record_of(records, *newest)) + "; a low-risk task, within the exploration share"};
   }
   std::string reason;
-  for (const std::string& agent : allowed) reason += (reason.empty() ? "" : "; ") + describe(agent, record_of(records, agent));
+  for (const std::string& agent : allowed)
+    reason += (reason.empty() ? "" : "; ") + describe(agent, record_of(records, agent));
   return {*best, "best record", reason};
 }
 

@@ -1,6 +1,5 @@
 #include "routing/grant.h"
 
-
 namespace corral::routing {
 namespace {
 
@@ -21,8 +20,8 @@ Result<Grant> default_grant(const LimitRequest& request) {
     grant.limits.timeout = std::chrono::seconds(*request.timeout_seconds);
   }
   if (request.memory_bytes) {
-    CORRAL_RETURN_IF_ERROR(check_range<int64_t>("memory", *request.memory_bytes, int64_t{16} << 20,
-                                                int64_t{64} << 30, "16m..64g"));
+    CORRAL_RETURN_IF_ERROR(
+        check_range<int64_t>("memory", *request.memory_bytes, int64_t{16} << 20, int64_t{64} << 30, "16m..64g"));
     grant.limits.memory_bytes = *request.memory_bytes;
   }
   if (request.pids) {
@@ -39,10 +38,14 @@ Result<Grant> default_grant(const LimitRequest& request) {
 SandboxLimits tier_ceiling(Tier tier) {
   constexpr int64_t kGiB = int64_t{1} << 30;
   switch (tier) {
-    case Tier::kObserve: return {std::chrono::minutes(10), kGiB, 256, 1.0};
-    case Tier::kSupervised: return {std::chrono::minutes(20), 2 * kGiB, 512, 2.0};
-    case Tier::kTrusted: return {std::chrono::minutes(30), 4 * kGiB, 1024, 2.0};
-    case Tier::kAutonomous: return {std::chrono::minutes(60), 4 * kGiB, 1024, 4.0};
+    case Tier::kObserve:
+      return {std::chrono::minutes(10), kGiB, 256, 1.0};
+    case Tier::kSupervised:
+      return {std::chrono::minutes(20), 2 * kGiB, 512, 2.0};
+    case Tier::kTrusted:
+      return {std::chrono::minutes(30), 4 * kGiB, 1024, 2.0};
+    case Tier::kAutonomous:
+      return {std::chrono::minutes(60), 4 * kGiB, 1024, 4.0};
   }
   return {std::chrono::minutes(10), kGiB, 256, 1.0};
 }

@@ -7,20 +7,33 @@ namespace {
 
 constexpr double kZ = 1.645;  // one-sided 95%
 
-double seconds_between(TimePoint from, TimePoint to) {
-  return std::chrono::duration<double>(to - from).count();
-}
+double seconds_between(TimePoint from, TimePoint to) { return std::chrono::duration<double>(to - from).count(); }
 
 void count(OutcomeCounts& counts, OutcomeKind kind) {
   switch (kind) {
-    case OutcomeKind::kMerged: ++counts.merged; break;
-    case OutcomeKind::kRolledBack: ++counts.rolled_back; break;
-    case OutcomeKind::kRejected: ++counts.rejected; break;
-    case OutcomeKind::kChecksFailed: ++counts.checks_failed; break;
-    case OutcomeKind::kRefused: ++counts.refused; break;
-    case OutcomeKind::kRunFailed: ++counts.run_failed; break;
-    case OutcomeKind::kCancelled: ++counts.cancelled; break;
-    case OutcomeKind::kForcePushRefused: break;
+    case OutcomeKind::kMerged:
+      ++counts.merged;
+      break;
+    case OutcomeKind::kRolledBack:
+      ++counts.rolled_back;
+      break;
+    case OutcomeKind::kRejected:
+      ++counts.rejected;
+      break;
+    case OutcomeKind::kChecksFailed:
+      ++counts.checks_failed;
+      break;
+    case OutcomeKind::kRefused:
+      ++counts.refused;
+      break;
+    case OutcomeKind::kRunFailed:
+      ++counts.run_failed;
+      break;
+    case OutcomeKind::kCancelled:
+      ++counts.cancelled;
+      break;
+    case OutcomeKind::kForcePushRefused:
+      break;
   }
 }
 

@@ -25,12 +25,12 @@ struct OutcomeCounts {
 };
 
 struct Kpis {
-  double samples = 0;          // decayed count of decided outcomes
+  double samples = 0;  // decayed count of decided outcomes
   double success_rate = 0;
-  double success_lower = 0;    // Wilson lower bound
+  double success_lower = 0;  // Wilson lower bound
   double rollback_rate = 0;
-  double rollback_upper = 0;   // Wilson upper bound (1 with no merges: nothing proven)
-  double trend = 0;            // success rate over the last half-life minus the decayed rate
+  double rollback_upper = 0;  // Wilson upper bound (1 with no merges: nothing proven)
+  double trend = 0;           // success rate over the last half-life minus the decayed rate
   OutcomeCounts counts;
 };
 
@@ -54,7 +54,7 @@ class TrackRecord {
     double success = 0, failure = 0, merged = 0, rolled_back = 0;
   };
   static constexpr double kRebaseExponent = 200;  // 2^400 (the recent sums) stays far from overflow
-  double weight(TimePoint at);  // 2^((at - origin) / half_life), growing
+  double weight(TimePoint at);                    // 2^((at - origin) / half_life), growing
   void rebase(double factor);
   static Kpis read(const Sums& sums, double scale);
 
@@ -67,7 +67,7 @@ class TrackRecord {
   bool has_origin_ = false;
   TimePoint origin_{};
   Sums sums_;
-  Sums recent_;  // with half the half-life, for the trend
+  Sums recent_;                           // with half the half-life, for the trend
   std::map<std::string, Merged> merged_;  // by task
   OutcomeCounts counts_;
 };

@@ -6,20 +6,28 @@ namespace corral::routing {
 
 TierLimits default_limits(Tier tier) {
   switch (tier) {
-    case Tier::kObserve: return {2, 20, 500};
-    case Tier::kSupervised: return {1, 50, 2000};
-    case Tier::kTrusted: return {1, 100, 5000};
-    case Tier::kAutonomous: return {0, 100, 5000};
+    case Tier::kObserve:
+      return {2, 20, 500};
+    case Tier::kSupervised:
+      return {1, 50, 2000};
+    case Tier::kTrusted:
+      return {1, 100, 5000};
+    case Tier::kAutonomous:
+      return {0, 100, 5000};
   }
   return {2, 20, 500};
 }
 
 const char* tier_name(Tier tier) {
   switch (tier) {
-    case Tier::kObserve: return "observe";
-    case Tier::kSupervised: return "supervised";
-    case Tier::kTrusted: return "trusted";
-    case Tier::kAutonomous: return "autonomous";
+    case Tier::kObserve:
+      return "observe";
+    case Tier::kSupervised:
+      return "supervised";
+    case Tier::kTrusted:
+      return "trusted";
+    case Tier::kAutonomous:
+      return "autonomous";
   }
   return "observe";
 }

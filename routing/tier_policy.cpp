@@ -82,9 +82,8 @@ TierDecision decide(const TierState& state, const Kpis& kpis, const Outcome& lat
 
 RoutingSettings default_routing_settings() {
   RoutingSettings settings;
-  settings.thresholds = {{Tier::kSupervised, {0.60, 0.30, 5}},
-                         {Tier::kTrusted, {0.75, 0.15, 15}},
-                         {Tier::kAutonomous, {0.85, 0.08, 40}}};
+  settings.thresholds = {
+      {Tier::kSupervised, {0.60, 0.30, 5}}, {Tier::kTrusted, {0.75, 0.15, 15}}, {Tier::kAutonomous, {0.85, 0.08, 40}}};
   return settings;
 }
 
@@ -97,9 +96,14 @@ Thresholds thresholds_for(const RoutingSettings& settings, Tier tier) {
 }
 
 std::string TierDecision::rule_name() const {
-  static constexpr const char* kNames[] = {"pinned",         "demoted: rollback",         "demoted: refused force-push",
-                                           "demoted: rates", "held: top tier",            "held: not enough evidence",
-                                           "held: promotion gap", "promoted",
+  static constexpr const char* kNames[] = {"pinned",
+                                           "demoted: rollback",
+                                           "demoted: refused force-push",
+                                           "demoted: rates",
+                                           "held: top tier",
+                                           "held: not enough evidence",
+                                           "held: promotion gap",
+                                           "promoted",
                                            "ignored: rollback outside the window"};
   return std::string(kNames[static_cast<int>(rule)]) + (capped_at ? " (capped)" : "");
 }
@@ -107,7 +111,8 @@ std::string TierDecision::rule_name() const {
 std::string TierDecision::reason() const {
   std::string text;
   switch (rule) {
-    case Rule::kPinned: return std::string("the owner pinned the tier at ") + tier_name(to);
+    case Rule::kPinned:
+      return std::string("the owner pinned the tier at ") + tier_name(to);
     case Rule::kDemotedRollback:
     case Rule::kDemotedForcePush: {
       std::string what = rule == Rule::kDemotedRollback ? "rollback" : "refused force-push";
@@ -118,9 +123,15 @@ std::string TierDecision::reason() const {
       text = std::to_string(outcomes_since_change) + " outcome(s) since the last change; promotion needs " +
              std::to_string(promotion_gap) + "; " + numbers(kpis);
       break;
-    case Rule::kHeldTop: text = numbers(kpis); break;
-    case Rule::kIgnored: text = "a rollback long after its merge (or of a merge not on record) changes nothing"; break;
-    default: text = numbers(kpis) + "; " + against(measured_against, thresholds, slack); break;
+    case Rule::kHeldTop:
+      text = numbers(kpis);
+      break;
+    case Rule::kIgnored:
+      text = "a rollback long after its merge (or of a merge not on record) changes nothing";
+      break;
+    default:
+      text = numbers(kpis) + "; " + against(measured_against, thresholds, slack);
+      break;
   }
   if (capped_at) text += std::string("; capped at ") + tier_name(*capped_at);
   return text;

@@ -51,7 +51,14 @@ struct TierState {
 };
 
 enum class Rule {
-  kPinned, kDemotedRollback, kDemotedForcePush, kDemotedRates, kHeldTop, kHeldEvidence, kHeldGap, kPromoted,
+  kPinned,
+  kDemotedRollback,
+  kDemotedForcePush,
+  kDemotedRates,
+  kHeldTop,
+  kHeldEvidence,
+  kHeldGap,
+  kPromoted,
   kIgnored  // an outcome that does not count (a rollback outside the window)
 };
 
@@ -66,10 +73,10 @@ struct TierDecision {
   Kpis kpis;
   Tier measured_against = Tier::kObserve;  // whose thresholds were compared
   Thresholds thresholds;
-  double slack = 0;                 // hysteresis allowed below the thresholds
-  int outcomes_since_change = 0;    // counting this one
+  double slack = 0;               // hysteresis allowed below the thresholds
+  int outcomes_since_change = 0;  // counting this one
   int promotion_gap = 0;
-  std::string task;                 // the task of a rollback
+  std::string task;  // the task of a rollback
 
   bool changed() const { return from != to; }
   // e.g. "promoted", "demoted: rollback", "held: promotion gap", "pinned".

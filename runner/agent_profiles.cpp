@@ -50,8 +50,9 @@ std::vector<AgentProfile> profiles() {
   AgentProfile claude;
   claude.name = "claude-code";
   claude.program = "claude";
-  claude.arguments = std::string("-p --output-format stream-json --verbose --dangerously-skip-permissions --settings ") +
-                     containers::kRunDirPath + "/claude-settings.json";
+  claude.arguments =
+      std::string("-p --output-format stream-json --verbose --dangerously-skip-permissions --settings ") +
+      containers::kRunDirPath + "/claude-settings.json";
   claude.provider = "anthropic";
   claude.base_url_env = {"ANTHROPIC_BASE_URL"};
   claude.key_env = {"ANTHROPIC_API_KEY"};
@@ -66,11 +67,13 @@ std::vector<AgentProfile> profiles() {
   codex.program = "codex";
   // Its own sandbox (Landlock, seccomp) off; the model through the gateway
   // with the Responses API, the run's token read from OPENAI_API_KEY.
-  codex.arguments = std::string("exec --json --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "
-                                "--dangerously-bypass-hook-trust -c model_provider=corral -c "
-                                "'model_providers.corral={name=\"corral\",base_url=\"http://127.0.0.1:") +
+  codex.arguments = std::string(
+                        "exec --json --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "
+                        "--dangerously-bypass-hook-trust -c model_provider=corral -c "
+                        "'model_providers.corral={name=\"corral\",base_url=\"http://127.0.0.1:") +
                     std::to_string(kLlmPort) + "/v1\",env_key=\"OPENAI_API_KEY\",wire_api=\"responses\"}'";
-  codex.prelude = std::string("mkdir -p \"$CODEX_HOME\" && cp ") + containers::kRunDirPath + "/codex-hooks.json \"$CODEX_HOME/hooks.json\"";
+  codex.prelude = std::string("mkdir -p \"$CODEX_HOME\" && cp ") + containers::kRunDirPath +
+                  "/codex-hooks.json \"$CODEX_HOME/hooks.json\"";
   codex.provider = "openai";
   codex.base_url_env = {"OPENAI_BASE_URL"};
   codex.base_url_suffix = "/v1";

@@ -32,18 +32,18 @@ inline constexpr const char* kToolsDir = "/.corral/tools";
 
 struct AgentProfile {
   std::string name;
-  std::string program;       // the executable's name: from the host if configured, else the image's PATH
-  std::string arguments;     // after the program, before the prompt ("$@")
-  std::string prelude;       // shell run first (e.g. putting a run file where the agent reads it)
-  std::string model_argument;  // how it is told a model, right after the program: "--model {model}"
-  std::string provider;      // "anthropic", "openai", "gemini" or "" (no model: generic commands)
+  std::string program;                    // the executable's name: from the host if configured, else the image's PATH
+  std::string arguments;                  // after the program, before the prompt ("$@")
+  std::string prelude;                    // shell run first (e.g. putting a run file where the agent reads it)
+  std::string model_argument;             // how it is told a model, right after the program: "--model {model}"
+  std::string provider;                   // "anthropic", "openai", "gemini" or "" (no model: generic commands)
   std::vector<std::string> base_url_env;  // set to the LLM gateway inside the sandbox
   std::string base_url_suffix;            // e.g. "/v1" for OpenAI-style clients
   std::vector<std::string> key_env;       // set to the run's token
   std::vector<std::string> env;           // fixed KEY=VALUE: inner sandbox, telemetry, update checks off
   std::map<std::string, std::string> run_files;  // name -> content, in /.corral/run
-  std::vector<std::string> hosts;         // beyond the model: hosts it must reach
-  std::optional<StreamDialect> output;    // its stdout read into agent.tool_use etc. (agent_stream.h)
+  std::vector<std::string> hosts;                // beyond the model: hosts it must reach
+  std::optional<StreamDialect> output;           // its stdout read into agent.tool_use etc. (agent_stream.h)
 };
 
 // The built-in profile of that name; nullopt for anything else (a command line).
@@ -53,6 +53,7 @@ std::optional<AgentProfile> find_profile(const std::string& name);
 // `host_program` (its path inside the sandbox under kToolsDir) when the host
 // provides it, else the image's; and `model` (a plain name, checked by the
 // caller) when the owner chose one.
-std::string profile_command(const AgentProfile& profile, const std::string& host_program, const std::string& model = "");
+std::string profile_command(const AgentProfile& profile, const std::string& host_program,
+                            const std::string& model = "");
 
 }  // namespace corral::runner

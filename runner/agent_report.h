@@ -14,11 +14,13 @@
 namespace corral::runner {
 
 // A line that begins with this is a report (ASCII record separator + tag).
-inline constexpr std::string_view kReportMarker = "\x1e" "corral-report ";
+inline constexpr std::string_view kReportMarker =
+    "\x1e"
+    "corral-report ";
 
 struct AgentReport {
-  std::string kind;   // "confidence" or "escalation"
-  double value = 0;   // confidence, 0..1
+  std::string kind;    // "confidence" or "escalation"
+  double value = 0;    // confidence, 0..1
   std::string reason;  // at most kMaxReasonBytes
 };
 

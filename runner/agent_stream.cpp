@@ -15,7 +15,8 @@ AgentStreamReader::Found AgentStreamReader::feed(std::string_view chunk) {
   Found found;
   for (size_t start = 0; start < chunk.size();) {
     size_t newline = chunk.find('\n', start);
-    std::string_view piece = chunk.substr(start, newline == std::string_view::npos ? chunk.size() - start : newline - start);
+    std::string_view piece =
+        chunk.substr(start, newline == std::string_view::npos ? chunk.size() - start : newline - start);
     if (!skipping_) {
       if (pending_.size() + piece.size() > kMaxLineBytes) {
         skipping_ = true;
@@ -64,13 +65,16 @@ void AgentStreamReader::line(std::string_view text, Found& found) const {
 void AgentStreamReader::gemini_line(const nlohmann::json& object, Found& found) const {
   std::string type = object.value("type", "");
   if (type == "tool_use") {
-    found.emplace_back("agent.tool_use", nlohmann::json{{"id", object.value("tool_id", "")},
-                                                        {"tool", object.value("tool_name", "")},
-                                                        {"input", arguments_for_event(object.value("parameters", nlohmann::json::object()))}});
+    found.emplace_back(
+        "agent.tool_use",
+        nlohmann::json{{"id", object.value("tool_id", "")},
+                       {"tool", object.value("tool_name", "")},
+                       {"input", arguments_for_event(object.value("parameters", nlohmann::json::object()))}});
   } else if (type == "tool_result") {
-    found.emplace_back("agent.tool_result", nlohmann::json{{"id", object.value("tool_id", "")},
-                                                           {"is_error", object.value("status", "") != "success"},
-                                                           {"bytes", object.contains("output") ? content_bytes(object["output"]) : 0}});
+    found.emplace_back("agent.tool_result",
+                       nlohmann::json{{"id", object.value("tool_id", "")},
+                                      {"is_error", object.value("status", "") != "success"},
+                                      {"bytes", object.contains("output") ? content_bytes(object["output"]) : 0}});
   } else if (type == "result") {
     nlohmann::json stats = object.value("stats", nlohmann::json::object());
     if (!stats.is_object()) stats = nlohmann::json::object();
@@ -97,19 +101,24 @@ void AgentStreamReader::codex_line(const nlohmann::json& object, Found& found) c
   std::string kind = item.value("type", "");
   std::string id = item.value("id", "");
   if (kind == "command_execution") {
-    found.emplace_back("agent.tool_use", nlohmann::json{{"id", id}, {"tool", kind},
-                                                        {"input", arguments_for_event({{"command", item.value("command", "")}})}});
-    found.emplace_back("agent.tool_result",
-                       nlohmann::json{{"id", id}, {"is_error", item.value("exit_code", -1) != 0},
-                                      {"bytes", item.contains("aggregated_output") ? content_bytes(item["aggregated_output"]) : 0}});
+    found.emplace_back(
+        "agent.tool_use",
+        nlohmann::json{
+            {"id", id}, {"tool", kind}, {"input", arguments_for_event({{"command", item.value("command", "")}})}});
+    found.emplace_back(
+        "agent.tool_result",
+        nlohmann::json{{"id", id},
+                       {"is_error", item.value("exit_code", -1) != 0},
+                       {"bytes", item.contains("aggregated_output") ? content_bytes(item["aggregated_output"]) : 0}});
   } else if (kind == "file_change") {
     nlohmann::json paths = nlohmann::json::array();
     for (const nlohmann::json& change : item.value("changes", nlohmann::json::array())) {
       if (change.is_object()) paths.push_back(change.value("path", ""));
     }
-    found.emplace_back("agent.tool_use", nlohmann::json{{"id", id}, {"tool", kind}, {"input", arguments_for_event({{"paths", paths}})}});
-    found.emplace_back("agent.tool_result", nlohmann::json{{"id", id}, {"is_error", item.value("status", "") != "completed"},
-                                                           {"bytes", 0}});
+    found.emplace_back("agent.tool_use",
+                       nlohmann::json{{"id", id}, {"tool", kind}, {"input", arguments_for_event({{"paths", paths}})}});
+    found.emplace_back("agent.tool_result",
+                       nlohmann::json{{"id", id}, {"is_error", item.value("status", "") != "completed"}, {"bytes", 0}});
   }
 }
 
@@ -134,9 +143,11 @@ void AgentStreamReader::claude_line(const nlohmann::json& object, Found& found) 
     if (!block.is_object()) continue;
     std::string kind = block.value("type", "");
     if (type == "assistant" && kind == "tool_use") {
-      found.emplace_back("agent.tool_use", nlohmann::json{{"id", block.value("id", "")},
-                                                          {"tool", block.value("name", "")},
-                                                          {"input", arguments_for_event(block.value("input", nlohmann::json::object()))}});
+      found.emplace_back(
+          "agent.tool_use",
+          nlohmann::json{{"id", block.value("id", "")},
+                         {"tool", block.value("name", "")},
+                         {"input", arguments_for_event(block.value("input", nlohmann::json::object()))}});
     } else if (type == "user" && kind == "tool_result") {
       found.emplace_back("agent.tool_result",
                          nlohmann::json{{"id", block.value("tool_use_id", "")},

@@ -35,9 +35,7 @@ void OutputRecorder::on_output(containers::OutputStream stream, std::string_view
   // Emit whole lines; a line longer than a chunk is cut.
   while (true) {
     size_t newline = buf.pending.rfind('\n', kChunkBytes - 1);
-    size_t cut = newline != std::string::npos ? newline + 1
-                 : buf.pending.size() >= kChunkBytes ? kChunkBytes
-                                                      : 0;
+    size_t cut = newline != std::string::npos ? newline + 1 : buf.pending.size() >= kChunkBytes ? kChunkBytes : 0;
     if (cut == 0) break;
     flush(stream, buf.pending.substr(0, cut));
     buf.pending.erase(0, cut);
@@ -95,9 +93,9 @@ void OutputRecorder::finish() {
   }
   if (bytes_dropped_ > 0) {
     Event event = base_;
-    set_payload(event, nlohmann::json{{"stream", "note"},
-                                      {"text", "output cap reached; " + std::to_string(bytes_dropped_) +
-                                                   " bytes not recorded"}});
+    set_payload(event, nlohmann::json{
+                           {"stream", "note"},
+                           {"text", "output cap reached; " + std::to_string(bytes_dropped_) + " bytes not recorded"}});
     static_cast<void>(sink_.record(event));  // a note about lost output; the sink reports its own failures
   }
   if (tail_.size() > kTailBytes) tail_.erase(0, tail_.size() - kTailBytes);

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <mutex>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "core/file_lock.h"
 #include "git/mirror.h"
@@ -73,8 +73,7 @@ class SerializedSink final : public EventSink {
 class TaskRun {
  public:
   TaskRun(const RunRequest& request, containers::SandboxBackend& backend, EventSink& events, const Clock& clock)
-      : request_(request), backend_(backend), events_(events), clock_(clock),
-        sandbox_(sandbox_name(request.run_id)) {
+      : request_(request), backend_(backend), events_(events), clock_(clock), sandbox_(sandbox_name(request.run_id)) {
     result_.branch = checking() ? "corral-check/" + request.run_id : task_branch(request.task_id);
     result_.base_commit = request.base_commit;
     result_.head_commit = request.base_commit;
@@ -112,9 +111,7 @@ class TaskRun {
     return e;
   }
 
-  Status record(const std::string& type, const nlohmann::json& payload) {
-    return events_.record(event(type, payload));
-  }
+  Status record(const std::string& type, const nlohmann::json& payload) { return events_.record(event(type, payload)); }
 
   // For events from other threads (the gateways) and from the agent's own
   // output: a failure to record is logged, it does not end the run.
@@ -130,8 +127,8 @@ class TaskRun {
       CORRAL_RETURN_IF_ERROR(git::create_branch(request_.mirror_path, result_.branch, request_.base_commit));
       branch_created_ = true;
       worktree_made_ = true;  // even a failed add may leave a directory behind
-      CORRAL_RETURN_IF_ERROR(git::add_worktree(request_.mirror_path, request_.run_id, request_.worktree_path,
-                                               result_.branch));
+      CORRAL_RETURN_IF_ERROR(
+          git::add_worktree(request_.mirror_path, request_.run_id, request_.worktree_path, result_.branch));
     }
     return hand_over(request_.worktree_path);
   }
@@ -164,7 +161,8 @@ class TaskRun {
     spec.supervisor_host_path = request_.supervisor_path;
     spec.limits = request_.limits;
     spec.supervisor_deadline_seconds = request_.timeout.count() + kSupervisorGraceSeconds;
-    spec.labels = {{"corral.task", request_.task_id}, {"corral.run", request_.run_id}, {"corral.repo", request_.repo_id}};
+    spec.labels = {
+        {"corral.task", request_.task_id}, {"corral.run", request_.run_id}, {"corral.repo", request_.repo_id}};
     return spec;
   }
 
@@ -173,8 +171,8 @@ class TaskRun {
     if (plan.llm) {
       plan.llm->stop_run = [this](const std::string& why) { stop(why); };
     }
-    auto started = RunGateways::start(std::move(plan),
-                                      [this](const std::string& type, const nlohmann::json& payload) { emit(type, payload); });
+    auto started = RunGateways::start(
+        std::move(plan), [this](const std::string& type, const nlohmann::json& payload) { emit(type, payload); });
     if (!started.is_ok()) return started.status().with_context("starting the run's gateways");
     gateways_ = std::move(*started);
     return Status::ok();
@@ -225,13 +223,12 @@ class TaskRun {
     auto record_found = [&](const AgentStreamReader::Found& found) {
       for (const auto& [type, payload] : found) emit(type, payload);
     };
-    auto exit = backend_.wait(sandbox_, request_.timeout,
-                              [&](containers::OutputStream stream, std::string_view chunk) {
-                                recorder.on_output(stream, chunk);
-                                if (stream_json && stream == containers::OutputStream::kStdout) {
-                                  record_found(stream_json->feed(chunk));
-                                }
-                              });
+    auto exit = backend_.wait(sandbox_, request_.timeout, [&](containers::OutputStream stream, std::string_view chunk) {
+      recorder.on_output(stream, chunk);
+      if (stream_json && stream == containers::OutputStream::kStdout) {
+        record_found(stream_json->feed(chunk));
+      }
+    });
     recorder.finish();
     if (stream_json) record_found(stream_json->finish());
     sandbox_ended();
@@ -280,8 +277,8 @@ class TaskRun {
     CORRAL_RETURN_IF_ERROR(git::publish_branch(request_.mirror_path, request_.source_path, result_.branch)
                                .with_context("publishing the task branch"));
     result_.published = true;
-    return record("branch.published", {{"branch", result_.branch}, {"repository", request_.source_path},
-                                       {"head", result_.head_commit}});
+    return record("branch.published",
+                  {{"branch", result_.branch}, {"repository", request_.source_path}, {"head", result_.head_commit}});
   }
 
   // Runs whatever happened before; keeps the first error.

@@ -38,22 +38,22 @@ struct RunRequest {
   std::string task_id;
   std::string run_id;
   std::string repo_id;
-  std::string source_path;    // the user's repository, where the branch is published
+  std::string source_path;  // the user's repository, where the branch is published
   std::string mirror_path;
   std::string base_commit;    // 40 hex, present in the mirror
   std::string agent_command;  // a /bin/sh command line; the prompt is appended as "$@" (kCheck: the check command)
   std::string image;          // the sandbox image (Docker backend); empty for OCI runtimes
   std::string prompt;
   std::vector<containers::ReadOnlyMount> read_only_mounts;
-  std::vector<std::string> extra_env;  // KEY=VALUE from the agent profile
+  std::vector<std::string> extra_env;   // KEY=VALUE from the agent profile
   std::optional<StreamDialect> output;  // the agent CLI's stdout also read into agent.tool_use etc.
   // The run's ways out (egress proxy, LLM gateway, tool gate) in their own
   // directory; none: the sandbox reaches nothing at all.
   std::optional<GatewayPlan> gateways;
   containers::SandboxLimits limits;
   std::chrono::seconds timeout{600};
-  std::string worktree_path;   // must not exist
-  std::string supervisor_path; // host path of corral-supervisor
+  std::string worktree_path;    // must not exist
+  std::string supervisor_path;  // host path of corral-supervisor
   std::string mirror_lock_path;
   std::function<void(std::string_view)> echo_output;  // optional: show output live
   // Publish the branch of a run whose agent failed too (one-shot runs: the
@@ -70,13 +70,13 @@ struct RunRequest {
 
 struct RunResult {
   containers::SandboxExit exit;
-  std::string branch;        // corral/<task-id>
+  std::string branch;  // corral/<task-id>
   std::string base_commit;
-  std::string head_commit;   // == base_commit when the agent changed nothing
+  std::string head_commit;  // == base_commit when the agent changed nothing
   bool changed = false;
-  bool published = false;    // the branch now exists in the user's repository
+  bool published = false;  // the branch now exists in the user's repository
   git::DiffSummary diff;
-  std::string output_tail;   // the last lines the agent printed
+  std::string output_tail;      // the last lines the agent printed
   std::string stopped_because;  // corral stopped the run (a spent token budget)
 
   bool succeeded() const { return exit.succeeded() && stopped_because.empty(); }
@@ -94,7 +94,7 @@ std::string run_of_sandbox(const std::string& sandbox_name);
 // Runs the request to the end. An error Status means corral itself could not
 // do its part (worktree, sandbox runtime, git); everything it made is removed
 // then too. An agent that fails is not an error: see RunResult::exit.
-Result<RunResult> run_task(const RunRequest& request, containers::SandboxBackend& backend,
-                           EventSink& events, const Clock& clock);
+Result<RunResult> run_task(const RunRequest& request, containers::SandboxBackend& backend, EventSink& events,
+                           const Clock& clock);
 
 }  // namespace corral::runner

@@ -27,7 +27,8 @@ Status apply_egress(BoundarySettings& settings, const json& value) {
       }
       continue;
     }
-    if (field != "hosts" && field != "internal_hosts") return bad(key, "is not a setting (hosts, internal_hosts, ports)");
+    if (field != "hosts" && field != "internal_hosts")
+      return bad(key, "is not a setting (hosts, internal_hosts, ports)");
     std::vector<std::string> hosts;
     for (const json& host : list) {
       std::string text = host.is_string() ? host.get<std::string>() : "";
@@ -54,7 +55,8 @@ Status apply_budget(BoundarySettings& settings, const json& value) {
                       : field == "daily_calls"  ? &next.daily_calls
                                                 : nullptr;
     if (!target) return bad("budget." + field, "is not a setting (task_tokens, task_calls, daily_tokens, daily_calls)");
-    if (!amount.is_number_integer() || amount.get<int64_t>() < 0) return bad("budget." + field, "must be a whole number >= 0 (0: none)");
+    if (!amount.is_number_integer() || amount.get<int64_t>() < 0)
+      return bad("budget." + field, "must be a whole number >= 0 (0: none)");
     *target = amount.get<int64_t>();
   }
   settings = next;
@@ -67,8 +69,9 @@ Status apply_models(BoundarySettings& settings, const json& value) {
   std::map<std::string, std::string> models;
   for (const auto& [profile, model] : value.items()) {
     std::string name = model.is_string() ? model.get<std::string>() : "";
-    bool plain = !name.empty() && name.size() <= 128 && name.find_first_not_of(
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:/@") == std::string::npos;
+    bool plain = !name.empty() && name.size() <= 128 &&
+                 name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:/@") ==
+                     std::string::npos;
     if (!plain) return bad("models." + profile, "must be a model name (letters, digits, . - _ : / @)");
     models[profile] = name;
   }
@@ -113,8 +116,10 @@ void boundary_settings_json(const BoundarySettings& settings, json& out) {
                    {"ports", settings.egress_ports}};
   out["models"] = settings.models;
   out["tool_enforcement"] = settings.tool_enforcement == policy::Enforcement::kBlock ? "block" : "flag";
-  out["budget"] = {{"task_tokens", settings.task_tokens}, {"task_calls", settings.task_calls},
-                   {"daily_tokens", settings.daily_tokens}, {"daily_calls", settings.daily_calls}};
+  out["budget"] = {{"task_tokens", settings.task_tokens},
+                   {"task_calls", settings.task_calls},
+                   {"daily_tokens", settings.daily_tokens},
+                   {"daily_calls", settings.daily_calls}};
 }
 
 }  // namespace corral::settings

@@ -55,7 +55,8 @@ Status check_upstream(const std::string& upstream) {
   for (const char* scheme : {"file://", "https://", "http://", "ssh://"}) {
     if (upstream.rfind(scheme, 0) == 0 && upstream.size() > std::string_view(scheme).size()) return Status::ok();
   }
-  return bad("upstream", "must be an absolute path or a file://, https://, http:// or ssh:// URL, not '" + upstream + "'");
+  return bad("upstream",
+             "must be an absolute path or a file://, https://, http:// or ssh:// URL, not '" + upstream + "'");
 }
 
 Result<double> fraction_in(const json& value, const std::string& key, double low, double high) {
@@ -73,10 +74,14 @@ Result<routing::Thresholds> thresholds_of(const json& value, routing::Thresholds
     std::string name = key + "." + field;
     auto number = field == "min_samples" ? fraction_in(item, name, 0, 100000) : fraction_in(item, name, 0, 1);
     if (!number.is_ok()) return number.status();
-    if (field == "min_success_lower") thresholds.min_success_lower = *number;
-    else if (field == "max_rollback_upper") thresholds.max_rollback_upper = *number;
-    else if (field == "min_samples") thresholds.min_samples = *number;
-    else return bad(name, "is not a threshold");
+    if (field == "min_success_lower")
+      thresholds.min_success_lower = *number;
+    else if (field == "max_rollback_upper")
+      thresholds.max_rollback_upper = *number;
+    else if (field == "min_samples")
+      thresholds.min_samples = *number;
+    else
+      return bad(name, "is not a threshold");
   }
   return thresholds;
 }

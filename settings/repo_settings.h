@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "core/status.h"
-#include "settings/boundary_settings.h"
 #include "policy/diff_checks.h"
 #include "routing/tier.h"
 #include "routing/tier_policy.h"
+#include "settings/boundary_settings.h"
 #include "store/records.h"
 
 namespace corral::settings {
@@ -22,18 +22,18 @@ namespace corral::settings {
 enum class MergeMethod { kRebase, kMergeCommit };
 
 struct RepoSettings {
-  std::string upstream;     // "" = the repository corral was given
-  std::string credentials;  // "" or "env:NAME" (git/upstream.h)
+  std::string upstream;                         // "" = the repository corral was given
+  std::string credentials;                      // "" or "env:NAME" (git/upstream.h)
   std::vector<std::string> protected_branches;  // empty = the default branch and release/*
   MergeMethod merge_method = MergeMethod::kRebase;
-  std::string check_command;                    // "" = none; run with /bin/sh -c in a sandbox
+  std::string check_command;  // "" = none; run with /bin/sh -c in a sandbox
   int check_timeout_seconds = 600;
   routing::RoutingSettings routing = routing::default_routing_settings();  // pin, cap, thresholds, ...
-  std::map<routing::Tier, routing::TierLimits> tier_limits;  // overrides of the defaults
+  std::map<routing::Tier, routing::TierLimits> tier_limits;                // overrides of the defaults
   std::vector<std::string> agents;  // agent profiles (command lines) allowed here; empty: any
   double exploration_share = 0.10;  // of low-risk tasks, at most this share goes to a newer profile
-  policy::DiffRules extra_rules;                // owners' additions (limits unused here)
-  BoundarySettings boundaries;                  // egress allowlist, tool enforcement, budgets
+  policy::DiffRules extra_rules;    // owners' additions (limits unused here)
+  BoundarySettings boundaries;      // egress allowlist, tool enforcement, budgets
 };
 
 // Reads stored settings or a whole settings document; unknown keys, wrong

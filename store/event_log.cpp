@@ -130,8 +130,8 @@ Result<ChainReport> EventLog::verify() {
     ++report.events_checked;
     std::string problem;
     if (stored.seq != expected_seq) {
-      problem = "sequence jumps from " + std::to_string(expected_seq - 1) + " to " +
-                std::to_string(stored.seq) + " (rows deleted or inserted)";
+      problem = "sequence jumps from " + std::to_string(expected_seq - 1) + " to " + std::to_string(stored.seq) +
+                " (rows deleted or inserted)";
     } else if (stored.prev_hash != expected_prev) {
       problem = "prev_hash does not match the hash of event " + std::to_string(stored.seq - 1);
     } else if (chain_hash(stored) != stored.hash) {

@@ -31,10 +31,10 @@ const char* stored_name(MergeState state) {
   return "pending";
 }
 
-Result<MergeRecord> MergeLog::open(const std::string& task_id, const std::string& repo_id,
-                                   const std::string& branch) {
-  Statement insert(db_.handle(),
-                   "INSERT OR IGNORE INTO merges(task_id, repo_id, branch, state, updated_at) VALUES (?,?,?,'pending',?)");
+Result<MergeRecord> MergeLog::open(const std::string& task_id, const std::string& repo_id, const std::string& branch) {
+  Statement insert(
+      db_.handle(),
+      "INSERT OR IGNORE INTO merges(task_id, repo_id, branch, state, updated_at) VALUES (?,?,?,'pending',?)");
   if (!insert.ok()) return insert.error();
   insert.bind(1, task_id).bind(2, repo_id).bind(3, branch).bind(4, format_rfc3339(clock_.now()));
   CORRAL_RETURN_IF_ERROR(insert.run());
@@ -50,8 +50,14 @@ Result<std::optional<MergeRecord>> MergeLog::find(const std::string& task_id) {
                   "WHERE task_id = ?");
   query.bind(1, task_id);
   return query_one<MergeRecord>(query, [](const Statement& row) {
-    return MergeRecord{row.text(0), row.text(1), row.text(2), parse_merge_state(row.text(3)),
-                       row.text(4), row.text(5), static_cast<int>(row.integer(6)), row.text(7)};
+    return MergeRecord{row.text(0),
+                       row.text(1),
+                       row.text(2),
+                       parse_merge_state(row.text(3)),
+                       row.text(4),
+                       row.text(5),
+                       static_cast<int>(row.integer(6)),
+                       row.text(7)};
   });
 }
 

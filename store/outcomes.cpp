@@ -16,7 +16,8 @@ Status Outcomes::record(const std::string& repo_id, const std::string& task_id, 
 }
 
 Result<std::vector<OutcomeRecord>> Outcomes::of_repo(const std::string& repo_id) {
-  Statement query(db_.handle(), "SELECT repo_id, task_id, agent, kind, at_ms FROM outcomes WHERE repo_id = ? ORDER BY id");
+  Statement query(db_.handle(),
+                  "SELECT repo_id, task_id, agent, kind, at_ms FROM outcomes WHERE repo_id = ? ORDER BY id");
   query.bind(1, repo_id);
   return query_all<OutcomeRecord>(query, [](const Statement& row) {
     return OutcomeRecord{row.text(0), row.text(1), row.text(2), row.text(3), row.integer(4)};
@@ -24,11 +25,13 @@ Result<std::vector<OutcomeRecord>> Outcomes::of_repo(const std::string& repo_id)
 }
 
 Result<TierRecord> Outcomes::tier(const std::string& repo_id) {
-  Statement query(db_.handle(),
-                  "SELECT repo_id, tier, outcomes_since_change, rule, reason, changed_at FROM repo_tiers WHERE repo_id = ?");
+  Statement query(
+      db_.handle(),
+      "SELECT repo_id, tier, outcomes_since_change, rule, reason, changed_at FROM repo_tiers WHERE repo_id = ?");
   query.bind(1, repo_id);
   auto found = query_one<TierRecord>(query, [](const Statement& row) {
-    return TierRecord{row.text(0), row.text(1), static_cast<int>(row.integer(2)), row.text(3), row.text(4), row.text(5)};
+    return TierRecord{row.text(0), row.text(1), static_cast<int>(row.integer(2)),
+                      row.text(3), row.text(4), row.text(5)};
   });
   if (!found.is_ok()) return found.status();
   if (*found) return **found;

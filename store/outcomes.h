@@ -17,7 +17,7 @@ struct OutcomeRecord {
   std::string repo_id;
   std::string task_id;
   std::string agent;
-  std::string kind;  // routing::outcome_name
+  std::string kind;   // routing::outcome_name
   int64_t at_ms = 0;  // milliseconds since the epoch
 };
 
@@ -25,7 +25,7 @@ struct TierRecord {
   std::string repo_id;
   std::string tier = "observe";
   int outcomes_since_change = 0;
-  std::string rule;        // the latest decision's rule and reason
+  std::string rule;  // the latest decision's rule and reason
   std::string reason;
   std::string changed_at;  // when the tier last changed ("" when saving: now)
 };

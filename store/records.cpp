@@ -6,9 +6,7 @@
 namespace corral::store {
 namespace {
 
-RepoRecord read_repo(const Statement& row) {
-  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4)};
-}
+RepoRecord read_repo(const Statement& row) { return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4)}; }
 
 RunRecord read_run(const Statement& row) {
   RunRecord run;
@@ -31,9 +29,8 @@ constexpr const char* kRunColumns =
 
 }  // namespace
 
-Result<RepoRecord> Records::ensure_repo(
-    const std::string& source_path,
-    const std::function<std::string(const std::string&)>& mirror_path_for) {
+Result<RepoRecord> Records::ensure_repo(const std::string& source_path,
+                                        const std::function<std::string(const std::string&)>& mirror_path_for) {
   RepoRecord repo;
   Status status = db_.in_transaction([&]() -> Status {
     Statement find(db_.handle(), std::string(kRepoColumns) + "WHERE source_path = ?");
@@ -48,8 +45,7 @@ Result<RepoRecord> Records::ensure_repo(
     repo.source_path = source_path;
     repo.mirror_path = mirror_path_for(repo.id);
     repo.created_at = format_rfc3339(clock_.now());
-    Statement insert(db_.handle(),
-                     "INSERT INTO repos(id, source_path, mirror_path, created_at) VALUES (?,?,?,?)");
+    Statement insert(db_.handle(), "INSERT INTO repos(id, source_path, mirror_path, created_at) VALUES (?,?,?,?)");
     insert.bind(1, repo.id).bind(2, repo.source_path).bind(3, repo.mirror_path).bind(4, repo.created_at);
     return insert.run();
   });
@@ -72,8 +68,7 @@ Status Records::set_repo_settings(const std::string& repo_id, const std::string&
 }
 
 Status Records::insert_run(const RunRecord& run) {
-  Statement insert(db_.handle(),
-                   "INSERT INTO runs(id, task_id, state, base_commit, started_at) VALUES (?,?,?,?,?)");
+  Statement insert(db_.handle(), "INSERT INTO runs(id, task_id, state, base_commit, started_at) VALUES (?,?,?,?,?)");
   if (!insert.ok()) return insert.error();
   insert.bind(1, run.id).bind(2, run.task_id).bind(3, run.state).bind(4, run.base_commit);
   insert.bind(5, run.started_at.empty() ? format_rfc3339(clock_.now()) : run.started_at);

@@ -10,8 +10,9 @@ constexpr const char* kReviewColumns =
     "r.findings, r.created_at FROM reviews r ";
 
 ReviewRecord read_review(const Statement& row) {
-  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4),
-          row.text(5), static_cast<int>(row.integer(6)), row.text(7), row.text(8)};
+  return {
+      row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), static_cast<int>(row.integer(6)),
+      row.text(7), row.text(8)};
 }
 
 }  // namespace

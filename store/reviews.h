@@ -15,10 +15,10 @@ namespace corral::store {
 struct ReviewRecord {
   std::string task_id;
   std::string run_id;
-  std::string diff_hash;      // sha256 of the patch base..head
+  std::string diff_hash;  // sha256 of the patch base..head
   std::string base_commit;
   std::string head_commit;
-  std::string decision;       // pass, needs_approval, refuse (policy/diff_checks)
+  std::string decision;  // pass, needs_approval, refuse (policy/diff_checks)
   int approvals_required = 0;
   std::string findings = "[]";  // JSON array
   std::string created_at;

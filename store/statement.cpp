@@ -9,13 +9,18 @@ Status sqlite_error(sqlite3* db, int rc, std::string_view what) {
   switch (rc & 0xff) {
     case SQLITE_READONLY:
     case SQLITE_PERM:
-    case SQLITE_CANTOPEN: return Status::permission_denied(std::move(msg));
+    case SQLITE_CANTOPEN:
+      return Status::permission_denied(std::move(msg));
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Status::corrupt(std::move(msg));
-    case SQLITE_CONSTRAINT: return Status::failed_precondition(std::move(msg));
+    case SQLITE_NOTADB:
+      return Status::corrupt(std::move(msg));
+    case SQLITE_CONSTRAINT:
+      return Status::failed_precondition(std::move(msg));
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Status::timeout(std::move(msg));
-    default: return Status::io(std::move(msg));
+    case SQLITE_LOCKED:
+      return Status::timeout(std::move(msg));
+    default:
+      return Status::io(std::move(msg));
   }
 }
 
@@ -71,14 +76,11 @@ void Statement::reset() {
 std::string Statement::text(int column) const {
   const unsigned char* value = sqlite3_column_text(stmt_, column);
   if (!value) return {};
-  return std::string(reinterpret_cast<const char*>(value),
-                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  return std::string(reinterpret_cast<const char*>(value), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-bool Statement::is_null(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 }  // namespace corral::store

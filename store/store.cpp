@@ -3,8 +3,15 @@
 namespace corral::store {
 
 Store::Store(std::unique_ptr<Database> db, const Clock& clock)
-    : db_(std::move(db)), clock_(clock), records_(*db_, clock), queue_(*db_, clock), events_(*db_, clock),
-      reviews_(*db_, clock), merges_(*db_, clock), outcomes_(*db_, clock), tokens_(*db_, clock) {}
+    : db_(std::move(db)),
+      clock_(clock),
+      records_(*db_, clock),
+      queue_(*db_, clock),
+      events_(*db_, clock),
+      reviews_(*db_, clock),
+      merges_(*db_, clock),
+      outcomes_(*db_, clock),
+      tokens_(*db_, clock) {}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, const Clock& clock) {
   auto db = Database::open(path);

@@ -84,10 +84,11 @@ Result<std::vector<Submission>> TaskQueue::submit(const std::vector<NewTask>& ta
       next_seq.step(&step_status);
       CORRAL_RETURN_IF_ERROR(step_status);
       std::string now = format_rfc3339(clock_.now());
-      Statement insert(db_.handle(),
-                       "INSERT INTO tasks(id, repo_id, prompt, agent, base_rev, state, reason, created_at, updated_at, "
-                       "priority, idempotency_key, submitter, timeout_seconds, seq, target_branch, budget_tokens, budget_calls) "
-                       "VALUES (?,?,?,?,?,'queued','',?,?,?,?,?,?,?,?,?,?)");
+      Statement insert(
+          db_.handle(),
+          "INSERT INTO tasks(id, repo_id, prompt, agent, base_rev, state, reason, created_at, updated_at, "
+          "priority, idempotency_key, submitter, timeout_seconds, seq, target_branch, budget_tokens, budget_calls) "
+          "VALUES (?,?,?,?,?,'queued','',?,?,?,?,?,?,?,?,?,?)");
       insert.bind(1, task.id).bind(2, task.repo_id).bind(3, task.prompt).bind(4, task.agent).bind(5, task.base_rev);
       insert.bind(6, now).bind(7, now).bind(8, static_cast<int64_t>(task.priority));
       insert.bind_optional(9, task.idempotency_key.empty() ? std::nullopt : std::optional(task.idempotency_key));
@@ -97,7 +98,8 @@ Result<std::vector<Submission>> TaskQueue::submit(const std::vector<NewTask>& ta
       for (size_t i = 0; i < task.parents.size(); ++i) {
         auto parent = find(task.parents[i]);
         if (!parent.is_ok()) return parent.status();
-        if (!*parent) return Status::not_found("task " + task.id + " builds on " + task.parents[i] + ", which does not exist");
+        if (!*parent)
+          return Status::not_found("task " + task.id + " builds on " + task.parents[i] + ", which does not exist");
         Statement link(db_.handle(), "INSERT INTO task_parents(task_id, parent_id, position) VALUES (?,?,?)");
         link.bind(1, task.id).bind(2, task.parents[i]).bind(3, static_cast<int64_t>(i));
         CORRAL_RETURN_IF_ERROR(link.run());

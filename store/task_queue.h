@@ -17,14 +17,14 @@
 namespace corral::store {
 
 struct NewTask {
-  std::string id;              // chosen by the caller (core/ids)
+  std::string id;  // chosen by the caller (core/ids)
   std::string repo_id;
   std::string prompt;
   std::string agent;
   std::string base_rev = "HEAD";
-  std::string target_branch;   // the shared branch the commit step merges into ("" = the upstream's default)
-  std::string submitter;       // token name or local user
-  std::string idempotency_key; // "" for none
+  std::string target_branch;    // the shared branch the commit step merges into ("" = the upstream's default)
+  std::string submitter;        // token name or local user
+  std::string idempotency_key;  // "" for none
   int priority = 0;
   int64_t timeout_seconds = 600;
   int64_t budget_tokens = 0;  // the task's own LLM budget (0: none; the repository's applies too)
@@ -60,8 +60,8 @@ struct Submission {
 };
 
 struct TaskFilter {
-  std::string repo_id;                // "" for any
-  std::optional<TaskState> state;     // none for any
+  std::string repo_id;             // "" for any
+  std::optional<TaskState> state;  // none for any
   int limit = 100;
 };
 
@@ -82,8 +82,7 @@ class TaskQueue {
   // Moves `id` to `to` only if its state is one of `from`; failed_precondition
   // (naming the actual state) otherwise. Nothing changes on failure. A move
   // task_state.h does not allow is a bug in the caller: internal.
-  Status transition(const std::string& id, const std::vector<TaskState>& from, TaskState to,
-                    const std::string& reason);
+  Status transition(const std::string& id, const std::vector<TaskState>& from, TaskState to, const std::string& reason);
   Status count_attempt(const std::string& id);
   // The revision the task's next run starts from.
   Status set_base_rev(const std::string& id, const std::string& base_rev);

@@ -57,24 +57,31 @@ void to_json(nlohmann::json& out, TaskState state) { out = stored_name(state); }
 bool is_legal_move(TaskState from, TaskState to) {
   using S = TaskState;
   switch (from) {
-    case S::kQueued: return to == S::kRunning || to == S::kHeld || to == S::kCancelled || to == S::kFailed;
+    case S::kQueued:
+      return to == S::kRunning || to == S::kHeld || to == S::kCancelled || to == S::kFailed;
     case S::kRunning:
       return to == S::kSucceeded || to == S::kFailed || to == S::kCancelled || to == S::kQueued;
-    case S::kSucceeded: return to == S::kReview || to == S::kMerging || to == S::kRefused || to == S::kMergeFailed;
-    case S::kReview: return to == S::kMerging || to == S::kRejected;
+    case S::kSucceeded:
+      return to == S::kReview || to == S::kMerging || to == S::kRefused || to == S::kMergeFailed;
+    case S::kReview:
+      return to == S::kMerging || to == S::kRejected;
     case S::kMerging:
       return to == S::kMerged || to == S::kReview || to == S::kConflicted || to == S::kChecksFailed ||
              to == S::kRefused || to == S::kMergeFailed || to == S::kHeld;
-    case S::kMerged: return to == S::kRolledBack;
-    case S::kHeld: return to == S::kQueued || to == S::kCancelled;
+    case S::kMerged:
+      return to == S::kRolledBack;
+    case S::kHeld:
+      return to == S::kQueued || to == S::kCancelled;
     case S::kFailed:
     case S::kCancelled:
     case S::kConflicted:
     case S::kChecksFailed:
-    case S::kMergeFailed: return to == S::kQueued;
+    case S::kMergeFailed:
+      return to == S::kQueued;
     case S::kRejected:
     case S::kRolledBack:
-    case S::kRefused: return false;
+    case S::kRefused:
+      return false;
   }
   return false;
 }

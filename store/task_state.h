@@ -24,8 +24,21 @@
 namespace corral::store {
 
 enum class TaskState {
-  kQueued, kRunning, kSucceeded, kFailed, kRejected, kRolledBack, kCancelled, kHeld,
-  kReview, kMerging, kMerged, kRefused, kConflicted, kChecksFailed, kMergeFailed
+  kQueued,
+  kRunning,
+  kSucceeded,
+  kFailed,
+  kRejected,
+  kRolledBack,
+  kCancelled,
+  kHeld,
+  kReview,
+  kMerging,
+  kMerged,
+  kRefused,
+  kConflicted,
+  kChecksFailed,
+  kMergeFailed
 };
 
 // The name stored and shown in the API: "rolled_back".

@@ -29,9 +29,10 @@ constexpr size_t kHeaderLimit = 64 * 1024;
 
 void reply(Local::socket& client, int status, const std::string& reason_phrase, const nlohmann::json& body) {
   std::string text = body.dump();
-  std::string response = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase +
-                         "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                         std::to_string(text.size()) + "\r\n\r\n" + text;
+  std::string response =
+      "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase +
+      "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(text.size()) +
+      "\r\n\r\n" + text;
   boost::system::error_code ignored;
   asio::write(client, asio::buffer(response), ignored);
 }
@@ -39,8 +40,8 @@ void reply(Local::socket& client, int status, const std::string& reason_phrase, 
 // The request as the origin server must see it: origin-form target, the
 // checked host as Host (another name on the same address is not a way
 // around the allowlist), no proxy headers, one request per connection.
-std::string origin_request(const http::request_parser<http::empty_body>::value_type& request,
-                           const std::string& target, const policy::UrlDecision& decided) {
+std::string origin_request(const http::request_parser<http::empty_body>::value_type& request, const std::string& target,
+                           const policy::UrlDecision& decided) {
   std::string head = std::string(request.method_string()) + " " + target + " HTTP/1.1\r\n";
   for (const auto& field : request) {
     std::string name(field.name_string());
@@ -101,8 +102,11 @@ class EgressConnection {
     std::string address = connect(decided);
     if (address.empty()) {
       reply(client_, 502, "Bad Gateway", {{"error", "egress_unreachable"}, {"host", decided.host}});
-      emit_("egress.denied", {{"host", decided.host}, {"port", decided.port}, {"method", method_},
-                              {"rule", "unreachable"}, {"reason", "no pinned address accepted a connection"}});
+      emit_("egress.denied", {{"host", decided.host},
+                              {"port", decided.port},
+                              {"method", method_},
+                              {"rule", "unreachable"},
+                              {"reason", "no pinned address accepted a connection"}});
       return;
     }
     auto started = std::chrono::steady_clock::now();
@@ -120,8 +124,12 @@ class EgressConnection {
     if (!write_error) moved = pump_both_ways(client_.native_handle(), upstream_.native_handle());
     moved.a_to_b += buffer_.size() + (tunnel ? 0 : opening.size());
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    emit_("egress.allowed", {{"host", decided.host}, {"port", decided.port}, {"address", address},
-                             {"method", method_}, {"bytes_sent", moved.a_to_b}, {"bytes_received", moved.b_to_a},
+    emit_("egress.allowed", {{"host", decided.host},
+                             {"port", decided.port},
+                             {"address", address},
+                             {"method", method_},
+                             {"bytes_sent", moved.a_to_b},
+                             {"bytes_received", moved.b_to_a},
                              {"ms", static_cast<int64_t>(ms)}});
   }
 

@@ -83,7 +83,8 @@ std::string presented_key(const http::request<http::string_body>& request) {
 bool model_call(const std::string& provider, http::verb method, const std::string& target) {
   std::string path = target.substr(0, target.find('?'));
   if (method != http::verb::post) return false;
-  if (provider == "openai") return path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/responses";
+  if (provider == "openai")
+    return path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/responses";
   if (provider == "gemini") {  // /v1beta/models/MODEL:ACTION
     size_t models = path.find("/models/");
     size_t colon = path.rfind(':');
@@ -107,8 +108,7 @@ std::string model_in_path(const std::string& target) {
 
 bool hop_or_credential(const std::string& lower) {
   return lower == "host" || lower == "x-api-key" || lower == "x-goog-api-key" || lower == "authorization" ||
-         lower == "connection" ||
-         lower == "keep-alive" || lower == "content-length" || lower == "transfer-encoding" ||
+         lower == "connection" || lower == "keep-alive" || lower == "content-length" || lower == "transfer-encoding" ||
          lower == "accept-encoding" || lower == "te" || lower == "upgrade" || lower.rfind("proxy-", 0) == 0;
 }
 
@@ -120,7 +120,11 @@ std::string lowercase(std::string text) {
 class LlmConnection {
  public:
   LlmConnection(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit)
-      : client_(io_), also_stop_(also_stop), config_(config), emit_(emit), base_(split_base_url(config.provider.base_url)),
+      : client_(io_),
+        also_stop_(also_stop),
+        config_(config),
+        emit_(emit),
+        base_(split_base_url(config.provider.base_url)),
         tls_context_(ssl::context::tls_client) {
     client_.assign(Local(), ::dup(fd));
     tls_context_.set_verify_mode(ssl::verify_peer);
@@ -153,23 +157,29 @@ class LlmConnection {
     }
     std::string target(request.target());
     if (!model_call(config_.provider.name, request.method(), target)) {
-      emit_("llm.refused", {{"path", target}, {"method", std::string(request.method_string())},
+      emit_("llm.refused", {{"path", target},
+                            {"method", std::string(request.method_string())},
                             {"reason", "not a model call this gateway forwards"}});
-      return error(403, "path_not_allowed", std::string(request.method_string()) + " " + target +
-                                                " is not a model call; the gateway forwards only those");
+      return error(403, "path_not_allowed",
+                   std::string(request.method_string()) + " " + target +
+                       " is not a model call; the gateway forwards only those");
     }
     for (const auto& budget : config_.budgets) {
       if (budget->exceeded()) {
-        emit_("llm.refused", {{"path", std::string(request.target())}, {"reason", budget->scope() + " budget exceeded"}});
-        return error(402, "budget_exceeded", "the " + budget->scope() + " token budget is spent; the run is being stopped");
+        emit_("llm.refused",
+              {{"path", std::string(request.target())}, {"reason", budget->scope() + " budget exceeded"}});
+        return error(402, "budget_exceeded",
+                     "the " + budget->scope() + " token budget is spent; the run is being stopped");
       }
     }
     nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
     call_ = {};
     call_.path = std::string(request.target());
-    call_.model = body.is_object() && body.contains("model") && body["model"].is_string() ? body["model"].get<std::string>()
-                                                                                          : model_in_path(target);
-    bool stream_field = body.is_object() && body.contains("stream") && body["stream"].is_boolean() && body["stream"].get<bool>();
+    call_.model = body.is_object() && body.contains("model") && body["model"].is_string()
+                      ? body["model"].get<std::string>()
+                      : model_in_path(target);
+    bool stream_field =
+        body.is_object() && body.contains("stream") && body["stream"].is_boolean() && body["stream"].get<bool>();
     call_.stream = stream_field || target.find(":streamGenerateContent") != std::string::npos;
     call_.started = Clock::now();
     bool ok = forward(request);
@@ -178,7 +188,8 @@ class LlmConnection {
   }
 
   bool forward(const http::request<http::string_body>& request) {
-    http::request<http::string_body> upstream_request{request.method(), base_.prefix + std::string(request.target()), 11};
+    http::request<http::string_body> upstream_request{request.method(), base_.prefix + std::string(request.target()),
+                                                      11};
     for (const auto& field : request) {
       std::string name(field.name_string());
       if (!hop_or_credential(lowercase(name))) upstream_request.set(name, field.value());
@@ -271,7 +282,8 @@ class LlmConnection {
     for (const auto& field : response) {
       std::string name(field.name_string());
       std::string lower = lowercase(name);
-      if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection" || lower == "keep-alive") continue;
+      if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection" || lower == "keep-alive")
+        continue;
       head += name + ": " + std::string(field.value()) + "\r\n";
     }
     head += "Transfer-Encoding: chunked\r\n\r\n";
@@ -322,12 +334,17 @@ class LlmConnection {
 
   void record_call() {
     auto ms = [&](Clock::time_point at) {
-      return at == Clock::time_point{} ? nlohmann::json(nullptr)
-                                       : nlohmann::json(std::chrono::duration_cast<std::chrono::milliseconds>(at - call_.started).count());
+      return at == Clock::time_point{}
+                 ? nlohmann::json(nullptr)
+                 : nlohmann::json(std::chrono::duration_cast<std::chrono::milliseconds>(at - call_.started).count());
     };
-    nlohmann::json payload = {{"provider", config_.provider.name}, {"model", call_.model}, {"path", call_.path},
-                              {"status", call_.status}, {"stream", call_.stream},
-                              {"first_byte_ms", ms(call_.first_byte)}, {"ms", ms(Clock::now())}};
+    nlohmann::json payload = {{"provider", config_.provider.name},
+                              {"model", call_.model},
+                              {"path", call_.path},
+                              {"status", call_.status},
+                              {"stream", call_.stream},
+                              {"first_byte_ms", ms(call_.first_byte)},
+                              {"ms", ms(Clock::now())}};
     put_usage(payload, call_.usage);
     if (!call_.error.empty()) payload["error"] = call_.error;
     emit_("llm.call", payload);
@@ -338,8 +355,10 @@ class LlmConnection {
     BudgetCrossing crossing = budget.charge(call_.usage);
     if (crossing == BudgetCrossing::kNone) return;
     BudgetLimits limits = budget.limits();
-    nlohmann::json payload = {{"scope", budget.scope()}, {"tokens_used", budget.tokens_used()},
-                              {"calls_used", budget.calls_used()}, {"token_limit", limits.tokens},
+    nlohmann::json payload = {{"scope", budget.scope()},
+                              {"tokens_used", budget.tokens_used()},
+                              {"calls_used", budget.calls_used()},
+                              {"token_limit", limits.tokens},
                               {"call_limit", limits.calls}};
     if (crossing == BudgetCrossing::kWarning) {
       emit_("budget.warning", payload);

@@ -27,10 +27,11 @@
 namespace corral::runner {
 
 struct LlmProvider {
-  std::string name = "anthropic";  // "anthropic" (x-api-key), "openai" (Authorization: Bearer), "gemini" (x-goog-api-key)
-  std::string base_url;            // https://api.anthropic.com; http:// only for a local model server
-  std::string api_key;             // the real key, held by corral
-  std::string ca_file;             // trust this CA instead of the system's (a private provider, tests)
+  std::string name =
+      "anthropic";       // "anthropic" (x-api-key), "openai" (Authorization: Bearer), "gemini" (x-goog-api-key)
+  std::string base_url;  // https://api.anthropic.com; http:// only for a local model server
+  std::string api_key;   // the real key, held by corral
+  std::string ca_file;   // trust this CA instead of the system's (a private provider, tests)
 };
 
 struct LlmGatewayConfig {
@@ -41,7 +42,6 @@ struct LlmGatewayConfig {
 };
 
 // Serves one connection (several requests when the client keeps it alive).
-void serve_llm(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config,
-               const EmitEvent& emit);
+void serve_llm(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit);
 
 }  // namespace corral::runner

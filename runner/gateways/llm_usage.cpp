@@ -18,13 +18,13 @@ void take(const nlohmann::json& usage, TokenUsage& into) {
   auto set = [&](int64_t value, int64_t& field) {
     if (value >= 0) field = value;
   };
-  set(number(usage, "input_tokens"), into.input);        // Anthropic
+  set(number(usage, "input_tokens"), into.input);  // Anthropic
   set(number(usage, "output_tokens"), into.output);
   set(number(usage, "cache_read_input_tokens"), into.cache_read);
   set(number(usage, "cache_creation_input_tokens"), into.cache_write);
-  set(number(usage, "prompt_tokens"), into.input);       // OpenAI
+  set(number(usage, "prompt_tokens"), into.input);  // OpenAI
   set(number(usage, "completion_tokens"), into.output);
-  set(number(usage, "promptTokenCount"), into.input);    // Gemini's usageMetadata
+  set(number(usage, "promptTokenCount"), into.input);  // Gemini's usageMetadata
   set(number(usage, "candidatesTokenCount"), into.output);
   set(number(usage, "cachedContentTokenCount"), into.cache_read);
 }

@@ -57,8 +57,8 @@ std::vector<containers::Relay> RunGateways::relays() const {
 std::vector<std::string> RunGateways::environment() const {
   if (!plan_.egress) return {};
   std::string proxy = "http://127.0.0.1:" + std::to_string(kEgressPort);
-  return {"HTTP_PROXY=" + proxy, "HTTPS_PROXY=" + proxy, "http_proxy=" + proxy, "https_proxy=" + proxy,
-          "NO_PROXY=127.0.0.1,localhost", "no_proxy=127.0.0.1,localhost"};
+  return {"HTTP_PROXY=" + proxy,  "HTTPS_PROXY=" + proxy,         "http_proxy=" + proxy,
+          "https_proxy=" + proxy, "NO_PROXY=127.0.0.1,localhost", "no_proxy=127.0.0.1,localhost"};
 }
 
 }  // namespace corral::runner

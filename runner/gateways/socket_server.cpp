@@ -34,7 +34,10 @@ Result<std::unique_ptr<SocketServer>> SocketServer::listen(const std::string& pa
 }
 
 SocketServer::SocketServer(int listener, int wake_read, int wake_write, std::string path, Handler handler)
-    : listener_(listener), wake_read_(wake_read), wake_write_(wake_write), path_(std::move(path)),
+    : listener_(listener),
+      wake_read_(wake_read),
+      wake_write_(wake_write),
+      path_(std::move(path)),
       handler_(std::move(handler)) {
   acceptor_ = std::thread([this] { accept_loop(); });
 }

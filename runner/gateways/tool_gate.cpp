@@ -36,16 +36,19 @@ std::string decide_tool_request(const std::string& request, const ToolGatePolicy
     return it != parsed.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
   std::string tool = text("tool_name").empty() ? text("tool") : text("tool_name");
-  nlohmann::json input = parsed.contains("tool_input") ? parsed["tool_input"]
-                         : parsed.contains("arguments") ? parsed["arguments"] : nlohmann::json::object();
+  nlohmann::json input = parsed.contains("tool_input")  ? parsed["tool_input"]
+                         : parsed.contains("arguments") ? parsed["arguments"]
+                                                        : nlohmann::json::object();
   std::map<std::string, std::string> arguments;
   if (input.is_object()) {
-    for (const auto& [key, value] : input.items()) arguments[key] = value.is_string() ? value.get<std::string>() : value.dump();
+    for (const auto& [key, value] : input.items())
+      arguments[key] = value.is_string() ? value.get<std::string>() : value.dump();
   }
   nlohmann::json shown = arguments_for_event(input);
   policy::ToolPolicy policy = gate.tools;
   std::string root = gate.worktree_host_path;
-  if (!root.empty()) policy.paths.read_link = [root](const std::string& relative) { return read_link_under(root, relative); };
+  if (!root.empty())
+    policy.paths.read_link = [root](const std::string& relative) { return read_link_under(root, relative); };
   policy::ToolCallDecision decided = policy::check_tool_call(tool, arguments, policy);
   const policy::ToolDecision& d = decided.decision;
   nlohmann::json payload = {{"tool", tool}, {"arguments", shown}};
@@ -66,8 +69,9 @@ std::string decide_tool_request(const std::string& request, const ToolGatePolicy
 
 void serve_tool_gate(int fd, const ToolGatePolicy& policy, const EmitEvent& emit) {
   std::string request;
-  std::string answer = read_to_end(fd, request, kMaxRequest) ? decide_tool_request(request, policy, emit)
-                                                              : "block too_large: the tool call is too large to validate";
+  std::string answer = read_to_end(fd, request, kMaxRequest)
+                           ? decide_tool_request(request, policy, emit)
+                           : "block too_large: the tool call is too large to validate";
   answer += "\n";
   send_all(fd, answer.data(), answer.size());
 }

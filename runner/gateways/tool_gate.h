@@ -16,8 +16,8 @@
 namespace corral::runner {
 
 struct ToolGatePolicy {
-  policy::ToolPolicy tools;         // its path resolver is set from worktree_host_path
-  std::string worktree_host_path;   // where /workspace is on the host, for symlink checks at use
+  policy::ToolPolicy tools;        // its path resolver is set from worktree_host_path
+  std::string worktree_host_path;  // where /workspace is on the host, for symlink checks at use
 };
 
 // The decision line for one request (exposed for tests and the benchmark).

@@ -89,8 +89,10 @@ int report(int argc, char** argv) {
   }
   std::string line = report.kind.empty() ? "" : corral::runner::format_report(report);
   if (line.empty() || !corral::runner::parse_report(line)) {
-    std::fprintf(stderr, "usage: $CORRAL_REPORT confidence 0..1 [REASON...] | $CORRAL_REPORT escalate [REASON...]\n"
-                         "       (a reason of at most %zu bytes)\n", corral::runner::kMaxReasonBytes);
+    std::fprintf(stderr,
+                 "usage: $CORRAL_REPORT confidence 0..1 [REASON...] | $CORRAL_REPORT escalate [REASON...]\n"
+                 "       (a reason of at most %zu bytes)\n",
+                 corral::runner::kMaxReasonBytes);
     return 2;
   }
   std::fputs(line.c_str(), stdout);
@@ -124,7 +126,8 @@ int main(int argc, char** argv) {
     first += 2;
   }
   if (!usable || argc < first + 2 || std::strcmp(argv[first], "--") != 0) {
-    std::fprintf(stderr, "usage: corral-supervisor [--deadline SECONDS] [--relay PORT=SOCKET]... -- COMMAND [ARG...]\n");
+    std::fprintf(stderr,
+                 "usage: corral-supervisor [--deadline SECONDS] [--relay PORT=SOCKET]... -- COMMAND [ARG...]\n");
     return 2;
   }
   std::string relay_error = corral::supervisor::start_relays(relays);
@@ -132,11 +135,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "corral-supervisor: %s\n", relay_error.c_str());
     return 125;
   }
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = forward_signal;
   sigemptyset(&action.sa_mask);
   for (int signal_number : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::sigaction(signal_number, &action, nullptr);
-  struct sigaction alarm_action{};
+  struct sigaction alarm_action {};
   alarm_action.sa_handler = deadline_passed;
   sigemptyset(&alarm_action.sa_mask);
   ::sigaction(SIGALRM, &alarm_action, nullptr);

@@ -28,7 +28,8 @@ class DockerBackendTest : public BackendFixture {
 
 TEST_F(DockerBackendTest, RunsACommandAndStreamsBothOutputs) {
   std::string output, errors;
-  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME; ls /sys/class/net"), &output, std::chrono::seconds(30), &errors);
+  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME; ls /sys/class/net"), &output,
+                         std::chrono::seconds(30), &errors);
   EXPECT_TRUE(exit.succeeded()) << exit.reason();
   EXPECT_EQ(output, "out\n10001\n/workspace\n/home/agent\nlo\n");
   EXPECT_EQ(errors, "err\n");
@@ -126,7 +127,8 @@ TEST(BackendFactory, PicksByKindAndImage) {
 // finish; kill() would not let it.
 TEST_F(DockerBackendTest, TerminateLetsTheAgentFinish) {
   std::string output;
-  SandboxExit exit = run_and_terminate(spec("trap 'echo finishing; exit 7' TERM; echo started; sleep 600 & wait"), output);
+  SandboxExit exit =
+      run_and_terminate(spec("trap 'echo finishing; exit 7' TERM; echo started; sleep 600 & wait"), output);
   EXPECT_EQ(exit.exit_code, 7) << output;
   EXPECT_NE(output.find("finishing"), std::string::npos) << output;
 }

@@ -40,9 +40,11 @@ TEST(DockerConfig, TheHardenedProfileInTheEnginesWords) {
   EXPECT_EQ(host["MemorySwap"], int64_t{256} << 20);
   EXPECT_EQ(host["PidsLimit"], 64);
   EXPECT_EQ(host["NanoCpus"], 500000000);
-  for (const char* path : {"/tmp", "/home/agent", "/var/tmp", "/run"}) EXPECT_TRUE(host["Tmpfs"].contains(path)) << path;
+  for (const char* path : {"/tmp", "/home/agent", "/var/tmp", "/run"})
+    EXPECT_TRUE(host["Tmpfs"].contains(path)) << path;
   EXPECT_NE(host["Tmpfs"]["/home/agent"].get<std::string>().find("uid=10001"), std::string::npos);
-  EXPECT_NE(std::find(host["MaskedPaths"].begin(), host["MaskedPaths"].end(), "/proc/kcore"), host["MaskedPaths"].end());
+  EXPECT_NE(std::find(host["MaskedPaths"].begin(), host["MaskedPaths"].end(), "/proc/kcore"),
+            host["MaskedPaths"].end());
   EXPECT_FALSE(host.contains("Binds"));
   for (const json& opt : host["SecurityOpt"]) EXPECT_EQ(opt.get<std::string>().find("seccomp"), std::string::npos);
 }

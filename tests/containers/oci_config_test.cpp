@@ -97,7 +97,8 @@ TEST_F(OciConfigTest, IsolatesNetworkAndProcesses) {
   for (const char* wanted : {"pid", "network", "ipc", "uts", "mount", "cgroup"}) {
     EXPECT_NE(std::find(types.begin(), types.end(), wanted), types.end()) << wanted;
   }
-  for (const json& ns : config_["linux"]["namespaces"]) EXPECT_FALSE(ns.contains("path")) << "never joins a host namespace";
+  for (const json& ns : config_["linux"]["namespaces"])
+    EXPECT_FALSE(ns.contains("path")) << "never joins a host namespace";
 }
 
 TEST_F(OciConfigTest, LimitsMemoryPidsAndCpu) {
@@ -129,8 +130,8 @@ TEST_F(OciConfigTest, SeccompDeniesTheDangerousCalls) {
       for (const json& name : rule["names"]) denied.push_back(name);
     }
   }
-  for (const char* call : {"mount", "umount2", "unshare", "setns", "ptrace", "bpf", "kexec_load", "keyctl",
-                           "add_key", "init_module", "pivot_root", "open_by_handle_at", "clone3"}) {
+  for (const char* call : {"mount", "umount2", "unshare", "setns", "ptrace", "bpf", "kexec_load", "keyctl", "add_key",
+                           "init_module", "pivot_root", "open_by_handle_at", "clone3"}) {
     EXPECT_NE(std::find(denied.begin(), denied.end(), call), denied.end()) << call;
   }
   int clone_rules = 0;
@@ -140,9 +141,7 @@ TEST_F(OciConfigTest, SeccompDeniesTheDangerousCalls) {
   EXPECT_EQ(clone_rules, 7) << "one rule per namespace flag";
 }
 
-TEST_F(OciConfigTest, LabelsBecomeAnnotations) {
-  EXPECT_EQ(config_["annotations"]["corral.run"], "r-test");
-}
+TEST_F(OciConfigTest, LabelsBecomeAnnotations) { EXPECT_EQ(config_["annotations"]["corral.run"], "r-test"); }
 
 }  // namespace
 }  // namespace corral::containers

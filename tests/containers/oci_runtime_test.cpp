@@ -25,7 +25,8 @@ class OciRuntimeTest : public BackendFixture {
 
 TEST_F(OciRuntimeTest, RunsACommandAndStreamsItsOutput) {
   std::string output, errors;
-  SandboxExit exit = run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME"), &output, std::chrono::seconds(30), &errors);
+  SandboxExit exit =
+      run(spec("echo out; echo err >&2; id -u; pwd; echo $HOME"), &output, std::chrono::seconds(30), &errors);
   EXPECT_TRUE(exit.succeeded()) << exit.reason();
   EXPECT_EQ(output, "out\n10001\n/workspace\n/home/agent\n");
   EXPECT_EQ(errors, "err\n");
@@ -49,8 +50,8 @@ TEST_F(OciRuntimeTest, WritesToTheWorkspaceReachTheHost) {
 TEST_F(OciRuntimeTest, EverySandboxGetsAWritableTmpAndAPrivateHome) {
   for (int round = 0; round < 2; ++round) {
     std::string output;
-    SandboxExit exit = run(spec("stat -c '%a %U' /tmp /var/tmp $HOME; mkdir /tmp/agent-dir && touch $HOME/f && echo ok"),
-                           &output);
+    SandboxExit exit =
+        run(spec("stat -c '%a %U' /tmp /var/tmp $HOME; mkdir /tmp/agent-dir && touch $HOME/f && echo ok"), &output);
     EXPECT_TRUE(exit.succeeded()) << "round " << round << ": " << exit.reason() << "\n" << output;
     EXPECT_EQ(output, "1777 root\n1777 root\n700 agent\nok\n") << "round " << round;
   }
@@ -116,7 +117,8 @@ TEST_F(OciRuntimeTest, AMissingRuntimeIsAClearError) {
 // finish; kill() would not let it.
 TEST_F(OciRuntimeTest, TerminateLetsTheAgentFinish) {
   std::string output;
-  SandboxExit exit = run_and_terminate(spec("trap 'echo finishing; exit 7' TERM; echo started; sleep 600 & wait"), output);
+  SandboxExit exit =
+      run_and_terminate(spec("trap 'echo finishing; exit 7' TERM; echo started; sleep 600 & wait"), output);
   EXPECT_EQ(exit.exit_code, 7) << output;
   EXPECT_NE(output.find("finishing"), std::string::npos) << output;
 }

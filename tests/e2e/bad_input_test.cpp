@@ -17,9 +17,7 @@ class BadInput : public CorralE2E {
     EXPECT_EQ(git("branch --list 'corral/*'"), "");
   }
 
-  void expect_nothing_written() {
-    EXPECT_FALSE(std::filesystem::exists(data())) << "the data directory was created";
-  }
+  void expect_nothing_written() { EXPECT_FALSE(std::filesystem::exists(data())) << "the data directory was created"; }
 
   std::string run_args(const std::string& rest) { return "run --repo " + quote(repo()) + " " + rest; }
 };
@@ -76,7 +74,8 @@ TEST_F(BadInput, MountsOfHostSecrets) {
   expect_refused(run_args("--agent true --mount-ro /root 'p'"), 2, "inside /root");
   expect_refused(run_args("--agent true --mount-ro /etc:/opt/etc 'p'"), 2, "inside /etc");
   expect_refused(run_args("--agent true --mount-ro /:/host 'p'"), 2, "contains");
-  expect_refused(run_args("--agent true --mount-ro " + quote(agents() + ":/workspace") + " 'p'"), 2, "overlaps /workspace");
+  expect_refused(run_args("--agent true --mount-ro " + quote(agents() + ":/workspace") + " 'p'"), 2,
+                 "overlaps /workspace");
   std::string sneaky = dir_ / "sneaky";
   std::filesystem::create_directory_symlink("/root", sneaky);
   expect_refused(run_args("--agent true --mount-ro " + quote(sneaky) + " 'p'"), 2, "inside /root");

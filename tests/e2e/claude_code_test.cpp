@@ -24,9 +24,10 @@ json session_script() {
            {{{"tool", "Write"}, {"input", {{"file_path", "/workspace/hello.txt"}, {"content", "hello from claude\n"}}}},
             {{"tool", "Read"}, {"input", {{"file_path", "/etc/passwd"}}}},
             {{"tool", "Bash"},
-             {"input", {{"command", key_probe_command("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "sk-ant-api0[3]") +
-                                        "; ls -a /.corral/run > /workspace/run-dir.txt"},
-                        {"description", "look around"}}}},
+             {"input",
+              {{"command", key_probe_command("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "sk-ant-api0[3]") +
+                               "; ls -a /.corral/run > /workspace/run-dir.txt"},
+               {"description", "look around"}}}},
             {{"text", "All done."}}}}};
 }
 
@@ -89,8 +90,8 @@ TEST_F(ClaudeCodeE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
 // The task's own budget (2 calls), under the repository's looser one (10).
 TEST_F(ClaudeCodeE2E, ABudgetCutStopsTheRunCleanly) {
   local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"budget", {{"task_calls", 10}}}}.dump());
-  json refused = local("POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "claude-code"}, {"prompt", "x"},
-                                                 {"budget_calls", -1}}.dump());
+  json refused = local("POST", "/v1/tasks",
+                       json{{"repo", repo()}, {"agent", "claude-code"}, {"prompt", "x"}, {"budget_calls", -1}}.dump());
   EXPECT_EQ(refused["error"]["code"], "invalid_argument") << refused.dump();
   std::string task = submit("claude-code", "Add a greeting file", "\"budget_calls\": 2");
   json shown = wait_for_state(task, "failed", 120);
@@ -126,7 +127,8 @@ TEST_F(ClaudeCodeE2E, TheDailyBudgetIsSharedByTasksAndSurvivesARestart) {
   std::string second = submit("claude-code", "Add another greeting file");
   json shown = wait_for_state(second, "failed", 120);
   ASSERT_EQ(shown.value("state", ""), "failed") << shown.dump(2);
-  EXPECT_NE(shown.value("reason", "").find("the repository_day token budget is spent"), std::string::npos) << shown.dump(2);
+  EXPECT_NE(shown.value("reason", "").find("the repository_day token budget is spent"), std::string::npos)
+      << shown.dump(2);
   std::vector<json> warned = events_of(second, "budget.warning");
   ASSERT_EQ(warned.size(), 1u);
   EXPECT_EQ(warned[0]["calls_used"], 5) << "counted from the first task's calls before the restart";

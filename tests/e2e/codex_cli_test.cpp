@@ -22,7 +22,8 @@ std::string codex_folder() { return agents_dir() + "/@openai/codex-linux-x64/ven
 json session_script() {
   auto run = [](const std::string& command) { return json{{"tool", "exec_command"}, {"input", {{"cmd", command}}}}; };
   return {{"steps",
-           {run("echo 'hello from codex' > hello.txt"), run("git push --force origin main"),
+           {run("echo 'hello from codex' > hello.txt"),
+            run("git push --force origin main"),
             run(key_probe_command("OPENAI_BASE_URL", "OPENAI_API_KEY", "sk-proj-the-rea[l]")),
             {{"text", "All done."}}}}};
 }
@@ -30,7 +31,8 @@ json session_script() {
 class CodexCliE2E : public AgentCliE2E {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(std::filesystem::exists(codex_folder() + "/bin/codex")) << "Codex is not installed: scripts/setup.sh installs it";
+    ASSERT_TRUE(std::filesystem::exists(codex_folder() + "/bin/codex"))
+        << "Codex is not installed: scripts/setup.sh installs it";
     start(session_script(), "openai", "codex=" + codex_folder() + ":bin/codex", kRealKey);
   }
 };
@@ -63,7 +65,8 @@ TEST_F(CodexCliE2E, EditsLandTheHookDeniesTokensAreCountedAndTheKeyStaysOut) {
     EXPECT_GT(call["input_tokens"].get<int64_t>(), 0);
     EXPECT_GT(call["output_tokens"].get<int64_t>(), 0);
   }
-  EXPECT_EQ(json::parse(provider_->requests()[0]["body"].get<std::string>())["model"], "gpt-test") << "the owner's model";
+  EXPECT_EQ(json::parse(provider_->requests()[0]["body"].get<std::string>())["model"], "gpt-test")
+      << "the owner's model";
   expect_key_on_every_call(task, "authorization", std::string("Bearer ") + kRealKey);
   expect_key_kept_out(branch, "http://127.0.0.1:4141/v1");
 }

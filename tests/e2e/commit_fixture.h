@@ -46,11 +46,13 @@ class CommitE2E : public DaemonE2E {
     return created.value("token", "");
   }
 
-  std::string diff_hash(const std::string& task) const { return local("GET", "/v1/reviews/" + task).value("diff_hash", ""); }
+  std::string diff_hash(const std::string& task) const {
+    return local("GET", "/v1/reviews/" + task).value("diff_hash", "");
+  }
 
   // "STATUS BODY" of a verdict given over TCP with `token`.
-  std::string judge(const std::string& task, const std::string& verb, const std::string& token,
-                    const std::string& hash, const std::string& reason = "") const {
+  std::string judge(const std::string& task, const std::string& verb, const std::string& token, const std::string& hash,
+                    const std::string& reason = "") const {
     nlohmann::json body = {{"diff_hash", hash}};
     if (!reason.empty()) body["reason"] = reason;
     return tcp("POST", "/v1/reviews/" + task + "/" + verb, token, body.dump());

@@ -55,9 +55,9 @@ TEST_P(Containment, CannotWriteOutsideTheWorkspace) {
   std::string host_target = dir_ / "host-owned.txt";
   std::string mirror_dir = data() + "/mirrors";
   auto out = run_hostile("write_outside.sh", host_target + " " + data() + "/pwned");
-  for (const std::string& path : {std::string("/pwned"), std::string("/etc/pwned"), std::string("/usr/pwned"),
-                                  std::string("/usr/local/bin/pwned"), std::string("/root/pwned"), host_target,
-                                  data() + "/pwned"}) {
+  for (const std::string& path :
+       {std::string("/pwned"), std::string("/etc/pwned"), std::string("/usr/pwned"),
+        std::string("/usr/local/bin/pwned"), std::string("/root/pwned"), host_target, data() + "/pwned"}) {
     EXPECT_FALSE(fs::exists(path)) << path;
   }
   for (const auto& entry : fs::directory_iterator(mirror_dir)) {

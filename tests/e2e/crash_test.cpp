@@ -25,23 +25,21 @@ class Crash : public CorralE2E {
       std::string repository = repo();
       std::freopen("/dev/null", "w", stdout);
       std::freopen("/dev/null", "w", stderr);
-      ::execl(bin.c_str(), bin.c_str(), "--data-dir", data_dir.c_str(), "run", "--repo", repository.c_str(),
-              "--agent", agent_command.c_str(), "crash me", static_cast<char*>(nullptr));
+      ::execl(bin.c_str(), bin.c_str(), "--data-dir", data_dir.c_str(), "run", "--repo", repository.c_str(), "--agent",
+              agent_command.c_str(), "crash me", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     return pid;
   }
 
-
   // The agent wrote started.txt into its worktree: it runs inside the sandbox.
-  bool agent_started() const {
-    return sh("ls " + quote(data()) + "/worktrees/*/started.txt").exit_code == 0;
-  }
+  bool agent_started() const { return sh("ls " + quote(data()) + "/worktrees/*/started.txt").exit_code == 0; }
 
   // pgrep -f for a marker (only the sandbox's processes carry it once corral
   // is dead), written so the pattern does not match the shell running pgrep.
   bool agent_running(const std::string& marker) const {
-    return !sh("pgrep -f '" + marker.substr(0, 1) + "[" + marker.substr(1, 1) + "]" + marker.substr(2) + "'").out.empty();
+    return !sh("pgrep -f '" + marker.substr(0, 1) + "[" + marker.substr(1, 1) + "]" + marker.substr(2) + "'")
+                .out.empty();
   }
 
   std::string runtime_list() const {

@@ -13,7 +13,8 @@ using json = nlohmann::json;
 class DaemonApi : public DaemonE2E {
  protected:
   std::string token(const std::string& role, const std::string& repo_scope = "*") {
-    auto created = local("POST", "/v1/tokens", json{{"name", role + "-token"}, {"role", role}, {"repo", repo_scope}}.dump());
+    auto created =
+        local("POST", "/v1/tokens", json{{"name", role + "-token"}, {"role", role}, {"repo", repo_scope}}.dump());
     EXPECT_TRUE(created.contains("token")) << created.dump();
     return created.value("token", "");
   }
@@ -32,9 +33,7 @@ TEST_F(DaemonApi, ASecondDaemonOnTheSameDataIsRefused) {
   EXPECT_EQ(local("GET", "/v1/repos")["repos"].size(), 1u) << "the first one still answers";
 }
 
-TEST_F(DaemonApi, HealthNeedsNoToken) {
-  EXPECT_EQ(tcp("GET", "/v1/health", ""), "200 {\"ok\":true}");
-}
+TEST_F(DaemonApi, HealthNeedsNoToken) { EXPECT_EQ(tcp("GET", "/v1/health", ""), "200 {\"ok\":true}"); }
 
 TEST_F(DaemonApi, TheLocalSocketPeerIsAdminAndEveryEndpointAnswers) {
   auto repos = local("GET", "/v1/repos");
@@ -91,9 +90,12 @@ TEST_F(DaemonApi, WithoutAValidTokenEverythingIs401) {
   auto tokens = local("GET", "/v1/tokens");
   local("DELETE", "/v1/tokens/" + tokens["tokens"][0]["id"].get<std::string>());
   for (const std::string& bad : {std::string(""), std::string("crl_not-a-token"), revoked}) {
-    for (auto [method, target] : std::vector<std::pair<std::string, std::string>>{
-             {"GET", "/v1/tasks"}, {"POST", "/v1/tasks"}, {"GET", "/v1/repos"}, {"GET", "/v1/tokens"},
-             {"GET", "/v1/events"}, {"POST", "/v1/repos"}}) {
+    for (auto [method, target] : std::vector<std::pair<std::string, std::string>>{{"GET", "/v1/tasks"},
+                                                                                  {"POST", "/v1/tasks"},
+                                                                                  {"GET", "/v1/repos"},
+                                                                                  {"GET", "/v1/tokens"},
+                                                                                  {"GET", "/v1/events"},
+                                                                                  {"POST", "/v1/repos"}}) {
       std::string answer = tcp(method, target, bad, method == "POST" ? task_body() : "");
       EXPECT_EQ(answer.substr(0, 3), "401") << method << " " << target << " with '" << bad << "': " << answer;
       EXPECT_NE(answer.find("\"code\":\"unauthenticated\""), std::string::npos) << answer;
@@ -134,16 +136,23 @@ TEST_F(DaemonApi, BadRequestsAreRefusedAndChangeNothing) {
   struct Case {
     std::string method, target, body, status, words;
   };
-  std::string huge = "{\"repo\":\"" + repo() + "\",\"agent\":\"true\",\"prompt\":\"" + std::string(2 << 20, 'x') + "\"}";
+  std::string huge =
+      "{\"repo\":\"" + repo() + "\",\"agent\":\"true\",\"prompt\":\"" + std::string(2 << 20, 'x') + "\"}";
   std::vector<Case> cases = {
       {"POST", "/v1/tasks", "{not json", "400", "not valid JSON"},
       {"POST", "/v1/tasks", "[1,2]", "400", "must be a JSON object"},
-      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", 5}}.dump(), "400", "'prompt' must be a string"},
-      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"colour", "red"}}.dump(), "400", "unknown field 'colour'"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", 5}}.dump(), "400",
+       "'prompt' must be a string"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"colour", "red"}}.dump(), "400",
+       "unknown field 'colour'"},
       {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}}.dump(), "400", "missing the field 'prompt'"},
-      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"priority", 1000}}.dump(), "400", "priority"},
-      {"POST", "/v1/tasks", json{{"repo", "/nowhere"}, {"agent", "true"}, {"prompt", "p"}}.dump(), "404", "not registered"},
-      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"parents", {"t-00000000000000000a"}}}.dump(), "400", "does not exist"},
+      {"POST", "/v1/tasks", json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"priority", 1000}}.dump(),
+       "400", "priority"},
+      {"POST", "/v1/tasks", json{{"repo", "/nowhere"}, {"agent", "true"}, {"prompt", "p"}}.dump(), "404",
+       "not registered"},
+      {"POST", "/v1/tasks",
+       json{{"repo", repo()}, {"agent", "true"}, {"prompt", "p"}, {"parents", {"t-00000000000000000a"}}}.dump(), "400",
+       "does not exist"},
       {"POST", "/v1/tasks", huge, "413", "larger than 1 MiB"},
       {"GET", "/v1/tasks?limit=abc", "", "400", "limit"},
       {"GET", "/v1/tasks/../../etc", "", "404", ""},
@@ -216,7 +225,8 @@ TEST_F(DaemonApi, EventsStreamLiveAndResume) {
   EXPECT_NE(stream.find("streamed"), std::string::npos);
   auto events = local("GET", "/v1/events?task=" + task);
   int64_t third = events["events"][2]["seq"];
-  std::string resumed = curl("/v1/events?follow=1&task=" + task, "-N --max-time 2 -H 'Last-Event-ID: " + std::to_string(third) + "'");
+  std::string resumed =
+      curl("/v1/events?follow=1&task=" + task, "-N --max-time 2 -H 'Last-Event-ID: " + std::to_string(third) + "'");
   EXPECT_EQ(resumed.find("event: task.queued"), std::string::npos) << "resumed after event " << third;
   EXPECT_NE(resumed.find("event: task.finished"), std::string::npos);
 }

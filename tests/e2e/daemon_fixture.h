@@ -51,7 +51,9 @@ class DaemonE2E : public CorralE2E {
 
   // curl over the unix socket (trusted local peer); returns the body.
   std::string curl(const std::string& target, const std::string& args = "") const {
-    return sh("curl -s --max-time 10 --unix-socket " + quote(socket()) + " " + args + " " + quote("http://corral" + target)).out;
+    return sh("curl -s --max-time 10 --unix-socket " + quote(socket()) + " " + args + " " +
+              quote("http://corral" + target))
+        .out;
   }
 
   // curl over TCP; "STATUS BODY".
@@ -62,8 +64,8 @@ class DaemonE2E : public CorralE2E {
     std::string body_file = dir_ / "request-body.json";
     testing::write_file(body_file, body);
     std::string data = body.empty() ? "" : " -H 'Content-Type: application/json' --data-binary @" + quote(body_file);
-    auto result = sh("curl -s --max-time 10 -w ' %{http_code}' -X " + method + auth + data + " " +
-                     quote(tcp_ + target));
+    auto result =
+        sh("curl -s --max-time 10 -w ' %{http_code}' -X " + method + auth + data + " " + quote(tcp_ + target));
     size_t space = result.out.rfind(' ');
     return result.out.substr(space + 1) + " " + result.out.substr(0, space);
   }
@@ -75,10 +77,12 @@ class DaemonE2E : public CorralE2E {
 
   nlohmann::json wait_for_state(const std::string& task, const std::string& state, int seconds = 60) const {
     nlohmann::json shown;
-    testing::wait_for([&] {
-      shown = local("GET", "/v1/tasks/" + task);
-      return shown.value("state", "") == state;
-    }, std::chrono::seconds(seconds));
+    testing::wait_for(
+        [&] {
+          shown = local("GET", "/v1/tasks/" + task);
+          return shown.value("state", "") == state;
+        },
+        std::chrono::seconds(seconds));
     return shown;
   }
 

@@ -16,7 +16,6 @@ using testing::wait_for;
 
 using Seconds = std::chrono::seconds;
 
-
 class DockerFailures : public CorralE2E {
  protected:
   void SetUp() override {
@@ -43,8 +42,8 @@ class DockerFailures : public CorralE2E {
       ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    EXPECT_TRUE(wait_for([&] { return sh("ls " + quote(data()) + "/worktrees/*/started.txt").exit_code == 0; },
-                         Seconds(60)))
+    EXPECT_TRUE(
+        wait_for([&] { return sh("ls " + quote(data()) + "/worktrees/*/started.txt").exit_code == 0; }, Seconds(60)))
         << testing::read_file(dir_ / "err.txt");
     return pid;
   }
@@ -59,11 +58,12 @@ class DockerFailures : public CorralE2E {
 };
 
 TEST_F(DockerFailures, AnImageThatDoesNotExist) {
-  auto result = corral("run --backend docker --image corral-no-such-image:0 --repo " + quote(repo()) +
-                       " --agent true 'p'");
+  auto result =
+      corral("run --backend docker --image corral-no-such-image:0 --repo " + quote(repo()) + " --agent true 'p'");
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.err, "corral: image 'corral-no-such-image:0' is not in the Docker engine (pull it, build it or "
-                        "docker import it)\n");
+  EXPECT_EQ(result.err,
+            "corral: image 'corral-no-such-image:0' is not in the Docker engine (pull it, build it or "
+            "docker import it)\n");
   EXPECT_FALSE(std::filesystem::exists(data()));
 }
 
@@ -126,8 +126,10 @@ class PrivateEngine {
 
   void start() {
     sh("nohup dockerd --host unix://" + socket() + " --data-root " + dir_ + "/root --exec-root " + dir_ +
-       "/exec --pidfile " + dir_ + "/docker.pid --bridge none --iptables=false --ip-masq=false --ip-forward=false"
-       " >>" + dir_ + "/dockerd.log 2>&1 &");
+       "/exec --pidfile " + dir_ +
+       "/docker.pid --bridge none --iptables=false --ip-masq=false --ip-forward=false"
+       " >>" +
+       dir_ + "/dockerd.log 2>&1 &");
     ready_ = wait_for([&] { return sh("curl -fsS --unix-socket " + socket() + " http://d/_ping").exit_code == 0; },
                       Seconds(60));
   }

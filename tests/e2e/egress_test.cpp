@@ -26,8 +26,9 @@ class EgressE2E : public DaemonE2E {
   // An agent that asks the proxy for `host` and keeps the answer's first line in `file`.
   std::string fetcher(const std::string& host, const std::string& file) const {
     return "bash -c 'if exec 3<>/dev/tcp/127.0.0.1/3128; then printf \"GET http://" + host + ":" +
-           std::to_string(server_.port()) + "/ HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n\" >&3; head -1 <&3 | tr -d \"\\r\" > " +
-           file + "; else echo unreachable > " + file + "; fi'";
+           std::to_string(server_.port()) +
+           "/ HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n\" >&3; head -1 <&3 | tr -d \"\\r\" > " + file +
+           "; else echo unreachable > " + file + "; fi'";
   }
 
   std::vector<json> events_of(const std::string& task, const std::string& type) const {
@@ -39,7 +40,8 @@ class EgressE2E : public DaemonE2E {
 };
 
 TEST_F(EgressE2E, ObserveHasNoNetworkAndHigherTiersReachOnlyTheAllowlist) {
-  json egress = {{"hosts", {"models.corral.test"}}, {"internal_hosts", {"models.corral.test"}}, {"ports", {server_.port()}}};
+  json egress = {
+      {"hosts", {"models.corral.test"}}, {"internal_hosts", {"models.corral.test"}}, {"ports", {server_.port()}}};
   local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"egress", egress}}.dump());
 
   std::string observed = submit(fetcher("models.corral.test", "out.txt"), "fetch at observe");
@@ -48,8 +50,9 @@ TEST_F(EgressE2E, ObserveHasNoNetworkAndHigherTiersReachOnlyTheAllowlist) {
   EXPECT_EQ(events_of(observed, "task.routed")[0]["payload"]["network"], "none");
 
   local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"pin", "supervised"}}.dump());
-  std::string allowed = submit(fetcher("models.corral.test", "out.txt") + " && " + fetcher("elsewhere.test", "other.txt"),
-                               "fetch when supervised");
+  std::string allowed =
+      submit(fetcher("models.corral.test", "out.txt") + " && " + fetcher("elsewhere.test", "other.txt"),
+             "fetch when supervised");
   ASSERT_EQ(wait_for_state(allowed, "review", 60)["state"], "review");
   EXPECT_EQ(file_on_branch("corral/" + allowed, "out.txt"), "HTTP/1.1 200 OK\n");
   EXPECT_EQ(file_on_branch("corral/" + allowed, "other.txt"), "HTTP/1.1 403 Forbidden\n");
@@ -70,11 +73,14 @@ TEST_F(EgressE2E, ADaemonKilledMidRunLeavesNoRunDirectoryBehind) {
   json running = wait_for_state(task, "running", 30);
   ASSERT_EQ(running["state"], "running") << running.dump(2) << testing::read_file(dir_ / "serve.log");
   std::string run_dir;
-  ASSERT_TRUE(testing::wait_for([&] {
-    json runs = local("GET", "/v1/tasks/" + task)["runs"];
-    run_dir = runs.empty() ? "" : data() + "/runs/" + runs[0].value("id", "");
-    return !run_dir.empty() && std::filesystem::exists(run_dir + "/tool.sock");
-  }, std::chrono::seconds(30))) << local("GET", "/v1/tasks/" + task).dump(2) << testing::read_file(dir_ / "serve.log");
+  ASSERT_TRUE(testing::wait_for(
+      [&] {
+        json runs = local("GET", "/v1/tasks/" + task)["runs"];
+        run_dir = runs.empty() ? "" : data() + "/runs/" + runs[0].value("id", "");
+        return !run_dir.empty() && std::filesystem::exists(run_dir + "/tool.sock");
+      },
+      std::chrono::seconds(30)))
+      << local("GET", "/v1/tasks/" + task).dump(2) << testing::read_file(dir_ / "serve.log");
   stop_daemon(SIGKILL);
   EXPECT_TRUE(std::filesystem::exists(run_dir)) << "precondition: the crash left it";
   start_daemon("--egress-host models.corral.test=127.0.0.1");
@@ -85,7 +91,8 @@ TEST_F(EgressE2E, ADaemonKilledMidRunLeavesNoRunDirectoryBehind) {
 }
 
 TEST_F(EgressE2E, OwnersSetTheBoundariesFromTheCommandLine) {
-  auto set = corral("repo set " + quote(repo()) + " --egress-host pypi.org --egress-host '*.pythonhosted.org'"
+  auto set = corral("repo set " + quote(repo()) +
+                    " --egress-host pypi.org --egress-host '*.pythonhosted.org'"
                     " --egress-port 8443 --tool-enforcement flag --budget task_calls=3 --budget daily_tokens=100000"
                     " --model codex=gpt-5.2");
   ASSERT_EQ(set.exit_code, 0) << set.err;

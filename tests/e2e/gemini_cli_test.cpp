@@ -18,12 +18,14 @@ constexpr const char* kRealKey = "AIzaSy-the-real-gemini-key-only-corral-holds";
 // workspace, and ignored files such as .env, before any hook runs; a shell
 // command it lets through reaches the hook), look for the key, finish.
 json session_script() {
-  return {{"steps",
-           {{{"tool", "write_file"}, {"input", {{"file_path", "/workspace/hello.txt"}, {"content", "hello from gemini\n"}}}},
-            {{"tool", "run_shell_command"}, {"input", {{"command", "git push --force origin main"}}}},
-            {{"tool", "run_shell_command"},
-             {"input", {{"command", key_probe_command("GOOGLE_GEMINI_BASE_URL", "GEMINI_API_KEY", "AIzaSy-the-rea[l]")}}}},
-            {{"text", "All done."}}}}};
+  return {
+      {"steps",
+       {{{"tool", "write_file"},
+         {"input", {{"file_path", "/workspace/hello.txt"}, {"content", "hello from gemini\n"}}}},
+        {{"tool", "run_shell_command"}, {"input", {{"command", "git push --force origin main"}}}},
+        {{"tool", "run_shell_command"},
+         {"input", {{"command", key_probe_command("GOOGLE_GEMINI_BASE_URL", "GEMINI_API_KEY", "AIzaSy-the-rea[l]")}}}},
+        {{"text", "All done."}}}}};
 }
 
 class GeminiCliE2E : public AgentCliE2E {

@@ -12,7 +12,8 @@ class RoutingE2E : public CommitE2E {
  protected:
   // Merges one task through two approvals (the observe tier) or one.
   std::string merge_one(const std::string& file) {
-    std::string task = submit_task("echo " + file + " > " + file + "; true", "add " + file, {{"timeout_seconds", 3600}});
+    std::string task =
+        submit_task("echo " + file + " > " + file + "; true", "add " + file, {{"timeout_seconds", 3600}});
     auto reviewed = wait_for_state(task, "review", 60);
     EXPECT_EQ(reviewed["state"], "review") << reviewed.dump();
     int required = local("GET", "/v1/reviews/" + task)["approvals_required"];
@@ -31,8 +32,9 @@ class RoutingE2E : public CommitE2E {
 };
 
 TEST_F(RoutingE2E, MergedWorkEarnsATierARollbackTakesItAwayAtOnce) {
-  settings({{"thresholds", {{"supervised", {{"min_samples", 2}, {"min_success_lower", 0.3}, {"max_rollback_upper", 0.6}}}}},
-            {"promotion_gap", 2}});
+  settings(
+      {{"thresholds", {{"supervised", {{"min_samples", 2}, {"min_success_lower", 0.3}, {"max_rollback_upper", 0.6}}}}},
+       {"promotion_gap", 2}});
   reviewers_ = {token("rita", "reviewer"), token("sam", "reviewer")};
   std::string first = merge_one("one.txt");
   EXPECT_EQ(routed(first)["tier"], "observe");
@@ -70,8 +72,8 @@ TEST_F(RoutingE2E, MergedWorkEarnsATierARollbackTakesItAwayAtOnce) {
 
   // And the owner can see what stricter settings would have done.
   testing::write_file(dir_ / "stricter.json", R"({"thresholds": {"supervised": {"min_samples": 50}}})");
-  auto simulated = corral("routing simulate " + quote(upstream()) + " --settings " + quote(dir_ / "stricter.json") +
-                          " --json");
+  auto simulated =
+      corral("routing simulate " + quote(upstream()) + " --settings " + quote(dir_ / "stricter.json") + " --json");
   ASSERT_EQ(simulated.exit_code, 0) << simulated.err;
   json replay = json::parse(simulated.out);
   EXPECT_EQ(replay["outcomes"], 4);

@@ -46,9 +46,8 @@ TEST_F(CorralE2E, EveryStepIsAnEventInAnIntactChain) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::string task = parse(result)["task_id"];
   std::vector<std::string> types = event_types(task);
-  std::vector<std::string> expected_order = {"task.queued",   "task.started",     "sandbox.created", "agent.output",
-                                             "diff.proposed", "branch.published", "sandbox.destroyed",
-                                             "task.finished"};
+  std::vector<std::string> expected_order = {"task.queued",   "task.started",     "sandbox.created",   "agent.output",
+                                             "diff.proposed", "branch.published", "sandbox.destroyed", "task.finished"};
   auto position = types.begin();
   for (const std::string& type : expected_order) {
     position = std::find(position, types.end(), type);
@@ -64,8 +63,8 @@ TEST_F(CorralE2E, EveryStepIsAnEventInAnIntactChain) {
 }
 
 TEST_F(CorralE2E, HumanOutputSaysWhatHappened) {
-  auto result = corral("run --repo " + quote(repo()) + " --mount-ro " + quote(agents() + ":/opt/agents") +
-                       " --agent " + quote("sh " + agent("edit_files.sh")) + " --show-diff 'edit'");
+  auto result = corral("run --repo " + quote(repo()) + " --mount-ro " + quote(agents() + ":/opt/agents") + " --agent " +
+                       quote("sh " + agent("edit_files.sh")) + " --show-diff 'edit'");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("outcome: agent succeeded"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("R docs/old-name.txt -> docs/new-name.txt"), std::string::npos) << result.out;
@@ -99,7 +98,8 @@ TEST_F(CorralE2E, NoChangesMeansNoBranch) {
 
 TEST_F(CorralE2E, StartsFromTheGivenBase) {
   std::string first = git("rev-parse HEAD");
-  sh_ok("cd " + quote(repo()) + " && echo two > two.txt && git add two.txt && "
+  sh_ok("cd " + quote(repo()) +
+        " && echo two > two.txt && git add two.txt && "
         "git -c user.name=x -c user.email=x@x commit -q -m two");
   auto result = corral("run --json --repo " + quote(repo()) + " --base " + first.substr(0, 10) +
                        " --agent 'ls > listing.txt; true' 'list'");

@@ -23,7 +23,8 @@ class DiffTest : public GitFixture {
 TEST_F(DiffTest, CountsLinesPerFileLikeGitDoes) {
   std::string head = commit_in_source(
       "printf 'a\\nb\\nc\\n' > new.txt && printf '# sample\\n' > README.md && git rm -q src/app.c"
-      " && git mv docs/old-name.txt docs/renamed.txt && chmod +x scripts/run.sh && printf 'bin\\0ary\\0data' > blob.bin");
+      " && git mv docs/old-name.txt docs/renamed.txt && chmod +x scripts/run.sh && printf 'bin\\0ary\\0data' > "
+      "blob.bin");
   auto diff = diff_commits(source(), base_, head);
   ASSERT_TRUE(diff.is_ok()) << diff.status().to_string();
   std::string numstat = sh_ok("git -C " + quote(source()) + " diff --numstat -M " + base_ + " " + head +
@@ -61,7 +62,8 @@ TEST_F(DiffTest, IdenticalCommitsHaveNoChanges) {
 
 TEST_F(DiffTest, GivesEachAddedLineWithItsNumberAndWhereLinksPoint) {
   std::string head = commit_in_source(
-      "printf 'one\\ntwo\\nthree\\n' > docs/old-name.txt && ln -s ../../etc/passwd docs/link && printf 'x\\n' > new.txt");
+      "printf 'one\\ntwo\\nthree\\n' > docs/old-name.txt && ln -s ../../etc/passwd docs/link && printf 'x\\n' > "
+      "new.txt");
   auto diff = diff_commits(source(), base_, head);
   ASSERT_TRUE(diff.is_ok()) << diff.status().to_string();
   for (const auto& file : diff->files) {

@@ -25,7 +25,8 @@ class HistoryFixture : public ::testing::Test {
     std::string checkout = start.empty() ? "git checkout -q " + branch : "git checkout -q -B " + branch + " " + start;
     testing::sh_ok("cd " + q(work()) + " && " + checkout);
     testing::write_file(work() + "/" + path, content);
-    testing::sh_ok("cd " + q(work()) + " && git add -A && git -c user.name=dev -c user.email=dev@example.com commit -q -m " +
+    testing::sh_ok("cd " + q(work()) +
+                   " && git add -A && git -c user.name=dev -c user.email=dev@example.com commit -q -m " +
                    q("change " + path));
     return head();
   }

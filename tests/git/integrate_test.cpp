@@ -73,7 +73,7 @@ TEST_F(IntegrateTest, RevertUndoesTheCommitsNewestFirstOnTopOfTheTip) {
   ASSERT_TRUE(result.is_ok()) << result.status().to_string();
   EXPECT_EQ(result->commits_written, 2);
   EXPECT_EQ(file_at(mirror(), result->head, "feature/a.txt"), "");  // gone again
-  EXPECT_EQ(file_at(mirror(), result->head, "later.txt"), "l\n");    // later work stays
+  EXPECT_EQ(file_at(mirror(), result->head, "later.txt"), "l\n");   // later work stays
   std::string message = testing::sh_ok("git -C " + q(mirror()) + " log -1 --format=%B " + result->head);
   EXPECT_NE(message.find("Revert \"change feature/a.txt\""), std::string::npos) << message;
   EXPECT_NE(message.find("This reverts commit " + first), std::string::npos) << message;

@@ -27,7 +27,8 @@ TEST_F(GitFixture, SyncNeverMovesTaskBranches) {
 }
 
 TEST_F(GitFixture, SyncPicksUpNewCommitsAndTags) {
-  sh_ok("cd " + quote(source()) + " && git -c user.name=x -c user.email=x@x commit -q --allow-empty -m next"
+  sh_ok("cd " + quote(source()) +
+        " && git -c user.name=x -c user.email=x@x commit -q --allow-empty -m next"
         " && git tag v1");
   ASSERT_TRUE(sync_mirror(source(), mirror()).is_ok());
   std::string head = sh_ok("git -C " + quote(source()) + " rev-parse HEAD");

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/git/git_fixture.h"
 #include "git/snapshot.h"
+#include "tests/git/git_fixture.h"
 
 namespace corral::git {
 namespace {
@@ -20,7 +20,9 @@ class PublishTest : public GitFixture {
     details.subject = "corral: feature";
     return snapshot_worktree(mirror(), worktree(), branch(), base_, details, SystemClock().now())->commit;
   }
-  std::string refs_of_source() { return sh_ok("git -C " + quote(source()) + " for-each-ref --format='%(refname) %(objectname)'"); }
+  std::string refs_of_source() {
+    return sh_ok("git -C " + quote(source()) + " for-each-ref --format='%(refname) %(objectname)'");
+  }
 };
 
 TEST_F(PublishTest, TheBranchAppearsInTheSourceWithItsCommits) {
@@ -31,7 +33,8 @@ TEST_F(PublishTest, TheBranchAppearsInTheSourceWithItsCommits) {
   ASSERT_TRUE(status.is_ok()) << status.to_string();
   EXPECT_EQ(sh_ok("git -C " + quote(source()) + " rev-parse " + branch()), head);
   EXPECT_EQ(sh_ok("git -C " + quote(source()) + " show " + branch() + ":feature.txt"), "feature");
-  EXPECT_EQ(sh_ok("git -C " + quote(source()) + " for-each-ref --format='%(refname) %(objectname)'"
+  EXPECT_EQ(sh_ok("git -C " + quote(source()) +
+                  " for-each-ref --format='%(refname) %(objectname)'"
                   " | grep -v refs/heads/corral/"),
             refs_before);
   EXPECT_EQ(sh_ok("git -C " + quote(source()) + " status --porcelain"), status_before);

@@ -94,8 +94,8 @@ TEST_F(SnapshotTest, AHostileDotGitFileIsNeverFollowed) {
   // The agent builds its own repository and points the worktree's .git at it,
   // with a config that would run a command if anything honoured it.
   std::string evil = in_worktree("evil.git");
-  sh_ok("git init -q --bare " + quote(evil) + " && git -C " + quote(evil) +
-        " config core.fsmonitor 'touch " + dir_ / "pwned" + "'");
+  sh_ok("git init -q --bare " + quote(evil) + " && git -C " + quote(evil) + " config core.fsmonitor 'touch " +
+        dir_ / "pwned" + "'");
   testing::write_file(in_worktree(".git"), "gitdir: " + evil + "\n");
   testing::write_file(in_worktree("work.txt"), "work\n");
   auto result = snapshot();

@@ -12,15 +12,24 @@ TEST(Access, EachRoleMayDoWhatItsTableSays) {
     bool allowed;
   };
   const Case kCases[] = {
-      {"admin", Action::kManageTokens, true},   {"admin", Action::kReview, true},
-      {"owner", Action::kManageRepo, true},     {"owner", Action::kReview, true},
-      {"owner", Action::kManageTokens, false},  {"reviewer", Action::kReview, true},
-      {"reviewer", Action::kRead, true},        {"reviewer", Action::kSubmit, false},
-      {"reviewer", Action::kManageRepo, false}, {"submitter", Action::kSubmit, true},
-      {"submitter", Action::kRetry, true},      {"submitter", Action::kReview, false},
-      {"submitter", Action::kManageRepo, false}, {"submitter", Action::kAddRepo, false},
-      {"agent", Action::kRead, true},           {"agent", Action::kReview, false},
-      {"agent", Action::kSubmit, false},        {"agent", Action::kManageRepo, false},
+      {"admin", Action::kManageTokens, true},
+      {"admin", Action::kReview, true},
+      {"owner", Action::kManageRepo, true},
+      {"owner", Action::kReview, true},
+      {"owner", Action::kManageTokens, false},
+      {"reviewer", Action::kReview, true},
+      {"reviewer", Action::kRead, true},
+      {"reviewer", Action::kSubmit, false},
+      {"reviewer", Action::kManageRepo, false},
+      {"submitter", Action::kSubmit, true},
+      {"submitter", Action::kRetry, true},
+      {"submitter", Action::kReview, false},
+      {"submitter", Action::kManageRepo, false},
+      {"submitter", Action::kAddRepo, false},
+      {"agent", Action::kRead, true},
+      {"agent", Action::kReview, false},
+      {"agent", Action::kSubmit, false},
+      {"agent", Action::kManageRepo, false},
       {"stranger", Action::kRead, false},
   };
   for (const Case& c : kCases) {

@@ -23,7 +23,7 @@ DiffVerdict check(std::vector<ProposedChange> changes) { return check_diff(chang
 // One table per rule: the path, and what the default rules decide for it.
 struct PathCase {
   const char* path;
-  const char* rule;      // "" when nothing fires
+  const char* rule;  // "" when nothing fires
   Decision decision;
 };
 
@@ -42,7 +42,8 @@ void expect_cases(const std::vector<PathCase>& cases, char status = 'M') {
 }
 
 TEST(DiffChecks, AnOrdinaryChangePasses) {
-  expect_cases({{"src/app.c", "", Decision::kPass}, {"docs/guide.md", "", Decision::kPass},
+  expect_cases({{"src/app.c", "", Decision::kPass},
+                {"docs/guide.md", "", Decision::kPass},
                 {"tests/unit/app_test.c", "", Decision::kPass}});
 }
 

@@ -15,8 +15,8 @@ TEST(MountRules, HostPaths) {
       {"/opt/agents/claude", true},
       {"/srv/tools", true},
       {"/usr/local/lib/node_modules", true},
-      {"/rootfs-copy", true},   // a sibling of /root, not inside it
-      {"/homework", true},      // a sibling of /home
+      {"/rootfs-copy", true},  // a sibling of /root, not inside it
+      {"/homework", true},     // a sibling of /home
       {"/root", false},
       {"/root/.ssh", false},
       {"/home/alice/.aws", false},
@@ -30,8 +30,8 @@ TEST(MountRules, HostPaths) {
       {"/var/lib/docker/overlay2", false},
       {"/data/corral", false},  // the data directory
       {"/data/corral/mirrors/x.git", false},
-      {"/data", false},         // contains the data directory
-      {"/", false},             // contains everything
+      {"/data", false},  // contains the data directory
+      {"/", false},      // contains everything
       {"relative/path", false},
       {"/opt/../root", false},  // not normalised: the caller must resolve first
       {"/opt/./x", false},
@@ -56,12 +56,23 @@ struct TargetCase {
 
 TEST(MountRules, SandboxTargets) {
   const TargetCase cases[] = {
-      {"/opt/agent", true},   {"/tools", true},        {"/mnt/cache", true},
-      {"/", false},           {"/workspace", false},   {"/workspace/x", false},
-      {"/proc", false},       {"/dev/shm", false},     {"/etc/passwd", false},
-      {"/tmp/x", false},      {"/home/agent", false},  {"/home", false},
-      {"/.corral/supervisor", false},                  {"/usr/bin", false},
-      {"/bin", false},        {"relative", false},     {"/opt/../etc", false},
+      {"/opt/agent", true},
+      {"/tools", true},
+      {"/mnt/cache", true},
+      {"/", false},
+      {"/workspace", false},
+      {"/workspace/x", false},
+      {"/proc", false},
+      {"/dev/shm", false},
+      {"/etc/passwd", false},
+      {"/tmp/x", false},
+      {"/home/agent", false},
+      {"/home", false},
+      {"/.corral/supervisor", false},
+      {"/usr/bin", false},
+      {"/bin", false},
+      {"relative", false},
+      {"/opt/../etc", false},
       {"", false},
   };
   for (const TargetCase& c : cases) {

@@ -55,9 +55,9 @@ TEST(PathRules, EveryWayOutOfTheWorkspaceIsBlocked) {
                 {std::string("ok.txt\0/../../x", 15), Verdict::kBlock, "nul_byte"},
                 {"ok.txt%00.png", Verdict::kBlock, "nul_byte"},
                 {"%c0%ae%c0%ae/etc/passwd", Verdict::kBlock, "invalid_utf8"},  // overlong '.'
-                {"%c0%af", Verdict::kBlock, "invalid_utf8"},                    // overlong '/'
+                {"%c0%af", Verdict::kBlock, "invalid_utf8"},                   // overlong '/'
                 {"%e0%80%ae", Verdict::kBlock, "invalid_utf8"},
-                {"%ed%a0%80", Verdict::kBlock, "invalid_utf8"},                 // a surrogate
+                {"%ed%a0%80", Verdict::kBlock, "invalid_utf8"},  // a surrogate
                 {"%ff", Verdict::kBlock, "invalid_utf8"},
                 {"%25252e%25252e", Verdict::kBlock, "outside_workspace"},  // triple encoded: still seen
                 {"%2525252e", Verdict::kBlock, "excessive_encoding"}},
@@ -87,13 +87,9 @@ TEST(PathRules, FlagModeLetsTheCallThroughAndSaysWhy) {
 }
 
 TEST(PathRules, NoSymlinkOnTheWayMayLeadOut) {
-  std::map<std::string, std::string> links = {{"out", "/etc"},
-                                              {"home", "../../root"},
-                                              {"docs/latest", "../docs-v2"},
-                                              {"abs-in", "/workspace/src"},
-                                              {"loop-a", "loop-b"},
-                                              {"loop-b", "loop-a"},
-                                              {"chain", "docs/latest"}};
+  std::map<std::string, std::string> links = {
+      {"out", "/etc"},      {"home", "../../root"}, {"docs/latest", "../docs-v2"}, {"abs-in", "/workspace/src"},
+      {"loop-a", "loop-b"}, {"loop-b", "loop-a"},   {"chain", "docs/latest"}};
   PathPolicy policy;
   policy.read_link = [&](const std::string& relative) -> std::optional<std::string> {
     auto it = links.find(relative);

@@ -41,13 +41,13 @@ TEST(SecretScan, FindsTheCommonTokenFormats) {
 TEST(SecretScan, LeavesOrdinaryCodeAlone) {
   const std::string kLines[] = {
       "int main(void) { return 0; }",
-      "token = get_token()",                           // a call, not a literal
-      "password = \"${DB_PASSWORD}\"",                 // a reference
-      "api_key = 'changeme'",                          // short
-      "secret_name = \"aaaaaaaaaaaaaaaaaaaaaaaa\"",    // long but not random
-      "-----BEGIN PUBLIC KEY-----",                    // public keys are public
-      "// see AKIA for the prefix format",             // prefix without a key
-      "the task-ghp_ thing",                           // prefix inside a word
+      "token = get_token()",                         // a call, not a literal
+      "password = \"${DB_PASSWORD}\"",               // a reference
+      "api_key = 'changeme'",                        // short
+      "secret_name = \"aaaaaaaaaaaaaaaaaaaaaaaa\"",  // long but not random
+      "-----BEGIN PUBLIC KEY-----",                  // public keys are public
+      "// see AKIA for the prefix format",           // prefix without a key
+      "the task-ghp_ thing",                         // prefix inside a word
       "ghp_tooShort",
       "sk-notlongenough",
       "const sha = \"3b18e512dba79e4c8300dd08aeb37f8e728b8dad\";",  // not named secret

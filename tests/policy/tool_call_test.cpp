@@ -36,7 +36,11 @@ TEST(ToolCall, EachArgumentMeetsItsValidatorAndTheStrictestWins) {
       {"WebFetch", {{"prompt", "no url"}}, Verdict::kBlock, "missing_argument", ""},
       {"read_file", {}, Verdict::kBlock, "missing_argument", ""},
       {"LS", {}, Verdict::kAllow, "", ""},
-      {"replace", {{"file_path", "/workspace/../x"}, {"old_string", "a"}}, Verdict::kBlock, "outside_workspace", "file_path"},
+      {"replace",
+       {{"file_path", "/workspace/../x"}, {"old_string", "a"}},
+       Verdict::kBlock,
+       "outside_workspace",
+       "file_path"},
       {"run_shell_command", {{"command", "git filter-branch --all"}}, Verdict::kBlock, "history_rewrite", "command"},
       {"list_directory", {{"dir_path", "/etc"}}, Verdict::kBlock, "outside_workspace", "dir_path"},
       {"read_many_files", {{"include", "[\"**\"]"}}, Verdict::kBlock, "unknown_tool", ""},
@@ -60,7 +64,8 @@ TEST(ToolCall, CodexPatchesAreCheckedFileByFileNotAsShellCommands) {
   EXPECT_EQ(outside.decision.rule, "outside_workspace");
   EXPECT_EQ(outside.argument, "patch");
   EXPECT_EQ(patch("*** Update File: src/a.c\n*** Move to: /root/.ssh/authorized_keys\n").decision.rule,
-            "outside_workspace") << "a move's target counts too";
+            "outside_workspace")
+      << "a move's target counts too";
   EXPECT_EQ(patch("*** Add File: .env\r\n+TOKEN=1\r\n").decision.rule, "sensitive_file") << "CRLF line ends";
   EXPECT_EQ(patch("just text, git push --force\n").decision.rule, "missing_argument")
       << "no file headers: nothing to check, so nothing allowed";

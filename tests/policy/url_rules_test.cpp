@@ -32,8 +32,9 @@ struct Case {
 
 TEST(UrlRules, AllowlistedHostsPassAndThoseAddressesArePinned) {
   UrlPolicy policy = allowlist();
-  for (const char* url : {"https://api.example.com/v1/x", "https://API.Example.COM./v1", "https://cdn.pkg.example.org/a.tgz",
-                          "https://api.example.com:443/", "https://api.example.com#@evil.com"}) {
+  for (const char* url :
+       {"https://api.example.com/v1/x", "https://API.Example.COM./v1", "https://cdn.pkg.example.org/a.tgz",
+        "https://api.example.com:443/", "https://api.example.com#@evil.com"}) {
     UrlDecision decided = check_url(url, policy);
     EXPECT_EQ(decided.decision.verdict, Verdict::kAllow) << url << ": " << decided.decision.reason;
   }
@@ -56,9 +57,9 @@ TEST(UrlRules, TheTricksAreRefusedEachByItsRule) {
       {"https://evilapi.example.com/", Verdict::kBlock, "host_not_allowed"},
       {"https://pkg.example.org/", Verdict::kBlock, "host_not_allowed"},  // the wildcard's apex
       {"https://127.0.0.1/", Verdict::kBlock, "ip_literal"},
-      {"https://2130706433/", Verdict::kBlock, "ip_literal"},   // decimal 127.0.0.1
-      {"https://0x7f.1/", Verdict::kBlock, "ip_literal"},       // hex
-      {"https://0177.0.0.1/", Verdict::kBlock, "ip_literal"},   // octal
+      {"https://2130706433/", Verdict::kBlock, "ip_literal"},  // decimal 127.0.0.1
+      {"https://0x7f.1/", Verdict::kBlock, "ip_literal"},      // hex
+      {"https://0177.0.0.1/", Verdict::kBlock, "ip_literal"},  // octal
       {"https://[::ffff:127.0.0.1]/", Verdict::kBlock, "ip_literal"},
       {"https://[::1]/", Verdict::kBlock, "ip_literal"},
       {"https://169.254.169.254/latest/meta-data", Verdict::kBlock, "ip_literal"},

@@ -67,7 +67,8 @@ TEST(TrackRecord, OldHistoryFades) {
 
 TEST(TrackRecord, StaysFiniteOverYearsOfShortHalfLives) {
   TrackRecord record(hours(1));
-  for (int hour = 0; hour < 24 * 365 * 3; hour += 7) record.add(outcome(OutcomeKind::kMerged, hour, std::to_string(hour)));
+  for (int hour = 0; hour < 24 * 365 * 3; hour += 7)
+    record.add(outcome(OutcomeKind::kMerged, hour, std::to_string(hour)));
   Kpis kpis = record.kpis(at(24 * 365 * 3));
   EXPECT_TRUE(std::isfinite(kpis.samples));
   EXPECT_NEAR(kpis.success_rate, 1, 1e-9);

@@ -64,7 +64,8 @@ TEST(TierPolicy, EveryDecisionSaysWhyWithTheNumbers) {
   std::vector<Outcome> history = {{OutcomeKind::kMerged, at(0), "t0", "a"}};
   auto step = replay(history, default_routing_settings()).back();
   EXPECT_EQ(step.decision.rule_name(), "held: not enough evidence");
-  EXPECT_NE(step.decision.reason().find("success 1.00 (lower bound 0.27)"), std::string::npos) << step.decision.reason();
+  EXPECT_NE(step.decision.reason().find("success 1.00 (lower bound 0.27)"), std::string::npos)
+      << step.decision.reason();
   EXPECT_NE(step.decision.reason().find("supervised needs lower bound >= 0.60"), std::string::npos);
 }
 
@@ -157,7 +158,8 @@ TEST(TierPolicy, ARollbackOutsideTheWindowDemotesNothing) {
   settings.rollback_window = hours(24);
   settings.thresholds[Tier::kSupervised] = {0.2, 0.9, 1};
   settings.promotion_gap = 1;
-  std::vector<Outcome> history = {{OutcomeKind::kMerged, at(0), "a", "x"}, {OutcomeKind::kRolledBack, at(48), "a", "x"}};
+  std::vector<Outcome> history = {{OutcomeKind::kMerged, at(0), "a", "x"},
+                                  {OutcomeKind::kRolledBack, at(48), "a", "x"}};
   auto steps = replay(history, settings);
   EXPECT_EQ(steps[0].decision.to, Tier::kSupervised);
   EXPECT_EQ(steps[1].decision.to, Tier::kSupervised);

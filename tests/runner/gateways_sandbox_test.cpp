@@ -96,26 +96,30 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
   plan.egress = egress;
   // The Host header names somewhere else: the proxy sends the checked host's.
   auto get = [&](const std::string& label, const std::string& host) {
-    return "req " + label + " 3128 'GET http://" + host + ":" + port + "/x HTTP/1.1\\r\\nHost: fronted.example\\r\\n\\r\\n'; ";
+    return "req " + label + " 3128 'GET http://" + host + ":" + port +
+           "/x HTTP/1.1\\r\\nHost: fronted.example\\r\\n\\r\\n'; ";
   };
-  std::string script = std::string(kRequestFunction) + get("allowed", "models.corral.test") +
-                       // no path, and a slash in the query: the path is "/", the query stays whole
-                       "req allowed_query 3128 'GET http://models.corral.test:" + port +
-                       "?q=x/y HTTP/1.1\\r\\n\\r\\n'; " +
-                       get("other", "other.corral.test") + get("raw_ip", "127.0.0.1") +
-                       get("private", "private.corral.test") + get("loopback_name", "localhost") +
-                       // CONNECT opens a tunnel; what goes through it is the client's business
-                       "exec 3<>/dev/tcp/127.0.0.1/3128; printf 'CONNECT models.corral.test:" + port +
-                       " HTTP/1.1\\r\\n\\r\\n' >&3; IFS= read -r l <&3; read -r blank <&3; echo \"tunnel ${l%$'\\r'}\"; "
-                       "printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3; IFS= read -r l <&3; "
-                       "echo \"through ${l%$'\\r'}\"; exec 3<&-; "
-                       // and without the proxy there is no way at all
-                       "req direct " + port + " 'GET / HTTP/1.1\\r\\n\\r\\n'; "
-                       "echo \"proxy $HTTP_PROXY\"";
+  std::string script =
+      std::string(kRequestFunction) + get("allowed", "models.corral.test") +
+      // no path, and a slash in the query: the path is "/", the query stays whole
+      "req allowed_query 3128 'GET http://models.corral.test:" + port + "?q=x/y HTTP/1.1\\r\\n\\r\\n'; " +
+      get("other", "other.corral.test") + get("raw_ip", "127.0.0.1") + get("private", "private.corral.test") +
+      get("loopback_name", "localhost") +
+      // CONNECT opens a tunnel; what goes through it is the client's business
+      "exec 3<>/dev/tcp/127.0.0.1/3128; printf 'CONNECT models.corral.test:" + port +
+      " HTTP/1.1\\r\\n\\r\\n' >&3; IFS= read -r l <&3; read -r blank <&3; echo \"tunnel ${l%$'\\r'}\"; "
+      "printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3; IFS= read -r l <&3; "
+      "echo \"through ${l%$'\\r'}\"; exec 3<&-; "
+      // and without the proxy there is no way at all
+      "req direct " +
+      port +
+      " 'GET / HTTP/1.1\\r\\n\\r\\n'; "
+      "echo \"proxy $HTTP_PROXY\"";
   std::string output = run_with(plan, script);
   EXPECT_NE(output.find("allowed HTTP/1.1 200 OK"), std::string::npos) << output;
   for (const char* refused : {"other", "raw_ip", "private", "loopback_name"}) {
-    EXPECT_NE(output.find(std::string(refused) + " HTTP/1.1 403 Forbidden"), std::string::npos) << refused << "\n" << output;
+    EXPECT_NE(output.find(std::string(refused) + " HTTP/1.1 403 Forbidden"), std::string::npos) << refused << "\n"
+                                                                                                << output;
   }
   EXPECT_NE(output.find("tunnel HTTP/1.1 200 Connection Established"), std::string::npos) << output;
   EXPECT_NE(output.find("through HTTP/1.1 200 OK"), std::string::npos) << output;
@@ -128,7 +132,8 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
   EXPECT_EQ(proxied.find("fronted.example"), std::string::npos) << proxied;
   EXPECT_EQ(proxied.rfind("GET /x HTTP/1.1\r\n", 0), 0u) << "origin-form for the server";
   std::string with_query = host_server.seen()[1];
-  EXPECT_EQ(with_query.rfind("GET /?q=x/y HTTP/1.1\r\n", 0), 0u) << "the URL that was checked is the one sent: " << with_query;
+  EXPECT_EQ(with_query.rfind("GET /?q=x/y HTTP/1.1\r\n", 0), 0u)
+      << "the URL that was checked is the one sent: " << with_query;
 
   std::vector<json> allowed = recorded_.of("egress.allowed");
   ASSERT_EQ(allowed.size(), 3u);
@@ -136,7 +141,8 @@ TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {
   EXPECT_EQ(allowed[0]["port"], host_server.port());
   EXPECT_EQ(allowed[0]["address"], "127.0.0.1");
   EXPECT_GT(allowed[0]["bytes_sent"].get<int64_t>(), 20);
-  EXPECT_EQ(allowed[0]["bytes_received"].get<int64_t>(), static_cast<int64_t>(testing::LoopbackHttpServer::answer().size()));
+  EXPECT_EQ(allowed[0]["bytes_received"].get<int64_t>(),
+            static_cast<int64_t>(testing::LoopbackHttpServer::answer().size()));
   EXPECT_EQ(allowed[2]["method"], "CONNECT");
   std::map<std::string, std::string> denied;
   for (const json& event : recorded_.of("egress.denied")) denied[event["host"]] = event["rule"];
@@ -166,7 +172,8 @@ TEST_F(GatewaysInSandbox, TheHookAsksTheToolGateAndBlocksWhatPolicyRefuses) {
       "hook() { printf '%s' \"$2\" | /.corral/supervisor hook 2>/tmp/err; echo \"$1 rc=$? $(cat /tmp/err)\"; }; "
       "hook read_outside '{\"tool_name\":\"Read\",\"tool_input\":{\"file_path\":\"/etc/passwd\"}}'; "
       "hook through_link '{\"tool_name\":\"Read\",\"tool_input\":{\"file_path\":\"/workspace/etc-link/shadow\"}}'; "
-      "hook write_inside '{\"tool_name\":\"Write\",\"tool_input\":{\"file_path\":\"/workspace/src/a.c\",\"content\":\"int x;\"}}'; "
+      "hook write_inside "
+      "'{\"tool_name\":\"Write\",\"tool_input\":{\"file_path\":\"/workspace/src/a.c\",\"content\":\"int x;\"}}'; "
       "hook force_push '{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"git push -f origin main\"}}'; "
       "hook unknown '{\"tool_name\":\"Teleport\",\"tool_input\":{}}'; "
       "hook codex_patch '{\"tool_name\":\"apply_patch\",\"tool_input\":{\"command\":"
@@ -201,8 +208,11 @@ TEST_F(GatewaysInSandbox, TheHookFailsClosedWithoutAToolGate) {
 // One Messages call from the sandbox, streamed, through the gateway to the
 // scripted provider over TLS.
 std::string messages_call(const std::string& token, int max_tokens, const std::string& path = "/v1/messages") {
-  std::string body = json{{"model", "claude-test"}, {"max_tokens", max_tokens}, {"stream", true},
-                          {"messages", {{{"role", "user"}, {"content", "hello there, model"}}}}}.dump();
+  std::string body = json{{"model", "claude-test"},
+                          {"max_tokens", max_tokens},
+                          {"stream", true},
+                          {"messages", {{{"role", "user"}, {"content", "hello there, model"}}}}}
+                         .dump();
   std::string escaped;
   for (char c : body) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
   return "exec 3<>/dev/tcp/127.0.0.1/4141; printf '%s' \"POST " + path + " HTTP/1.1\r\nHost: x\r\nx-api-key: " + token +
@@ -223,9 +233,10 @@ TEST_F(GatewaysInSandbox, TheLlmGatewayAddsTheKeyCountsTokensAndEnforcesBudgets)
   GatewayPlan plan;
   plan.llm = llm;
   std::string script = messages_call("corral-run-token-1", 10) + messages_call("wrong-token", 10) +
-                       messages_call("corral-run-token-1", 10, "/v1/files") +
-                       messages_call("corral-run-token-1", 10) + messages_call("corral-run-token-1", 10) +
-                       "echo \"env: $(env | grep -c sk-ant)\"; grep -rl sk-ant /workspace /home /tmp /.corral /etc 2>/dev/null; echo end";
+                       messages_call("corral-run-token-1", 10, "/v1/files") + messages_call("corral-run-token-1", 10) +
+                       messages_call("corral-run-token-1", 10) +
+                       "echo \"env: $(env | grep -c sk-ant)\"; grep -rl sk-ant /workspace /home /tmp /.corral /etc "
+                       "2>/dev/null; echo end";
   std::string output = run_with(plan, script);
 
   EXPECT_NE(output.find("event: message_start"), std::string::npos) << output;

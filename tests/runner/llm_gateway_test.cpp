@@ -33,7 +33,8 @@ class LlmGateway : public ::testing::TestWithParam<Provider> {};
 
 TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   const Provider& p = GetParam();
-  testing::ScriptedModelServer provider(json{{"steps", json::array()}, {"side_answer", "streamed hello"}, {"chunks", 5}});
+  testing::ScriptedModelServer provider(
+      json{{"steps", json::array()}, {"side_answer", "streamed hello"}, {"chunks", 5}});
   ASSERT_TRUE(provider.started());
   testing::TempDir dir;
   GatewayPlan plan;
@@ -56,7 +57,8 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
     std::string urls;
     for (int i = 0; i < times; ++i) urls += " " + testing::quote("http://gateway" + path);
     return testing::sh("curl -s -N --unix-socket " + testing::quote(socket) + " -H " + testing::quote(header) +
-                       " -H 'content-type: application/json' --data-binary " + testing::quote(p.body.dump()) + urls).out;
+                       " -H 'content-type: application/json' --data-binary " + testing::quote(p.body.dump()) + urls)
+        .out;
   };
   std::string answer = call(p.path, "crt_token", 2);
   EXPECT_NE(answer.find("data: "), std::string::npos) << answer;
@@ -102,10 +104,11 @@ TEST(LlmGatewayConnections, AProviderClosingAKeptConnectionCostsTheAgentNothing)
   ASSERT_TRUE(gateways.is_ok());
   std::string body = json{{"model", "m"}, {"stream", true}, {"messages", json::array()}}.dump();
   // Three calls on one client connection, a second apart (the provider closes after 0.3 s idle).
-  auto result = testing::sh("curl -s -N --rate 1/s --unix-socket " + testing::quote((*gateways)->run_dir() + "/llm.sock") +
-                            " -H 'x-api-key: crt_token' -H 'content-type: application/json' --data-binary " +
-                            testing::quote(body) + " http://gateway/v1/messages http://gateway/v1/messages"
-                            " http://gateway/v1/messages");
+  auto result = testing::sh(
+      "curl -s -N --rate 1/s --unix-socket " + testing::quote((*gateways)->run_dir() + "/llm.sock") +
+      " -H 'x-api-key: crt_token' -H 'content-type: application/json' --data-binary " + testing::quote(body) +
+      " http://gateway/v1/messages http://gateway/v1/messages"
+      " http://gateway/v1/messages");
   gateways->reset();
   size_t stops = 0;
   for (size_t at = 0; (at = result.out.find("event: message_stop", at)) != std::string::npos; ++at) ++stops;
@@ -116,17 +119,33 @@ TEST(LlmGatewayConnections, AProviderClosingAKeptConnectionCostsTheAgentNothing)
   EXPECT_NE(seen[0]["peer"], seen[1]["peer"]) << "the closed connection was replaced";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Providers, LlmGateway,
-    ::testing::Values(
-        Provider{"anthropic", "/v1/messages?beta=true", "x-api-key: VALUE", "x-api-key", "KEY",
-                 {{"model", "claude-x"}, {"stream", true}, {"max_tokens", 10}, {"messages", {{{"role", "user"}, {"content", "hi"}}}}}},
-        Provider{"openai", "/v1/chat/completions", "Authorization: Bearer VALUE", "authorization", "Bearer KEY",
-                 {{"model", "gpt-x"}, {"stream", true}, {"stream_options", {{"include_usage", true}}},
-                  {"messages", {{{"role", "user"}, {"content", "hi"}}}}}},
-        Provider{"gemini", "/v1beta/models/gemini-x:streamGenerateContent?alt=sse", "x-goog-api-key: VALUE",
-                 "x-goog-api-key", "KEY", {{"contents", {{{"role", "user"}, {"parts", {{{"text", "hi"}}}}}}}}}),
-    [](const ::testing::TestParamInfo<Provider>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Providers, LlmGateway,
+                         ::testing::Values(Provider{"anthropic",
+                                                    "/v1/messages?beta=true",
+                                                    "x-api-key: VALUE",
+                                                    "x-api-key",
+                                                    "KEY",
+                                                    {{"model", "claude-x"},
+                                                     {"stream", true},
+                                                     {"max_tokens", 10},
+                                                     {"messages", {{{"role", "user"}, {"content", "hi"}}}}}},
+                                           Provider{"openai",
+                                                    "/v1/chat/completions",
+                                                    "Authorization: Bearer VALUE",
+                                                    "authorization",
+                                                    "Bearer KEY",
+                                                    {{"model", "gpt-x"},
+                                                     {"stream", true},
+                                                     {"stream_options", {{"include_usage", true}}},
+                                                     {"messages", {{{"role", "user"}, {"content", "hi"}}}}}},
+                                           Provider{
+                                               "gemini",
+                                               "/v1beta/models/gemini-x:streamGenerateContent?alt=sse",
+                                               "x-goog-api-key: VALUE",
+                                               "x-goog-api-key",
+                                               "KEY",
+                                               {{"contents", {{{"role", "user"}, {"parts", {{{"text", "hi"}}}}}}}}}),
+                         [](const ::testing::TestParamInfo<Provider>& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace corral::runner

@@ -11,13 +11,16 @@ namespace {
 constexpr const char* kAnthropicStream =
     "event: message_start\r\n"
     "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-x\",\"content\":[],"
-    "\"usage\":{\"input_tokens\":25,\"cache_read_input_tokens\":7,\"cache_creation_input_tokens\":3,\"output_tokens\":1}}}\r\n"
+    "\"usage\":{\"input_tokens\":25,\"cache_read_input_tokens\":7,\"cache_creation_input_tokens\":3,\"output_tokens\":"
+    "1}}}\r\n"
     "\r\n"
     "event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n"
     "event: content_block_delta\r\n"
-    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"usage\"}}\r\n\r\n"
+    "data: "
+    "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"usage\"}}\r\n\r\n"
     "event: message_delta\r\n"
-    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}\r\n\r\n"
+    "data: "
+    "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":15}}\r\n\r\n"
     "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n";
 
 TEST(UsageMeter, ReadsAnthropicStreamsWhateverTheChunking) {
@@ -38,7 +41,9 @@ TEST(UsageMeter, ReadsAnthropicStreamsWhateverTheChunking) {
 TEST(UsageMeter, ReadsOpenAiStreamsAndBodies) {
   UsageMeter stream(true);
   stream.feed("data: {\"id\":\"c\",\"model\":\"gpt-x\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n");
-  stream.feed("data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15}}\n\n");
+  stream.feed(
+      "data: "
+      "{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15}}\n\n");
   stream.feed("data: [DONE]\n\n");
   TokenUsage streamed = stream.finish();
   EXPECT_EQ(streamed.input, 11);
@@ -56,10 +61,13 @@ TEST(UsageMeter, ReadsOpenAiStreamsAndBodies) {
 
 TEST(UsageMeter, ReadsOpenAiResponsesStreams) {
   UsageMeter meter(true);
-  meter.feed("event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"model\":\"gpt-x\",\"usage\":null}}\n\n");
+  meter.feed(
+      "event: response.created\ndata: "
+      "{\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"model\":\"gpt-x\",\"usage\":null}}\n\n");
   meter.feed("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"hi\"}\n\n");
-  meter.feed("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\","
-             "\"usage\":{\"input_tokens\":120,\"output_tokens\":9,\"total_tokens\":129}}}\n\n");
+  meter.feed(
+      "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\","
+      "\"usage\":{\"input_tokens\":120,\"output_tokens\":9,\"total_tokens\":129}}}\n\n");
   TokenUsage usage = meter.finish();
   EXPECT_EQ(usage.input, 120);
   EXPECT_EQ(usage.output, 9);
@@ -68,10 +76,12 @@ TEST(UsageMeter, ReadsOpenAiResponsesStreams) {
 
 TEST(UsageMeter, ReadsGeminiStreams) {
   UsageMeter meter(true);
-  meter.feed("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],"
-             "\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":1},\"modelVersion\":\"gemini-x\"}\r\n\r\n");
-  meter.feed("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"bc\"}]},\"finishReason\":\"STOP\"}],"
-             "\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":7,\"cachedContentTokenCount\":4}}\r\n\r\n");
+  meter.feed(
+      "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],"
+      "\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":1},\"modelVersion\":\"gemini-x\"}\r\n\r\n");
+  meter.feed(
+      "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"bc\"}]},\"finishReason\":\"STOP\"}],"
+      "\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":7,\"cachedContentTokenCount\":4}}\r\n\r\n");
   TokenUsage usage = meter.finish();
   EXPECT_EQ(usage.input, 12);
   EXPECT_EQ(usage.output, 7) << "the last chunk's count is final";

@@ -106,13 +106,13 @@ TEST(OutputRecorder, ReportLinesBecomeTheirOwnEventsWhereverTheyFall) {
 
 TEST(AgentReport, OnlyWellFormedReportsCount) {
   EXPECT_TRUE(parse_report(format_report({"confidence", 1, ""})));
-  for (std::string line : {std::string(kReportMarker) + "{\"kind\":\"confidence\",\"value\":1.5}\n",
-                           std::string(kReportMarker) + "{\"kind\":\"confidence\"}\n",
-                           std::string(kReportMarker) + "{\"kind\":\"promote-me\"}\n",
-                           std::string(kReportMarker) + "not json\n",
-                           std::string("corral-report {\"kind\":\"escalation\"}\n"),
-                           std::string(kReportMarker) + "{\"kind\":\"escalation\",\"reason\":\"" +
-                               std::string(kMaxReasonBytes + 1, 'x') + "\"}\n"}) {
+  for (std::string line :
+       {std::string(kReportMarker) + "{\"kind\":\"confidence\",\"value\":1.5}\n",
+        std::string(kReportMarker) + "{\"kind\":\"confidence\"}\n",
+        std::string(kReportMarker) + "{\"kind\":\"promote-me\"}\n", std::string(kReportMarker) + "not json\n",
+        std::string("corral-report {\"kind\":\"escalation\"}\n"),
+        std::string(kReportMarker) + "{\"kind\":\"escalation\",\"reason\":\"" + std::string(kMaxReasonBytes + 1, 'x') +
+            "\"}\n"}) {
     EXPECT_FALSE(parse_report(line)) << line.substr(0, 60);
   }
 }

@@ -19,10 +19,11 @@ struct Seen {
 TEST(ToolGate, AnswersOneLineAndRecordsEveryDecision) {
   ToolGatePolicy gate;
   Seen seen;
-  EXPECT_EQ(decide_tool_request(R"({"tool_name":"Read","tool_input":{"file_path":"/workspace/a.c"}})", gate, seen.emit()),
-            "allow");
-  std::string blocked = decide_tool_request(R"({"tool":"read_file","arguments":{"path":"../../etc/passwd"}})", gate,
-                                            seen.emit());
+  EXPECT_EQ(
+      decide_tool_request(R"({"tool_name":"Read","tool_input":{"file_path":"/workspace/a.c"}})", gate, seen.emit()),
+      "allow");
+  std::string blocked =
+      decide_tool_request(R"({"tool":"read_file","arguments":{"path":"../../etc/passwd"}})", gate, seen.emit());
   EXPECT_EQ(blocked.rfind("block outside_workspace: ", 0), 0u) << blocked;
   ASSERT_EQ(seen.events.size(), 2u);
   EXPECT_EQ(seen.events[0].first, "tool.invoked");
@@ -36,8 +37,8 @@ TEST(ToolGate, FlagModeLetsTheCallThroughAndSaysSo) {
   gate.tools.enforcement = policy::Enforcement::kFlag;
   gate.tools.paths.enforcement = policy::Enforcement::kFlag;
   Seen seen;
-  std::string answer = decide_tool_request(R"({"tool_name":"Bash","tool_input":{"command":"git push --force origin main"}})",
-                                           gate, seen.emit());
+  std::string answer = decide_tool_request(
+      R"({"tool_name":"Bash","tool_input":{"command":"git push --force origin main"}})", gate, seen.emit());
   EXPECT_EQ(answer.rfind("flag force_push: ", 0), 0u) << answer;
   ASSERT_EQ(seen.events.size(), 1u);
   EXPECT_EQ(seen.events[0].first, "tool.flagged");
@@ -52,7 +53,8 @@ TEST(ToolGate, HostileRequestsAreBlockedAndLongArgumentsCutInEvents) {
     EXPECT_EQ(decide_tool_request(bad, gate, seen.emit()).rfind("block ", 0), 0u) << bad;
   }
   std::string content(100000, 'x');
-  nlohmann::json big = {{"tool_name", "Write"}, {"tool_input", {{"file_path", "/workspace/big.txt"}, {"content", content}}}};
+  nlohmann::json big = {{"tool_name", "Write"},
+                        {"tool_input", {{"file_path", "/workspace/big.txt"}, {"content", content}}}};
   EXPECT_EQ(decide_tool_request(big.dump(), gate, seen.emit()), "allow");
   EXPECT_LT(seen.events.back().second["arguments"]["content"].get<std::string>().size(), 1100u);
 }

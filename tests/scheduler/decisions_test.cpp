@@ -5,8 +5,9 @@
 namespace corral::scheduler {
 namespace {
 
-TaskView task(const std::string& id, store::TaskState state = store::TaskState::kQueued, std::vector<std::string> parents = {},
-              int priority = 0, const std::string& repo = "r1", const std::string& agent = "a1") {
+TaskView task(const std::string& id, store::TaskState state = store::TaskState::kQueued,
+              std::vector<std::string> parents = {}, int priority = 0, const std::string& repo = "r1",
+              const std::string& agent = "a1") {
   static int64_t sequence = 0;
   return {id, repo, agent, priority, ++sequence, state, std::move(parents)};
 }
@@ -43,7 +44,8 @@ TEST(Scheduler, RunningTasksCountAgainstEveryCap) {
 }
 
 TEST(Scheduler, AStackedTaskWaitsForItsParentThenStartsFromItsBranch) {
-  std::vector<TaskView> tasks = {task("parent", store::TaskState::kRunning), task("child", store::TaskState::kQueued, {"parent"})};
+  std::vector<TaskView> tasks = {task("parent", store::TaskState::kRunning),
+                                 task("child", store::TaskState::kQueued, {"parent"})};
   EXPECT_TRUE(started(schedule(tasks, {})).empty());
   tasks[0].state = store::TaskState::kSucceeded;
   auto decisions = schedule(tasks, {});
@@ -52,7 +54,8 @@ TEST(Scheduler, AStackedTaskWaitsForItsParentThenStartsFromItsBranch) {
 }
 
 TEST(Scheduler, AFailedParentHoldsEveryDescendantWithAReason) {
-  for (store::TaskState bad : {store::TaskState::kFailed, store::TaskState::kRejected, store::TaskState::kRolledBack, store::TaskState::kCancelled}) {
+  for (store::TaskState bad : {store::TaskState::kFailed, store::TaskState::kRejected, store::TaskState::kRolledBack,
+                               store::TaskState::kCancelled}) {
     std::vector<TaskView> tasks = {task("p", bad), task("c", store::TaskState::kQueued, {"p"}),
                                    task("g", store::TaskState::kQueued, {"c"}), task("other")};
     auto decisions = schedule(tasks, {});

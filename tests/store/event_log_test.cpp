@@ -134,8 +134,9 @@ TEST_F(EventLogTest, VerifyNamesADeletedRow) {
 TEST_F(EventLogTest, VerifyNamesAnInsertedRow) {
   append_events(3);
   tamper("UPDATE events SET seq = seq + 10 WHERE seq >= 2");
-  tamper("INSERT INTO events(seq, id, time, type, payload, prev_hash, hash) "
-         "SELECT 2, 'e-forged', time, 'task.finished', '{}', hash, hash FROM events WHERE seq = 1");
+  tamper(
+      "INSERT INTO events(seq, id, time, type, payload, prev_hash, hash) "
+      "SELECT 2, 'e-forged', time, 'task.finished', '{}', hash, hash FROM events WHERE seq = 1");
   ChainReport report = verify();
   EXPECT_FALSE(report.intact);
   EXPECT_EQ(report.first_broken_seq, 2);

@@ -66,9 +66,9 @@ TEST_F(CommitRecordsTest, ReviewsAreListedByTheirTasksState) {
   ASSERT_TRUE(reviews.put(review("hash-1")).is_ok());
   EXPECT_EQ(reviews.of_tasks_in("review", "")->size(), 0u);
   TaskQueue queue(*db_, clock_);
-  for (auto [from, to] : {std::pair{TaskState::kQueued, TaskState::kRunning},
-                          std::pair{TaskState::kRunning, TaskState::kSucceeded},
-                          std::pair{TaskState::kSucceeded, TaskState::kReview}}) {
+  for (auto [from, to] :
+       {std::pair{TaskState::kQueued, TaskState::kRunning}, std::pair{TaskState::kRunning, TaskState::kSucceeded},
+        std::pair{TaskState::kSucceeded, TaskState::kReview}}) {
     ASSERT_TRUE(queue.transition("t-1", {from}, to, "").is_ok());
   }
   EXPECT_EQ(reviews.of_tasks_in("review", "")->size(), 1u);

@@ -27,16 +27,16 @@ TEST(TaskState, TheLegalMovesAreExactlyTheLifeOfATask) {
     bool legal;
   };
   const Move moves[] = {
-      {TaskState::kQueued, TaskState::kRunning, true},      {TaskState::kQueued, TaskState::kHeld, true},
-      {TaskState::kQueued, TaskState::kMerged, false},      {TaskState::kQueued, TaskState::kSucceeded, false},
-      {TaskState::kRunning, TaskState::kSucceeded, true},   {TaskState::kRunning, TaskState::kQueued, true},
-      {TaskState::kRunning, TaskState::kReview, false},     {TaskState::kSucceeded, TaskState::kReview, true},
-      {TaskState::kSucceeded, TaskState::kMerged, false},   {TaskState::kReview, TaskState::kMerging, true},
-      {TaskState::kReview, TaskState::kMerged, false},      {TaskState::kMerging, TaskState::kMerged, true},
-      {TaskState::kMerging, TaskState::kHeld, true},        {TaskState::kMerged, TaskState::kRolledBack, true},
-      {TaskState::kMerged, TaskState::kQueued, false},      {TaskState::kRolledBack, TaskState::kQueued, false},
-      {TaskState::kRejected, TaskState::kQueued, false},    {TaskState::kConflicted, TaskState::kQueued, true},
-      {TaskState::kHeld, TaskState::kCancelled, true},      {TaskState::kMergeFailed, TaskState::kMerging, false},
+      {TaskState::kQueued, TaskState::kRunning, true},    {TaskState::kQueued, TaskState::kHeld, true},
+      {TaskState::kQueued, TaskState::kMerged, false},    {TaskState::kQueued, TaskState::kSucceeded, false},
+      {TaskState::kRunning, TaskState::kSucceeded, true}, {TaskState::kRunning, TaskState::kQueued, true},
+      {TaskState::kRunning, TaskState::kReview, false},   {TaskState::kSucceeded, TaskState::kReview, true},
+      {TaskState::kSucceeded, TaskState::kMerged, false}, {TaskState::kReview, TaskState::kMerging, true},
+      {TaskState::kReview, TaskState::kMerged, false},    {TaskState::kMerging, TaskState::kMerged, true},
+      {TaskState::kMerging, TaskState::kHeld, true},      {TaskState::kMerged, TaskState::kRolledBack, true},
+      {TaskState::kMerged, TaskState::kQueued, false},    {TaskState::kRolledBack, TaskState::kQueued, false},
+      {TaskState::kRejected, TaskState::kQueued, false},  {TaskState::kConflicted, TaskState::kQueued, true},
+      {TaskState::kHeld, TaskState::kCancelled, true},    {TaskState::kMergeFailed, TaskState::kMerging, false},
   };
   for (const Move& move : moves) {
     EXPECT_EQ(is_legal_move(move.from, move.to), move.legal)

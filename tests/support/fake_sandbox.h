@@ -58,8 +58,8 @@ class FakeSandboxBackend final : public containers::SandboxBackend {
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable changed_;
-  std::map<std::string, FakeAgent> agents_;  // by task id
-  std::set<std::string> released_;           // task ids
+  std::map<std::string, FakeAgent> agents_;   // by task id
+  std::set<std::string> released_;            // task ids
   std::map<std::string, Sandbox> sandboxes_;  // by name
   std::vector<std::string> started_;
   size_t running_ = 0;

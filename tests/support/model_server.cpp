@@ -14,8 +14,9 @@ ScriptedModelServer::ScriptedModelServer(const nlohmann::json& script, bool tls,
   write_file(dir_ / "script.json", script.dump());
   write_file(dir_ / "requests.jsonl", "");
   if (tls && sh("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
-                " -addext subjectAltName=DNS:localhost -keyout " + quote(dir_ / "key.pem") +
-                " -out " + quote(ca_file()) + " 2>&1").exit_code != 0) {
+                " -addext subjectAltName=DNS:localhost -keyout " +
+                quote(dir_ / "key.pem") + " -out " + quote(ca_file()) + " 2>&1")
+                     .exit_code != 0) {
     return;
   }
   int out[2];
@@ -25,13 +26,13 @@ ScriptedModelServer::ScriptedModelServer(const nlohmann::json& script, bool tls,
     ::dup2(out[1], 1);
     ::close(out[0]);
     ::close(out[1]);
-    std::string script_path = dir_ / "script.json", log_path = dir_ / "requests.jsonl",
-                key = dir_ / "key.pem", cert = ca_file(), delay = std::to_string(delay_ms),
-                idle = std::to_string(idle_close_ms),
+    std::string script_path = dir_ / "script.json", log_path = dir_ / "requests.jsonl", key = dir_ / "key.pem",
+                cert = ca_file(), delay = std::to_string(delay_ms), idle = std::to_string(idle_close_ms),
                 server = source_path("tests/support/scripted_model_server.py");
     if (tls) {
       ::execlp("python3", "python3", server.c_str(), "--script", script_path.c_str(), "--log", log_path.c_str(),
-               "--delay-ms", delay.c_str(), "--idle-close-ms", idle.c_str(), "--tls", cert.c_str(), key.c_str(), nullptr);
+               "--delay-ms", delay.c_str(), "--idle-close-ms", idle.c_str(), "--tls", cert.c_str(), key.c_str(),
+               nullptr);
     } else {
       ::execlp("python3", "python3", server.c_str(), "--script", script_path.c_str(), "--log", log_path.c_str(),
                "--delay-ms", delay.c_str(), "--idle-close-ms", idle.c_str(), nullptr);

@@ -26,7 +26,7 @@ class ScriptedModelServer {
 
   bool started() const { return port_ > 0; }
   int port() const { return port_; }
-  std::string base_url() const;          // https://localhost:PORT
+  std::string base_url() const;  // https://localhost:PORT
   std::string ca_file() const { return dir_ / "cert.pem"; }
   std::vector<nlohmann::json> requests() const;  // each: method, path, headers, body
 
