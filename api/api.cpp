@@ -1,13 +1,16 @@
 #include "api/api.h"
 
+#include "api/repo_desk.h"
 #include "core/url_encoding.h"
 #include "merge/branch_desk.h"
-#include "api/repo_desk.h"
 #include "merge/review_desk.h"
 
 #include <nlohmann/json.hpp>
 
+#include <strings.h>
+
 #include <map>
+#include <string_view>
 #include <vector>
 
 namespace corral::api {
@@ -29,7 +32,9 @@ std::pair<std::string, Query> split_target(const std::string& target) {
       if (end == std::string::npos) end = rest.size();
       std::string pair = rest.substr(start, end - start);
       size_t equals = pair.find('=');
-      if (!pair.empty()) query[percent_decode(pair.substr(0, equals))] = equals == std::string::npos ? "" : percent_decode(pair.substr(equals + 1));
+      if (!pair.empty())
+        query[percent_decode(pair.substr(0, equals))] =
+            equals == std::string::npos ? "" : percent_decode(pair.substr(equals + 1));
       start = end + 1;
     }
   }
@@ -53,7 +58,8 @@ ApiResponse respond(const Result<json>& result, int ok_status = 200) {
   return {ok_status, result->dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 
-Result<int64_t> integer_param(const Query& query, const std::string& name, int64_t fallback, int64_t low, int64_t high) {
+Result<int64_t> integer_param(const Query& query, const std::string& name, int64_t fallback, int64_t low,
+                              int64_t high) {
   auto it = query.find(name);
   if (it == query.end()) return fallback;
   char* end = nullptr;
@@ -71,9 +77,11 @@ std::string param(const Query& query, const std::string& name) {
 }
 
 Result<policy::Caller> caller_of(Service& service, const ApiRequest& request) {
-  static const std::string kBearer = "Bearer ";
+  static constexpr std::string_view kBearer = "bearer ";
   if (request.authorization.empty() && request.local_caller) return *request.local_caller;
-  if (request.authorization.rfind(kBearer, 0) != 0) {
+  // RFC 7235 section 2.1: the scheme is case-insensitive.
+  if (request.authorization.size() < kBearer.size() ||
+      ::strncasecmp(request.authorization.c_str(), kBearer.data(), kBearer.size()) != 0) {
     return Status::unauthenticated("send 'Authorization: Bearer <token>' (corral token create)");
   }
   return service.authenticate(request.authorization.substr(kBearer.size()));
@@ -126,7 +134,9 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
   }
   if (collection == "tasks" && parts.size() == 3 && parts[2] == "rollback") {
     if (method != "POST") return method_not_allowed;
-    return created(body, [&](const json& b) { return merge::BranchDesk(service.store(), service.layout()).rollback(caller, parts[1], b); });
+    return created(body, [&](const json& b) {
+      return merge::BranchDesk(service.store(), service.layout()).rollback(caller, parts[1], b);
+    });
   }
   if (collection == "tasks" && parts.size() == 3 && (parts[2] == "cancel" || parts[2] == "retry")) {
     if (method != "POST") return method_not_allowed;
@@ -156,7 +166,9 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
   }
   if (collection == "repos" && parts.size() == 3 && parts[2] == "branches") {
     if (method != "POST") return method_not_allowed;
-    return created(body, [&](const json& b) { return merge::BranchDesk(service.store(), service.layout()).move_branch(caller, parts[1], b); });
+    return created(body, [&](const json& b) {
+      return merge::BranchDesk(service.store(), service.layout()).move_branch(caller, parts[1], b);
+    });
   }
   if (collection == "reviews" && parts.size() == 1) {
     if (method != "GET") return method_not_allowed;
@@ -223,8 +235,9 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
     if (*end != '\0' || resumed < 0) return Status::invalid_argument("Last-Event-ID must be an event sequence number");
     stream.after = resumed;
   }
-  CORRAL_RETURN_IF_ERROR(policy::check_access(stream.caller, policy::Action::kRead,
-                                      stream.filter.repo_id.empty() ? stream.caller.repo_scope : stream.filter.repo_id));
+  CORRAL_RETURN_IF_ERROR(
+      policy::check_access(stream.caller, policy::Action::kRead,
+                           stream.filter.repo_id.empty() ? stream.caller.repo_scope : stream.filter.repo_id));
   return stream;
 }
 

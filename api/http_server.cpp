@@ -4,15 +4,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+
+#include <optional>
 
 #include "api/api.h"
 #include "core/url.h"
@@ -25,9 +29,15 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 constexpr uint64_t kBodyLimit = 1 << 20;
+// A request must arrive within this (on a kept connection: the next one).
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
+// An answer must be taken within this: a client that does not read is cut off.
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kStreamPoll = std::chrono::milliseconds(200);
 constexpr int kStreamBatch = 500;
+// Threads that run requests' handlers (the store serialises their database
+// work; git and diffs run beside each other).
+constexpr int kWorkerThreads = 4;
 
 // A trusted local peer: the daemon's own uid, or root.
 std::optional<policy::Caller> local_caller(int fd) {
@@ -38,25 +48,47 @@ std::optional<policy::Caller> local_caller(int fd) {
   return policy::Caller{"local:" + std::to_string(credentials.uid), "admin", "*"};
 }
 
+// What every session shares: the desks requests go to, and the threads that
+// run them (a request's handler may take a while: a diff, a fetch, a push;
+// the I/O thread never waits for one).
+struct Handlers {
+  Service& service;
+  asio::thread_pool& workers;
+};
+
+// One connection: requests read and answered in turn (kept alive while the
+// client asks), each handled on a worker; or one event stream. Its socket and
+// timer are touched only on the I/O thread.
 template <typename Socket>
 class Session : public std::enable_shared_from_this<Session<Socket>> {
  public:
-  Session(Socket socket, Service& service, bool trusted_transport)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), service_(service),
+  Session(Socket socket, Handlers& handlers, bool trusted_transport)
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        handlers_(handlers),
         trusted_transport_(trusted_transport) {}
 
-  void start() {
-    parser_.body_limit(kBodyLimit);
-    timer_.expires_after(kRequestTimeout);
+  void start() { read_next(); }
+
+ private:
+  void read_next() {
+    parser_.emplace();
+    parser_->body_limit(kBodyLimit);
+    close_after(kRequestTimeout);
+    http::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code error, size_t) { self->on_header(error); });
+  }
+
+  // Closes the connection unless what it waits for happens first (the timer
+  // is re-armed or cancelled).
+  void close_after(std::chrono::seconds limit) {
+    timer_.expires_after(limit);
     timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
-      if (!error) self->close();  // too slow: a client that never finishes its request
-    });
-    http::async_read_header(socket_, buffer_, parser_, [self = this->shared_from_this()](beast::error_code error, size_t) {
-      self->on_header(error);
+      if (!error) self->close();
     });
   }
 
- private:
   void close() {
     beast::error_code ignored;
     socket_.shutdown(Socket::shutdown_both, ignored);
@@ -67,20 +99,20 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   // that wait for "100 Continue" get the answer at once).
   void on_header(beast::error_code error) {
     if (error) return on_read(error);
-    auto length = parser_.content_length();
+    auto length = parser_->content_length();
     if (length && *length > kBodyLimit) return on_read(http::error::body_limit);
-    http::async_read(socket_, buffer_, parser_, [self = this->shared_from_this()](beast::error_code read_error, size_t) {
-      self->on_read(read_error);
-    });
+    http::async_read(
+        socket_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code read_error, size_t) { self->on_read(read_error); });
   }
 
   void on_read(beast::error_code error) {
     timer_.cancel();
     if (error == http::error::body_limit) {
-      return reply(413, error_body(Status::invalid_argument("the request body is larger than 1 MiB")));
+      return reply({413, error_body(Status::invalid_argument("the request body is larger than 1 MiB"))}, false);
     }
     if (error) return close();
-    const auto& message = parser_.get();
+    const auto& message = parser_->get();
     ApiRequest request;
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
@@ -89,77 +121,102 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     request.body = message.body();
     if (trusted_transport_) request.local_caller = local_caller(socket_.native_handle());
     if (is_event_stream(request)) return open_stream(request);
-    ApiResponse response = handle_api(service_, request);
-    reply(response.status, std::move(response.body));
+    bool keep_alive = message.keep_alive();
+    asio::post(handlers_.workers, [self = this->shared_from_this(), request = std::move(request), keep_alive] {
+      ApiResponse response = self->handle(request);
+      // Back to the I/O thread, which alone touches the socket.
+      asio::post(self->socket_.get_executor(), [self, response = std::move(response), keep_alive]() mutable {
+        self->reply(std::move(response), keep_alive);
+      });
+    });
   }
 
-  void reply(int status, std::string body) {
-    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
+  // On a worker. Nothing may escape: an exception here would end the daemon.
+  ApiResponse handle(const ApiRequest& request) {
+    try {
+      return handle_api(handlers_.service, request);
+    } catch (const std::exception& error) {
+      spdlog::error("{} {}: {}", request.method, request.target, error.what());
+      return {500, error_body(Status::internal("the request could not be handled"))};
+    }
+  }
+
+  void reply(ApiResponse answer, bool keep_alive) {
+    auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), 11);
     response->set(http::field::content_type, "application/json");
-    response->set(http::field::connection, "close");
-    response->body() = std::move(body);
+    response->keep_alive(keep_alive);
+    response->body() = std::move(answer.body);
     response->prepare_payload();
-    http::async_write(socket_, *response, [self = this->shared_from_this(), response](beast::error_code, size_t) {
-      self->close();
+    close_after(kWriteTimeout);
+    http::async_write(socket_, *response, [self = this->shared_from_this(), response](beast::error_code error, size_t) {
+      if (error || !response->keep_alive()) return self->close();
+      self->read_next();
     });
   }
 
   void open_stream(const ApiRequest& request) {
-    auto stream = parse_event_stream(service_, request);
-    if (!stream.is_ok()) return reply(http_status_for(stream.status()), error_body(stream.status()));
+    timer_.cancel();
+    auto stream = parse_event_stream(handlers_.service, request);
+    if (!stream.is_ok()) return reply({http_status_for(stream.status()), error_body(stream.status())}, false);
     stream_ = *stream;
     auto header = std::make_shared<std::string>(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n");
-    asio::async_write(socket_, asio::buffer(*header), [self = this->shared_from_this(), header](beast::error_code error, size_t) {
-      if (error) return self->close();
-      self->poll_stream();
-    });
+    asio::async_write(socket_, asio::buffer(*header),
+                      [self = this->shared_from_this(), header](beast::error_code error, size_t) {
+                        if (error) return self->close();
+                        self->poll_stream();
+                      });
   }
 
   // Sends what is new, then waits a little and looks again, until the client goes away.
   void poll_stream() {
-    auto page = service_.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
+    auto page = handlers_.service.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
     auto chunk = std::make_shared<std::string>();
     if (page.is_ok()) {
       for (const auto& event : (*page)["events"]) {
-        *chunk += "id: " + std::to_string(event["seq"].get<int64_t>()) + "\nevent: " + event["type"].get<std::string>() +
+        *chunk += "id: " + std::to_string(event["seq"].get<int64_t>()) +
+                  "\nevent: " + event["type"].get<std::string>() +
                   "\ndata: " + event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
       }
       stream_.after = (*page)["last"].get<int64_t>();
     }
     if (chunk->empty()) *chunk = ": waiting\n\n";  // also finds out whether the client is still there
-    asio::async_write(socket_, asio::buffer(*chunk), [self = this->shared_from_this(), chunk](beast::error_code error, size_t) {
-      if (error) return self->close();
-      self->timer_.expires_after(kStreamPoll);
-      self->timer_.async_wait([self](beast::error_code wait_error) {
-        if (!wait_error) self->poll_stream();
-      });
-    });
+    asio::async_write(socket_, asio::buffer(*chunk),
+                      [self = this->shared_from_this(), chunk](beast::error_code error, size_t) {
+                        if (error) return self->close();
+                        self->timer_.expires_after(kStreamPoll);
+                        self->timer_.async_wait([self](beast::error_code wait_error) {
+                          if (!wait_error) self->poll_stream();
+                        });
+                      });
   }
 
   Socket socket_;
   asio::steady_timer timer_;
-  Service& service_;
+  Handlers& handlers_;
   bool trusted_transport_;
   beast::flat_buffer buffer_;
-  http::request_parser<http::string_body> parser_;
+  std::optional<http::request_parser<http::string_body>> parser_;  // a fresh one per request
   EventStream stream_;
 };
 
 template <typename Acceptor, typename Socket>
-void accept_loop(Acceptor& acceptor, Service& service, bool trusted) {
-  acceptor.async_accept([&acceptor, &service, trusted](beast::error_code error, Socket socket) {
-    if (!error) std::make_shared<Session<Socket>>(std::move(socket), service, trusted)->start();
-    if (error != asio::error::operation_aborted) accept_loop<Acceptor, Socket>(acceptor, service, trusted);
+void accept_loop(Acceptor& acceptor, Handlers& handlers, bool trusted) {
+  acceptor.async_accept([&acceptor, &handlers, trusted](beast::error_code error, Socket socket) {
+    if (!error) std::make_shared<Session<Socket>>(std::move(socket), handlers, trusted)->start();
+    if (error != asio::error::operation_aborted) accept_loop<Acceptor, Socket>(acceptor, handlers, trusted);
   });
 }
 
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(Service& s) : service(s) {}
-  Service& service;
+  explicit Impl(Service& service) : handlers{service, workers} {}
   asio::io_context io;
+  // Destroyed before `io` (members go in reverse): its threads are joined
+  // before anything they post to is gone.
+  asio::thread_pool workers{kWorkerThreads};
+  Handlers handlers;
   std::unique_ptr<asio::local::stream_protocol::acceptor> unix_acceptor;
   std::unique_ptr<asio::ip::tcp::acceptor> tcp_acceptor;
 };
@@ -178,7 +235,7 @@ Status HttpServer::listen_unix(const std::string& path) {
   ::chmod(path.c_str(), 0600);
   impl_->unix_acceptor = std::move(acceptor);
   accept_loop<asio::local::stream_protocol::acceptor, asio::local::stream_protocol::socket>(
-      *impl_->unix_acceptor, impl_->service, /*trusted=*/true);
+      *impl_->unix_acceptor, impl_->handlers, /*trusted=*/true);
   return Status::ok();
 }
 
@@ -196,13 +253,11 @@ Status HttpServer::listen_tcp(const std::string& address) {
   if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
   if (error) return Status::io("listening on " + address + ": " + error.message());
   impl_->tcp_acceptor = std::move(acceptor);
-  accept_loop<asio::ip::tcp::acceptor, asio::ip::tcp::socket>(*impl_->tcp_acceptor, impl_->service, /*trusted=*/false);
+  accept_loop<asio::ip::tcp::acceptor, asio::ip::tcp::socket>(*impl_->tcp_acceptor, impl_->handlers, /*trusted=*/false);
   return Status::ok();
 }
 
-int HttpServer::tcp_port() const {
-  return impl_->tcp_acceptor ? impl_->tcp_acceptor->local_endpoint().port() : 0;
-}
+int HttpServer::tcp_port() const { return impl_->tcp_acceptor ? impl_->tcp_acceptor->local_endpoint().port() : 0; }
 
 void HttpServer::run(const std::atomic<bool>& stop) {
   asio::steady_timer check(impl_->io);

@@ -2,19 +2,21 @@
 // directory, where a peer with the daemon's uid (or root) is a trusted local
 // admin (SO_PEERCRED), and optionally a TCP address, where every request
 // needs a bearer token. Requests go to handle_api(); /v1/events?follow=1 is a
-// server-sent event stream. Bodies are capped at 1 MiB; a request must
-// arrive within 30 s; one connection serves one request.
+// server-sent event stream.
 //
-// All networking runs on one thread (run()); handlers are short (store
-// queries), and an event stream polls the store on a timer.
+// One I/O thread (run()) reads and writes every connection; handlers run on
+// a small pool of worker threads, so a slow handler (a large diff, a fetch, a
+// push) or a slow client never holds up another. Connections are kept alive
+// while the client asks. Bodies are capped at 1 MiB; a request must arrive,
+// and an answer be taken, within 30 s each.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <string>
 
-#include "core/status.h"
 #include "api/service.h"
+#include "core/status.h"
 
 namespace corral::api {
 

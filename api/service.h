@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "store/store.h"
-#include "policy/access.h"
 #include "core/data_layout.h"
+#include "policy/access.h"
+#include "store/store.h"
 
 namespace corral::api {
 
@@ -45,7 +45,8 @@ class Service {
   Result<nlohmann::json> revoke_token(const policy::Caller& caller, const std::string& id);
 
   // Events after `after` the caller may read, as {"events": [...], "last": N}.
-  Result<nlohmann::json> events(const policy::Caller& caller, int64_t after, const store::EventLog::Filter& filter, int limit);
+  Result<nlohmann::json> events(const policy::Caller& caller, int64_t after, const store::EventLog::Filter& filter,
+                                int limit);
 
   // Called (outside the lock) when a running task is cancelled: the daemon
   // stops its sandbox.
@@ -56,7 +57,10 @@ class Service {
   const DataLayout& layout() const { return layout_; }
 
  private:
-  // Each runs under the caller's Transaction.
+  // The revision a task starts from unless told otherwise: the tip of the
+  // branch it will merge into (the upstream's default: HEAD).
+  static std::string tip_of(const std::string& target_branch) { return target_branch.empty() ? "HEAD" : target_branch; }
+  // Each runs under the caller's Transaction (submission.cpp).
   Result<std::string> repo_id_for(store::Transaction& tx, const std::string& repo);
   Status check_agent_allowed(store::Transaction& tx, const std::string& repo_id, const std::string& agent,
                              const std::string& what);

@@ -4,6 +4,8 @@
 //   - scheduling decisions per second with 10,000 queued tasks and 100
 //     running: the store query plus scheduler::schedule(), per pass;
 //   - the daemon's resident memory per queued task.
+//   - reads over one kept-alive connection against a new connection per
+//     request (libcurl, unix socket);
 // The daemon runs with --max-running 0, so nothing starts while it is measured.
 //
 // Usage: bench_api_throughput [TASKS=10000] [CLIENTS=50]   (as root)
@@ -23,10 +25,11 @@
 #include <thread>
 #include <vector>
 
+#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include "core/clock.h"
 #include "cli/api_client.h"
+#include "core/clock.h"
 #include "scheduler/decisions.h"
 #include "store/task_queue.h"
 
@@ -60,6 +63,42 @@ void must(bool ok, const char* what) {
   }
 }
 
+size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
+
+// `requests` reads of one task (GET /v1/tasks?limit=1) over the unix socket,
+// on one kept-alive connection and on a new connection each, alternating in
+// blocks of 100: requests per second and latency of each.
+void compare_connections(const std::string& socket, int requests) {
+  std::vector<double> kept_ms, fresh_ms;
+  double kept_s = 0, fresh_s = 0;
+  CURL* kept = curl_easy_init();
+  for (int block = 0; block < requests / 100; ++block) {
+    for (bool reuse : {true, false}) {
+      CURL* curl = reuse ? kept : curl_easy_init();
+      auto block_start = Clock::now();
+      for (int i = 0; i < 100; ++i) {
+        curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket.c_str());
+        curl_easy_setopt(curl, CURLOPT_URL, "http://corral/v1/tasks?limit=1");
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, reuse ? 0L : 1L);
+        auto start = Clock::now();
+        must(curl_easy_perform(curl) == CURLE_OK, "a read");
+        (reuse ? kept_ms : fresh_ms).push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      }
+      (reuse ? kept_s : fresh_s) += std::chrono::duration<double>(Clock::now() - block_start).count();
+      if (!reuse) curl_easy_cleanup(curl);
+    }
+  }
+  curl_easy_cleanup(kept);
+  std::printf("reads (GET /v1/tasks?limit=1), %zu each, one client:\n", kept_ms.size());
+  std::printf("  one kept-alive connection: %.0f requests/s, p50 %.3f ms, p99 %.3f ms\n", kept_ms.size() / kept_s,
+              percentile(kept_ms, 0.5), percentile(kept_ms, 0.99));
+  std::printf("  a new connection each:    %.0f requests/s, p50 %.3f ms, p99 %.3f ms\n", fresh_ms.size() / fresh_s,
+              percentile(fresh_ms, 0.5), percentile(fresh_ms, 0.99));
+  std::printf("  keep-alive / new connection: %.2fx the throughput\n",
+              (kept_ms.size() / kept_s) / (fresh_ms.size() / fresh_s));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,7 +109,8 @@ int main(int argc, char** argv) {
   std::string data = dir + "/data";
   std::string repo = dir + "/repo";
   must(std::system(("git init -q -b main " + repo + " && cd " + repo +
-                    " && echo x > x && git add x && git -c user.name=b -c user.email=b@b commit -qm x").c_str()) == 0,
+                    " && echo x > x && git add x && git -c user.name=b -c user.email=b@b commit -qm x")
+                       .c_str()) == 0,
        "making a repository");
   std::string corral = std::string(CORRAL_BINARY_DIR) + "/corral";
   pid_t daemon = ::fork();
@@ -81,7 +121,8 @@ int main(int argc, char** argv) {
     ::_exit(127);
   }
   ApiClient client("unix:" + data + "/corral.sock", "");
-  for (int i = 0; i < 100 && !client.call("GET", "/v1/repos").is_ok(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 100 && !client.call("GET", "/v1/repos").is_ok(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   must(client.call("POST", "/v1/repos", nlohmann::json{{"path", repo}}.dump()).is_ok(), "repo add");
   long rss_before = rss_kib(daemon);
 
@@ -92,7 +133,9 @@ int main(int argc, char** argv) {
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
       for (int i; (i = next++) < total;) {
-        std::string body = nlohmann::json{{"repo", repo}, {"agent", "true"}, {"prompt", "task " + std::to_string(i)},
+        std::string body = nlohmann::json{{"repo", repo},
+                                          {"agent", "true"},
+                                          {"prompt", "task " + std::to_string(i)},
                                           {"idempotency_key", "bench-" + std::to_string(i)}}
                                .dump();
         auto start = Clock::now();
@@ -107,11 +150,14 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (const auto& per_client : latencies) all.insert(all.end(), per_client.begin(), per_client.end());
 
-  std::printf("submissions: %d tasks from %d concurrent clients over the unix socket in %.2f s\n", total, clients, seconds);
+  std::printf("submissions: %d tasks from %d concurrent clients over the unix socket in %.2f s\n", total, clients,
+              seconds);
   std::printf("  %.0f submissions/s, latency p50 %.2f ms, p99 %.2f ms\n", total / seconds, percentile(all, 0.5),
               percentile(all, 0.99));
-  std::printf("daemon resident memory: %ld KiB before, %ld KiB after: %.2f KiB per queued task\n", rss_before, rss_after,
-              static_cast<double>(rss_after - rss_before) / total);
+  std::printf("daemon resident memory: %ld KiB before, %ld KiB after: %.2f KiB per queued task\n", rss_before,
+              rss_after, static_cast<double>(rss_after - rss_before) / total);
+
+  compare_connections(data + "/corral.sock", 2000);
 
   // Scheduling: the store query and the decision, as the daemon's tick does, with 100 of them running.
   ::kill(daemon, SIGTERM);
@@ -128,8 +174,8 @@ int main(int argc, char** argv) {
   int i = 0;
   for (const auto& task : *tasks) {
     auto state = i++ < 100 ? corral::store::TaskState::kRunning : corral::store::TaskState::kQueued;
-    views.push_back({task.id, "repo-" + std::to_string(i % 50), "agent-" + std::to_string(i % 3), task.priority, task.seq,
-                     state, task.parents});
+    views.push_back({task.id, "repo-" + std::to_string(i % 50), "agent-" + std::to_string(i % 3), task.priority,
+                     task.seq, state, task.parents});
   }
   constexpr int kPasses = 20;
   size_t decisions = 0;

@@ -10,11 +10,11 @@
 #include <memory>
 
 #include "cli/api_access.h"
+#include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
 #include "core/url_encoding.h"
-#include "cli/api_client.h"
 #include "daemon/serve.h"
 
 namespace corral::cli {
@@ -51,16 +51,21 @@ bool is_final(const std::string& type) {
 CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   auto options = std::make_shared<daemon::ServeOptions>();
   app.add_option("--listen", options->listen_tcp, "Also serve the API on HOST:PORT (bearer tokens required)");
-  app.add_option("--backend", options->backend, "Sandbox backend: docker, runc, crun or auto")->envname("CORRAL_BACKEND");
+  app.add_option("--backend", options->backend, "Sandbox backend: docker, runc, crun or auto")
+      ->envname("CORRAL_BACKEND");
   app.add_option("--image", options->image, "Image for the docker backend")->envname("CORRAL_IMAGE");
   app.add_option("--max-running", options->caps.global, "Tasks running at once (default 4)");
   app.add_option("--max-per-repo", options->caps.per_repo, "Tasks running at once per repository (default 2)");
   app.add_option("--max-per-agent", options->caps.per_agent, "Tasks running at once per agent (default 4)");
   app.add_option("--max-attempts", options->max_attempts, "Runs per task before an infrastructure failure is final");
-  app.add_option("--llm", options->llm_urls, "Model provider for the LLM gateway: anthropic=URL or openai=URL (repeatable)");
+  // Hidden (no group): crash tests pause the daemon inside a stage to kill it there.
+  app.add_option("--test-pause-at", options->test_pause_at)->group("");
+  app.add_option("--llm", options->llm_urls,
+                 "Model provider for the LLM gateway: anthropic=URL or openai=URL (repeatable)");
   app.add_option("--llm-key", options->llm_keys, "Its key, held by corral only: NAME=env:VARIABLE or NAME=file:PATH");
   app.add_option("--llm-ca", options->llm_ca_files, "Trust this CA for a provider: NAME=FILE");
-  app.add_option("--egress-host", options->egress_hosts, "A name the egress proxy resolves itself: NAME=ADDRESS[,ADDRESS]");
+  app.add_option("--egress-host", options->egress_hosts,
+                 "A name the egress proxy resolves itself: NAME=ADDRESS[,ADDRESS]");
   app.add_option("--agent-tool", options->agent_tools,
                  "A host program an agent profile runs, mounted read-only: PROGRAM=FILE (claude=/usr/local/bin/claude) "
                  "or PROGRAM=FOLDER:ENTRY (gemini=/opt/gemini/node_modules:.bin/gemini)");
@@ -83,8 +88,10 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   auto parents = std::make_shared<std::vector<std::string>>();
   auto priority = std::make_shared<int>(0);
   auto timeout = std::make_shared<int64_t>(0);
-  submit->add_option("--repo", (*fields)["repo"], "Repository (id or path, registered with corral repo add)")->required();
-  submit->add_option("--agent", (*fields)["agent"], "Agent command line (default: routing chooses among the repository's)");
+  submit->add_option("--repo", (*fields)["repo"], "Repository (id or path, registered with corral repo add)")
+      ->required();
+  submit->add_option("--agent", (*fields)["agent"],
+                     "Agent command line (default: routing chooses among the repository's)");
   submit->add_option("--base", (*fields)["base"], "Revision to start from (default HEAD)");
   submit->add_option("--target", (*fields)["target"], "Shared branch to merge into (default: the upstream's default)");
   submit->add_option("--after", *parents, "A task this one builds on (repeatable; the first gives the base)");
@@ -92,9 +99,11 @@ CommandAction add_task_command(CLI::App& app, const GlobalOptions& globals) {
   submit->add_option("--timeout", *timeout, "Seconds the run may take");
   auto budget_tokens = std::make_shared<int64_t>(0);
   auto budget_calls = std::make_shared<int64_t>(0);
-  submit->add_option("--budget-tokens", *budget_tokens, "Model tokens the task may use (under the repository's budget)");
+  submit->add_option("--budget-tokens", *budget_tokens,
+                     "Model tokens the task may use (under the repository's budget)");
   submit->add_option("--budget-calls", *budget_calls, "Model calls the task may make (under the repository's budget)");
-  submit->add_option("--idempotency-key", (*fields)["idempotency_key"], "Submitting the same key again returns the same task");
+  submit->add_option("--idempotency-key", (*fields)["idempotency_key"],
+                     "Submitting the same key again returns the same task");
   submit->add_option("prompt", (*fields)["prompt"], "What the agent should do")->required();
   submit->add_flag("--json", *json_output);
   submit->callback([=, &globals] {
@@ -199,8 +208,9 @@ CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
   create->add_flag("--json", *json_output);
   create->callback([=, &globals] {
     *action = [=, &globals] {
-      return print(client(globals).call("POST", "/v1/tokens", json{{"name", *name}, {"role", *role}, {"repo", *repo}}.dump()),
-                   *json_output, [](const json& token) { std::printf("%s\n", token["token"].get<std::string>().c_str()); });
+      return print(
+          client(globals).call("POST", "/v1/tokens", json{{"name", *name}, {"role", *role}, {"repo", *repo}}.dump()),
+          *json_output, [](const json& token) { std::printf("%s\n", token["token"].get<std::string>().c_str()); });
     };
   });
   CLI::App* list = app.add_subcommand("list", "List tokens (never their secrets)");
@@ -221,14 +231,17 @@ CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
   revoke->add_option("id", *id)->required();
   revoke->callback([=, &globals] {
     *action = [=, &globals] {
-      return print(client(globals).call("DELETE", "/v1/tokens/" + *id), false, [](const json&) { std::printf("revoked\n"); });
+      return print(client(globals).call("DELETE", "/v1/tokens/" + *id), false,
+                   [](const json&) { std::printf("revoked\n"); });
     };
   });
   return [action] { return (*action)(); };
 }
 
-int follow_events(const GlobalOptions& globals, const std::string& task, const std::string& repo, const std::string& type) {
-  std::string target = "/v1/events?follow=1&task=" + percent_encode(task) + "&repo=" + percent_encode(repo) + "&type=" + percent_encode(type);
+int follow_events(const GlobalOptions& globals, const std::string& task, const std::string& repo,
+                  const std::string& type) {
+  std::string target = "/v1/events?follow=1&task=" + percent_encode(task) + "&repo=" + percent_encode(repo) +
+                       "&type=" + percent_encode(type);
   Status status = client(globals).follow(target, [](const json& event) {
     print_event(event);
     return true;

@@ -8,22 +8,22 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/clock.h"
-#include "core/data_dir.h"
-#include "core/file_lock.h"
-#include "scheduler/backends.h"
-#include "daemon/daemon.h"
-#include "merge/commit_step.h"
-#include "scheduler/scheduler.h"
 #include "admission/gateway_options.h"
 #include "api/http_server.h"
 #include "api/service.h"
+#include "core/clock.h"
+#include "core/data_dir.h"
+#include "core/file_lock.h"
+#include "core/stage_hook.h"
+#include "daemon/daemon.h"
+#include "merge/commit_step.h"
+#include "scheduler/backends.h"
+#include "scheduler/scheduler.h"
 
 namespace corral::daemon {
 namespace {
 
 std::atomic<bool> g_stop{false};
-
 
 void request_stop(int) { g_stop = true; }
 
@@ -47,6 +47,9 @@ Result<admission::GatewayOptions> gateway_options(const ServeOptions& options) {
 }
 
 Status serve(const ServeOptions& options) {
+  if (!options.test_pause_at.empty() && !is_stage(options.test_pause_at)) {
+    return Status::invalid_argument("--test-pause-at: '" + options.test_pause_at + "' is not a stage");
+  }
   auto gateways = gateway_options(options);
   if (!gateways.is_ok()) return gateways.status();
   DataLayout layout = layout_for(options.data_dir);
@@ -67,10 +70,19 @@ Status serve(const ServeOptions& options) {
   if (!store.is_ok()) return store.status();
 
   api::Service service(**store, layout);
-  scheduler::Scheduler scheduler(**store, layout, **backend,
-                                 {options.caps, options.image, options.max_attempts, options.supervisor_path,
-                                  std::chrono::seconds(5), *gateways});
-  merge::CommitStep commit_step(**store, layout, **backend, {options.image, options.supervisor_path});
+  // Crash tests kill the daemon inside a stage; 5 s there is long enough to
+  // hit on a loaded 2-core machine.
+  StageHook at_stage =
+      options.test_pause_at.empty() ? StageHook() : pause_at(options.test_pause_at, std::chrono::seconds(5));
+  scheduler::SchedulerOptions scheduling;
+  scheduling.caps = options.caps;
+  scheduling.image = options.image;
+  scheduling.max_attempts = options.max_attempts;
+  scheduling.supervisor_path = options.supervisor_path;
+  scheduling.gateways = *gateways;
+  scheduling.at_stage = at_stage;
+  scheduler::Scheduler scheduler(**store, layout, **backend, scheduling);
+  merge::CommitStep commit_step(**store, layout, **backend, {options.image, options.supervisor_path, 5, at_stage});
   service.set_cancel_hook([&scheduler](const std::string& task_id) { scheduler.cancel_running(task_id); });
   CORRAL_RETURN_IF_ERROR(scheduler.recover().with_context("recovering"));
 
@@ -83,8 +95,9 @@ Status serve(const ServeOptions& options) {
   std::signal(SIGINT, request_stop);
   std::printf("corral: serving %s on %s%s (backend %s)\n", layout.root().c_str(),
               api_socket_path(options.data_dir).c_str(),
-              options.listen_tcp.empty() ? "" : (" and " + options.listen_tcp + " (port " +
-                                                 std::to_string(server.tcp_port()) + ")").c_str(),
+              options.listen_tcp.empty()
+                  ? ""
+                  : (" and " + options.listen_tcp + " (port " + std::to_string(server.tcp_port()) + ")").c_str(),
               std::string((*backend)->kind()).c_str());
   std::fflush(stdout);
   Daemon daemon(**store, scheduler, commit_step);

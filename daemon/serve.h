@@ -11,8 +11,8 @@
 namespace corral::daemon {
 
 struct ServeOptions {
-  std::string data_dir;         // as the user gave it
-  std::string listen_tcp;       // "HOST:PORT", or "" for the unix socket only
+  std::string data_dir;    // as the user gave it
+  std::string listen_tcp;  // "HOST:PORT", or "" for the unix socket only
   std::string backend = "auto";
   std::string image;
   std::string supervisor_path;
@@ -20,6 +20,8 @@ struct ServeOptions {
   int max_attempts = 3;
   // The operator's gateway flags as given (checked when serving starts).
   std::vector<std::string> llm_urls, llm_keys, llm_ca_files, egress_hosts, agent_tools;
+  // For crash tests only: pause 5 s as this stage begins (core/stage_hook.h).
+  std::string test_pause_at;
 };
 
 // The unix socket the daemon of a data directory listens on.

@@ -1,23 +1,26 @@
+// The commit step's units of work and a merge's state machine (attempt,
+// resume after a crash, publish), kept in one file on purpose: the intent
+// log's states read top to bottom here. Proposals are in commit_proposal.cpp.
 #include "merge/commit_step.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
+#include "admission/learning.h"
+#include "admission/run_bridge.h"
 #include "core/file_lock.h"
 #include "core/ids.h"
+#include "core/stage_hook.h"
 #include "git/ancestry.h"
 #include "git/integrate.h"
 #include "git/shared_ref.h"
-#include "core/crash_points.h"
 #include "merge/diff_review.h"
-#include "store/event_record.h"
-#include "admission/learning.h"
-#include "admission/run_bridge.h"
-#include "scheduler/decisions.h"
 #include "merge/shared_branch.h"
 #include "merge/upstream_reverts.h"
 #include "policy/diff_checks.h"
 #include "routing/grant.h"
+#include "scheduler/decisions.h"
+#include "store/event_record.h"
 
 namespace corral::merge {
 namespace {
@@ -47,11 +50,13 @@ Status CommitStep::end_task(const std::string& task_id, store::TaskState state, 
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       auto task = store.queue.find(task_id);
-      if (!task.is_ok() || !*task) return task.is_ok() ? Status::not_found("task " + task_id + " vanished") : task.status();
+      if (!task.is_ok() || !*task)
+        return task.is_ok() ? Status::not_found("task " + task_id + " vanished") : task.status();
       CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {from_state}, state, reason));
       CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, **task, state));
       auto merge = store.merges.find(task_id);
-      if (merge.is_ok() && *merge) CORRAL_RETURN_IF_ERROR(store.merges.set(task_id, store::MergeState::kPending, "", ""));
+      if (merge.is_ok() && *merge)
+        CORRAL_RETURN_IF_ERROR(store.merges.set(task_id, store::MergeState::kPending, "", ""));
       json body = payload;
       body["reason"] = reason;
       return store::TaskEvent(event, **task).payload(body).record(store.events);
@@ -85,7 +90,8 @@ Result<std::optional<CommitStep::MergeCandidate>> CommitStep::next_merge() {
         if (!parent.is_ok()) return parent.status();
         store::TaskState state = *parent ? (*parent)->state : store::TaskState::kFailed;
         if (store::blocks_dependents(state)) {
-          candidate.hold_reason = "parent " + parent_id + " " + store::state_name(state) + ": its work is not on the branch";
+          candidate.hold_reason =
+              "parent " + parent_id + " " + store::state_name(state) + ": its work is not on the branch";
           break;
         }
         ready = ready && state == store::TaskState::kMerged;
@@ -165,7 +171,9 @@ Result<bool> CommitStep::observe_upstream(Merge& merge) {
   // is gone upstream. Nothing more merges there until an owner looks.
   std::string reason = "the upstream's " + merge.branch + " no longer contains " + std::to_string(seen->lost.size()) +
                        " commit(s) corral saw there (rewritten outside corral); merging stopped";
-  json alert = {{"kind", "shared_history_lost"}, {"branch", merge.branch}, {"found", seen->tip},
+  json alert = {{"kind", "shared_history_lost"},
+                {"branch", merge.branch},
+                {"found", seen->tip},
                 {"lost", commits_json(seen->lost)}};
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) {
     return store::TaskEvent("alert.raised", merge.task).payload(alert).record(store.events);
@@ -179,8 +187,10 @@ Result<bool> CommitStep::recheck(Merge& merge, const std::string& onto) {
   auto checked = check_commits(merge.repo, onto, merge.new_tip);
   if (!checked.is_ok()) return checked.status();
   const policy::DiffVerdict& verdict = checked->verdict;
-  json payload = {{"check", "diff_rules"}, {"decision", policy::decision_name(verdict.decision)},
-                  {"tip_moved", true}, {"onto", onto}};
+  json payload = {{"check", "diff_rules"},
+                  {"decision", policy::decision_name(verdict.decision)},
+                  {"tip_moved", true},
+                  {"onto", onto}};
   payload["findings"] = json(verdict)["findings"];
   if (verdict.decision == policy::Decision::kRefuse) {
     CORRAL_RETURN_IF_ERROR(
@@ -199,10 +209,13 @@ Result<bool> CommitStep::recheck(Merge& merge, const std::string& onto) {
     return store_.with([&](store::Transaction& store) -> Result<bool> {
       Status moved = store.db.in_transaction([&]() -> Status {
         CORRAL_RETURN_IF_ERROR(store.reviews.put(review));
-        CORRAL_RETURN_IF_ERROR(store.queue.transition(merge.task.id, {store::TaskState::kMerging}, store::TaskState::kReview, ""));
+        CORRAL_RETURN_IF_ERROR(
+            store.queue.transition(merge.task.id, {store::TaskState::kMerging}, store::TaskState::kReview, ""));
         return store::TaskEvent("approval.requested", merge.task)
             .run(merge.run.id)
-            .payload({{"diff_hash", review.diff_hash}, {"approvals_required", required}, {"branch", merge.branch},
+            .payload({{"diff_hash", review.diff_hash},
+                      {"approvals_required", required},
+                      {"branch", merge.branch},
                       {"reason", "the tip moved and the diff now needs a human"}})
             .record(store.events);
       });
@@ -229,19 +242,21 @@ Result<bool> CommitStep::run_check(Merge& merge) {
   if (!live.is_ok()) return live.status();
   runner::RunRequest request =
       admission::make_run_request(layout_, merge.repo.record,
-                       {merge.task.id, check_run, merge.new_tip, settings.check_command, "", options_.image,
-                        options_.supervisor_path, *grant});
+                                  {merge.task.id, check_run, merge.new_tip, settings.check_command, "", options_.image,
+                                   options_.supervisor_path, *grant});
   request.purpose = runner::RunPurpose::kCheck;
   store::StoreSink sink(store_);
   auto result = runner::run_task(request, backend_, sink, store_.clock());
   std::remove(layout_.run_lock(check_run).c_str());
   if (!result.is_ok()) return result.status().with_context("running the check command");
-  json payload = {{"check", "command"}, {"command", settings.check_command}, {"commit", merge.new_tip},
-                  {"exit_code", result->exit.exit_code}, {"output_tail", result->output_tail}};
+  json payload = {{"check", "command"},
+                  {"command", settings.check_command},
+                  {"commit", merge.new_tip},
+                  {"exit_code", result->exit.exit_code},
+                  {"output_tail", result->output_tail}};
   if (!result->succeeded()) {
     std::string reason = "the check command failed on the merged result (" + result->reason() + ")";
-    CORRAL_RETURN_IF_ERROR(
-        end_task(merge.task.id, store::TaskState::kChecksFailed, reason, "check.failed", payload));
+    CORRAL_RETURN_IF_ERROR(end_task(merge.task.id, store::TaskState::kChecksFailed, reason, "check.failed", payload));
     return false;
   }
   CORRAL_RETURN_IF_ERROR(store_.with([&](store::Transaction& store) {
@@ -265,11 +280,12 @@ Result<CommitStep::Attempt> CommitStep::merge_attempt(Merge& merge) {
   if (!onto.empty()) {
     auto lock = FileLock::acquire(layout_.mirror_lock(merge.repo.record.id));
     if (!lock.is_ok()) return lock.status();
-    integrated = merge.repo.settings.merge_method == settings::MergeMethod::kRebase
-                     ? git::rebase_onto(mirror, merge.run.base_commit, merge.run.head_commit, onto, committer)
-                     : git::merge_onto(mirror, onto, merge.run.head_commit,
-                                       "Merge corral task " + merge.task.id + "\n\nCorral-Task: " + merge.task.id + "\n",
-                                       committer);
+    integrated =
+        merge.repo.settings.merge_method == settings::MergeMethod::kRebase
+            ? git::rebase_onto(mirror, merge.run.base_commit, merge.run.head_commit, onto, committer)
+            : git::merge_onto(mirror, onto, merge.run.head_commit,
+                              "Merge corral task " + merge.task.id + "\n\nCorral-Task: " + merge.task.id + "\n",
+                              committer);
   }
   if (!integrated.is_ok()) return integrated.status();
   if (!integrated->conflicts.empty()) {
@@ -305,7 +321,7 @@ Result<CommitStep::Attempt> CommitStep::advance_and_publish(Merge& merge) {
   CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPrepared));
   Status moved = move_shared_branch(layout_, merge.repo, merge.branch, merge.old_tip, merge.new_tip, [&] {
     CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kAdvanced));
-    pause_for_crash_tests("merge_publish");
+    reached(options_.at_stage, "merge_publish");
     return Status::ok();
   });
   return after_publish(merge, moved);
@@ -313,7 +329,7 @@ Result<CommitStep::Attempt> CommitStep::advance_and_publish(Merge& merge) {
 
 Result<CommitStep::Attempt> CommitStep::after_publish(Merge& merge, const Status& published) {
   if (published.is_ok()) {
-    pause_for_crash_tests("merge_finish");
+    reached(options_.at_stage, "merge_finish");
     CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kDone));
     return settled(finish_published(merge));
   }
@@ -358,13 +374,17 @@ Status CommitStep::finish_published(Merge& merge) {
                      ? Result<std::vector<git::CommitInfo>>(std::vector<git::CommitInfo>{})
                      : git::commits_between(merge.repo.record.mirror_path, merge.old_tip, merge.new_tip);
   if (!commits.is_ok()) return commits.status();
-  json payload = {{"branch", merge.branch}, {"old", merge.old_tip}, {"new", merge.new_tip},
-                  {"commits", commits_json(*commits)}, {"upstream", merge.repo.upstream.url},
+  json payload = {{"branch", merge.branch},
+                  {"old", merge.old_tip},
+                  {"new", merge.new_tip},
+                  {"commits", commits_json(*commits)},
+                  {"upstream", merge.repo.upstream.url},
                   {"diff_hash", merge.review.diff_hash}};
   if (merge.old_tip == merge.new_tip) payload["already_on_branch"] = true;
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(merge.task.id, {store::TaskState::kMerging}, store::TaskState::kMerged, ""));
+      CORRAL_RETURN_IF_ERROR(
+          store.queue.transition(merge.task.id, {store::TaskState::kMerging}, store::TaskState::kMerged, ""));
       CORRAL_RETURN_IF_ERROR(admission::learn_if_outcome(store, merge.task, store::TaskState::kMerged));
       return store::TaskEvent("merge.completed", merge.task).run(merge.run.id).payload(payload).record(store.events);
     });

@@ -26,17 +26,19 @@
 #include <string>
 
 #include "containers/sandbox_backend.h"
-#include "merge/repo_context.h"
 #include "core/data_layout.h"
+#include "core/stage_hook.h"
+#include "merge/repo_context.h"
 #include "policy/access.h"
 #include "store/store.h"
 
 namespace corral::merge {
 
 struct CommitStepOptions {
-  std::string image;            // the sandbox image for the check command (docker backend)
+  std::string image;  // the sandbox image for the check command (docker backend)
   std::string supervisor_path;
   int max_publish_attempts = 5;  // tries when the upstream keeps moving
+  StageHook at_stage;            // called as each stage of a merge begins (crash tests pause there)
 };
 
 class CommitStep {

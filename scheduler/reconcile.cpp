@@ -15,8 +15,8 @@ namespace {
 
 constexpr const char* kCrashReason = "corral stopped during the run; the run was abandoned";
 
-Status record(store::EventLog& events, const std::string& type, const store::RunRecord& run,
-              const std::string& repo_id, const nlohmann::json& payload) {
+Status record(store::EventLog& events, const std::string& type, const store::RunRecord& run, const std::string& repo_id,
+              const nlohmann::json& payload) {
   Event event{type, run.task_id, run.id, repo_id, "", run.id, "{}"};
   set_payload(event, payload);
   return events.record(event);
@@ -37,8 +37,8 @@ Status clean_run_files(const DataLayout& layout, const store::RunRecord& run, co
   return Status::ok();
 }
 
-Status abandon_run(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
-                   store::EventLog& events, store::RunRecord run, const AbandonedRunHandler& on_abandoned) {
+Status abandon_run(const DataLayout& layout, store::Records& records, store::TaskQueue& queue, store::EventLog& events,
+                   store::RunRecord run, const AbandonedRunHandler& on_abandoned) {
   auto task = queue.find(run.task_id);
   if (!task.is_ok()) return task.status();
   if (!*task) return Status::corrupt("run " + run.id + " names a task that does not exist");
@@ -49,15 +49,15 @@ Status abandon_run(const DataLayout& layout, store::Records& records, store::Tas
   run.reason = kCrashReason;
   CORRAL_RETURN_IF_ERROR(records.finish_run(run));
   if (on_abandoned) return on_abandoned(run, kCrashReason);
-  CORRAL_RETURN_IF_ERROR(queue.transition(run.task_id, {store::TaskState::kRunning, store::TaskState::kQueued}, store::TaskState::kFailed, kCrashReason));
+  CORRAL_RETURN_IF_ERROR(queue.transition(run.task_id, {store::TaskState::kRunning, store::TaskState::kQueued},
+                                          store::TaskState::kFailed, kCrashReason));
   return record(events, "task.failed", run, (*task)->repo_id, {{"reason", kCrashReason}, {"reconciled", true}});
 }
 
 }  // namespace
 
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
-                                  store::EventLog& events,
-                                  const std::vector<containers::SandboxBackend*>& backends,
+                                  store::EventLog& events, const std::vector<containers::SandboxBackend*>& backends,
                                   const AbandonedRunHandler& on_abandoned) {
   ReconcileReport report;
   auto is_live = [&](const std::string& run_id) { return is_run_live(layout, run_id); };
@@ -68,9 +68,9 @@ Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& reco
       store::RunRecord run;
       run.id = sandbox.run_id;
       if (auto found = records.find_run(sandbox.run_id); found.is_ok() && *found) run = **found;
-      CORRAL_RETURN_IF_ERROR(record(events, "sandbox.destroyed", run, "",
-                                    {{"sandbox", sandbox.name}, {"backend", backend->kind()}, {"orphan", true},
-                                     {"status", sandbox.status}}));
+      CORRAL_RETURN_IF_ERROR(record(
+          events, "sandbox.destroyed", run, "",
+          {{"sandbox", sandbox.name}, {"backend", backend->kind()}, {"orphan", true}, {"status", sandbox.status}}));
       ++report.sandboxes_removed;
     }
   }

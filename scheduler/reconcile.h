@@ -26,8 +26,7 @@ struct ReconcileReport {
 using AbandonedRunHandler = std::function<Status(const store::RunRecord& run, const std::string& reason)>;
 
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
-                                  store::EventLog& events,
-                                  const std::vector<containers::SandboxBackend*>& backends,
+                                  store::EventLog& events, const std::vector<containers::SandboxBackend*>& backends,
                                   const AbandonedRunHandler& on_abandoned = nullptr);
 
 }  // namespace corral::scheduler

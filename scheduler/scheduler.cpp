@@ -1,20 +1,20 @@
 #include "scheduler/scheduler.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
-#include "core/file_lock.h"
-#include "core/ids.h"
-#include "git/mirror.h"
-#include "git/revision.h"
-#include "scheduler/backends.h"
-#include "core/crash_points.h"
-#include "store/event_record.h"
 #include "admission/learning.h"
-#include "scheduler/reconcile.h"
 #include "admission/run_bridge.h"
 #include "admission/task_routing.h"
+#include "core/file_lock.h"
+#include "core/ids.h"
+#include "core/stage_hook.h"
+#include "git/mirror.h"
+#include "git/revision.h"
 #include "routing/grant.h"
+#include "scheduler/backends.h"
+#include "scheduler/reconcile.h"
+#include "store/event_record.h"
 
 namespace corral::scheduler {
 
@@ -58,7 +58,9 @@ Status Scheduler::recover() {
       if (!task.is_ok()) return task.status();
       if (!*task) return Status::ok();
       bool retry = (*task)->attempts < max_attempts;
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(run.task_id, {store::TaskState::kRunning}, retry ? store::TaskState::kQueued : store::TaskState::kFailed, reason));
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(run.task_id, {store::TaskState::kRunning},
+                                                    retry ? store::TaskState::kQueued : store::TaskState::kFailed,
+                                                    reason));
       return store::TaskEvent(retry ? "task.requeued" : "task.failed", **task)
           .run(run.id)
           .payload({{"reason", reason}, {"attempts", (*task)->attempts}, {"recovered", true}})
@@ -96,7 +98,8 @@ Status Scheduler::tick() {
 Status Scheduler::hold(const store::QueuedTask& task, const std::string& reason) {
   return store_.with([&](store::Transaction& tx) {
     return tx.atomically([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(tx.queue.transition(task.id, {store::TaskState::kQueued}, store::TaskState::kHeld, reason));
+      CORRAL_RETURN_IF_ERROR(
+          tx.queue.transition(task.id, {store::TaskState::kQueued}, store::TaskState::kHeld, reason));
       return store::TaskEvent("task.held", task).payload({{"reason", reason}}).record(tx.events);
     });
   });
@@ -112,7 +115,8 @@ Status Scheduler::start(const std::string& task_id, const std::string& base_task
   running->lock = std::move(*lock);
   Status marked = store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kQueued}, store::TaskState::kRunning, ""));
+      CORRAL_RETURN_IF_ERROR(
+          store.queue.transition(task_id, {store::TaskState::kQueued}, store::TaskState::kRunning, ""));
       CORRAL_RETURN_IF_ERROR(store.queue.count_attempt(task_id));
       store::RunRecord run;
       run.id = running->run_id;
@@ -142,7 +146,7 @@ Status Scheduler::start(const std::string& task_id, const std::string& base_task
 }
 
 void Scheduler::execute(const std::string& task_id, const std::string& run_id, const std::string& base_task) {
-  pause_for_crash_tests("start");
+  reached(options_.at_stage, "start");
   auto request = run_request(task_id, run_id, base_task);
   if (!request.is_ok()) return finish(task_id, run_id, request.status());
   // Publication is a run's last step: if the branch is in the user's repository
@@ -179,78 +183,9 @@ Status Scheduler::clear_earlier_publication(const std::string& task_id, const st
   return Status::ok();  // not a finished attempt's: a crash left it, and execute adopts it
 }
 
-// The task, its repository, and the head its parent's run left (for a stacked task).
-Result<Scheduler::Plan> Scheduler::plan_for(const std::string& task_id, const std::string& base_task) {
-  return store_.with([&](store::Transaction& store) -> Result<Plan> {
-    auto task = store.queue.find(task_id);
-    if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
-    auto repo = store.records.find_repo((*task)->repo_id);
-    if (!repo.is_ok() || !*repo) return Status::not_found("repository of " + task_id + " vanished");
-    Plan plan{**task, **repo, ""};
-    if (base_task.empty()) return plan;
-    auto parent = store.queue.find(base_task);
-    if (!parent.is_ok()) return parent.status();
-    // A merged parent's work is on the target branch: start from the task's
-    // base, which is that branch unless the submitter named another.
-    if (*parent && (*parent)->state == store::TaskState::kMerged) return plan;
-    auto runs = store.records.runs_of_task(base_task);
-    if (!runs.is_ok()) return runs.status();
-    for (const auto& run : *runs) {
-      if (run.state == store::state::kSucceeded) plan.base_commit = run.head_commit;
-    }
-    if (plan.base_commit.empty()) return Status::failed_precondition("parent " + base_task + " has no finished run");
-    return plan;
-  });
-}
-
-// Syncs the mirror, clears what an earlier, unpublished attempt left there,
-// and settles the base commit (the parent's head, or the task's base revision).
-Status Scheduler::prepare_mirror(Plan& plan) {
-  const store::RepoRecord& repo = plan.repo;
-  {
-    auto lock = FileLock::acquire(layout_.mirror_lock(repo.id));
-    if (!lock.is_ok()) return lock.status();
-    CORRAL_RETURN_IF_ERROR(git::sync_mirror(repo.source_path, repo.mirror_path));
-    CORRAL_RETURN_IF_ERROR(git::delete_branch(repo.mirror_path, runner::task_branch(plan.task.id)));
-  }
-  if (!plan.base_commit.empty()) return Status::ok();
-  auto resolved = git::resolve_commit(repo.source_path, plan.task.base_rev);
-  if (!resolved.is_ok()) return resolved.status();
-  plan.base_commit = *resolved;
-  return Status::ok();
-}
-
-Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, const std::string& run_id,
-                                               const std::string& base_task) {
-  auto plan = plan_for(task_id, base_task);
-  if (!plan.is_ok()) return plan.status();
-  CORRAL_RETURN_IF_ERROR(prepare_mirror(*plan));
-  auto routed = store_.with(
-      [&](store::Transaction& store) { return admission::route_task(store, plan->task, run_id, store_.clock().now()); });
-  if (!routed.is_ok()) return routed.status();
-
-  runner::RunRequest request = admission::make_run_request(
-      layout_, plan->repo,
-      {task_id, run_id, plan->base_commit, routed->agent, plan->task.prompt, options_.image,
-       options_.supervisor_path, routed->grant});
-  auto budgets = store_.with([&](store::Transaction& store) {
-    return budgets_.budgets_for(store, plan->task, routed->boundaries, store_.clock().now());
-  });
-  if (!budgets.is_ok()) return budgets.status();
-  CORRAL_RETURN_IF_ERROR(admission::apply_run_boundaries(
-      request, {routed->agent, routed->grant.network, routed->boundaries, *budgets, layout_.run_dir(run_id)},
-      options_.gateways));
-  request.publish_when_failed = false;
-  request.on_stage = pause_for_crash_tests;
-  request.is_cancelled = [this, task_id] {
-    auto task = store_.with([&](store::Transaction& store) { return store.queue.find(task_id); });
-    return task.is_ok() && *task && (*task)->state == store::TaskState::kCancelled;
-  };
-  return request;
-}
-
-void Scheduler::finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome) {
-  pause_for_crash_tests("finish");
+void Scheduler::finish(const std::string& task_id, const std::string& run_id,
+                       const Result<runner::RunResult>& outcome) {
+  reached(options_.at_stage, "finish");
   int max_attempts = options_.max_attempts;
   auto record_end = [&](store::Transaction& store) -> Status {
     auto task = store.queue.find(task_id);
@@ -265,7 +200,9 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id, co
       CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
       if (cancelled) return Status::ok();
       bool retry = (*task)->attempts < max_attempts;
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kRunning}, retry ? store::TaskState::kQueued : store::TaskState::kFailed, run.reason));
+      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kRunning},
+                                                    retry ? store::TaskState::kQueued : store::TaskState::kFailed,
+                                                    run.reason));
       return store::TaskEvent(retry ? "task.requeued" : "task.failed", **task)
           .run(run_id)
           .payload({{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}})
@@ -276,12 +213,19 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id, co
       run.reason = "the daemon stopped during the run";
       CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
       if (cancelled) return Status::ok();
-      CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kRunning}, store::TaskState::kQueued, run.reason));
-      return store::TaskEvent("task.requeued", **task).run(run_id).payload({{"reason", run.reason}}).record(store.events);
+      CORRAL_RETURN_IF_ERROR(
+          store.queue.transition(task_id, {store::TaskState::kRunning}, store::TaskState::kQueued, run.reason));
+      return store::TaskEvent("task.requeued", **task)
+          .run(run_id)
+          .payload({{"reason", run.reason}})
+          .record(store.events);
     }
     const runner::RunResult& result = *outcome;
     bool ok = result.succeeded();
-    run = admission::finished_run(run_id, result, cancelled ? "cancelled" : ok ? store::state::kSucceeded : store::state::kFailed);
+    run = admission::finished_run(run_id, result,
+                                  cancelled ? "cancelled"
+                                  : ok      ? store::state::kSucceeded
+                                            : store::state::kFailed);
     if (cancelled) run.reason = (*task)->reason;
     CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
     if (cancelled) return Status::ok();

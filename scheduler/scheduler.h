@@ -19,27 +19,29 @@
 #include <string>
 #include <thread>
 
-#include "containers/sandbox_backend.h"
-#include "core/wakeup.h"
 #include "admission/budget_book.h"
 #include "admission/run_boundaries.h"
-#include "scheduler/decisions.h"
+#include "containers/sandbox_backend.h"
 #include "core/data_layout.h"
+#include "core/stage_hook.h"
+#include "core/wakeup.h"
 #include "policy/access.h"
-#include "store/store.h"
 #include "runner/task_run.h"
+#include "scheduler/decisions.h"
+#include "store/store.h"
 
 namespace corral::scheduler {
 
 struct SchedulerOptions {
   Caps caps;
-  std::string image;              // for the docker backend
-  int max_attempts = 3;           // runs per task before an infrastructure failure is final
+  std::string image;     // for the docker backend
+  int max_attempts = 3;  // runs per task before an infrastructure failure is final
   std::string supervisor_path;
   // A pass runs when something changed (wake()); at the latest after this
   // long, as a safety net for a change nobody announced.
   std::chrono::milliseconds backstop{5000};
-  admission::GatewayOptions gateways;        // model providers, the proxy's fixed hosts, agents' host programs
+  admission::GatewayOptions gateways;  // model providers, the proxy's fixed hosts, agents' host programs
+  StageHook at_stage;                  // called as each stage of a run begins (crash tests pause there)
 };
 
 class Scheduler {
@@ -93,7 +95,7 @@ class Scheduler {
   SchedulerOptions options_;
   std::atomic<bool> stopping_{false};
   Wakeup wakeup_;
-  std::mutex mutex_;                                   // guards running_
+  std::mutex mutex_;                                         // guards running_
   std::map<std::string, std::unique_ptr<Running>> running_;  // by task id
 };
 

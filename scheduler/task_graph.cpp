@@ -43,7 +43,8 @@ Result<IndexedGraph> build(const ParentMap& parents) {
 // Records the DFS tree and the first back edge, which closes a cycle.
 class CycleFinder : public boost::default_dfs_visitor {
  public:
-  CycleFinder(std::vector<Vertex>* predecessor, std::vector<Vertex>* cycle) : predecessor_(predecessor), cycle_(cycle) {}
+  CycleFinder(std::vector<Vertex>* predecessor, std::vector<Vertex>* cycle)
+      : predecessor_(predecessor), cycle_(cycle) {}
 
   void tree_edge(Edge edge, const Graph& graph) {
     (*predecessor_)[boost::target(edge, graph)] = boost::source(edge, graph);

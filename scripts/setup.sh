@@ -9,7 +9,7 @@ packages=(
   libgit2-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   runc crun iproute2 procps curl sqlite3 python3 openssl
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   docker.io
 )
 

@@ -16,8 +16,8 @@ TEST_F(CommitE2E, SixteenApprovedTasksAllLandAndUpstreamMatches) {
   std::vector<std::string> tasks;
   for (int i = 0; i < 16; ++i) {
     std::string file = "feature/f" + std::to_string(i) + ".txt";
-    tasks.push_back(submit_task("mkdir -p feature && echo " + std::to_string(i) + " > " + file + "; true",
-                                "add " + file));
+    tasks.push_back(
+        submit_task("mkdir -p feature && echo " + std::to_string(i) + " > " + file + "; true", "add " + file));
   }
   for (const std::string& task : tasks) ASSERT_EQ(wait_for_state(task, "review", 120)["state"], "review") << task;
   for (const std::string& task : tasks) {
@@ -32,8 +32,9 @@ TEST_F(CommitE2E, SixteenApprovedTasksAllLandAndUpstreamMatches) {
     EXPECT_EQ(commits_of_task_on_main(tasks[i]), 1) << tasks[i];
   }
   EXPECT_EQ(upstream_git("rev-list --count " + base_ + "..main"), "16");
-  EXPECT_EQ(sh_ok("git -C " + quote(data() + "/mirrors/" + upstream_id_ + ".git") + " rev-parse refs/shared/heads/main"),
-            upstream_git("rev-parse main"));
+  EXPECT_EQ(
+      sh_ok("git -C " + quote(data() + "/mirrors/" + upstream_id_ + ".git") + " rev-parse refs/shared/heads/main"),
+      upstream_git("rev-parse main"));
   EXPECT_EQ(count_events("merge.completed"), 16);
   EXPECT_EQ(corral("audit verify").exit_code, 0);
 }
@@ -60,8 +61,8 @@ TEST_F(CommitE2E, TwoTasksOnTheSameLinesTheSecondConflictsAndLosesNothing) {
 // The incident this product exists to prevent.
 TEST_F(CommitE2E, ARerunCannotReplaceTheBranchAndOtherWorkSurvives) {
   settings({{"pin", "autonomous"}});
-  std::string a = submit_task("mkdir -p migrations && echo 'create table t;' > migrations/001.sql; true",
-                              "add a migration");
+  std::string a =
+      submit_task("mkdir -p migrations && echo 'create table t;' > migrations/001.sql; true", "add a migration");
   ASSERT_EQ(wait_for_state(a, "merged", 60)["state"], "merged");
   std::string b = submit_task("echo one > b1.txt; echo two > b2.txt; echo three > b3.txt; true",
                               "build on the migration", {{"parents", {a}}});
@@ -93,9 +94,11 @@ TEST_F(CommitE2E, ARerunCannotReplaceTheBranchAndOtherWorkSurvives) {
   ASSERT_FALSE(alert.is_null());
   std::string lost = alert["payload"]["lost"].dump();
   EXPECT_NE(lost.find(upstream_git("log -1 --format=%H --grep=" + quote("Corral-Task: " + b) + " main")),
-            std::string::npos) << "the alert names B's commit: " << lost;
+            std::string::npos)
+      << "the alert names B's commit: " << lost;
   EXPECT_NE(lost.find(upstream_git("log -1 --format=%H --grep=" + quote("Corral-Task: " + a) + " main")),
-            std::string::npos) << "and A's: " << lost;
+            std::string::npos)
+      << "and A's: " << lost;
   // A forward move is still allowed.
   std::string forward = sh_ok("cd " + quote(repo()) + " && git fetch -q " + quote(upstream()) +
                               " main && git checkout -q FETCH_HEAD && echo ok > forward.txt && git add -A && "
@@ -148,12 +151,12 @@ TEST_F(CommitE2E, ApprovalRulesCannotBeTalkedAround) {
 
 TEST_F(CommitE2E, TheDiffRulesRefuseWhatMustNeverLand) {
   settings({{"pin", "autonomous"}});
-  std::string workflow = submit_task("mkdir -p .github/workflows && echo 'on: push' > .github/workflows/ci.yml; true",
-                                     "tweak CI");
+  std::string workflow =
+      submit_task("mkdir -p .github/workflows && echo 'on: push' > .github/workflows/ci.yml; true", "tweak CI");
   auto refused = wait_for_state(workflow, "refused", 60);
   ASSERT_EQ(refused["state"], "refused") << refused.dump();
-  EXPECT_NE(refused["reason"].get<std::string>().find("forbidden_path at .github/workflows/ci.yml"),
-            std::string::npos) << refused.dump();
+  EXPECT_NE(refused["reason"].get<std::string>().find("forbidden_path at .github/workflows/ci.yml"), std::string::npos)
+      << refused.dump();
   std::string secret = submit_task("echo 'aws_key = \"AKIAIOSFODNN7EXAMPLE\"' > config.py; true", "configure");
   refused = wait_for_state(secret, "refused", 60);
   EXPECT_NE(refused["reason"].get<std::string>().find("secret at config.py:1"), std::string::npos) << refused.dump();
@@ -264,9 +267,7 @@ class UpstreamMoves : public CommitE2E {
   void SetUp() override {
     CommitE2E::SetUp();
     stop_daemon(SIGTERM);
-    ::setenv("CORRAL_TEST_PAUSE_AT", "merge_publish", 1);
-    start_daemon();
-    ::unsetenv("CORRAL_TEST_PAUSE_AT");
+    start_daemon("--test-pause-at merge_publish");
     ASSERT_TRUE(ready_);
   }
 };
@@ -276,7 +277,8 @@ TEST_F(UpstreamMoves, DuringAMergeCorralStartsOverOnTheNewTipAndKeepsBoth) {
   std::string task = submit_task("echo mine > mine.txt; true", "mine");
   std::string merges_query = "sqlite3 " + quote(data() + "/corral.db") + " \"SELECT state FROM merges\"";
   ASSERT_TRUE(testing::wait_for([&] { return sh(merges_query).out == "advanced\n"; }, std::chrono::seconds(60)));
-  std::string theirs = sh_ok("cd " + quote(repo()) + " && echo theirs > theirs.txt && git add -A && "
+  std::string theirs = sh_ok("cd " + quote(repo()) +
+                             " && echo theirs > theirs.txt && git add -A && "
                              "git -c user.name=o -c user.email=o@x commit -q -m theirs && git push -q " +
                              quote(upstream()) + " HEAD:main && git rev-parse HEAD");
   ASSERT_EQ(wait_for_state(task, "merged", 60)["state"], "merged");
@@ -294,9 +296,7 @@ class MergeCrash : public CommitE2E, public ::testing::WithParamInterface<std::s
 TEST_P(MergeCrash, AfterARestartTheTaskIsMergedExactlyOnce) {
   settings({{"pin", "autonomous"}});
   stop_daemon(SIGTERM);
-  ::setenv("CORRAL_TEST_PAUSE_AT", GetParam().c_str(), 1);
-  start_daemon();
-  ::unsetenv("CORRAL_TEST_PAUSE_AT");
+  start_daemon("--test-pause-at " + GetParam());
   ASSERT_TRUE(ready_);
   std::string task = submit_task("echo once > once.txt; true", "merge me once");
   ASSERT_EQ(wait_for_state(task, "merging", 60)["state"], "merging");
@@ -304,9 +304,10 @@ TEST_P(MergeCrash, AfterARestartTheTaskIsMergedExactlyOnce) {
   // Wait for the window: corral's record moved (the intent log says so), and
   // for merge_finish the upstream took the commit too.
   bool at_finish = GetParam() == "merge_finish";
-  ASSERT_TRUE(testing::wait_for([&] {
-    return sh(merges_query).out == "advanced\n" && (!at_finish || upstream_git("rev-parse main") != base_);
-  }, std::chrono::seconds(30))) << sh(merges_query).out;
+  ASSERT_TRUE(testing::wait_for(
+      [&] { return sh(merges_query).out == "advanced\n" && (!at_finish || upstream_git("rev-parse main") != base_); },
+      std::chrono::seconds(30)))
+      << sh(merges_query).out;
   EXPECT_EQ(upstream_git("rev-parse main") != base_, at_finish);
   EXPECT_EQ(local("GET", "/v1/tasks/" + task)["state"], "merging");
   stop_daemon(SIGKILL);

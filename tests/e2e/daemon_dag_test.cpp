@@ -31,7 +31,8 @@ TEST_F(DaemonE2E, AFailedParentHoldsItsDependents) {
 
 TEST_F(DaemonE2E, KilledWhileTasksAreQueuedLosesNothing) {
   std::vector<std::string> tasks;
-  for (int i = 0; i < 6; ++i) tasks.push_back(submit("echo " + std::to_string(i) + " > n.txt; true", "n" + std::to_string(i)));
+  for (int i = 0; i < 6; ++i)
+    tasks.push_back(submit("echo " + std::to_string(i) + " > n.txt; true", "n" + std::to_string(i)));
   stop_daemon(SIGKILL);
   start_daemon();
   ASSERT_TRUE(ready_);
@@ -78,11 +79,7 @@ class CrashPoints : public DaemonE2E, public ::testing::WithParamInterface<std::
     sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
   }
 
-  void start_daemon_paused() {
-    ::setenv("CORRAL_TEST_PAUSE_AT", GetParam().c_str(), 1);
-    start_daemon();
-    ::unsetenv("CORRAL_TEST_PAUSE_AT");
-  }
+  void start_daemon_paused() { start_daemon("--test-pause-at " + GetParam()); }
 };
 
 TEST_P(CrashPoints, NothingAcknowledgedIsLostAndNothingRunsTwice) {
@@ -109,9 +106,7 @@ class CancelWhilePreparing : public DaemonE2E {
  protected:
   void SetUp() override {
     CorralE2E::SetUp();
-    ::setenv("CORRAL_TEST_PAUSE_AT", "prepare", 1);
-    start_daemon();
-    ::unsetenv("CORRAL_TEST_PAUSE_AT");
+    start_daemon("--test-pause-at prepare");
     ASSERT_TRUE(ready_);
     sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
   }
@@ -121,10 +116,12 @@ TEST_F(CancelWhilePreparing, TheAgentNeverStarts) {
   std::string task = submit("echo ran > ran.txt; true", "never");
   wait_for_state(task, "running");
   EXPECT_EQ(local("POST", "/v1/tasks/" + task + "/cancel")["state"], "cancelled");
-  ASSERT_TRUE(testing::wait_for([&] {
-    auto shown = local("GET", "/v1/tasks/" + task);
-    return !shown["runs"].empty() && shown["runs"][0].contains("finished_at");
-  }, std::chrono::seconds(30)));
+  ASSERT_TRUE(testing::wait_for(
+      [&] {
+        auto shown = local("GET", "/v1/tasks/" + task);
+        return !shown["runs"].empty() && shown["runs"][0].contains("finished_at");
+      },
+      std::chrono::seconds(30)));
   auto shown = local("GET", "/v1/tasks/" + task);
   EXPECT_EQ(shown["state"], "cancelled");
   EXPECT_EQ(shown["runs"][0]["state"], "cancelled") << shown.dump();

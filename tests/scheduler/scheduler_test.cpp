@@ -10,31 +10,15 @@
 #include <atomic>
 #include <thread>
 
-#include "core/ids.h"
-#include "tests/support/fake_sandbox.h"
-#include "tests/support/test_support.h"
+#include "tests/support/in_process.h"
 
 namespace corral::scheduler {
 namespace {
 
 using store::TaskState;
 
-class SchedulerTest : public ::testing::Test {
+class SchedulerTest : public corral::testing::InProcess {
  protected:
-  void SetUp() override {
-    corral::testing::make_sample_repo(dir_ / "repo");
-    layout_ = std::make_unique<DataLayout>(dir_ / "data");
-    ASSERT_TRUE(layout_->create_directories());
-    auto opened = store::Store::open(layout_->database(), clock_);
-    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
-    store_ = std::move(*opened);
-    auto repo = store_->with([&](store::Transaction& tx) {
-      return tx.records.ensure_repo(dir_ / "repo", [&](const std::string& id) { return layout_->mirror(id); });
-    });
-    ASSERT_TRUE(repo.is_ok()) << repo.status().to_string();
-    repo_id_ = repo->id;
-  }
-
   void TearDown() override {
     scheduler_.reset();  // joins the workers before the store and the backend go
   }
@@ -49,25 +33,6 @@ class SchedulerTest : public ::testing::Test {
     return *scheduler_;
   }
 
-  std::string submit(const std::string& prompt, int priority = 0, std::vector<std::string> parents = {}) {
-    store::NewTask task;
-    task.id = new_id("t");
-    task.repo_id = repo_id_;
-    task.prompt = prompt;
-    task.agent = "fake-agent";
-    task.priority = priority;
-    task.parents = std::move(parents);
-    auto submitted = store_->with([&](store::Transaction& tx) { return tx.queue.submit({task}); });
-    EXPECT_TRUE(submitted.is_ok()) << submitted.status().to_string();
-    return task.id;
-  }
-
-  store::QueuedTask task(const std::string& id) {
-    auto found = store_->with([&](store::Transaction& tx) { return tx.queue.find(id); });
-    EXPECT_TRUE(found.is_ok() && *found);
-    return found.is_ok() && *found ? **found : store::QueuedTask{};
-  }
-
   // Runs passes until `id` is in `state` (the workers run on their own threads).
   bool settles_in(const std::string& id, TaskState state) {
     return corral::testing::wait_for(
@@ -78,21 +43,6 @@ class SchedulerTest : public ::testing::Test {
         std::chrono::seconds(30));
   }
 
-  std::vector<nlohmann::json> events_of(const std::string& id, const std::string& type) {
-    auto stored = store_->with([&](store::Transaction& tx) { return tx.events.after(0, {id, "", type}, 100); });
-    std::vector<nlohmann::json> out;
-    for (const auto& event : *stored) {
-      out.push_back({{"repo", event.event.repo_id}, {"payload", nlohmann::json::parse(event.event.payload)}});
-    }
-    return out;
-  }
-
-  corral::testing::TempDir dir_;
-  SystemClock clock_;
-  std::unique_ptr<DataLayout> layout_;
-  std::unique_ptr<store::Store> store_;
-  std::string repo_id_;
-  corral::testing::FakeSandboxBackend backend_;
   std::unique_ptr<Scheduler> scheduler_;
 };
 
@@ -100,9 +50,7 @@ TEST_F(SchedulerTest, AnAgentsWorkBecomesItsTaskBranch) {
   std::string id = submit("write a file");
   backend_.script(id, {{{"hello.txt", "hi\n"}}, 0, false});
   ASSERT_TRUE(settles_in(id, TaskState::kSucceeded));
-  std::string branch = corral::testing::sh_ok("git -C " + corral::testing::quote(dir_ / "repo") +
-                                              " show corral/" + id + ":hello.txt");
-  EXPECT_EQ(branch, "hi");  // sh_ok trims the newline
+  EXPECT_EQ(repo_git("show corral/" + id + ":hello.txt"), "hi");
   ASSERT_EQ(events_of(id, "task.finished").size(), 1u);
 }
 
@@ -179,8 +127,8 @@ TEST_F(SchedulerTest, ASubmissionWakesTheSchedulerWithoutATimer) {
   backend_.script(id, {{}, 0, true});
   EXPECT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
   backend_.release(id);
-  EXPECT_TRUE(corral::testing::wait_for([&] { return task(id).state == TaskState::kSucceeded; },
-                                        std::chrono::seconds(20)));
+  EXPECT_TRUE(
+      corral::testing::wait_for([&] { return task(id).state == TaskState::kSucceeded; }, std::chrono::seconds(20)));
   stop = true;
   scheduler_->wake();
   loop.join();

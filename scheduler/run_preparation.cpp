@@ -1,0 +1,86 @@
+// How a worker prepares a task's run: the task and its base (a stacked
+// task's parent's head), the mirror synced, the task routed (admission/) and
+// its boundaries and budgets built into the runner's request.
+#include <nlohmann/json.hpp>
+
+#include "admission/run_bridge.h"
+#include "admission/task_routing.h"
+#include "core/file_lock.h"
+#include "git/mirror.h"
+#include "git/revision.h"
+#include "scheduler/scheduler.h"
+
+namespace corral::scheduler {
+
+// The task, its repository, and the head its parent's run left (for a stacked task).
+Result<Scheduler::Plan> Scheduler::plan_for(const std::string& task_id, const std::string& base_task) {
+  return store_.with([&](store::Transaction& store) -> Result<Plan> {
+    auto task = store.queue.find(task_id);
+    if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
+    auto repo = store.records.find_repo((*task)->repo_id);
+    if (!repo.is_ok() || !*repo) return Status::not_found("repository of " + task_id + " vanished");
+    Plan plan{**task, **repo, ""};
+    if (base_task.empty()) return plan;
+    auto parent = store.queue.find(base_task);
+    if (!parent.is_ok()) return parent.status();
+    // A merged parent's work is on the target branch: start from the task's
+    // base, which is that branch unless the submitter named another.
+    if (*parent && (*parent)->state == store::TaskState::kMerged) return plan;
+    auto runs = store.records.runs_of_task(base_task);
+    if (!runs.is_ok()) return runs.status();
+    for (const auto& run : *runs) {
+      if (run.state == store::state::kSucceeded) plan.base_commit = run.head_commit;
+    }
+    if (plan.base_commit.empty()) return Status::failed_precondition("parent " + base_task + " has no finished run");
+    return plan;
+  });
+}
+
+// Syncs the mirror, clears what an earlier, unpublished attempt left there,
+// and settles the base commit (the parent's head, or the task's base revision).
+Status Scheduler::prepare_mirror(Plan& plan) {
+  const store::RepoRecord& repo = plan.repo;
+  {
+    auto lock = FileLock::acquire(layout_.mirror_lock(repo.id));
+    if (!lock.is_ok()) return lock.status();
+    CORRAL_RETURN_IF_ERROR(git::sync_mirror(repo.source_path, repo.mirror_path));
+    CORRAL_RETURN_IF_ERROR(git::delete_branch(repo.mirror_path, runner::task_branch(plan.task.id)));
+  }
+  if (!plan.base_commit.empty()) return Status::ok();
+  auto resolved = git::resolve_commit(repo.source_path, plan.task.base_rev);
+  if (!resolved.is_ok()) return resolved.status();
+  plan.base_commit = *resolved;
+  return Status::ok();
+}
+
+Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, const std::string& run_id,
+                                                  const std::string& base_task) {
+  auto plan = plan_for(task_id, base_task);
+  if (!plan.is_ok()) return plan.status();
+  CORRAL_RETURN_IF_ERROR(prepare_mirror(*plan));
+  auto routed = store_.with([&](store::Transaction& store) {
+    return admission::route_task(store, plan->task, run_id, store_.clock().now());
+  });
+  if (!routed.is_ok()) return routed.status();
+
+  runner::RunRequest request =
+      admission::make_run_request(layout_, plan->repo,
+                                  {task_id, run_id, plan->base_commit, routed->agent, plan->task.prompt, options_.image,
+                                   options_.supervisor_path, routed->grant});
+  auto budgets = store_.with([&](store::Transaction& store) {
+    return budgets_.budgets_for(store, plan->task, routed->boundaries, store_.clock().now());
+  });
+  if (!budgets.is_ok()) return budgets.status();
+  CORRAL_RETURN_IF_ERROR(admission::apply_run_boundaries(
+      request, {routed->agent, routed->grant.network, routed->boundaries, *budgets, layout_.run_dir(run_id)},
+      options_.gateways));
+  request.publish_when_failed = false;
+  request.on_stage = options_.at_stage;
+  request.is_cancelled = [this, task_id] {
+    auto task = store_.with([&](store::Transaction& store) { return store.queue.find(task_id); });
+    return task.is_ok() && *task && (*task)->state == store::TaskState::kCancelled;
+  };
+  return request;
+}
+
+}  // namespace corral::scheduler

@@ -1,0 +1,268 @@
+// The HTTP API in process: every endpoint through handle_api (no socket, no
+// daemon), over a real store and a real repository, each with what it
+// answers when it works and each way it refuses. Nothing a refusal touches
+// may change.
+#include "api/api.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "api/service.h"
+#include "core/ids.h"
+#include "tests/support/test_support.h"
+
+namespace corral::api {
+namespace {
+
+using json = nlohmann::json;
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    corral::testing::make_sample_repo(dir_ / "repo");
+    corral::testing::make_sample_repo(dir_ / "other");
+    layout_ = std::make_unique<DataLayout>(dir_ / "data");
+    ASSERT_TRUE(layout_->create_directories());
+    auto opened = store::Store::open(layout_->database(), clock_);
+    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+    store_ = std::move(*opened);
+    service_ = std::make_unique<Service>(*store_, *layout_);
+    repo_ = call_admin("POST", "/v1/repos", json{{"path", dir_ / "repo"}}.dump()).second["id"];
+    other_ = call_admin("POST", "/v1/repos", json{{"path", dir_ / "other"}}.dump()).second["id"];
+    for (const char* role : {"owner", "reviewer", "submitter", "agent"}) {
+      tokens_[role] = token(role, repo_);
+    }
+    tokens_["admin"] = token("admin", "*");
+    tokens_["outsider"] = token("owner", other_);  // an owner, of the other repository
+  }
+
+  std::string token(const std::string& role, const std::string& repo) {
+    auto made =
+        call_admin("POST", "/v1/tokens", json{{"name", role + "@" + repo}, {"role", role}, {"repo", repo}}.dump());
+    EXPECT_EQ(made.first, 201) << made.second.dump();
+    return made.second.value("token", "");
+  }
+
+  // (status, body) of a request from the local socket's trusted peer.
+  std::pair<int, json> call_admin(const std::string& method, const std::string& target, const std::string& body = "") {
+    ApiRequest request{method, target, "", "", body, policy::Caller{"local:0", "admin", "*"}};
+    ApiResponse response = handle_api(*service_, request);
+    return {response.status, json::parse(response.body, nullptr, false)};
+  }
+
+  // (status, body) of a request with `who`'s bearer token ("" for none).
+  std::pair<int, json> call(const std::string& who, const std::string& method, const std::string& target,
+                            const std::string& body = "") {
+    std::string authorization = who.empty() ? "" : "Bearer " + tokens_.at(who);
+    ApiResponse response = handle_api(*service_, {method, target, authorization, "", body, std::nullopt});
+    return {response.status, json::parse(response.body, nullptr, false)};
+  }
+
+  std::string task_body(const std::string& repo, const std::string& extra = "") {
+    return "{\"repo\": \"" + repo + "\", \"prompt\": \"do it\", \"agent\": \"true\"" + extra + "}";
+  }
+
+  std::string submit() {
+    auto made = call("submitter", "POST", "/v1/tasks", task_body(repo_));
+    EXPECT_EQ(made.first, 201) << made.second.dump();
+    return made.second.value("id", "");
+  }
+
+  size_t count(const std::string& collection) {
+    return call_admin("GET", "/v1/" + collection).second[collection].size();
+  }
+
+  static std::string code(const std::pair<int, json>& answer) { return answer.second["error"].value("code", ""); }
+
+  corral::testing::TempDir dir_;
+  SystemClock clock_;
+  std::unique_ptr<DataLayout> layout_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Service> service_;
+  std::string repo_, other_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(ApiTest, HealthNeedsNoCaller) {
+  ApiResponse response = handle_api(*service_, {"GET", "/v1/health", "", "", "", std::nullopt});
+  EXPECT_EQ(response.status, 200);
+}
+
+TEST_F(ApiTest, EveryOtherEndpointNeedsAValidBearer) {
+  for (const char* authorization : {"", "Basic abc", "Bearer crl_not-a-token", "Bearer"}) {
+    ApiResponse response = handle_api(*service_, {"GET", "/v1/tasks", authorization, "", "", std::nullopt});
+    EXPECT_EQ(response.status, 401) << authorization;
+  }
+  EXPECT_EQ(handle_api(*service_, {"GET", "/v1/tasks", "bearer " + tokens_["admin"], "", "", std::nullopt}).status, 200)
+      << "the scheme is case-insensitive (RFC 7235)";
+  std::string owner_token_id;
+  json tokens = call_admin("GET", "/v1/tokens").second["tokens"];
+  for (const json& listed : tokens) {
+    if (listed["name"] == "owner@" + repo_) owner_token_id = listed["id"];
+  }
+  EXPECT_EQ(call_admin("DELETE", "/v1/tokens/" + owner_token_id).first, 200);
+  EXPECT_EQ(call("owner", "GET", "/v1/tasks").first, 401) << "a revoked token is no caller";
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks").first, 200) << "the others still are";
+}
+
+TEST_F(ApiTest, UnknownPathsAndMethodsAreNamed) {
+  EXPECT_EQ(call("admin", "GET", "/v1/nothing").first, 404);
+  EXPECT_EQ(call("admin", "GET", "/v2/tasks").first, 404);
+  auto wrong_method = call("admin", "PUT", "/v1/tasks");
+  EXPECT_EQ(wrong_method.first, 405);
+  EXPECT_EQ(code(wrong_method), "method_not_allowed");
+}
+
+TEST_F(ApiTest, SubmitQueuesATaskAndRefusesBadOnesWithoutChangingAnything) {
+  auto made = call("submitter", "POST", "/v1/tasks", task_body(repo_));
+  ASSERT_EQ(made.first, 201) << made.second.dump();
+  EXPECT_EQ(made.second["state"], "queued");
+  EXPECT_EQ(made.second["submitter"], "submitter@" + repo_);
+  struct Refusal {
+    std::string who, body;
+    int status;
+    std::string code;
+  };
+  for (const Refusal& bad : std::vector<Refusal>{
+           {"submitter", "not json", 400, "invalid_argument"},
+           {"submitter", "{\"repo\": \"" + repo_ + "\"}", 400, "invalid_argument"},
+           {"submitter", task_body(repo_, ", \"priority\": 1000"), 400, "invalid_argument"},
+           {"submitter", task_body(repo_, ", \"colour\": \"red\""), 400, "invalid_argument"},
+           {"submitter", task_body("/no/such/repo"), 404, "not_found"},
+           {"submitter", task_body(other_), 403, "permission_denied"},
+           {"reviewer", task_body(repo_), 403, "permission_denied"},
+           {"agent", task_body(repo_), 403, "permission_denied"},
+           {"submitter",
+            "{\"tasks\": [" + task_body(repo_, ", \"ref\": \"a\", \"parents\": [\"b\"]") + ", " +
+                task_body(repo_, ", \"ref\": \"b\", \"parents\": [\"a\"]") + "]}",
+            400, "invalid_argument"},
+       }) {
+    auto answer = call(bad.who, "POST", "/v1/tasks", bad.body);
+    EXPECT_EQ(answer.first, bad.status) << bad.body << " -> " << answer.second.dump();
+    EXPECT_EQ(code(answer), bad.code) << bad.body;
+  }
+  EXPECT_EQ(count("tasks"), 1u) << "nothing refused was queued";
+}
+
+TEST_F(ApiTest, ListAndShowTasksWithinTheCallersScope) {
+  std::string id = submit();
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks").second["tasks"].size(), 1u);
+  EXPECT_EQ(call("outsider", "GET", "/v1/tasks").second["tasks"].size(), 0u) << "another repository's tasks";
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?state=queued").second["tasks"].size(), 1u);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?state=merged").second["tasks"].size(), 0u);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?state=bogus").first, 400);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?limit=0").first, 400);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks/" + id).second["prompt"], "do it");
+  EXPECT_EQ(call("outsider", "GET", "/v1/tasks/" + id).first, 403);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks/" + new_id("t")).first, 404);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks/not-an-id").first, 400);
+}
+
+TEST_F(ApiTest, CancelAndRetryFollowTheTasksLife) {
+  std::string id = submit();
+  EXPECT_EQ(call("reviewer", "POST", "/v1/tasks/" + id + "/cancel").first, 403);
+  EXPECT_EQ(call("submitter", "POST", "/v1/tasks/" + id + "/retry").first, 409) << "a queued task is not retried";
+  auto cancelled = call("submitter", "POST", "/v1/tasks/" + id + "/cancel");
+  ASSERT_EQ(cancelled.first, 200) << cancelled.second.dump();
+  EXPECT_EQ(cancelled.second["state"], "cancelled");
+  EXPECT_EQ(call("submitter", "POST", "/v1/tasks/" + id + "/cancel").first, 409) << "cancelled once";
+  auto retried = call("submitter", "POST", "/v1/tasks/" + id + "/retry");
+  ASSERT_EQ(retried.first, 200) << retried.second.dump();
+  EXPECT_EQ(retried.second["state"], "queued");
+}
+
+TEST_F(ApiTest, OnlyAMergedTaskIsRolledBackAndOnlyByItsOwner) {
+  std::string id = submit();
+  EXPECT_EQ(call("submitter", "POST", "/v1/tasks/" + id + "/rollback", "{\"reason\": \"bad\"}").first, 403);
+  auto not_merged = call("owner", "POST", "/v1/tasks/" + id + "/rollback", "{\"reason\": \"bad\"}");
+  EXPECT_EQ(not_merged.first, 409) << not_merged.second.dump();
+  EXPECT_EQ(call("owner", "GET", "/v1/tasks/" + id).second["state"], "queued");
+}
+
+TEST_F(ApiTest, RepositoriesAreAddedByAdminsAndShownWithinScope) {
+  EXPECT_EQ(count("repos"), 2u);
+  EXPECT_EQ(call("owner", "POST", "/v1/repos", json{{"path", dir_ / "other"}}.dump()).first, 403);
+  EXPECT_EQ(call("admin", "POST", "/v1/repos", json{{"path", dir_ / "missing"}}.dump()).first, 400);
+  EXPECT_EQ(call("admin", "POST", "/v1/repos", "{\"path\": 7}").first, 400);
+  EXPECT_EQ(call("owner", "GET", "/v1/repos").second["repos"].size(), 1u) << "its own repository only";
+  auto shown = call("reviewer", "GET", "/v1/repos/" + repo_);
+  ASSERT_EQ(shown.first, 200) << shown.second.dump();
+  EXPECT_TRUE(shown.second.contains("settings"));
+  EXPECT_EQ(call("reviewer", "GET", "/v1/repos/" + other_).first, 403);
+  EXPECT_EQ(count("repos"), 2u);
+}
+
+TEST_F(ApiTest, SettingsChangeOnlyByOwnersAndOnlyWhenValid) {
+  std::string target = "/v1/repos/" + repo_ + "/settings";
+  auto changed = call("owner", "PATCH", target, "{\"check_command\": \"make test\"}");
+  ASSERT_EQ(changed.first, 200) << changed.second.dump();
+  EXPECT_EQ(call("owner", "GET", target).second["settings"]["check_command"], "make test");
+  EXPECT_EQ(call("reviewer", "PATCH", target, "{\"check_command\": \"true\"}").first, 403);
+  EXPECT_EQ(call("outsider", "PATCH", target, "{\"check_command\": \"true\"}").first, 403);
+  auto bad = call("owner", "PATCH", target, "{\"check_timeout_seconds\": -5}");
+  EXPECT_EQ(bad.first, 400);
+  EXPECT_NE(bad.second["error"]["message"].get<std::string>().find("check_timeout_seconds"), std::string::npos);
+  EXPECT_EQ(call("owner", "PATCH", target, "{\"no_such_setting\": 1}").first, 400);
+  EXPECT_EQ(call("owner", "GET", target).second["settings"]["check_command"], "make test")
+      << "refusals changed nothing";
+  auto simulated = call("owner", "POST", "/v1/repos/" + repo_ + "/simulate", "{\"exploration_share\": 0.2}");
+  EXPECT_EQ(simulated.first, 200) << simulated.second.dump();
+  EXPECT_EQ(call("owner", "POST", "/v1/repos/" + repo_ + "/simulate", "{\"exploration_share\": 7}").first, 400);
+}
+
+TEST_F(ApiTest, ABranchMovesOnlyForwardAndOnlyForItsOwner) {
+  std::string head = corral::testing::sh_ok("git -C " + corral::testing::quote(dir_ / "repo") + " rev-parse HEAD");
+  std::string target = "/v1/repos/" + repo_ + "/branches";
+  EXPECT_EQ(call("submitter", "POST", target, json{{"branch", "main"}, {"commit", head}}.dump()).first, 403);
+  EXPECT_EQ(call("owner", "POST", target, "{\"branch\": \"main\"}").first, 400) << "commit is required";
+  auto forced = call("owner", "POST", target, json{{"branch", "main"}, {"commit", head}, {"force", true}}.dump());
+  EXPECT_EQ(forced.first, 403) << forced.second.dump();
+  EXPECT_NE(forced.second["error"]["message"].get<std::string>().find("forced update of a protected branch"),
+            std::string::npos);
+  auto events = call_admin("GET", "/v1/events?type=alert.raised").second["events"];
+  ASSERT_EQ(events.size(), 1u) << "a forced move of a protected branch is refused and raises an alert";
+  EXPECT_EQ(events[0]["repo"], repo_);
+}
+
+TEST_F(ApiTest, ReviewsNeedAReviewAndARightfulReviewer) {
+  std::string id = submit();
+  EXPECT_EQ(call("reviewer", "GET", "/v1/reviews").second["reviews"].size(), 0u);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/reviews/" + id).first, 404) << "no diff yet";
+  EXPECT_EQ(call("reviewer", "POST", "/v1/reviews/" + id + "/approve", "{\"diff_hash\": \"x\"}").first, 409);
+  EXPECT_EQ(call("submitter", "POST", "/v1/reviews/" + id + "/approve", "{\"diff_hash\": \"x\"}").first, 403);
+  EXPECT_EQ(call("agent", "POST", "/v1/reviews/" + id + "/reject", "{\"diff_hash\": \"x\", \"reason\": \"r\"}").first,
+            403);
+  EXPECT_EQ(call("reviewer", "POST", "/v1/reviews/" + id + "/approve", "not json").first, 400);
+  EXPECT_EQ(call("owner", "GET", "/v1/tasks/" + id).second["state"], "queued");
+}
+
+TEST_F(ApiTest, TokensAreAnAdminsAndTheirSecretsAreNeverListed) {
+  auto made = call("admin", "POST", "/v1/tokens", "{\"name\": \"ci\", \"role\": \"submitter\"}");
+  ASSERT_EQ(made.first, 201);
+  std::string secret = made.second["token"];
+  EXPECT_EQ(secret.rfind("crl_", 0), 0u);
+  auto listed = call("admin", "GET", "/v1/tokens");
+  EXPECT_EQ(listed.second.dump().find(secret), std::string::npos);
+  EXPECT_EQ(call("owner", "GET", "/v1/tokens").first, 403);
+  EXPECT_EQ(call("owner", "POST", "/v1/tokens", "{\"name\": \"x\", \"role\": \"admin\"}").first, 403);
+  EXPECT_EQ(call("admin", "POST", "/v1/tokens", "{\"name\": \"x\", \"role\": \"king\"}").first, 400);
+  EXPECT_EQ(call("admin", "POST", "/v1/tokens", "{\"name\": \"x\", \"role\": \"owner\", \"repo\": \"/nowhere\"}").first,
+            404);
+  EXPECT_EQ(call("owner", "DELETE", "/v1/tokens/" + made.second["id"].get<std::string>()).first, 403);
+  EXPECT_EQ(call("admin", "DELETE", "/v1/tokens/" + made.second["id"].get<std::string>()).first, 200);
+}
+
+TEST_F(ApiTest, EventsArePagedAndFilteredToTheCallersScope) {
+  std::string id = submit();
+  auto page = call("reviewer", "GET", "/v1/events?task=" + id);
+  ASSERT_EQ(page.first, 200);
+  ASSERT_EQ(page.second["events"].size(), 1u);
+  EXPECT_EQ(page.second["events"][0]["type"], "task.queued");
+  EXPECT_EQ(call("outsider", "GET", "/v1/events?task=" + id).second["events"].size(), 0u);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/events?after=-1").first, 400);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/events?limit=abc").first, 400);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/events?repo=" + other_).first, 403);
+}
+
+}  // namespace
+}  // namespace corral::api

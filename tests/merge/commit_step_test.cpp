@@ -1,0 +1,164 @@
+// The commit step in process: runs made by the scheduler over a fake sandbox
+// backend, then proposals, verdicts and merges into a real bare repository,
+// one unit at a time as the daemon's thread does them, so each state of the
+// merge is checked exactly.
+#include "merge/commit_step.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "merge/review_desk.h"
+#include "scheduler/scheduler.h"
+#include "tests/support/in_process.h"
+
+namespace corral::merge {
+namespace {
+
+using json = nlohmann::json;
+using store::TaskState;
+
+class CommitStepTest : public corral::testing::InProcess {
+ protected:
+  void SetUp() override {
+    InProcess::SetUp();
+    scheduler::SchedulerOptions options;
+    options.caps = {8, 8, 8};
+    options.supervisor_path = corral::testing::supervisor_binary();
+    scheduler_ = std::make_unique<scheduler::Scheduler>(*store_, *layout_, backend_, options);
+    commit_step_ = std::make_unique<CommitStep>(*store_, *layout_, backend_, commit_options(options.supervisor_path));
+  }
+  void TearDown() override { scheduler_.reset(); }
+
+  static CommitStepOptions commit_options(const std::string& supervisor_path) {
+    CommitStepOptions options;
+    options.supervisor_path = supervisor_path;
+    return options;
+  }
+
+  // A task whose agent writes `writes`, run to its end.
+  std::string run_task(std::map<std::string, std::string> writes) {
+    std::string id = submit("change " + writes.begin()->first);
+    backend_.script(id, {std::move(writes), 0, false});
+    EXPECT_TRUE(corral::testing::wait_for(
+        [&] {
+          EXPECT_TRUE(scheduler_->tick().is_ok());
+          return task(id).state == TaskState::kSucceeded;
+        },
+        std::chrono::seconds(30)))
+        << id;
+    return id;
+  }
+
+  // Runs the commit step until it finds nothing to do.
+  void settle() {
+    for (int unit = 0; unit < 20; ++unit) {
+      auto worked = commit_step_->work_once();
+      ASSERT_TRUE(worked.is_ok()) << worked.status().to_string();
+      if (!*worked) return;
+    }
+    FAIL() << "the commit step kept finding work";
+  }
+
+  Result<json> approve(const std::string& id, const std::string& reviewer = "bob") {
+    auto review = store_->with([&](store::Transaction& tx) { return tx.reviews.find(id); });
+    std::string hash = review.is_ok() && *review ? (*review)->diff_hash : "";
+    return ReviewDesk(*store_, *layout_).approve({reviewer, "reviewer", "*"}, id, {{"diff_hash", hash}});
+  }
+
+  // As many approvals as the review asks for, from different reviewers.
+  void approve_all(const std::string& id) {
+    auto review = store_->with([&](store::Transaction& tx) { return tx.reviews.find(id); });
+    ASSERT_TRUE(review.is_ok() && *review) << id;
+    for (int i = 0; i < (*review)->approvals_required; ++i) {
+      auto approved = approve(id, "reviewer-" + std::to_string(i));
+      ASSERT_TRUE(approved.is_ok()) << approved.status().to_string();
+    }
+  }
+
+  int commits_on_main(const std::string& id) {
+    return std::stoi(repo_git("log main --format=%H --grep='Corral-Task: " + id + "' | wc -l"));
+  }
+
+  std::unique_ptr<scheduler::Scheduler> scheduler_;
+  std::unique_ptr<CommitStep> commit_step_;
+};
+
+TEST_F(CommitStepTest, AnApprovedTaskMergesOnceAndTheUpstreamHasIt) {
+  std::string id = run_task({{"notes/new.txt", "new\n"}});
+  settle();
+  ASSERT_EQ(task(id).state, TaskState::kReview) << "the first tier asks a human";
+  ASSERT_EQ(events_of(id, "approval.requested").size(), 1u);
+  approve_all(id);
+  EXPECT_EQ(task(id).state, TaskState::kMerging);
+  settle();
+  EXPECT_EQ(task(id).state, TaskState::kMerged);
+  EXPECT_EQ(repo_git("show main:notes/new.txt"), "new");
+  EXPECT_EQ(commits_on_main(id), 1);
+  EXPECT_EQ(events_of(id, "merge.completed").size(), 1u);
+  EXPECT_FALSE(*commit_step_->work_once()) << "nothing is left to do";
+}
+
+TEST_F(CommitStepTest, TheSubmitterNeverApprovesItsOwnTask) {
+  std::string id = run_task({{"a.txt", "a\n"}});
+  settle();
+  auto approved = approve(id, "alice");
+  ASSERT_FALSE(approved.is_ok());
+  EXPECT_EQ(approved.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(task(id).state, TaskState::kReview);
+  auto stale = ReviewDesk(*store_, *layout_).approve({"bob", "reviewer", "*"}, id, {{"diff_hash", "not-the-hash"}});
+  EXPECT_FALSE(stale.is_ok()) << "an approval binds to the diff that was seen";
+  EXPECT_EQ(task(id).state, TaskState::kReview);
+}
+
+TEST_F(CommitStepTest, TwoTasksOnTheSameLinesTheSecondConflictsAndLosesNothing) {
+  std::string first = run_task({{"README.md", "# first\n"}});
+  std::string second = run_task({{"README.md", "# second\n"}});
+  settle();
+  approve_all(first);
+  approve_all(second);
+  settle();
+  EXPECT_EQ(task(first).state, TaskState::kMerged);
+  EXPECT_EQ(task(second).state, TaskState::kConflicted);
+  EXPECT_NE(task(second).reason.find("README.md"), std::string::npos) << task(second).reason;
+  EXPECT_EQ(repo_git("show main:README.md"), "# first");
+  EXPECT_EQ(repo_git("show corral/" + second + ":README.md"), "# second") << "the second's work is still there";
+}
+
+TEST_F(CommitStepTest, AFailingCheckCommandEndsTheTaskAndMergesNothing) {
+  Status set = store_->with([&](store::Transaction& tx) {
+    return tx.records.set_repo_settings(repo_id_, json{{"check_command", "make test"}}.dump());
+  });
+  ASSERT_TRUE(set.is_ok());
+  std::string id = run_task({{"broken.c", "int x = ;\n"}});
+  settle();
+  approve_all(id);
+  backend_.script(id, {{}, 2, false});  // the check command's sandbox: the tests fail
+  std::string main_before = repo_git("rev-parse main");
+  settle();
+  EXPECT_EQ(task(id).state, TaskState::kChecksFailed);
+  EXPECT_EQ(repo_git("rev-parse main"), main_before);
+  EXPECT_EQ(events_of(id, "check.failed").size(), 1u);
+}
+
+TEST_F(CommitStepTest, AMergeTheIntentLogShowsPreparedIsResumedAndLandsOnce) {
+  std::string id = run_task({{"resumed.txt", "r\n"}});
+  settle();
+  approve_all(id);
+  // A crash between writing the intent and moving the branch: the log says
+  // prepared, the branch never moved.
+  std::string tip = repo_git("rev-parse main");
+  Status prepared = store_->with([&](store::Transaction& tx) -> Status {
+    CORRAL_ASSIGN_OR_RETURN(auto record, tx.merges.open(id, repo_id_, "main"));
+    return tx.merges.set(record.task_id, store::MergeState::kPrepared, tip, std::string(40, 'a'));
+  });
+  ASSERT_TRUE(prepared.is_ok()) << prepared.to_string();
+  settle();
+  EXPECT_EQ(task(id).state, TaskState::kMerged);
+  EXPECT_EQ(commits_on_main(id), 1);
+  auto record = store_->with([&](store::Transaction& tx) { return tx.merges.find(id); });
+  ASSERT_TRUE(record.is_ok() && *record);
+  EXPECT_EQ((*record)->state, store::MergeState::kDone);
+}
+
+}  // namespace
+}  // namespace corral::merge
