@@ -41,6 +41,7 @@ Result<Url> parse_url(std::string_view text) {
   std::string port = part(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   out.port = port.empty() ? 0 : std::stoi(port);  // libcurl has checked it: digits, 0..65535
   out.explicit_port = !part(url.get(), CURLUPART_PORT).empty();
+  out.default_port = part(url.get(), CURLUPART_PORT, CURLU_NO_DEFAULT_PORT).empty();
   out.path = part(url.get(), CURLUPART_PATH);
   if (out.path.empty()) out.path = "/";
   out.query = part(url.get(), CURLUPART_QUERY);

@@ -15,8 +15,9 @@ struct Url {
   std::string host;    // as written, IPv6 in brackets: "[::1]"
   int port = 0;        // the URL's port, else the scheme's default (0 if none)
   bool explicit_port = false;
-  std::string path;   // "/" when the URL has none
-  std::string query;  // without the '?', "" for none
+  bool default_port = true;  // the port is the scheme's own, written or not ("http://h:80/" too)
+  std::string path;          // "/" when the URL has none
+  std::string query;         // without the '?', "" for none
   bool has_userinfo = false;
   bool has_fragment = false;
 

@@ -1,27 +1,12 @@
 #include "policy/url_rules.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
-#include <memory>
 
+#include "core/url.h"
 #include "policy/network_address.h"
 
 namespace corral::policy {
 namespace {
-
-struct UrlFreer {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-
-// One part of a parsed URL ("" if it has none).
-std::string part(CURLU* url, CURLUPart which, unsigned flags = 0) {
-  char* value = nullptr;
-  if (curl_url_get(url, which, &value, flags) != CURLUE_OK || !value) return "";
-  std::string text(value);
-  curl_free(value);
-  return text;
-}
 
 std::string normalize_host(std::string host) {
   std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -53,24 +38,24 @@ UrlDecision check_url(std::string_view text, const UrlPolicy& policy) {
     out.decision = fired(e, "invalid_url", "the URL holds whitespace or a NUL byte");
     return out;
   }
-  std::unique_ptr<CURLU, UrlFreer> url(curl_url());
-  if (!url || curl_url_set(url.get(), CURLUPART_URL, input.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+  // core/url.h: the parser the egress proxy reads the same URL with.
+  auto url = parse_url(input);
+  if (!url.is_ok()) {
     out.decision = fired(e, "invalid_url", "'" + input + "' is not a URL an HTTP client would accept");
     return out;
   }
-  out.scheme = normalize_host(part(url.get(), CURLUPART_SCHEME));
-  out.host = normalize_host(part(url.get(), CURLUPART_HOST));
-  std::string port = part(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  out.port = port.empty() ? 0 : std::atoi(port.c_str());
+  out.scheme = normalize_host(url->scheme);
+  out.host = normalize_host(url->host);
+  out.port = url->port;
   if (std::find(policy.schemes.begin(), policy.schemes.end(), out.scheme) == policy.schemes.end()) {
     out.decision = fired(e, "scheme_not_allowed", "scheme '" + out.scheme + "' is not allowed");
     return out;
   }
-  if (!part(url.get(), CURLUPART_USER).empty() || !part(url.get(), CURLUPART_PASSWORD).empty()) {
+  if (url->has_userinfo) {
     out.decision = fired(e, "userinfo", "a user or password in the URL (the host is '" + out.host + "')");
     return out;
   }
-  bool default_port = part(url.get(), CURLUPART_PORT, CURLU_NO_DEFAULT_PORT).empty();
+  bool default_port = url->default_port;
   bool listed_port =
       std::find(policy.extra_ports.begin(), policy.extra_ports.end(), out.port) != policy.extra_ports.end();
   if (!default_port && !listed_port) {

@@ -15,7 +15,8 @@ build() {  # NAME SOURCES... [-- LIBS...]
 }
 build fuzz_path_rules "$src/policy/path_rules.cpp"
 build fuzz_command_rules "$src/policy/command_rules.cpp"
-build fuzz_url_rules "$src/policy/url_rules.cpp" "$src/policy/network_address.cpp" -lcurl
+build fuzz_url_rules "$src/policy/url_rules.cpp" "$src/policy/network_address.cpp" "$src/core/url.cpp" \
+  "$src/core/status.cpp" -lcurl
 build fuzz_secret_scan "$src/policy/secret_scan.cpp"
 for target in fuzz_path_rules fuzz_command_rules fuzz_url_rules fuzz_secret_scan; do
   corpus="$out/$target.corpus"
