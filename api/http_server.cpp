@@ -9,11 +9,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -59,6 +61,11 @@ struct Handlers {
 // One connection: requests read and answered in turn (kept alive while the
 // client asks), each handled on a worker; or one event stream. Its socket and
 // timer are touched only on the I/O thread.
+using TlsStream = beast::ssl_stream<asio::ip::tcp::socket>;
+
+template <typename Socket>
+constexpr bool kIsTls = std::is_same_v<Socket, TlsStream>;
+
 template <typename Socket>
 class Session : public std::enable_shared_from_this<Session<Socket>> {
  public:
@@ -68,7 +75,18 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
         handlers_(handlers),
         trusted_transport_(trusted_transport) {}
 
-  void start() { read_next(); }
+  void start() {
+    if constexpr (!kIsTls<Socket>) {
+      read_next();
+    } else {
+      close_after(kRequestTimeout);  // a client that never finishes its handshake
+      socket_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code error) {
+                                if (error) return self->close();
+                                self->read_next();
+                              });
+    }
+  }
 
  private:
   void read_next() {
@@ -89,10 +107,13 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     });
   }
 
+  // Closes the connection at once (over TLS without close_notify: the
+  // answers carry their lengths, so nothing can be cut short unseen).
   void close() {
     beast::error_code ignored;
-    socket_.shutdown(Socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    auto& transport = beast::get_lowest_layer(socket_);
+    transport.shutdown(asio::socket_base::shutdown_both, ignored);
+    transport.close(ignored);
   }
 
   // A declared body over the limit is refused before it is sent (clients
@@ -119,7 +140,7 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     request.authorization = std::string(message[http::field::authorization]);
     request.last_event_id = std::string(message["Last-Event-ID"]);
     request.body = message.body();
-    if (trusted_transport_) request.local_caller = local_caller(socket_.native_handle());
+    if (trusted_transport_) request.local_caller = local_caller(beast::get_lowest_layer(socket_).native_handle());
     if (is_event_stream(request)) return open_stream(request);
     bool keep_alive = message.keep_alive();
     asio::post(handlers_.workers, [self = this->shared_from_this(), request = std::move(request), keep_alive] {
@@ -208,6 +229,14 @@ void accept_loop(Acceptor& acceptor, Handlers& handlers, bool trusted) {
   });
 }
 
+// TCP connections wrapped in TLS with `tls` before their session starts.
+void accept_tls_loop(asio::ip::tcp::acceptor& acceptor, asio::ssl::context& tls, Handlers& handlers) {
+  acceptor.async_accept([&acceptor, &tls, &handlers](beast::error_code error, asio::ip::tcp::socket socket) {
+    if (!error) std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), tls), handlers, false)->start();
+    if (error != asio::error::operation_aborted) accept_tls_loop(acceptor, tls, handlers);
+  });
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -219,6 +248,7 @@ struct HttpServer::Impl {
   Handlers handlers;
   std::unique_ptr<asio::local::stream_protocol::acceptor> unix_acceptor;
   std::unique_ptr<asio::ip::tcp::acceptor> tcp_acceptor;
+  std::unique_ptr<asio::ssl::context> tls;  // set: the TCP listener speaks TLS
 };
 
 HttpServer::HttpServer(Service& service) : impl_(std::make_unique<Impl>(service)) {}
@@ -239,6 +269,21 @@ Status HttpServer::listen_unix(const std::string& path) {
   return Status::ok();
 }
 
+Status HttpServer::use_tls(const std::string& certificate_chain_file, const std::string& private_key_file) {
+  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  beast::error_code error;
+  // TLS 1.2 and later only.
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1,
+                   error);
+  if (!error) tls->use_certificate_chain_file(certificate_chain_file, error);
+  if (error) return Status::invalid_argument("--tls-cert " + certificate_chain_file + ": " + error.message());
+  tls->use_private_key_file(private_key_file, asio::ssl::context::pem, error);
+  if (error) return Status::invalid_argument("--tls-key " + private_key_file + ": " + error.message());
+  impl_->tls = std::move(tls);
+  return Status::ok();
+}
+
 Status HttpServer::listen_tcp(const std::string& address) {
   CORRAL_ASSIGN_OR_RETURN(HostPort listen, parse_host_port(address, "--listen"));
   beast::error_code error;
@@ -253,7 +298,12 @@ Status HttpServer::listen_tcp(const std::string& address) {
   if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
   if (error) return Status::io("listening on " + address + ": " + error.message());
   impl_->tcp_acceptor = std::move(acceptor);
-  accept_loop<asio::ip::tcp::acceptor, asio::ip::tcp::socket>(*impl_->tcp_acceptor, impl_->handlers, /*trusted=*/false);
+  if (impl_->tls) {
+    accept_tls_loop(*impl_->tcp_acceptor, *impl_->tls, impl_->handlers);
+  } else {
+    accept_loop<asio::ip::tcp::acceptor, asio::ip::tcp::socket>(*impl_->tcp_acceptor, impl_->handlers,
+                                                                /*trusted=*/false);
+  }
   return Status::ok();
 }
 

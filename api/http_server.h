@@ -1,8 +1,8 @@
 // The daemon's HTTP/1.1 server (Boost.Beast): a unix socket in the data
 // directory, where a peer with the daemon's uid (or root) is a trusted local
 // admin (SO_PEERCRED), and optionally a TCP address, where every request
-// needs a bearer token. Requests go to handle_api(); /v1/events?follow=1 is a
-// server-sent event stream.
+// needs a bearer token, over TLS when given a certificate (use_tls). Requests go to handle_api(); /v1/events?follow=1
+// is a server-sent event stream.
 //
 // One I/O thread (run()) reads and writes every connection; handlers run on
 // a small pool of worker threads, so a slow handler (a large diff, a fetch, a
@@ -27,7 +27,10 @@ class HttpServer {
 
   // Binds the unix socket (replacing a stale file), mode 0600.
   Status listen_unix(const std::string& path);
-  // Binds "HOST:PORT" (PORT 0 picks one); tcp_port() tells which.
+  // The TCP listener speaks TLS with this certificate chain and key (PEM);
+  // call before listen_tcp. invalid_argument naming the file that is wrong.
+  Status use_tls(const std::string& certificate_chain_file, const std::string& private_key_file);
+  // Binds "HOST:PORT" or "[IPV6]:PORT" (PORT 0 picks one); tcp_port() tells which.
   Status listen_tcp(const std::string& address);
   int tcp_port() const;
 

@@ -51,6 +51,10 @@ bool is_final(const std::string& type) {
 CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   auto options = std::make_shared<daemon::ServeOptions>();
   app.add_option("--listen", options->listen_tcp, "Also serve the API on HOST:PORT (bearer tokens required)");
+  app.add_option("--tls-cert", options->tls_cert, "Serve --listen over TLS with this certificate chain (PEM)");
+  app.add_option("--tls-key", options->tls_key, "... and this private key (PEM)");
+  app.add_flag("--insecure-tcp", options->insecure_tcp,
+               "Allow plain HTTP on an address other than loopback (tokens cross the network in clear)");
   app.add_option("--backend", options->backend, "Sandbox backend: docker, runc, crun or auto")
       ->envname("CORRAL_BACKEND");
   app.add_option("--image", options->image, "Image for the docker backend")->envname("CORRAL_IMAGE");

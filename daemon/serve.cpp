@@ -1,8 +1,10 @@
 #include "daemon/serve.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <thread>
 
@@ -15,6 +17,7 @@
 #include "core/data_dir.h"
 #include "core/file_lock.h"
 #include "core/stage_hook.h"
+#include "core/url.h"
 #include "daemon/daemon.h"
 #include "merge/commit_step.h"
 #include "scheduler/backends.h"
@@ -46,10 +49,41 @@ Result<admission::GatewayOptions> gateway_options(const ServeOptions& options) {
   return gateways;
 }
 
+// The TCP listener's flags, checked before anything starts: bearer tokens
+// cross that listener, so plain TCP beyond loopback needs TLS or the
+// operator's explicit --insecure-tcp.
+Status check_tcp_listener(const ServeOptions& options) {
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return Status::invalid_argument("--tls-cert and --tls-key go together");
+  }
+  bool tls = !options.tls_cert.empty();
+  if (options.listen_tcp.empty()) {
+    if (tls) return Status::invalid_argument("--tls-cert and --tls-key need --listen");
+    return Status::ok();
+  }
+  CORRAL_ASSIGN_OR_RETURN(HostPort listen, parse_host_port(options.listen_tcp, "--listen"));
+  for (const std::string& file : {options.tls_cert, options.tls_key}) {
+    if (!file.empty() && ::access(file.c_str(), R_OK) != 0) {
+      return Status::from_errno(errno, "--tls-cert/--tls-key: reading " + file);
+    }
+  }
+  bool loopback = listen.host == "localhost" || listen.host == "::1" || listen.host.rfind("127.", 0) == 0;
+  if (tls || loopback) return Status::ok();
+  if (!options.insecure_tcp) {
+    return Status::invalid_argument("--listen " + options.listen_tcp +
+                                    ": bearer tokens would cross the network in clear; give --tls-cert and "
+                                    "--tls-key, or --insecure-tcp to accept that");
+  }
+  spdlog::warn("serving plain HTTP on {}: bearer tokens cross the network in clear (--insecure-tcp)",
+               options.listen_tcp);
+  return Status::ok();
+}
+
 Status serve(const ServeOptions& options) {
   if (!options.test_pause_at.empty() && !is_stage(options.test_pause_at)) {
     return Status::invalid_argument("--test-pause-at: '" + options.test_pause_at + "' is not a stage");
   }
+  CORRAL_RETURN_IF_ERROR(check_tcp_listener(options));
   auto gateways = gateway_options(options);
   if (!gateways.is_ok()) return gateways.status();
   DataLayout layout = layout_for(options.data_dir);
@@ -88,17 +122,19 @@ Status serve(const ServeOptions& options) {
 
   api::HttpServer server(service);
   CORRAL_RETURN_IF_ERROR(server.listen_unix(api_socket_path(options.data_dir)));
+  if (!options.tls_cert.empty()) CORRAL_RETURN_IF_ERROR(server.use_tls(options.tls_cert, options.tls_key));
   if (!options.listen_tcp.empty()) CORRAL_RETURN_IF_ERROR(server.listen_tcp(options.listen_tcp));
 
   g_stop = false;
   std::signal(SIGTERM, request_stop);
   std::signal(SIGINT, request_stop);
-  std::printf("corral: serving %s on %s%s (backend %s)\n", layout.root().c_str(),
-              api_socket_path(options.data_dir).c_str(),
-              options.listen_tcp.empty()
-                  ? ""
-                  : (" and " + options.listen_tcp + " (port " + std::to_string(server.tcp_port()) + ")").c_str(),
-              std::string((*backend)->kind()).c_str());
+  std::printf(
+      "corral: serving %s on %s%s (backend %s)\n", layout.root().c_str(), api_socket_path(options.data_dir).c_str(),
+      options.listen_tcp.empty() ? ""
+                                 : (" and " + options.listen_tcp + " (port " + std::to_string(server.tcp_port()) + ")" +
+                                    (options.tls_cert.empty() ? "" : " over TLS"))
+                                       .c_str(),
+      std::string((*backend)->kind()).c_str());
   std::fflush(stdout);
   Daemon daemon(**store, scheduler, commit_step);
   std::thread engine([&] { daemon.run(g_stop); });

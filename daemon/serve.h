@@ -11,8 +11,10 @@
 namespace corral::daemon {
 
 struct ServeOptions {
-  std::string data_dir;    // as the user gave it
-  std::string listen_tcp;  // "HOST:PORT", or "" for the unix socket only
+  std::string data_dir;           // as the user gave it
+  std::string listen_tcp;         // "HOST:PORT", or "" for the unix socket only
+  std::string tls_cert, tls_key;  // PEM files: the TCP listener speaks TLS
+  bool insecure_tcp = false;      // allow plain TCP on an address other than loopback
   std::string backend = "auto";
   std::string image;
   std::string supervisor_path;

@@ -107,8 +107,8 @@ TEST_F(BadInput, EventsOfATaskThatDoesNotExist) {
   EXPECT_NE(unknown.err.find("no task"), std::string::npos);
 }
 
-// The daemon's gateway flags are checked before anything starts: each
-// mistake is named, and the data directory is not even created.
+// The daemon's gateway and listener flags are checked before anything
+// starts: each mistake is named, and the data directory is not even created.
 TEST_F(CorralE2E, BadGatewayFlagsStopServeBeforeItStarts) {
   const std::pair<std::string, std::string> kCases[] = {
       {"--llm nonsense=https://x", "the gateway speaks anthropic, openai"},
@@ -120,6 +120,13 @@ TEST_F(CorralE2E, BadGatewayFlagsStopServeBeforeItStarts) {
       {"--egress-host mirror.internal=not-an-address", "is not an IP address"},
       {"--agent-tool claude=relative/claude", "is neither an executable file"},
       {"--agent-tool claude=/etc/passwd", "is neither an executable file"},
+      {"--listen 127.0.0.1:87x0", "the port is not 0..65535"},
+      {"--listen 0.0.0.0:0", "bearer tokens would cross the network in clear"},
+      {"--listen [::]:0", "bearer tokens would cross the network in clear"},
+      {"--listen 127.0.0.1:0 --tls-cert /etc/hostname", "--tls-cert and --tls-key go together"},
+      {"--tls-cert /etc/hostname --tls-key /etc/hostname", "need --listen"},
+      {"--listen 127.0.0.1:0 --tls-cert /no/cert.pem --tls-key /no/key.pem", "reading /no/cert.pem"},
+      {"--test-pause-at lunch", "'lunch' is not a stage"},
   };
   for (const auto& [flags, message] : kCases) {
     auto served = corral("serve " + flags);

@@ -85,6 +85,31 @@ TEST_F(DaemonApi, AReaderScopedToTheRepositorySeesEveryEventOfItsTasks) {
   EXPECT_EQ(events[1]["payload"]["reason"], "parent " + parent + " failed");
 }
 
+// With a certificate the TCP listener speaks TLS only: a client that trusts
+// the certificate gets its answers, plain HTTP to the same port gets none.
+TEST_F(DaemonApi, TheTcpListenerSpeaksTlsWhenGivenACertificate) {
+  std::string cert = dir_ / "cert.pem", key = dir_ / "key.pem";
+  sh_ok(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+      quote(key) + " -out " + quote(cert) + " 2>&1");
+  stop_daemon(SIGTERM);
+  start_daemon("--tls-cert " + quote(cert) + " --tls-key " + quote(key));
+  ASSERT_TRUE(ready_);
+  EXPECT_NE(testing::read_file(dir_ / "serve.log").find("over TLS"), std::string::npos);
+  std::string https = "https" + tcp_.substr(4);  // tcp_ is http://127.0.0.1:PORT
+  std::string health = sh("curl -s --max-time 10 --cacert " + quote(cert) + " " + quote(https + "/v1/health")).out;
+  EXPECT_NE(health.find("\"ok\":true"), std::string::npos) << health;
+  std::string token_answer = sh("curl -s --max-time 10 --cacert " + quote(cert) + " -H " +
+                                quote("Authorization: Bearer " + token("reviewer")) + " " + quote(https + "/v1/tasks"))
+                                 .out;
+  EXPECT_NE(token_answer.find("\"tasks\""), std::string::npos) << token_answer;
+  auto plain = sh("curl -s --max-time 10 " + quote(tcp_ + "/v1/health"));
+  EXPECT_EQ(plain.out.find("\"ok\":true"), std::string::npos) << "no plain HTTP on the TLS port: " << plain.out;
+  auto unverified = sh("curl -s --max-time 10 " + quote(https + "/v1/health"));
+  EXPECT_NE(unverified.exit_code, 0) << "an unknown certificate is not trusted by default";
+}
+
 TEST_F(DaemonApi, WithoutAValidTokenEverythingIs401) {
   std::string revoked = token("admin");
   auto tokens = local("GET", "/v1/tokens");
