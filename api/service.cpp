@@ -233,9 +233,21 @@ Result<json> Service::create_token(const policy::Caller& caller, const json& bod
     if (!repo_id.is_ok()) return repo_id.status();
     scope = *repo_id;
   }
+  if (role == "admin" && scope != "*") {
+    return Status::invalid_argument(
+        "an admin token is for every repository; a repository's own admin is "
+        "--role owner --repo " +
+        scope);
+  }
   std::string secret = new_secret("crl_");
   store::TokenRecord token{new_id("tok"), body["name"], role, scope, "", std::nullopt};
-  CORRAL_RETURN_IF_ERROR(tx.tokens.insert(token, sha256_hex(secret)));
+  // Who may do what is history too: the token and its event, or neither.
+  CORRAL_RETURN_IF_ERROR(tx.atomically([&]() -> Status {
+    CORRAL_RETURN_IF_ERROR(tx.tokens.insert(token, sha256_hex(secret)));
+    return store::RepoEvent("token.created", scope == "*" ? "" : scope)
+        .payload({{"id", token.id}, {"name", token.name}, {"role", role}, {"repo", scope}, {"by", caller.name}})
+        .record(tx.events);
+  }));
   return json{{"id", token.id}, {"name", token.name}, {"role", role}, {"repo", scope}, {"token", secret}};
 }
 
@@ -260,7 +272,10 @@ Result<json> Service::list_tokens(const policy::Caller& caller) {
 Result<json> Service::revoke_token(const policy::Caller& caller, const std::string& id) {
   CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kManageTokens, ""));
   auto tx = store_.lock();
-  CORRAL_RETURN_IF_ERROR(tx.tokens.revoke(id));
+  CORRAL_RETURN_IF_ERROR(tx.atomically([&]() -> Status {
+    CORRAL_RETURN_IF_ERROR(tx.tokens.revoke(id));
+    return store::RepoEvent("token.revoked", "").payload({{"id", id}, {"by", caller.name}}).record(tx.events);
+  }));
   return json{{"id", id}, {"revoked", true}};
 }
 

@@ -62,6 +62,8 @@ class Service {
   static std::string tip_of(const std::string& target_branch) { return target_branch.empty() ? "HEAD" : target_branch; }
   // Each runs under the caller's Transaction (submission.cpp).
   Result<std::string> repo_id_for(store::Transaction& tx, const std::string& repo);
+  Status check_base(store::Transaction& tx, const std::string& repo_id, const std::string& base,
+                    const std::string& what);
   Status check_agent_allowed(store::Transaction& tx, const std::string& repo_id, const std::string& agent,
                              const std::string& what);
   Result<store::NewTask> new_task(store::Transaction& tx, const policy::Caller& caller, const nlohmann::json& item,

@@ -24,6 +24,21 @@ constexpr size_t kMaxPromptBytes = 64 * 1024;
 constexpr int64_t kMaxTimeoutSeconds = 86400;
 constexpr int64_t kMaxBudget = int64_t{1} << 40;  // tokens or calls: far above any real task
 
+// A whole-number field in low..high (`fallback` when absent). JSON numbers
+// beyond 64 signed bits are out of every range, never wrapped around.
+Result<int64_t> whole_field(const json& task, const char* field, int64_t fallback, int64_t low, int64_t high,
+                            const std::string& what) {
+  if (!task.contains(field)) return fallback;
+  const json& value = task[field];
+  bool too_large = value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX);
+  int64_t number = too_large ? 0 : value.get<int64_t>();
+  if (too_large || number < low || number > high) {
+    return Status::invalid_argument(what + " field '" + field + "' must be " + std::to_string(low) + ".." +
+                                    std::to_string(high));
+  }
+  return number;
+}
+
 Status check_task_fields(const json& task, const std::string& what) {
   CORRAL_RETURN_IF_ERROR(check_fields(task,
                                       {{"repo", FieldType::kString, true},
@@ -39,6 +54,11 @@ Status check_task_fields(const json& task, const std::string& what) {
                                        {"budget_calls", FieldType::kInteger},
                                        {"ref", FieldType::kString}},
                                       what));
+  for (const char* field : {"repo", "prompt", "agent", "base", "idempotency_key", "target", "ref"}) {
+    if (task.contains(field) && task[field].get<std::string>().find('\0') != std::string::npos) {
+      return Status::invalid_argument(what + " field '" + field + "' holds a NUL byte");
+    }
+  }
   const std::string prompt = task["prompt"];
   if (prompt.empty() || prompt.size() > kMaxPromptBytes) {
     return Status::invalid_argument(what + " field 'prompt' must hold 1 to 65536 bytes");
@@ -50,18 +70,10 @@ Status check_task_fields(const json& task, const std::string& what) {
   if (!target.empty() && !git::is_valid_branch_name(target)) {
     return Status::invalid_argument(what + " field 'target' is not a valid branch name: '" + target + "'");
   }
-  int64_t priority = task.value("priority", int64_t{0});
-  if (priority < -100 || priority > 100) return Status::invalid_argument(what + " field 'priority' must be -100..100");
-  int64_t timeout = task.value("timeout_seconds", int64_t{600});
-  if (timeout < 1 || timeout > kMaxTimeoutSeconds) {
-    return Status::invalid_argument(what + " field 'timeout_seconds' must be 1..86400");
-  }
+  CORRAL_RETURN_IF_ERROR(whole_field(task, "priority", 0, -100, 100, what).status());
+  CORRAL_RETURN_IF_ERROR(whole_field(task, "timeout_seconds", 600, 1, kMaxTimeoutSeconds, what).status());
   for (const char* field : {"budget_tokens", "budget_calls"}) {
-    int64_t amount = task.value(field, int64_t{0});
-    if (amount < 0 || amount > kMaxBudget) {
-      return Status::invalid_argument(what + " field '" + field + "' must be 0 (none) .. " +
-                                      std::to_string(kMaxBudget));
-    }
+    CORRAL_RETURN_IF_ERROR(whole_field(task, field, 0, 0, kMaxBudget, what).status());
   }
   if (task.value("idempotency_key", std::string()).size() > 200) {
     return Status::invalid_argument(what + " field 'idempotency_key' is longer than 200 bytes");
@@ -114,6 +126,7 @@ Result<store::NewTask> Service::new_task(store::Transaction& tx, const policy::C
   CORRAL_RETURN_IF_ERROR(check_agent_allowed(tx, *repo_id, task.agent, what));
   task.target_branch = item.value("target", "");
   task.base_rev = item.value("base", tip_of(task.target_branch));
+  if (item.contains("base")) CORRAL_RETURN_IF_ERROR(check_base(tx, *repo_id, task.base_rev, what));
   task.priority = static_cast<int>(item.value("priority", 0));
   task.timeout_seconds = item.value("timeout_seconds", int64_t{600});
   task.budget_tokens = item.value("budget_tokens", int64_t{0});
@@ -122,6 +135,16 @@ Result<store::NewTask> Service::new_task(store::Transaction& tx, const policy::C
   task.submitter = caller.name;
   task.parents = item.value("parents", std::vector<std::string>{});
   return task;
+}
+
+// A base named at submission must be a revision of the repository now: a
+// task that could never start is refused, not queued to fail three times.
+Status Service::check_base(store::Transaction& tx, const std::string& repo_id, const std::string& base,
+                           const std::string& what) {
+  CORRAL_ASSIGN_OR_RETURN(auto repo, tx.records.find_repo(repo_id));
+  if (!repo) return Status::not_found("no repository " + repo_id);
+  if (git::resolve_commit(repo->source_path, base).is_ok()) return Status::ok();
+  return Status::invalid_argument(what + " field 'base': '" + base + "' is not a revision of repository " + repo_id);
 }
 
 // A repository that lists agent profiles runs only those; a task without an

@@ -55,7 +55,9 @@ Status check_access(const Caller& caller, Action action, const std::string& repo
     return Status::permission_denied("role " + caller.role + " may not " + action_name(action));
   }
   bool in_scope = caller.repo_scope == "*" || (!repo_id.empty() && repo_id != "*" && caller.repo_scope == repo_id);
-  if (!in_scope && caller.role != "admin") {
+  // A scoped admin (a token made before scoped admins were refused) is
+  // confined to its scope like every other role.
+  if (!in_scope) {
     return Status::permission_denied(caller.name + " may not " + action_name(action) + " on " +
                                      (repo_id.empty() ? std::string("every repository") : repo_id));
   }

@@ -127,6 +127,11 @@ TEST_F(ApiTest, SubmitQueuesATaskAndRefusesBadOnesWithoutChangingAnything) {
            {"submitter", "not json", 400, "invalid_argument"},
            {"submitter", "{\"repo\": \"" + repo_ + "\"}", 400, "invalid_argument"},
            {"submitter", task_body(repo_, ", \"priority\": 1000"), 400, "invalid_argument"},
+           {"submitter", task_body(repo_, ", \"priority\": 18446744073709551615"), 400, "invalid_argument"},
+           {"submitter", task_body(repo_, ", \"timeout_seconds\": 9223372036854775808"), 400, "invalid_argument"},
+           {"submitter", "{\"repo\": \"" + repo_ + "\", \"prompt\": \"a\\u0000b\", \"agent\": \"true\"}", 400,
+            "invalid_argument"},
+           {"submitter", task_body(repo_, ", \"base\": \"no-such-revision\""), 400, "invalid_argument"},
            {"submitter", task_body(repo_, ", \"colour\": \"red\""), 400, "invalid_argument"},
            {"submitter", task_body("/no/such/repo"), 404, "not_found"},
            {"submitter", task_body(other_), 403, "permission_denied"},
@@ -142,6 +147,8 @@ TEST_F(ApiTest, SubmitQueuesATaskAndRefusesBadOnesWithoutChangingAnything) {
     EXPECT_EQ(code(answer), bad.code) << bad.body;
   }
   EXPECT_EQ(count("tasks"), 1u) << "nothing refused was queued";
+  EXPECT_EQ(call("submitter", "POST", "/v1/tasks", task_body(repo_, ", \"base\": \"main\"")).first, 201)
+      << "a base the repository has";
 }
 
 TEST_F(ApiTest, ListAndShowTasksWithinTheCallersScope) {
@@ -250,6 +257,29 @@ TEST_F(ApiTest, TokensAreAnAdminsAndTheirSecretsAreNeverListed) {
             404);
   EXPECT_EQ(call("owner", "DELETE", "/v1/tokens/" + made.second["id"].get<std::string>()).first, 403);
   EXPECT_EQ(call("admin", "DELETE", "/v1/tokens/" + made.second["id"].get<std::string>()).first, 200);
+}
+
+// A repository-scoped admin would be a global one in disguise: refused. Every
+// token made or revoked is an event in the chain, with who did it.
+TEST_F(ApiTest, ScopedAdminsAreRefusedAndTokenChangesAreEvents) {
+  auto scoped = call("admin", "POST", "/v1/tokens", json{{"name", "x"}, {"role", "admin"}, {"repo", repo_}}.dump());
+  EXPECT_EQ(scoped.first, 400) << scoped.second.dump();
+  EXPECT_NE(scoped.second["error"]["message"].get<std::string>().find("--role owner"), std::string::npos);
+  auto made = call("admin", "POST", "/v1/tokens", "{\"name\": \"ci\", \"role\": \"submitter\"}");
+  ASSERT_EQ(made.first, 201);
+  ASSERT_EQ(call("admin", "DELETE", "/v1/tokens/" + made.second["id"].get<std::string>()).first, 200);
+  auto created = call_admin("GET", "/v1/events?type=token.created").second["events"];
+  ASSERT_FALSE(created.empty());
+  EXPECT_EQ(created.back()["payload"]["name"], "ci");
+  EXPECT_EQ(created.back()["payload"]["by"], "admin@*");
+  EXPECT_EQ(created.back()["payload"].dump().find(made.second["token"].get<std::string>()), std::string::npos)
+      << "never the secret";
+  auto revoked = call_admin("GET", "/v1/events?type=token.revoked").second["events"];
+  ASSERT_EQ(revoked.size(), 1u);
+  EXPECT_EQ(revoked[0]["payload"]["id"], made.second["id"]);
+  json seen_by_outsider = call("outsider", "GET", "/v1/events?type=token.").second["events"];
+  ASSERT_EQ(seen_by_outsider.size(), 1u) << "its own token's making only: " << seen_by_outsider.dump();
+  EXPECT_EQ(seen_by_outsider[0]["repo"], other_) << "a repository's owner does not see global token events";
 }
 
 TEST_F(ApiTest, EventsArePagedAndFilteredToTheCallersScope) {

@@ -39,13 +39,18 @@ TEST(Access, EachRoleMayDoWhatItsTableSays) {
   }
 }
 
-TEST(Access, ScopesLimitEveryRoleButAdmin) {
+TEST(Access, ScopesLimitEveryRoleAdminToo) {
   Caller reviewer{"rita", "reviewer", "repo-1"};
   EXPECT_TRUE(check_access(reviewer, Action::kReview, "repo-1").is_ok());
   Status other = check_access(reviewer, Action::kReview, "repo-2");
   EXPECT_EQ(other.code(), Code::kPermissionDenied);
   EXPECT_EQ(other.message(), "rita may not approve or reject diffs on repo-2");
-  EXPECT_TRUE(check_access({"root", "admin", "repo-1"}, Action::kManageRepo, "repo-2").is_ok());
+  Caller scoped_admin{"root", "admin", "repo-1"};
+  EXPECT_TRUE(check_access(scoped_admin, Action::kManageRepo, "repo-1").is_ok());
+  EXPECT_EQ(check_access(scoped_admin, Action::kManageRepo, "repo-2").code(), Code::kPermissionDenied);
+  EXPECT_EQ(check_access(scoped_admin, Action::kManageTokens, "").code(), Code::kPermissionDenied)
+      << "tokens are every repository's business";
+  EXPECT_TRUE(check_access({"root", "admin", "*"}, Action::kManageTokens, "").is_ok());
 }
 
 TEST(Access, TheAgentRoleIsARole) {
