@@ -17,9 +17,12 @@ constexpr std::chrono::milliseconds kCommitRetryDelay{200};
 }  // namespace
 
 Daemon::Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step)
-    : scheduler_(scheduler), commit_step_(commit_step) {
+    : store_(store), scheduler_(scheduler), commit_step_(commit_step) {
   store.set_task_listener([this] { wake(); });
 }
+
+// The API's workers may still be finishing a request that changes a task.
+Daemon::~Daemon() { store_.set_task_listener(nullptr); }
 
 void Daemon::wake() {
   scheduler_.wake();

@@ -16,8 +16,11 @@ namespace corral::daemon {
 
 class Daemon {
  public:
-  // Does not own its arguments. Becomes `store`'s task listener.
+  // Does not own its arguments. Becomes `store`'s task listener, until it goes.
   Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
 
   // Runs the scheduler and the commit step until `stop` is set and wake() is
   // called. The scheduler puts running tasks back in the queue; a merge under
@@ -29,6 +32,7 @@ class Daemon {
  private:
   void commit_loop(const std::atomic<bool>& stop);
 
+  store::Store& store_;
   scheduler::Scheduler& scheduler_;
   merge::CommitStep& commit_step_;
   Wakeup commit_wakeup_;

@@ -78,8 +78,12 @@ class Store {
   const Clock& clock() const { return clock_; }
 
   // `listener` is called after every task submission and state change
-  // (TaskQueue::set_change_listener). Set before other threads use the Store.
-  void set_task_listener(std::function<void()> listener) { queue_.set_change_listener(std::move(listener)); }
+  // (TaskQueue::set_change_listener), under the lock; empty: none. Set under
+  // the lock too, so once this returns the old listener is never called again.
+  void set_task_listener(std::function<void()> listener) {
+    std::lock_guard lock(mutex_);
+    queue_.set_change_listener(std::move(listener));
+  }
 
  private:
   std::unique_ptr<Database> db_;

@@ -91,7 +91,7 @@ class TaskQueue {
 
   // Called after every submission and state change (inside the caller's
   // transaction, under the Store's lock: it must only wake someone up). Set
-  // once, before other threads use the queue.
+  // through Store::set_task_listener, which holds that lock.
   void set_change_listener(std::function<void()> listener) { on_change_ = std::move(listener); }
 
  private:
