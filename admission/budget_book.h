@@ -23,7 +23,7 @@ class BudgetBook {
  public:
   // The budgets a run of `task` is under ("task", "repository_day"): the
   // task's own limits held to the repository's (`settings`; 0 is none on
-  // either side), and the repository's daily ones. Call under the Service's lock.
+  // either side), and the repository's daily ones. Call within a store::Transaction.
   Result<std::vector<std::shared_ptr<runner::TokenBudget>>> budgets_for(store::Transaction& store,
                                                                         const store::QueuedTask& task,
                                                                         const settings::BoundarySettings& settings,

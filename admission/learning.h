@@ -22,7 +22,7 @@
 
 namespace corral::admission {
 
-// Call under the Service's lock, inside the transaction that ends the task.
+// Call within a store::Transaction, inside the transaction that ends the task.
 Status learn(store::Transaction& store, const std::string& repo_id, const std::string& task_id,
              const std::string& agent, routing::OutcomeKind kind);
 

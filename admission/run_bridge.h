@@ -1,5 +1,5 @@
 // The two ends of a run, shared by `corral run` and the daemon: what the
-// orchestrator hands runner/ (a RunRequest from a task, its repository and
+// daemon hands runner/ (a RunRequest from a task, its repository and
 // its grant), and what it records of the result (the run row and the payload
 // of task.finished / task.failed).
 #pragma once

@@ -22,7 +22,7 @@ struct RoutedTask {
   settings::BoundarySettings boundaries;  // the repository's, as read for this routing
 };
 
-// Call under the Service's lock. `task` is the stored task; `run_id` names
+// Call within a store::Transaction. `task` is the stored task; `run_id` names
 // the run for the event.
 Result<RoutedTask> route_task(store::Transaction& store, const store::QueuedTask& task, const std::string& run_id,
                               TimePoint now);

@@ -58,14 +58,15 @@ struct Handlers {
   asio::thread_pool& workers;
 };
 
-// One connection: requests read and answered in turn (kept alive while the
-// client asks), each handled on a worker; or one event stream. Its socket and
-// timer are touched only on the I/O thread.
 using TlsStream = beast::ssl_stream<asio::ip::tcp::socket>;
 
 template <typename Socket>
 constexpr bool kIsTls = std::is_same_v<Socket, TlsStream>;
 
+// One connection (a unix socket, TCP, or TLS over TCP): requests read and
+// answered in turn (kept alive while the client asks), each handled on a
+// worker; or one event stream. Its socket and timer are touched only on the
+// I/O thread.
 template <typename Socket>
 class Session : public std::enable_shared_from_this<Session<Socket>> {
  public:

@@ -1,6 +1,6 @@
 // An event: one thing that happened to a task, as producers describe it.
 //
-// Producers (runner, orchestrator) fill an Event and hand it to an EventSink;
+// Producers (runner/ and the daemon's modules) fill an Event and hand it to an EventSink;
 // the store gives it its sequence number, id, time and place in the hash chain.
 // The payload is a JSON object kept as canonical text so this header needs no
 // JSON library.

@@ -18,7 +18,7 @@ struct RepoRecord {
   std::string source_path;  // absolute path of the user's repository
   std::string mirror_path;  // bare mirror under the data directory
   std::string created_at;
-  std::string settings = "{}";  // JSON, validated by orchestrator/repo_settings
+  std::string settings = "{}";  // JSON, validated by settings/repo_settings
 };
 
 // Run states (and the task states they end in), as stored.
