@@ -228,7 +228,8 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
   if (!caller.is_ok()) return caller.status();
   auto after = integer_param(query, "after", 0, 0, INT64_MAX);
   if (!after.is_ok()) return after.status();
-  EventStream stream{*caller, *after, {param(query, "task"), param(query, "repo"), param(query, "type")}};
+  EventStream stream{
+      *caller, request.authorization, *after, {param(query, "task"), param(query, "repo"), param(query, "type")}};
   if (!request.last_event_id.empty()) {
     char* end = nullptr;
     long long resumed = std::strtoll(request.last_event_id.c_str(), &end, 10);
@@ -239,6 +240,16 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
       policy::check_access(stream.caller, policy::Action::kRead,
                            stream.filter.repo_id.empty() ? stream.caller.repo_scope : stream.filter.repo_id));
   return stream;
+}
+
+Status check_event_stream(Service& service, const EventStream& stream) {
+  if (stream.authorization.empty()) return Status::ok();  // the local peer: no token to revoke
+  ApiRequest request;
+  request.authorization = stream.authorization;
+  auto caller = caller_of(service, request);
+  if (!caller.is_ok()) return caller.status();
+  return policy::check_access(*caller, policy::Action::kRead,
+                              stream.filter.repo_id.empty() ? caller->repo_scope : stream.filter.repo_id);
 }
 
 }  // namespace corral::api

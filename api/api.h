@@ -55,6 +55,7 @@ ApiResponse handle_api(Service& service, const ApiRequest& request);
 
 struct EventStream {
   policy::Caller caller;
+  std::string authorization;  // the header it was opened with ("" for the trusted local peer)
   int64_t after = 0;
   store::EventLog::Filter filter;
 };
@@ -63,6 +64,11 @@ struct EventStream {
 bool is_event_stream(const ApiRequest& request);
 // The stream's caller and position, or the error response to send instead.
 Result<EventStream> parse_event_stream(Service& service, const ApiRequest& request);
+
+// ok while the stream's caller may still read what it asked for; a token
+// revoked (or a scope changed) since it opened ends it. Checked before each
+// page the server sends.
+Status check_event_stream(Service& service, const EventStream& stream);
 
 // {"error": {"code", "message"}} for a Status.
 std::string error_body(const Status& status);

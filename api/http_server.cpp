@@ -192,6 +192,7 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
 
   // Sends what is new, then waits a little and looks again, until the client goes away.
   void poll_stream() {
+    if (!check_event_stream(handlers_.service, stream_).is_ok()) return close();  // e.g. its token was revoked
     auto page = handlers_.service.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
     auto chunk = std::make_shared<std::string>();
     if (page.is_ok()) {

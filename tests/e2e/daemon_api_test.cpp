@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <thread>
+
 #include "tests/e2e/daemon_fixture.h"
 
 namespace corral::e2e {
@@ -239,6 +241,31 @@ TEST_F(DaemonApi, ASlowClientDoesNotHoldUpOthers) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   ::close(fd);
   EXPECT_EQ(task_count(), 0u);
+}
+
+// A stream opened with a token ends when the token is revoked: it was
+// resolved once when the stream opened, and kept receiving events after.
+TEST_F(DaemonApi, RevokingATokenEndsItsOpenEventStreams) {
+  std::string reader = token("reviewer");
+  std::string out = dir_ / "stream.out";
+  std::string command = "curl -s -N --max-time 30 -H " + quote("Authorization: Bearer " + reader) + " " +
+                        quote(tcp_ + "/v1/events?follow=1") + " > " + quote(out) + "; echo $? > " +
+                        quote(out + ".exit");
+  std::thread streaming([&] { sh(command); });
+  ASSERT_TRUE(testing::wait_for([&] { return testing::read_file(out).find(": waiting") != std::string::npos; },
+                                std::chrono::seconds(10)))
+      << "the stream opened";
+  std::string id;
+  json tokens = local("GET", "/v1/tokens")["tokens"];
+  for (const json& listed : tokens) {
+    if (listed["name"] == "reviewer-token") id = listed["id"];
+  }
+  ASSERT_EQ(local("DELETE", "/v1/tokens/" + id)["revoked"], true);
+  bool ended = testing::wait_for([&] { return !testing::read_file(out + ".exit").empty(); }, std::chrono::seconds(10));
+  std::string after = submit("true", "submitted after the revocation");
+  streaming.join();
+  EXPECT_TRUE(ended) << "the stream ended within seconds, not at curl's 30 s limit";
+  EXPECT_EQ(testing::read_file(out).find(after), std::string::npos) << "nothing after the revocation";
 }
 
 TEST_F(DaemonApi, EventsStreamLiveAndResume) {
