@@ -108,6 +108,13 @@ Status Scheduler::hold(const store::QueuedTask& task, const std::string& reason)
 // Marks the task running and records its run (one transaction, after the
 // run's liveness lock is held), then hands it to a worker thread.
 Status Scheduler::start(const std::string& task_id, const std::string& base_task) {
+  {
+    // A cancelled run's worker may still be winding down when its task is
+    // retried: the task starts again once that worker is reaped (its end
+    // wakes the scheduler). Replacing it here would destroy a running thread.
+    std::lock_guard guard(mutex_);
+    if (running_.count(task_id)) return Status::ok();
+  }
   auto running = std::make_unique<Running>();
   running->run_id = new_id("r");
   auto lock = FileLock::acquire(layout_.run_lock(running->run_id));

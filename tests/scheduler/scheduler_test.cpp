@@ -114,6 +114,27 @@ TEST_F(SchedulerTest, CancellingARunningTaskStopsItsSandbox) {
   EXPECT_TRUE(events_of(id, "task.failed").empty()) << "a cancelled task is not a failed one";
 }
 
+// Cancelled, then retried at once while the cancelled run's worker is still
+// winding down: the daemon once replaced that worker's thread and died
+// (std::terminate; seen as an empty reply to the retry in the e2e suite).
+TEST_F(SchedulerTest, ATaskRetriedWhileItsCancelledRunWindsDownRunsAgainOnce) {
+  std::string id = submit("cancelled, then retried");
+  backend_.script(id, {{}, 0, /*hold=*/true});
+  ASSERT_TRUE(scheduler().tick().is_ok());
+  ASSERT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
+  Status cancelled = store_->with([&](store::Transaction& tx) {
+    return tx.queue.transition(id, {TaskState::kRunning}, TaskState::kCancelled, "cancelled by the test");
+  });
+  ASSERT_TRUE(cancelled.is_ok());
+  scheduler().cancel_running(id);
+  Status retried = store_->with(
+      [&](store::Transaction& tx) { return tx.queue.transition(id, {TaskState::kCancelled}, TaskState::kQueued, ""); });
+  ASSERT_TRUE(retried.is_ok());
+  backend_.release(id);
+  ASSERT_TRUE(settles_in(id, TaskState::kSucceeded));
+  EXPECT_EQ(backend_.started_tasks(), (std::vector<std::string>{id, id})) << "once cancelled, once to the end";
+}
+
 TEST_F(SchedulerTest, ASubmissionWakesTheSchedulerWithoutATimer) {
   SchedulerOptions options;
   options.supervisor_path = corral::testing::supervisor_binary();
