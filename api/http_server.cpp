@@ -133,6 +133,15 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     if (error == http::error::body_limit) {
       return reply({413, error_body(Status::invalid_argument("the request body is larger than 1 MiB"))}, false);
     }
+    if (error == http::error::header_limit) {
+      return reply({431, error_body(Status::invalid_argument("the request's header is larger than 8 KiB"))}, false);
+    }
+    // A request that is no HTTP gets an answer saying so; a client that went
+    // away (or sent half a request and stopped) is only closed.
+    bool client_left = error == http::error::end_of_stream || error == http::error::partial_message;
+    if (error && !client_left && error.category() == http::make_error_code(http::error::bad_target).category()) {
+      return reply({400, error_body(Status::invalid_argument("a malformed request: " + error.message()))}, false);
+    }
     if (error) return close();
     const auto& message = parser_->get();
     ApiRequest request;

@@ -243,6 +243,32 @@ TEST_F(DaemonApi, ASlowClientDoesNotHoldUpOthers) {
   EXPECT_EQ(task_count(), 0u);
 }
 
+// Requests that are no HTTP get an answer naming what is wrong, not a
+// dropped connection.
+TEST_F(DaemonApi, MalformedRequestsAreAnsweredNotDropped) {
+  auto send_raw = [&](const std::string& bytes) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket().c_str());
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return std::string("no connect");
+    if (::write(fd, bytes.data(), bytes.size()) < 0) return std::string("no write");
+    std::string answer;
+    char chunk[4096];
+    for (ssize_t got; (got = ::read(fd, chunk, sizeof chunk)) > 0;) answer.append(chunk, static_cast<size_t>(got));
+    ::close(fd);
+    return answer;
+  };
+  std::string big = send_raw("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(big.rfind("HTTP/1.1 431", 0), 0u) << big;
+  std::string nonsense = send_raw("NOT HTTP AT ALL\r\n\r\n");
+  EXPECT_EQ(nonsense.rfind("HTTP/1.1 400", 0), 0u) << nonsense;
+  EXPECT_NE(nonsense.find("malformed request"), std::string::npos) << nonsense;
+  std::string nul = send_raw(std::string("GET /v1/health HTTP/1.1\r\nHost: x\0y\r\n\r\n", 38));
+  EXPECT_EQ(nul.rfind("HTTP/1.1 400", 0), 0u) << nul;
+  EXPECT_EQ(local("GET", "/v1/repos")["repos"].size(), 1u) << "the daemon serves on";
+}
+
 // A stream opened with a token ends when the token is revoked: it was
 // resolved once when the stream opened, and kept receiving events after.
 TEST_F(DaemonApi, RevokingATokenEndsItsOpenEventStreams) {
