@@ -33,6 +33,18 @@ class SchedulerTest : public corral::testing::InProcess {
     return *scheduler_;
   }
 
+  // Starts `id` (its agent holds) and cancels it as the API does: the state
+  // first, then the sandbox.
+  void start_then_cancel(const std::string& id) {
+    ASSERT_TRUE(scheduler().tick().is_ok());
+    ASSERT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
+    Status cancelled = store_->with([&](store::Transaction& tx) {
+      return tx.queue.transition(id, {TaskState::kRunning}, TaskState::kCancelled, "cancelled by the test");
+    });
+    ASSERT_TRUE(cancelled.is_ok());
+    scheduler().cancel_running(id);
+  }
+
   // Runs passes until `id` is in `state` (the workers run on their own threads).
   bool settles_in(const std::string& id, TaskState state) {
     return corral::testing::wait_for(
@@ -101,13 +113,7 @@ TEST_F(SchedulerTest, AFailedParentHoldsItsChildWhichNeverRuns) {
 TEST_F(SchedulerTest, CancellingARunningTaskStopsItsSandbox) {
   std::string id = submit("runs until stopped");
   backend_.script(id, {{{"half.txt", "x"}}, 0, /*hold=*/true});
-  ASSERT_TRUE(scheduler().tick().is_ok());
-  ASSERT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
-  Status cancelled = store_->with([&](store::Transaction& tx) {
-    return tx.queue.transition(id, {TaskState::kRunning}, TaskState::kCancelled, "cancelled by the test");
-  });
-  ASSERT_TRUE(cancelled.is_ok());
-  scheduler().cancel_running(id);
+  ASSERT_NO_FATAL_FAILURE(start_then_cancel(id));
   ASSERT_TRUE(corral::testing::wait_for([&] { return backend_.running() == 0; }, std::chrono::seconds(20)));
   ASSERT_TRUE(settles_in(id, TaskState::kCancelled));
   EXPECT_TRUE(events_of(id, "task.finished").empty());
@@ -120,13 +126,7 @@ TEST_F(SchedulerTest, CancellingARunningTaskStopsItsSandbox) {
 TEST_F(SchedulerTest, ATaskRetriedWhileItsCancelledRunWindsDownRunsAgainOnce) {
   std::string id = submit("cancelled, then retried");
   backend_.script(id, {{}, 0, /*hold=*/true});
-  ASSERT_TRUE(scheduler().tick().is_ok());
-  ASSERT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
-  Status cancelled = store_->with([&](store::Transaction& tx) {
-    return tx.queue.transition(id, {TaskState::kRunning}, TaskState::kCancelled, "cancelled by the test");
-  });
-  ASSERT_TRUE(cancelled.is_ok());
-  scheduler().cancel_running(id);
+  ASSERT_NO_FATAL_FAILURE(start_then_cancel(id));
   Status retried = store_->with(
       [&](store::Transaction& tx) { return tx.queue.transition(id, {TaskState::kCancelled}, TaskState::kQueued, ""); });
   ASSERT_TRUE(retried.is_ok());
