@@ -290,15 +290,7 @@ Result<json> Service::events(const policy::Caller& caller, int64_t after, const 
   for (const auto& event : *stored) {
     out["last"] = event.seq;
     if (!policy::check_access(caller, policy::Action::kRead, event.event.repo_id).is_ok()) continue;
-    auto payload = json::parse(event.event.payload, nullptr, false);
-    out["events"].push_back({{"seq", event.seq},
-                             {"id", event.id},
-                             {"time", event.time},
-                             {"type", event.event.type},
-                             {"task", event.event.task_id},
-                             {"run", event.event.run_id},
-                             {"repo", event.event.repo_id},
-                             {"payload", payload.is_discarded() ? json(event.event.payload) : payload}});
+    out["events"].push_back(store::event_json(event));
   }
   return out;
 }

@@ -14,19 +14,11 @@
 namespace corral::cli {
 namespace {
 
-nlohmann::json event_json(const store::StoredEvent& stored) {
-  auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
-  return {{"seq", stored.seq},
-          {"id", stored.id},
-          {"time", stored.time},
-          {"type", stored.event.type},
-          {"task", stored.event.task_id},
-          {"run", stored.event.run_id},
-          {"repo", stored.event.repo_id},
-          {"agent", stored.event.agent},
-          {"correlation", stored.event.correlation_id},
-          {"payload", payload.is_discarded() ? nlohmann::json(stored.event.payload) : payload},
-          {"hash", stored.hash}};
+// The stored view, with its place in the chain.
+nlohmann::json chained_event_json(const store::StoredEvent& stored) {
+  nlohmann::json out = store::event_json(stored);
+  out["hash"] = stored.hash;
+  return out;
 }
 
 }  // namespace
@@ -52,9 +44,9 @@ CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
     if (!events.is_ok()) return report_error(events.status());
     for (const auto& stored : *events) {
       if (options->json) {
-        std::cout << event_json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        std::cout << chained_event_json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       } else {
-        print_event(event_json(stored));
+        print_event(chained_event_json(stored));
       }
     }
     return static_cast<int>(ExitStatus::kSuccess);

@@ -34,9 +34,9 @@ StoredEvent read_row(const Statement& row) {
 
 }  // namespace
 
-std::string chain_hash(const StoredEvent& stored) {
+nlohmann::json event_json(const StoredEvent& stored) {
   auto payload = nlohmann::json::parse(stored.event.payload, nullptr, false);
-  nlohmann::json canonical = {
+  return {
       {"seq", stored.seq},
       {"id", stored.id},
       {"time", stored.time},
@@ -49,7 +49,11 @@ std::string chain_hash(const StoredEvent& stored) {
       // An unparsable payload still hashes (as text), so tampering shows as a mismatch.
       {"payload", payload.is_discarded() ? nlohmann::json(stored.event.payload) : payload},
   };
-  return sha256_hex(stored.prev_hash + "\n" + canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string chain_hash(const StoredEvent& stored) {
+  return sha256_hex(stored.prev_hash + "\n" +
+                    event_json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Status EventLog::record(const Event& event) { return append(event).status(); }

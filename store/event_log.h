@@ -8,6 +8,8 @@
 // against a head hash kept elsewhere; verify() reports the head for that.)
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -63,6 +65,11 @@ class EventLog final : public EventSink {
   Database& db_;
   const Clock& clock_;
 };
+
+// A stored event as JSON: seq, id, time, type, task, run, repo, agent,
+// correlation and payload (its text when it is not JSON). What the chain
+// hashes, and what the API and the CLI show.
+nlohmann::json event_json(const StoredEvent& stored);
 
 // The hash a stored event must have, given its fields and prev_hash.
 std::string chain_hash(const StoredEvent& stored);
