@@ -3,14 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 #include "cli/api_access.h"
 #include "cli/exit_status.h"
-#include "core/key_value.h"
 #include "core/url_encoding.h"
+#include "settings/setting_fields.h"
+#include "settings/setting_values.h"
 
 namespace corral::cli {
 namespace {
@@ -62,22 +63,57 @@ void print_repo(const json& repo) {
   }
 }
 
-// `--limit observe.approvals=1` into {"tier_limits": {"observe": {"approvals": 1}}}
-// (`whole`: the number must be an integer), and the same for --threshold.
-Status add_number(json& body, const std::string& key, const std::string& flag, const std::string& spec, bool whole) {
-  size_t dot = spec.find('.'), equals = spec.find('=');
-  if (dot == std::string::npos || equals == std::string::npos || equals < dot) {
-    return Status::invalid_argument(flag + " takes TIER.FIELD=N, e.g. supervised." +
-                                    (whole ? "approvals=1" : "min_samples=3") + ", not '" + spec + "'");
+void add_setting_flag(CLI::App& command, std::string_view flag, const std::string& help,
+                      std::vector<std::string>& given) {
+  command.add_option(std::string(flag), given, help)->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+std::string flag_help(const settings::Field& field) {
+  std::string help(field.help);
+  if (field.choices.empty()) return help;
+  std::string choices;
+  for (std::string_view choice : field.choices) choices += (choices.empty() ? "" : ", ") + std::string(choice);
+  return help + " (" + choices + ")";
+}
+
+std::string flag_help(const settings::Group& group) {
+  std::string fields;
+  for (const settings::Field& field : settings::setting_fields()) {
+    if (settings::group_of(field) != &group) continue;
+    fields += (fields.empty() ? "" : ", ") + std::string(field.key.substr(group.key.size() + 1));
   }
-  char* end = nullptr;
-  double value = std::strtod(spec.c_str() + equals + 1, &end);
-  if (*end != '\0' || equals + 1 == spec.size() || (whole && value != static_cast<int64_t>(value))) {
-    return Status::invalid_argument(flag + " " + spec + ": N must be a " + (whole ? "whole number" : "number"));
+  std::string form = group.tiers.empty() ? "FIELD=N" : "TIER.FIELD=N";
+  return form + ": " + std::string(group.help) + "; FIELD is " + fields;
+}
+
+std::string setting_names() {
+  std::vector<std::string_view> names;
+  for (const settings::Field& field : settings::setting_fields()) {
+    const settings::Group* group = settings::group_of(field);
+    std::string_view name = group ? group->key : field.key;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
-  json& slot = body[key][spec.substr(0, dot)][spec.substr(dot + 1, equals - dot - 1)];
-  slot = whole ? json(static_cast<int64_t>(value)) : json(value);
-  return Status::ok();
+  std::string list;
+  for (std::string_view name : names) list += (list.empty() ? "" : ", ") + std::string(name);
+  return list;
+}
+
+// The change document the flags ask for, in the table's order.
+Result<json> change_from_flags(const std::map<std::string, std::vector<std::string>>& given) {
+  json change = json::object();
+  for (const settings::Field& field : settings::setting_fields()) {
+    if (field.flag.empty()) continue;
+    for (const std::string& text : given.at(std::string(field.flag))) {
+      CORRAL_RETURN_IF_ERROR(settings::add_flag_text(change, field, text));
+    }
+  }
+  for (const settings::Group& group : settings::setting_groups()) {
+    if (group.flag.empty()) continue;
+    for (const std::string& text : given.at(std::string(group.flag))) {
+      CORRAL_RETURN_IF_ERROR(settings::add_group_flag_text(change, group, text));
+    }
+  }
+  return change;
 }
 
 }  // namespace
@@ -125,111 +161,27 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
   });
 
   CLI::App* set = app.add_subcommand("set", "Change a repository's settings (owners)");
-  auto strings = std::make_shared<std::map<std::string, std::string>>();
-  auto lists = std::make_shared<std::map<std::string, std::vector<std::string>>>();
-  auto limits = std::make_shared<std::vector<std::string>>();
-  auto resets = std::make_shared<std::vector<std::string>>();
-  auto check_timeout = std::make_shared<int>(0);
   set->add_option("repo", *repo, "Repository id or path")->required();
-  set->add_option("--upstream", (*strings)["upstream"], "Where merges go: a bare repository's path or a URL");
-  set->add_option("--credentials", (*strings)["credentials"], "env:NAME: a token in the daemon's environment");
-  set->add_option("--merge-method", (*strings)["merge_method"], "rebase or merge");
-  set->add_option("--check", (*strings)["check_command"], "Command run in a sandbox on every merge result");
-  set->add_option("--check-timeout", *check_timeout, "Seconds the check may take");
-  set->add_option("--pin", (*strings)["pin"], "Fix the tier: observe, supervised, trusted or autonomous");
-  set->add_option("--cap", (*strings)["cap"], "The highest tier the repository may earn");
-  auto require_human = std::make_shared<std::string>();
-  set->add_option("--require-human", *require_human, "true: at least one approval whatever the tier");
-  auto numbers = std::make_shared<std::map<std::string, double>>();
-  set->add_option("--half-life-days", (*numbers)["half_life_days"], "How fast old outcomes fade (days)");
-  set->add_option("--rollback-window-days", (*numbers)["rollback_window_days"],
-                  "How long after its merge a rollback counts against it (days)");
-  set->add_option("--hysteresis", (*numbers)["hysteresis"], "How far rates may fall below a tier's thresholds");
-  set->add_option("--promotion-gap", (*numbers)["promotion_gap"], "Outcomes needed between promotions");
-  set->add_option("--exploration-share", (*numbers)["exploration_share"], "Share of low-risk tasks for newer agents");
-  auto thresholds = std::make_shared<std::vector<std::string>>();
-  set->add_option("--threshold", *thresholds,
-                  "TIER.FIELD=X: min_success_lower, max_rollback_upper or min_samples (repeatable)");
-  set->add_option("--agent", (*lists)["agents"], "An agent profile allowed here (repeatable; replaces the list)");
-  set->add_option("--protect", (*lists)["protected"], "Protected branch pattern (repeatable; replaces the list)");
-  set->add_option("--forbid", (*lists)["forbidden_paths"], "Path pattern agents may never change (repeatable)");
-  set->add_option("--sensitive", (*lists)["sensitive_paths"], "Sensitive file pattern (repeatable)");
-  set->add_option("--instructions", (*lists)["agent_instruction_paths"], "Agent instruction file pattern");
-  set->add_option("--dependency", (*lists)["dependency_paths"], "Dependency manifest pattern");
-  set->add_option("--allow-secrets-in", (*lists)["secret_allowlist"], "Path pattern of test fixtures");
-  set->add_option("--limit", *limits, "TIER.FIELD=N: approvals, max_files or max_lines of a tier (repeatable)");
-  auto egress = std::make_shared<std::map<std::string, std::vector<std::string>>>();
-  set->add_option("--egress-host", (*egress)["hosts"],
-                  "A host runs may reach (HOST or *.DOMAIN; repeatable; replaces the list)");
-  set->add_option("--egress-internal-host", (*egress)["internal_hosts"],
-                  "An allowlisted host that may resolve to an internal address (repeatable; replaces the list)");
-  set->add_option("--egress-port", (*egress)["ports"], "A port besides 80/443 (repeatable; replaces the list)");
-  set->add_option("--tool-enforcement", (*strings)["tool_enforcement"],
-                  "block or flag (log and allow) refused tool calls");
-  auto budget = std::make_shared<std::vector<std::string>>();
-  set->add_option("--budget", *budget,
-                  "FIELD=N: task_tokens, task_calls, daily_tokens or daily_calls (0: none; repeatable)");
-  auto models = std::make_shared<std::vector<std::string>>();
-  set->add_option("--model", *models,
-                  "PROFILE=MODEL: the model an agent profile uses here (repeatable; replaces the map)");
-  set->add_option("--reset", *resets, "A setting to return to its default (repeatable)");
+  // Every flag comes from the settings' table; what each was given, in order.
+  auto given = std::make_shared<std::map<std::string, std::vector<std::string>>>();
+  for (const settings::Field& field : settings::setting_fields()) {
+    if (!field.flag.empty()) add_setting_flag(*set, field.flag, flag_help(field), (*given)[std::string(field.flag)]);
+  }
+  for (const settings::Group& group : settings::setting_groups()) {
+    if (!group.flag.empty()) add_setting_flag(*set, group.flag, flag_help(group), (*given)[std::string(group.flag)]);
+  }
+  auto resets = std::make_shared<std::vector<std::string>>();
+  set->add_option("--reset", *resets, "A setting to return to its default (repeatable): " + setting_names());
   set->add_flag("--json", *json_output);
   set->callback([=, &globals] {
     *action = [=, &globals] {
-      json body = json::object();
-      for (const auto& [key, value] : *strings)
-        if (!value.empty()) body[key] = value;
-      for (const auto& [key, values] : *lists)
-        if (!values.empty()) body[key] = values;
-      if (*check_timeout) body["check_timeout_seconds"] = *check_timeout;
-      for (const auto& [key, value] : *numbers) {
-        bool whole = key == "half_life_days" || key == "rollback_window_days" || key == "promotion_gap";
-        if (value != 0) body[key] = whole ? json(static_cast<int64_t>(value)) : json(value);
-      }
-      if (!require_human->empty()) {
-        if (*require_human != "true" && *require_human != "false") {
-          return report_error(Status::invalid_argument("--require-human takes true or false"));
-        }
-        body["require_human"] = *require_human == "true";
-      }
-      for (const std::string& spec : *thresholds) {
-        Status added = add_number(body, "thresholds", "--threshold", spec, false);
-        if (!added.is_ok()) return report_error(added);
-      }
-      for (const std::string& spec : *limits) {
-        Status added = add_number(body, "tier_limits", "--limit", spec, true);
-        if (!added.is_ok()) return report_error(added);
-      }
-      for (const auto& [field, values] : *egress) {
-        if (values.empty()) continue;
-        json list = json::array();
-        for (const std::string& value : values) {
-          if (field != "ports") {
-            list.push_back(value);
-            continue;
-          }
-          auto port = parse_whole_number(value);
-          if (!port) return report_error(Status::invalid_argument("--egress-port takes a number, not '" + value + "'"));
-          list.push_back(*port);
-        }
-        body["egress"][field] = list;
-      }
-      for (const std::string& spec : *budget) {
-        auto pair = split_key_value(spec);
-        auto amount = pair ? parse_whole_number(pair->value) : std::nullopt;
-        if (!amount) return report_error(Status::invalid_argument("--budget takes FIELD=N, not '" + spec + "'"));
-        body["budget"][pair->key] = *amount;
-      }
-      for (const std::string& spec : *models) {
-        auto pair = split_key_value(spec);
-        if (!pair) return report_error(Status::invalid_argument("--model takes PROFILE=MODEL, not '" + spec + "'"));
-        body["models"][pair->key] = pair->value;
-      }
-      for (const std::string& key : *resets) body[key] = nullptr;
-      if (body.empty()) return report_error(Status::invalid_argument("nothing to change: give a setting"));
+      auto body = change_from_flags(*given);
+      if (!body.is_ok()) return report_error(body.status());
+      for (const std::string& key : *resets) (*body)[key] = nullptr;
+      if (body->empty()) return report_error(Status::invalid_argument("nothing to change: give a setting"));
       auto id = repo_id_of(globals, *repo);
       if (!id.is_ok()) return report_error(id.status());
-      return print(client(globals).call("PATCH", "/v1/repos/" + percent_encode(*id) + "/settings", body.dump()),
+      return print(client(globals).call("PATCH", "/v1/repos/" + percent_encode(*id) + "/settings", body->dump()),
                    *json_output, print_repo);
     };
   });

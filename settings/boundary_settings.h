@@ -10,15 +10,11 @@
 //   "models": {"codex": "gpt-5.2", "claude-code": "claude-sonnet-4-5"}  (a profile's model; none: its default)
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/status.h"
 #include "policy/tool_verdict.h"
 
 namespace corral::settings {
@@ -31,13 +27,5 @@ struct BoundarySettings {
   int64_t task_tokens = 0, task_calls = 0, daily_tokens = 0, daily_calls = 0;
   std::map<std::string, std::string> models;  // agent profile -> model name
 };
-
-// Applies `key` if it is one of these settings (null resets it); nullopt if
-// the key is not theirs.
-std::optional<Status> apply_boundary_setting(BoundarySettings& settings, const std::string& key,
-                                             const nlohmann::json& value);
-
-// Adds these settings' keys to `out`.
-void boundary_settings_json(const BoundarySettings& settings, nlohmann::json& out);
 
 }  // namespace corral::settings
