@@ -123,4 +123,18 @@ Result<std::map<std::string, AgentTool>> parse_agent_tools(const std::vector<std
   return tools;
 }
 
+Result<GatewayOptions> parse_gateway_flags(const GatewayFlags& flags) {
+  GatewayOptions gateways;
+  auto providers = parse_providers(flags.llm_urls, flags.llm_keys, flags.llm_ca_files);
+  if (!providers.is_ok()) return providers.status();
+  gateways.providers = std::move(*providers);
+  auto hosts = parse_fixed_hosts(flags.egress_hosts);
+  if (!hosts.is_ok()) return hosts.status();
+  gateways.egress_hosts = std::move(*hosts);
+  auto tools = parse_agent_tools(flags.agent_tools);
+  if (!tools.is_ok()) return tools.status();
+  gateways.agent_tools = std::move(*tools);
+  return gateways;
+}
+
 }  // namespace corral::admission

@@ -28,6 +28,14 @@ struct GatewayOptions {
   std::map<std::string, AgentTool> agent_tools;          // by program (claude, gemini)
 };
 
+// The flags as given, to `corral serve` and `corral run` alike.
+struct GatewayFlags {
+  std::vector<std::string> llm_urls, llm_keys, llm_ca_files, egress_hosts, agent_tools;
+};
+
+// All of them checked, before anything starts.
+Result<GatewayOptions> parse_gateway_flags(const GatewayFlags& flags);
+
 // "NAME=URL" style operator flags, checked: the provider map from
 // --llm NAME=URL, --llm-key NAME=env:VAR|file:PATH and --llm-ca NAME=FILE.
 Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::vector<std::string>& urls,

@@ -79,7 +79,7 @@ Status apply_llm(runner::RunRequest& request, const runner::AgentProfile* profil
   auto provider = options.providers.find(name);
   if (provider == options.providers.end()) {
     return Status::failed_precondition("agent profile " + profile->name + " needs the " + name +
-                                       " model provider; start the daemon with --llm " + name + "=URL");
+                                       " model provider; give corral serve (or corral run) --llm " + name + "=URL");
   }
   runner::LlmGatewayConfig llm;
   llm.provider = provider->second;

@@ -30,7 +30,7 @@ json limits_json(const routing::SandboxLimits& limits) {
 }  // namespace
 
 Result<RoutedTask> route_task(store::Transaction& store, const store::QueuedTask& task, const std::string& run_id,
-                              TimePoint now) {
+                              const routing::LimitRequest& asked, TimePoint now) {
   auto repo = store.records.find_repo(task.repo_id);
   if (!repo.is_ok()) return repo.status();
   if (!*repo) return Status::not_found("no repository " + task.repo_id);
@@ -43,10 +43,8 @@ Result<RoutedTask> route_task(store::Transaction& store, const store::QueuedTask
   routed.boundaries = settings->boundaries;
   TierInForce in_force = tier_in_force(*settings, *earned);
   routed.tier = in_force.tier;
-  routing::LimitRequest request;
-  request.timeout_seconds = task.timeout_seconds;
   std::string clamped;
-  auto grant = routing::grant_for_tier(routed.tier, request, &clamped);
+  auto grant = routing::grant_for_tier(routed.tier, asked, &clamped);
   if (!grant.is_ok()) return grant.status();
   routed.grant = *grant;
 

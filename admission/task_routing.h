@@ -23,8 +23,8 @@ struct RoutedTask {
 };
 
 // Call within a store::Transaction. `task` is the stored task; `run_id` names
-// the run for the event.
+// the run for the event; `asked`: the limits asked for (held to the tier's ceiling).
 Result<RoutedTask> route_task(store::Transaction& store, const store::QueuedTask& task, const std::string& run_id,
-                              TimePoint now);
+                              const routing::LimitRequest& asked, TimePoint now);
 
 }  // namespace corral::admission

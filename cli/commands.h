@@ -5,6 +5,8 @@
 #include <functional>
 #include <string>
 
+#include "admission/gateway_options.h"
+
 namespace CLI {
 class App;
 }
@@ -32,6 +34,9 @@ CommandAction add_policy_command(CLI::App& app, const GlobalOptions& globals);
 // Prints the daemon's live events (filters may be empty) until interrupted.
 int follow_events(const GlobalOptions& globals, const std::string& task, const std::string& repo,
                   const std::string& type);
+
+// The gateways' flags, the same on `corral serve` and `corral run`.
+void add_gateway_flags(CLI::App& app, admission::GatewayFlags& flags);
 
 // corral-supervisor beside the corral binary, unless $CORRAL_SUPERVISOR says otherwise.
 std::string supervisor_path();

@@ -48,6 +48,18 @@ bool is_final(const std::string& type) {
 
 }  // namespace
 
+void add_gateway_flags(CLI::App& app, admission::GatewayFlags& flags) {
+  app.add_option("--llm", flags.llm_urls,
+                 "Model provider for the LLM gateway: anthropic=URL, openai=URL or gemini=URL (repeatable)");
+  app.add_option("--llm-key", flags.llm_keys, "Its key, held by corral only: NAME=env:VARIABLE or NAME=file:PATH");
+  app.add_option("--llm-ca", flags.llm_ca_files, "Trust this CA for a provider: NAME=FILE");
+  app.add_option("--egress-host", flags.egress_hosts,
+                 "A name the egress proxy resolves itself: NAME=ADDRESS[,ADDRESS]");
+  app.add_option("--agent-tool", flags.agent_tools,
+                 "A host program an agent profile runs, mounted read-only: PROGRAM=FILE (claude=/usr/local/bin/claude) "
+                 "or PROGRAM=FOLDER:ENTRY (gemini=/opt/gemini/node_modules:.bin/gemini)");
+}
+
 CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   auto options = std::make_shared<daemon::ServeOptions>();
   app.add_option("--listen", options->listen_tcp, "Also serve the API on HOST:PORT (bearer tokens required)");
@@ -64,15 +76,7 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--max-attempts", options->max_attempts, "Runs per task before an infrastructure failure is final");
   // Hidden (no group): crash tests pause the daemon inside a stage to kill it there.
   app.add_option("--test-pause-at", options->test_pause_at)->group("");
-  app.add_option("--llm", options->llm_urls,
-                 "Model provider for the LLM gateway: anthropic=URL or openai=URL (repeatable)");
-  app.add_option("--llm-key", options->llm_keys, "Its key, held by corral only: NAME=env:VARIABLE or NAME=file:PATH");
-  app.add_option("--llm-ca", options->llm_ca_files, "Trust this CA for a provider: NAME=FILE");
-  app.add_option("--egress-host", options->egress_hosts,
-                 "A name the egress proxy resolves itself: NAME=ADDRESS[,ADDRESS]");
-  app.add_option("--agent-tool", options->agent_tools,
-                 "A host program an agent profile runs, mounted read-only: PROGRAM=FILE (claude=/usr/local/bin/claude) "
-                 "or PROGRAM=FOLDER:ENTRY (gemini=/opt/gemini/node_modules:.bin/gemini)");
+  add_gateway_flags(app, options->gateways);
   return [options, &globals] {
     options->data_dir = globals.data_dir;
     options->supervisor_path = supervisor_path();

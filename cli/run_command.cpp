@@ -125,8 +125,9 @@ CommandAction add_run_command(CLI::App& app, const GlobalOptions& globals) {
   auto options = std::make_shared<RunOptions>();
   auto& request = options->request;
   app.add_option("--repo", request.repo_path, "The git repository to work on")->required();
-  app.add_option("--agent", request.agent_command,
-                 "The agent command line, run by /bin/sh in /workspace; the prompt is its last argument")
+  app.add_option("--agent", request.agent,
+                 "An agent profile (claude-code, codex, gemini-cli, aider) or a command line, run by /bin/sh in "
+                 "/workspace with the prompt as its last argument")
       ->required();
   app.add_option("--base", request.base_rev, "Revision to start from (default: HEAD)");
   app.add_option("--mount-ro", request.mounts, "HOST_PATH[:SANDBOX_PATH] made visible read-only (repeatable)");
@@ -140,6 +141,7 @@ CommandAction add_run_command(CLI::App& app, const GlobalOptions& globals) {
       ->envname("CORRAL_BACKEND");
   app.add_option("--image", request.image, "Image for the docker backend (default $CORRAL_IMAGE)")
       ->envname("CORRAL_IMAGE");
+  add_gateway_flags(app, request.gateways);
   app.add_flag("--json", options->json, "Print one JSON object for scripts");
   app.add_flag("--quiet", options->quiet, "Do not echo the agent's output");
   app.add_flag("--show-diff", options->show_diff, "Print the patch after the summary");

@@ -1,10 +1,13 @@
 // `corral run`: one task, start to end, in this process, without a daemon.
 //
 // Everything the user gave is checked before anything is written (repository,
-// base revision, mounts, limits, runtime); then the task is recorded, run by
-// runner/, and its outcome recorded. The events of the way:
-// task.queued, task.started, sandbox.created, agent.output…, sandbox.destroyed,
-// diff.proposed, branch.published, task.finished | task.failed.
+// base revision, mounts, limits, gateway flags, runtime); then the task is
+// recorded, admitted the way the daemon admits a run
+// (admission/run_admission.h: the repository's tier, agent profile, tool
+// gate, egress proxy, LLM gateway, budgets), run by runner/, and its outcome
+// recorded. The events of the way: task.queued, task.started, task.routed,
+// sandbox.created, agent.output…, sandbox.destroyed, diff.proposed,
+// branch.published, task.finished | task.failed.
 #pragma once
 
 #include <functional>
@@ -12,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "admission/gateway_options.h"
 #include "core/clock.h"
 #include "routing/grant.h"
 #include "runner/task_run.h"
@@ -22,10 +26,11 @@ struct OneShotRequest {
   std::string data_dir;  // as the user gave it; prepared here
   std::string repo_path;
   std::string base_rev = "HEAD";
-  std::string agent_command;
+  std::string agent;  // an agent profile (claude-code, codex, ...) or a command line
   std::string prompt;
   std::vector<std::string> mounts;  // HOST_PATH[:SANDBOX_PATH], read-only
-  routing::LimitRequest limits;
+  routing::LimitRequest limits;     // held to the repository's tier, as the daemon holds a task's
+  admission::GatewayFlags gateways;
   std::string backend = "auto";  // docker, runc, crun or auto (containers/backend_factory.h)
   std::string image;             // the sandbox image, for docker
   std::string supervisor_path;   // corral-supervisor on the host

@@ -34,21 +34,6 @@ void request_stop(int) { g_stop = true; }
 
 std::string api_socket_path(const std::string& data_dir) { return layout_for(data_dir).root() + "/corral.sock"; }
 
-// The operator's gateway flags, checked before anything starts.
-Result<admission::GatewayOptions> gateway_options(const ServeOptions& options) {
-  admission::GatewayOptions gateways;
-  auto providers = admission::parse_providers(options.llm_urls, options.llm_keys, options.llm_ca_files);
-  if (!providers.is_ok()) return providers.status();
-  gateways.providers = std::move(*providers);
-  auto hosts = admission::parse_fixed_hosts(options.egress_hosts);
-  if (!hosts.is_ok()) return hosts.status();
-  gateways.egress_hosts = std::move(*hosts);
-  auto tools = admission::parse_agent_tools(options.agent_tools);
-  if (!tools.is_ok()) return tools.status();
-  gateways.agent_tools = std::move(*tools);
-  return gateways;
-}
-
 // The TCP listener's flags, checked before anything starts: bearer tokens
 // cross that listener, so plain TCP beyond loopback needs TLS or the
 // operator's explicit --insecure-tcp.
@@ -84,7 +69,7 @@ Status serve(const ServeOptions& options) {
     return Status::invalid_argument("--test-pause-at: '" + options.test_pause_at + "' is not a stage");
   }
   CORRAL_RETURN_IF_ERROR(check_tcp_listener(options));
-  auto gateways = gateway_options(options);
+  auto gateways = admission::parse_gateway_flags(options.gateways);
   if (!gateways.is_ok()) return gateways.status();
   DataLayout layout = layout_for(options.data_dir);
   auto backend = scheduler::backend_for_run(layout, options.backend, options.image);

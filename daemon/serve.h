@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "admission/gateway_options.h"
 #include "core/status.h"
 #include "scheduler/decisions.h"
 
@@ -20,8 +21,7 @@ struct ServeOptions {
   std::string supervisor_path;
   scheduler::Caps caps;
   int max_attempts = 3;
-  // The operator's gateway flags as given (checked when serving starts).
-  std::vector<std::string> llm_urls, llm_keys, llm_ca_files, egress_hosts, agent_tools;
+  admission::GatewayFlags gateways;  // as given; checked when serving starts
   // For crash tests only: pause 5 s as this stage begins (core/stage_hook.h).
   std::string test_pause_at;
 };

@@ -1,10 +1,10 @@
 // How a worker prepares a task's run: the task and its base (a stacked
-// task's parent's head), the mirror synced, the task routed (admission/) and
-// its boundaries and budgets built into the runner's request.
+// task's parent's head), the mirror synced, then the run admitted
+// (admission/run_admission.h: routed, budgets, boundaries) and the
+// scheduler's hooks added.
 #include <nlohmann/json.hpp>
 
-#include "admission/run_bridge.h"
-#include "admission/task_routing.h"
+#include "admission/run_admission.h"
 #include "core/file_lock.h"
 #include "git/mirror.h"
 #include "git/revision.h"
@@ -58,22 +58,10 @@ Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, co
   auto plan = plan_for(task_id, base_task);
   if (!plan.is_ok()) return plan.status();
   CORRAL_RETURN_IF_ERROR(prepare_mirror(*plan));
-  auto routed = store_.with([&](store::Transaction& store) {
-    return admission::route_task(store, plan->task, run_id, store_.clock().now());
-  });
-  if (!routed.is_ok()) return routed.status();
-
-  runner::RunRequest request =
-      admission::make_run_request(layout_, plan->repo,
-                                  {task_id, run_id, plan->base_commit, routed->agent, plan->task.prompt, options_.image,
-                                   options_.supervisor_path, routed->grant});
-  auto budgets = store_.with([&](store::Transaction& store) {
-    return budgets_.budgets_for(store, plan->task, routed->boundaries, store_.clock().now());
-  });
-  if (!budgets.is_ok()) return budgets.status();
-  CORRAL_RETURN_IF_ERROR(admission::apply_run_boundaries(
-      request, {routed->agent, routed->grant.network, routed->boundaries, *budgets, layout_.run_dir(run_id)},
-      options_.gateways));
+  auto admitted = admission::admit_run(store_, budgets_, layout_, {plan->task, plan->repo, run_id, plan->base_commit},
+                                       {options_.image, options_.supervisor_path, options_.gateways});
+  if (!admitted.is_ok()) return admitted.status();
+  runner::RunRequest request = std::move(*admitted);
   request.publish_when_failed = false;
   request.on_stage = options_.at_stage;
   request.is_cancelled = [this, task_id] {

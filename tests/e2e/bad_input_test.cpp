@@ -84,7 +84,7 @@ TEST_F(BadInput, MountsOfHostSecrets) {
 
 TEST_F(BadInput, MissingArgumentsAndEmptyValues) {
   EXPECT_EQ(corral("run --repo " + quote(repo()) + " 'p'").exit_code, 2);
-  expect_refused(run_args("--agent ' ' 'p'"), 2, "the agent command is empty");
+  expect_refused(run_args("--agent ' ' 'p'"), 2, "--agent is empty");
   expect_refused(run_args("--agent true ''"), 2, "the prompt is empty");
   expect_nothing_written();
 }

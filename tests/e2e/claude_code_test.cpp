@@ -6,6 +6,8 @@
 // tool gate, and the budgets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/e2e/agent_cli_fixture.h"
 
 namespace corral::e2e {
@@ -137,6 +139,50 @@ TEST_F(ClaudeCodeE2E, TheDailyBudgetIsSharedByTasksAndSurvivesARestart) {
   EXPECT_EQ(exceeded[0]["scope"], "repository_day");
   EXPECT_EQ(exceeded[0]["calls_used"], 6);
   EXPECT_EQ(events_of(second, "llm.call").size(), 2u);
+}
+
+// `corral run`, no daemon: the same run path as the daemon's (profile, LLM
+// gateway with the real key outside, PreToolUse hook through the tool gate,
+// token counting, task.routed), from the command line's own gateway flags.
+class ClaudeCodeRunE2E : public CorralE2E {};
+
+TEST_F(ClaudeCodeRunE2E, CorralRunTakesTheDaemonsRunPath) {
+  ASSERT_TRUE(std::filesystem::exists(claude_binary())) << "scripts/setup.sh installs it into .cache/agents";
+  testing::ScriptedModelServer provider(session_script());
+  ASSERT_TRUE(provider.started());
+  auto result = corral(
+      "run --json --quiet --repo " + quote(repo()) + " --agent claude-code --llm anthropic=" + provider.base_url() +
+          " --llm-key anthropic=env:CORRAL_TEST_RUN_KEY --llm-ca anthropic=" + quote(provider.ca_file()) +
+          " --agent-tool claude=" + quote(claude_binary()) + " 'Add a greeting file'",
+      std::string("CORRAL_TEST_RUN_KEY=") + kRealKey);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  json out = parse(result);
+  std::string task = out.value("task_id", "");
+  std::string branch = out.value("branch", "");
+  EXPECT_EQ(file_on_branch(branch, "hello.txt"), "hello from claude\n");
+
+  std::vector<std::string> types = event_types(task);
+  auto count = [&](const std::string& type) { return std::count(types.begin(), types.end(), type); };
+  EXPECT_EQ(count("task.routed"), 1) << "routed by the repository's tier, as the daemon routes";
+  EXPECT_EQ(count("tool.blocked"), 1) << "the hook asked the tool gate, which refused the read of /etc/passwd";
+  EXPECT_EQ(count("tool.invoked"), 2);
+  EXPECT_EQ(static_cast<size_t>(count("llm.call")), provider.requests().size()) << "every model call counted";
+  EXPECT_GE(count("llm.call"), 4);
+  for (const json& request : provider.requests()) EXPECT_EQ(request["headers"]["x-api-key"], kRealKey);
+  std::string env = file_on_branch(branch, "env.txt");
+  EXPECT_NE(env.find("key=run-token\n"), std::string::npos) << "only the run's own token:\n" << env;
+  EXPECT_NE(env.find("key-in-env\n0\n"), std::string::npos) << env;
+  EXPECT_EQ(file_on_branch(branch, "key-search.txt"), "") << "no file in the sandbox holds the key";
+  expect_no_leftovers();
+}
+
+TEST_F(ClaudeCodeRunE2E, AProfileWithoutItsProviderIsRefusedWithTheFlagToGive) {
+  auto result = corral("run --repo " + quote(repo()) + " --agent claude-code 'x'");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("--agent claude-code needs the anthropic model provider: give --llm anthropic=URL"),
+            std::string::npos)
+      << result.err;
+  EXPECT_FALSE(std::filesystem::exists(data())) << "refused before anything was written";
 }
 
 }  // namespace

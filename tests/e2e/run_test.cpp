@@ -46,8 +46,9 @@ TEST_F(CorralE2E, EveryStepIsAnEventInAnIntactChain) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::string task = parse(result)["task_id"];
   std::vector<std::string> types = event_types(task);
-  std::vector<std::string> expected_order = {"task.queued",   "task.started",     "sandbox.created",   "agent.output",
-                                             "diff.proposed", "branch.published", "sandbox.destroyed", "task.finished"};
+  std::vector<std::string> expected_order = {"task.queued",      "task.started",      "task.routed",
+                                             "sandbox.created",  "agent.output",      "diff.proposed",
+                                             "branch.published", "sandbox.destroyed", "task.finished"};
   auto position = types.begin();
   for (const std::string& type : expected_order) {
     position = std::find(position, types.end(), type);
