@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/key_value.h"
+#include "core/url.h"
 #include "policy/network_address.h"
 
 namespace corral::admission {
@@ -55,9 +56,14 @@ Result<std::map<std::string, runner::LlmProvider>> parse_providers(const std::ve
       return Status::invalid_argument("--llm " + name +
                                       ": the gateway speaks anthropic, openai (OpenAI-compatible) and gemini");
     }
-    bool tls = url.rfind("https://", 0) == 0;
-    if (!tls && url.rfind("http://", 0) != 0)
-      return Status::invalid_argument("--llm " + name + ": '" + url + "' is not an http(s) URL");
+    auto parsed = parse_url(url);
+    bool base = parsed.is_ok() && (parsed->scheme == "https" || parsed->scheme == "http") && !parsed->has_userinfo &&
+                parsed->query.empty() && !parsed->has_fragment;
+    if (!base) {
+      return Status::invalid_argument("--llm " + name + ": '" + url +
+                                      "' is not an http(s) base URL (scheme, host, port, path; no user, query or "
+                                      "fragment)");
+    }
     providers[name] = {name, url, "", ""};
   }
   for (const std::string& entry : keys) {

@@ -21,7 +21,7 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 ApiClient client(const GlobalOptions& globals) {
   return ApiClient(env_or("CORRAL_API", "unix:" + daemon::api_socket_path(globals.data_dir)),
-                   env_or("CORRAL_TOKEN", ""));
+                   env_or("CORRAL_TOKEN", ""), env_or("CORRAL_API_CA", ""));
 }
 
 int print(const Result<nlohmann::json>& result, bool as_json, const std::function<void(const nlohmann::json&)>& human) {

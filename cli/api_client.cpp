@@ -5,9 +5,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+
+#include "core/url.h"
 
 namespace corral::cli {
 namespace {
@@ -15,6 +20,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 
 Code code_from_name(const std::string& name) {
   for (Code code : {Code::kInvalidArgument, Code::kNotFound, Code::kAlreadyExists, Code::kFailedPrecondition,
@@ -47,9 +53,11 @@ Status status_from(Code code, std::string message) {
   }
 }
 
-// Runs `exchange(socket)` on a connection to the endpoint.
+// Runs `exchange(stream)` on a connection to the endpoint: a unix socket, a
+// TCP socket, or TLS over TCP with the daemon's certificate verified (against
+// `ca_file`, else the system's CAs) for the endpoint's host name.
 template <typename Exchange>
-auto with_connection(const std::string& endpoint, Exchange exchange)
+auto with_connection(const std::string& endpoint, const std::string& ca_file, Exchange exchange)
     -> decltype(exchange(std::declval<asio::ip::tcp::socket&>())) {
   asio::io_context io;
   beast::error_code error;
@@ -60,17 +68,36 @@ auto with_connection(const std::string& endpoint, Exchange exchange)
     if (error) return Status::failed_precondition("the corral daemon is not running (nothing answers at " + path + ")");
     return exchange(socket);
   }
-  if (endpoint.rfind("http://", 0) == 0) {
-    std::string hostport = endpoint.substr(7);
-    size_t colon = hostport.rfind(':');
-    asio::ip::tcp::resolver resolver(io);
-    auto results = resolver.resolve(hostport.substr(0, colon), hostport.substr(colon + 1), error);
-    asio::ip::tcp::socket socket(io);
-    if (!error) asio::connect(socket, results, error);
-    if (error) return Status::failed_precondition("the corral daemon does not answer at " + endpoint);
-    return exchange(socket);
+  auto url = parse_url(endpoint);
+  bool usable = url.is_ok() && (url->scheme == "http" || url->scheme == "https") && url->path == "/" &&
+                url->query.empty() && !url->has_userinfo && !url->has_fragment;
+  if (!usable) {
+    return Status::invalid_argument("API endpoint " + endpoint +
+                                    " is neither unix:PATH nor http(s)://HOST[:PORT] (no path, user or query)");
   }
-  return Status::invalid_argument("API endpoint " + endpoint + " is neither unix:PATH nor http://HOST:PORT");
+  std::string host =
+      url->host.size() > 1 && url->host.front() == '[' ? url->host.substr(1, url->host.size() - 2) : url->host;
+  asio::ip::tcp::resolver resolver(io);
+  auto results = resolver.resolve(host, std::to_string(url->port), error);
+  asio::ip::tcp::socket socket(io);
+  if (!error) asio::connect(socket, results, error);
+  if (error) return Status::failed_precondition("the corral daemon does not answer at " + endpoint);
+  if (url->scheme == "http") return exchange(socket);
+  ssl::context context(ssl::context::tls_client);
+  context.set_verify_mode(ssl::verify_peer);
+  if (ca_file.empty()) {
+    context.set_default_verify_paths(error);
+  } else {
+    context.load_verify_file(ca_file, error);
+  }
+  if (error) return Status::invalid_argument("reading the CA certificates " + ca_file + ": " + error.message());
+  ssl::stream<asio::ip::tcp::socket&> tls(socket, context);
+  tls.set_verify_callback(ssl::host_name_verification(host));
+  SSL_set_tlsext_host_name(tls.native_handle(), host.c_str());
+  tls.handshake(ssl::stream_base::client, error);
+  if (error)
+    return Status::failed_precondition("TLS with the corral daemon at " + endpoint + " failed: " + error.message());
+  return exchange(tls);
 }
 
 http::request<http::string_body> make_request(const std::string& method, const std::string& target,
@@ -90,7 +117,7 @@ http::request<http::string_body> make_request(const std::string& method, const s
 
 Result<nlohmann::json> ApiClient::call(const std::string& method, const std::string& target,
                                        const std::string& body) const {
-  return with_connection(endpoint_, [&](auto& socket) -> Result<nlohmann::json> {
+  return with_connection(endpoint_, ca_file_, [&](auto& socket) -> Result<nlohmann::json> {
     beast::error_code error;
     auto request = make_request(method, target, body, token_);
     http::write(socket, request, error);
@@ -110,7 +137,7 @@ Result<nlohmann::json> ApiClient::call(const std::string& method, const std::str
 }
 
 Status ApiClient::follow(const std::string& target, const std::function<bool(const nlohmann::json&)>& on_event) const {
-  return with_connection(endpoint_, [&](auto& socket) -> Status {
+  return with_connection(endpoint_, ca_file_, [&](auto& socket) -> Status {
     beast::error_code error;
     auto request = make_request("GET", target, "", token_);
     http::write(socket, request, error);

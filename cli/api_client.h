@@ -1,5 +1,5 @@
 // A client of the daemon's HTTP API, for the CLI and tests: synchronous, one
-// connection per call, over the daemon's unix socket or TCP.
+// connection per call, over the daemon's unix socket, TCP or TLS.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -13,9 +13,11 @@ namespace corral::cli {
 
 class ApiClient {
  public:
-  // endpoint: "unix:PATH" or "http://HOST:PORT". token: "" to rely on the
-  // socket's peer credentials.
-  ApiClient(std::string endpoint, std::string token) : endpoint_(std::move(endpoint)), token_(std::move(token)) {}
+  // endpoint: "unix:PATH", "http://HOST:PORT" or "https://HOST:PORT" (the
+  // daemon's certificate checked against `ca_file`, else the system's CAs).
+  // token: "" to rely on the unix socket's peer credentials.
+  ApiClient(std::string endpoint, std::string token, std::string ca_file = "")
+      : endpoint_(std::move(endpoint)), token_(std::move(token)), ca_file_(std::move(ca_file)) {}
 
   // The response body as JSON when the status is 2xx; otherwise the API's
   // error as a Status with the same code and message. body "" sends none.
@@ -28,6 +30,7 @@ class ApiClient {
  private:
   std::string endpoint_;
   std::string token_;
+  std::string ca_file_;
 };
 
 }  // namespace corral::cli

@@ -4,16 +4,18 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cassert>
 #include <chrono>
 
 #include "core/url.h"
-
 #include "runner/byte_pump.h"
 #include "runner/gateways/tcp_connect.h"
 
@@ -27,31 +29,35 @@ using Local = asio::local::stream_protocol;
 
 constexpr size_t kHeaderLimit = 64 * 1024;
 
-void reply(Local::socket& client, int status, const std::string& reason_phrase, const nlohmann::json& body) {
-  std::string text = body.dump();
-  std::string response =
-      "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase +
-      "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(text.size()) +
-      "\r\n\r\n" + text;
+void reply(Local::socket& client, http::status status, const nlohmann::json& body) {
+  http::response<http::string_body> answer{status, 11};
+  answer.set(http::field::content_type, "application/json");
+  answer.keep_alive(false);
+  answer.body() = body.dump();
+  answer.prepare_payload();
   boost::system::error_code ignored;
-  asio::write(client, asio::buffer(response), ignored);
+  http::write(client, answer, ignored);
+}
+
+bool is_proxy_header(const http::fields::value_type& field) {
+  boost::beast::string_view name = field.name_string();
+  return field.name() == http::field::connection || field.name() == http::field::keep_alive ||
+         field.name() == http::field::host || (name.size() >= 6 && boost::beast::iequals(name.substr(0, 6), "proxy-"));
 }
 
 // The request as the origin server must see it: origin-form target, the
 // checked host as Host (another name on the same address is not a way
-// around the allowlist), no proxy headers, one request per connection.
-std::string origin_request(const http::request_parser<http::empty_body>::value_type& request, const std::string& target,
-                           const policy::UrlDecision& decided) {
-  std::string head = std::string(request.method_string()) + " " + target + " HTTP/1.1\r\n";
+// around the allowlist), no proxy headers, one request per connection. Only
+// the head: the body, if any, follows as the client sends it.
+http::request<http::empty_body> origin_request(const http::request<http::empty_body>& request,
+                                               const std::string& target, const policy::UrlDecision& decided) {
+  http::request<http::empty_body> origin{request.method(), target, 11};
   for (const auto& field : request) {
-    std::string name(field.name_string());
-    std::string lower = name;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.rfind("proxy-", 0) == 0 || lower == "connection" || lower == "keep-alive" || lower == "host") continue;
-    head += name + ": " + std::string(field.value()) + "\r\n";
+    if (!is_proxy_header(field)) origin.insert(field.name_string(), field.value());
   }
-  head += "Host: " + decided.host + (decided.port == 80 ? "" : ":" + std::to_string(decided.port)) + "\r\n";
-  return head + "Connection: close\r\n\r\n";
+  origin.set(http::field::host, decided.host + (decided.port == 80 ? "" : ":" + std::to_string(decided.port)));
+  origin.keep_alive(false);
+  return origin;
 }
 
 // The path and query of a URL the policy accepted, read by the parser that
@@ -75,7 +81,7 @@ class EgressConnection {
     boost::system::error_code ec;
     http::read_header(client_, buffer_, parser, ec);
     if (ec) {
-      reply(client_, 400, "Bad Request", {{"error", "bad_proxy_request"}, {"reason", ec.message()}});
+      reply(client_, http::status::bad_request, {{"error", "bad_proxy_request"}, {"reason", ec.message()}});
       return;
     }
     const auto& request = parser.get();
@@ -101,7 +107,7 @@ class EgressConnection {
     }
     std::string address = connect(decided);
     if (address.empty()) {
-      reply(client_, 502, "Bad Gateway", {{"error", "egress_unreachable"}, {"host", decided.host}});
+      reply(client_, http::status::bad_gateway, {{"error", "egress_unreachable"}, {"host", decided.host}});
       emit_("egress.denied", {{"host", decided.host},
                               {"port", decided.port},
                               {"method", method_},
@@ -110,19 +116,23 @@ class EgressConnection {
       return;
     }
     auto started = std::chrono::steady_clock::now();
-    std::string opening = tunnel ? "HTTP/1.1 200 Connection Established\r\n\r\n"
-                                 : origin_request(request, origin_form_of(target), decided);
     boost::system::error_code write_error;
+    size_t head_sent = 0;
     if (tunnel) {
-      asio::write(client_, asio::buffer(opening), write_error);
+      http::response<http::empty_body> established{http::status::ok, 11};
+      established.reason("Connection Established");
+      http::response_serializer<http::empty_body> opening(established);
+      http::write_header(client_, opening, write_error);
     } else {
-      asio::write(upstream_, asio::buffer(opening), write_error);
+      auto origin = origin_request(request, origin_form_of(target), decided);
+      http::request_serializer<http::empty_body> opening(origin);
+      head_sent = http::write_header(upstream_, opening, write_error);
     }
     // Bytes the client sent after the head (a body, a TLS hello) go first.
     if (!write_error && buffer_.size() > 0) asio::write(upstream_, buffer_.data(), write_error);
     PumpedBytes moved;
     if (!write_error) moved = pump_both_ways(client_.native_handle(), upstream_.native_handle());
-    moved.a_to_b += buffer_.size() + (tunnel ? 0 : opening.size());
+    moved.a_to_b += buffer_.size() + head_sent;
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     emit_("egress.allowed", {{"host", decided.host},
                              {"port", decided.port},
@@ -135,7 +145,7 @@ class EgressConnection {
 
  private:
   void deny(const std::string& host, int port, const std::string& rule, const std::string& reason) {
-    reply(client_, 403, "Forbidden", {{"error", "egress_denied"}, {"rule", rule}, {"reason", reason}});
+    reply(client_, http::status::forbidden, {{"error", "egress_denied"}, {"rule", rule}, {"reason", reason}});
     emit_("egress.denied", {{"host", host}, {"port", port}, {"method", method_}, {"rule", rule}, {"reason", reason}});
   }
 

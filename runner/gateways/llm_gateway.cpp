@@ -1,7 +1,5 @@
 #include "runner/gateways/llm_gateway.h"
 
-#include <openssl/crypto.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -11,6 +9,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -21,7 +21,9 @@
 #include <limits>
 #include <optional>
 
+#include "core/url.h"
 #include "runner/gateways/llm_usage.h"
+#include "runner/gateways/model_calls.h"
 #include "runner/gateways/tcp_connect.h"
 
 namespace corral::runner {
@@ -36,85 +38,31 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kRequestLimit = 32 << 20;
 
+// The provider's base URL (checked when the flags were read), as the
+// gateway needs it.
 struct BaseUrl {
   bool tls = true;
-  std::string host, port, prefix;
+  std::string host;       // to resolve and verify: an IPv6 address without brackets
+  std::string port;       // to resolve
+  std::string authority;  // the Host header: host (in brackets if IPv6), and the port unless the default
+  std::string prefix;     // the path before every request's target, without a trailing '/'
 };
 
-// "https://host[:port][/prefix]" (the operator's setting, checked when the
-// daemon starts; here it is only split).
-BaseUrl split_base_url(const std::string& url) {
+Result<BaseUrl> base_url_of(const std::string& text) {
+  CORRAL_ASSIGN_OR_RETURN(Url url, parse_url(text));
   BaseUrl base;
-  std::string rest = url;
-  if (rest.rfind("http://", 0) == 0) {
-    base.tls = false;
-    rest = rest.substr(7);
-  } else if (rest.rfind("https://", 0) == 0) {
-    rest = rest.substr(8);
-  }
-  size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  base.prefix = slash == std::string::npos ? "" : rest.substr(slash);
+  base.tls = url.scheme == "https";
+  base.host = url.host.size() > 1 && url.host.front() == '[' ? url.host.substr(1, url.host.size() - 2) : url.host;
+  base.port = std::to_string(url.port);
+  base.authority = url.default_port ? url.host : url.host + ":" + base.port;
+  base.prefix = url.path;
   while (!base.prefix.empty() && base.prefix.back() == '/') base.prefix.pop_back();
-  size_t colon = authority.rfind(':');
-  bool has_port = colon != std::string::npos && authority.find(']', colon) == std::string::npos;
-  base.host = has_port ? authority.substr(0, colon) : authority;
-  base.port = has_port ? authority.substr(colon + 1) : (base.tls ? "443" : "80");
-  if (base.host.size() > 1 && base.host.front() == '[') base.host = base.host.substr(1, base.host.size() - 2);
   return base;
 }
 
-bool same_secret(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string presented_key(const http::request<http::string_body>& request) {
-  for (const char* header : {"x-api-key", "x-goog-api-key"}) {
-    auto key = request.find(header);
-    if (key != request.end()) return std::string(key->value());
-  }
-  auto auth = request.find(http::field::authorization);
-  std::string value = auth == request.end() ? "" : std::string(auth->value());
-  return value.rfind("Bearer ", 0) == 0 ? value.substr(7) : "";
-}
-
-// What an agent may ask a provider for with corral's key: model calls, not
-// files, batches, fine-tuning or account endpoints.
-bool model_call(const std::string& provider, http::verb method, const std::string& target) {
-  std::string path = target.substr(0, target.find('?'));
-  if (method != http::verb::post) return false;
-  if (provider == "openai")
-    return path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/responses";
-  if (provider == "gemini") {  // /v1beta/models/MODEL:ACTION
-    size_t models = path.find("/models/");
-    size_t colon = path.rfind(':');
-    if ((path.rfind("/v1beta/models/", 0) != 0 && path.rfind("/v1/models/", 0) != 0) || colon == std::string::npos ||
-        colon < models + 8 || path.find('/', models + 8) != std::string::npos) {
-      return false;
-    }
-    std::string action = path.substr(colon + 1);
-    return action == "generateContent" || action == "streamGenerateContent" || action == "countTokens";
-  }
-  return path == "/v1/messages" || path == "/v1/messages/count_tokens";
-}
-
-// Gemini names the model in the path, not the body.
-std::string model_in_path(const std::string& target) {
-  size_t models = target.find("/models/");
-  size_t colon = target.rfind(':');
-  if (models == std::string::npos || colon == std::string::npos || colon < models + 8) return "";
-  return target.substr(models + 8, colon - models - 8);
-}
-
-bool hop_or_credential(const std::string& lower) {
-  return lower == "host" || lower == "x-api-key" || lower == "x-goog-api-key" || lower == "authorization" ||
-         lower == "connection" || lower == "keep-alive" || lower == "content-length" || lower == "transfer-encoding" ||
-         lower == "accept-encoding" || lower == "te" || lower == "upgrade" || lower.rfind("proxy-", 0) == 0;
-}
-
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+bool is_framing(http::field field) {
+  return field == http::field::content_length || field == http::field::transfer_encoding ||
+         field == http::field::connection || field == http::field::keep_alive;
 }
 
 class LlmConnection {
@@ -124,7 +72,7 @@ class LlmConnection {
         also_stop_(also_stop),
         config_(config),
         emit_(emit),
-        base_(split_base_url(config.provider.base_url)),
+        base_(base_url_of(config.provider.base_url)),
         tls_context_(ssl::context::tls_client) {
     client_.assign(Local(), ::dup(fd));
     tls_context_.set_verify_mode(ssl::verify_peer);
@@ -153,14 +101,14 @@ class LlmConnection {
   bool answer(http::request<http::string_body>& request) {
     if (!same_secret(presented_key(request), config_.run_token)) {
       emit_("llm.refused", {{"path", std::string(request.target())}, {"reason", "wrong or missing run token"}});
-      return error(401, "authentication_error", "this run's token is required");
+      return error(http::status::unauthorized, "authentication_error", "this run's token is required");
     }
     std::string target(request.target());
-    if (!model_call(config_.provider.name, request.method(), target)) {
+    if (!is_model_call(config_.provider.name, request.method(), target)) {
       emit_("llm.refused", {{"path", target},
                             {"method", std::string(request.method_string())},
                             {"reason", "not a model call this gateway forwards"}});
-      return error(403, "path_not_allowed",
+      return error(http::status::forbidden, "path_not_allowed",
                    std::string(request.method_string()) + " " + target +
                        " is not a model call; the gateway forwards only those");
     }
@@ -168,7 +116,7 @@ class LlmConnection {
       if (budget->exceeded()) {
         emit_("llm.refused",
               {{"path", std::string(request.target())}, {"reason", budget->scope() + " budget exceeded"}});
-        return error(402, "budget_exceeded",
+        return error(http::status::payment_required, "budget_exceeded",
                      "the " + budget->scope() + " token budget is spent; the run is being stopped");
       }
     }
@@ -188,13 +136,14 @@ class LlmConnection {
   }
 
   bool forward(const http::request<http::string_body>& request) {
-    http::request<http::string_body> upstream_request{request.method(), base_.prefix + std::string(request.target()),
+    if (!base_.is_ok()) return upstream_failed(base_.status().message());
+    http::request<http::string_body> upstream_request{request.method(), base_->prefix + std::string(request.target()),
                                                       11};
     for (const auto& field : request) {
-      std::string name(field.name_string());
-      if (!hop_or_credential(lowercase(name))) upstream_request.set(name, field.value());
+      if (!is_hop_or_credential(field.name(), field.name_string()))
+        upstream_request.set(field.name_string(), field.value());
     }
-    upstream_request.set(http::field::host, base_.host);
+    upstream_request.set(http::field::host, base_->authority);
     upstream_request.set(http::field::accept_encoding, "identity");  // usage is read from the bytes
     if (config_.provider.name == "openai") {
       upstream_request.set(http::field::authorization, "Bearer " + config_.provider.api_key);
@@ -231,19 +180,20 @@ class LlmConnection {
   std::string connect_upstream() {
     boost::system::error_code ec;
     tcp::resolver resolver(io_);
-    auto endpoints = resolver.resolve(base_.host, base_.port, ec);
-    if (ec) return "cannot resolve " + base_.host + ": " + ec.message();
+    const BaseUrl& base = *base_;
+    auto endpoints = resolver.resolve(base.host, base.port, ec);
+    if (ec) return "cannot resolve " + base.host + ": " + ec.message();
     auto upstream = std::make_unique<Upstream>(io_);
     ec = connect_first(upstream->socket, {endpoints.begin(), endpoints.end()}, also_stop_);
-    if (ec) return "cannot reach " + base_.host + ": " + ec.message();
-    if (base_.tls) {
+    if (ec) return "cannot reach " + base.host + ": " + ec.message();
+    if (base.tls) {
       upstream->tls.emplace(upstream->socket, tls_context_);
-      upstream->tls->set_verify_callback(ssl::host_name_verification(base_.host));
-      if (!SSL_set_tlsext_host_name(upstream->tls->native_handle(), base_.host.c_str())) {
+      upstream->tls->set_verify_callback(ssl::host_name_verification(base.host));
+      if (!SSL_set_tlsext_host_name(upstream->tls->native_handle(), base.host.c_str())) {
         return "cannot set the TLS server name";
       }
       upstream->tls->handshake(ssl::stream_base::client, ec);
-      if (ec) return "TLS with " + base_.host + " failed: " + ec.message();
+      if (ec) return "TLS with " + base.host + " failed: " + ec.message();
     }
     upstream_ = std::move(upstream);
     return "";
@@ -278,16 +228,17 @@ class LlmConnection {
     auto type = response.find(http::field::content_type);
     UsageMeter meter(type != response.end() && type->value().find("text/event-stream") != boost::string_view::npos);
 
-    std::string head = "HTTP/1.1 " + std::to_string(call_.status) + " " + std::string(response.reason()) + "\r\n";
+    // The client gets the provider's headers (not its framing) and the body
+    // re-chunked as it arrives.
+    http::response<http::empty_body> head{response.result(), response.version()};
+    head.reason(response.reason());
     for (const auto& field : response) {
-      std::string name(field.name_string());
-      std::string lower = lowercase(name);
-      if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection" || lower == "keep-alive")
-        continue;
-      head += name + ": " + std::string(field.value()) + "\r\n";
+      if (!is_framing(field.name())) head.insert(field.name_string(), field.value());
     }
-    head += "Transfer-Encoding: chunked\r\n\r\n";
-    if (!send(head)) return Exchange::kFailed;
+    head.chunked(true);
+    http::response_serializer<http::empty_body> serializer(head);
+    http::write_header(client_, serializer, ec);
+    if (ec) return Exchange::kFailed;
     char chunk[16 * 1024];
     while (!parser.is_done()) {
       response.body().data = chunk;
@@ -298,11 +249,7 @@ class LlmConnection {
       size_t got = sizeof chunk - response.body().size;
       if (got == 0) continue;
       meter.feed(std::string_view(chunk, got));
-      char size_line[32];
-      int length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", got);
-      if (!send(std::string(size_line, static_cast<size_t>(length)) + std::string(chunk, got) + "\r\n")) {
-        return Exchange::kFailed;
-      }
+      if (!send(http::make_chunk(asio::buffer(chunk, got)))) return Exchange::kFailed;
     }
     call_.usage = meter.finish();
     if (call_.model.empty()) call_.model = meter.model();
@@ -311,25 +258,30 @@ class LlmConnection {
       return Exchange::kFailed;  // the client sees the stream end without its last chunk
     }
     upstream_->reusable = response.keep_alive() && upstream_buffer.size() == 0;
-    return send("0\r\n\r\n") ? Exchange::kDone : Exchange::kFailed;
+    return send(http::make_chunk_last()) ? Exchange::kDone : Exchange::kFailed;
   }
 
-  bool send(const std::string& bytes) {
+  template <class Buffers>
+  bool send(const Buffers& buffers) {
     boost::system::error_code ec;
-    asio::write(client_, asio::buffer(bytes), ec);
+    asio::write(client_, buffers, ec);
     return !ec;
   }
 
-  bool error(int status, const std::string& type, const std::string& message) {
-    std::string body = nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();
-    return send("HTTP/1.1 " + std::to_string(status) + " Error\r\nContent-Type: application/json\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n\r\n" + body);
+  bool error(http::status status, const std::string& type, const std::string& message) {
+    http::response<http::string_body> answer{status, 11};
+    answer.set(http::field::content_type, "application/json");
+    answer.body() = nlohmann::json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}.dump();
+    answer.prepare_payload();
+    boost::system::error_code ec;
+    http::write(client_, answer, ec);
+    return !ec;
   }
 
   bool upstream_failed(const std::string& why) {
     call_.status = 502;
     call_.error = why;
-    return error(502, "api_error", "corral's LLM gateway: " + why);
+    return error(http::status::bad_gateway, "api_error", "corral's LLM gateway: " + why);
   }
 
   void record_call() {
@@ -391,7 +343,7 @@ class LlmConnection {
   const SocketServer::AlsoStop& also_stop_;
   const LlmGatewayConfig& config_;
   const EmitEvent& emit_;
-  BaseUrl base_;
+  Result<BaseUrl> base_;
   ssl::context tls_context_;
   std::unique_ptr<Upstream> upstream_;  // after tls_context_: destroyed before it
   Call call_;

@@ -112,7 +112,9 @@ TEST_F(BadInput, EventsOfATaskThatDoesNotExist) {
 TEST_F(CorralE2E, BadGatewayFlagsStopServeBeforeItStarts) {
   const std::pair<std::string, std::string> kCases[] = {
       {"--llm nonsense=https://x", "the gateway speaks anthropic, openai"},
-      {"--llm anthropic=ftp://x --llm-key anthropic=env:HOME", "is not an http(s) URL"},
+      {"--llm anthropic=ftp://x --llm-key anthropic=env:HOME", "'ftp://x' is not an http(s) base URL"},
+      {"--llm anthropic=https://models.test/v1?key=1 --llm-key anthropic=env:HOME", "no user, query or fragment"},
+      {"--llm anthropic=https://models.test:99999 --llm-key anthropic=env:HOME", "is not an http(s) base URL"},
       {"--llm anthropic=https://x --llm-key anthropic=sk-plain-key", "a key is never given on the command line"},
       {"--llm anthropic=https://x --llm-key anthropic=env:CORRAL_TEST_NO_SUCH_VARIABLE", "is not set"},
       {"--llm anthropic=https://x", "needs --llm-key anthropic"},

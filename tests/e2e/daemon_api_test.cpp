@@ -110,6 +110,15 @@ TEST_F(DaemonApi, TheTcpListenerSpeaksTlsWhenGivenACertificate) {
   EXPECT_EQ(plain.out.find("\"ok\":true"), std::string::npos) << "no plain HTTP on the TLS port: " << plain.out;
   auto unverified = sh("curl -s --max-time 10 " + quote(https + "/v1/health"));
   EXPECT_NE(unverified.exit_code, 0) << "an unknown certificate is not trusted by default";
+
+  // corral's own CLI speaks TLS too, and checks the certificate the same way.
+  std::string as_reviewer = "CORRAL_API=" + quote(https) + " CORRAL_TOKEN=" + quote(token("reviewer"));
+  auto listed = corral("task list --json", as_reviewer + " CORRAL_API_CA=" + quote(cert));
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("\"tasks\""), std::string::npos) << listed.out;
+  auto untrusted = corral("task list --json", as_reviewer);
+  EXPECT_NE(untrusted.exit_code, 0);
+  EXPECT_NE(untrusted.err.find("TLS with the corral daemon"), std::string::npos) << untrusted.err;
 }
 
 TEST_F(DaemonApi, WithoutAValidTokenEverythingIs401) {
