@@ -34,10 +34,10 @@ void Daemon::commit_loop(const std::atomic<bool>& stop) {
     auto worked = commit_step_.work_once();
     if (!worked.is_ok()) {
       spdlog::error("commit step: {}", worked.status().to_string());
-      std::this_thread::sleep_for(kCommitRetryDelay);
+      store_.clock().sleep(kCommitRetryDelay);
       continue;
     }
-    if (!*worked) commit_wakeup_.wait_for(kCommitBackstop);
+    if (!*worked) (void)store_.clock().wait(commit_wakeup_, kCommitBackstop);
   }
 }
 

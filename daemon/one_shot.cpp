@@ -100,10 +100,9 @@ class OneShot {
   }
 
   Status register_repo() {
-    auto start = std::chrono::steady_clock::now();
+    MonotonicPoint start = store_.clock().monotonic();
     Status status = sync_repo();
-    spdlog::debug("sync of {} took {:.1f} ms", checked_.repo_path,
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    spdlog::debug("sync of {} took {} ms", checked_.repo_path, store_.clock().since(start).count());
     return status;
   }
 

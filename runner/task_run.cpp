@@ -98,10 +98,10 @@ class TaskRun {
   // Operators see how long each stage took with CORRAL_LOG=debug.
   Status timed(const char* stage, const std::function<Status()>& body) {
     if (request_.on_stage) request_.on_stage(stage);
-    auto start = std::chrono::steady_clock::now();
+    MonotonicPoint start = clock_.monotonic();
     Status status = body();
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    spdlog::debug("run {}: {} took {:.1f} ms ({})", request_.run_id, stage, ms, status.to_string());
+    spdlog::debug("run {}: {} took {} ms ({})", request_.run_id, stage, clock_.since(start).count(),
+                  status.to_string());
     return status;
   }
 

@@ -283,7 +283,7 @@ void Scheduler::run(const std::atomic<bool>& stop) {
   while (!stop) {
     Status ticked = tick();
     if (!ticked.is_ok()) spdlog::error("scheduling pass: {}", ticked.to_string());
-    wakeup_.wait_for(options_.backstop);
+    store_.clock().wait(wakeup_, options_.backstop);
   }
   stopping_ = true;
   std::vector<std::string> tasks;
@@ -294,7 +294,7 @@ void Scheduler::run(const std::atomic<bool>& stop) {
   for (const std::string& task : tasks) cancel_running(task);
   while (running_count() > 0) {
     reap_finished();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    (void)wakeup_.wait_for(std::chrono::milliseconds(50));  // each worker wakes us as it ends
   }
 }
 

@@ -156,5 +156,34 @@ TEST_F(SchedulerTest, ASubmissionWakesTheSchedulerWithoutATimer) {
   store_->set_task_listener(nullptr);
 }
 
+// The safety net: a change nobody announced is found by the backstop pass,
+// which runs when the clock has passed the backstop, not before.
+TEST_F(SchedulerTest, AnUnannouncedTaskStartsOnTheBackstopPass) {
+  SchedulerOptions options;
+  options.supervisor_path = corral::testing::supervisor_binary();
+  options.backstop = std::chrono::minutes(1);
+  scheduler_ = std::make_unique<Scheduler>(*store_, *layout_, backend_, options);  // no task listener: no wake-ups
+  std::string first = submit("there at the first pass");
+  backend_.script(first, {{}, 0, true});
+  std::atomic<bool> stop{false};
+  std::thread loop([&] { scheduler_->run(stop); });
+  // Once it runs, the first pass is over and the loop waits for the backstop.
+  ASSERT_TRUE(backend_.wait_running(1, std::chrono::seconds(20)));
+  std::string id = submit("found later");
+  backend_.script(id, {{}, 0, true});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(task(id).state, TaskState::kQueued) << "no pass before the backstop";
+  clock_.advance(std::chrono::seconds(59));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(task(id).state, TaskState::kQueued) << "still before it";
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_TRUE(backend_.wait_running(2, std::chrono::seconds(20))) << "the backstop pass started it";
+  backend_.release(first);
+  backend_.release(id);
+  stop = true;
+  scheduler_->wake();
+  loop.join();
+}
+
 }  // namespace
 }  // namespace corral::scheduler

@@ -5,15 +5,11 @@
 
 #include <filesystem>
 
+#include "tests/support/fake_clock.h"
 #include "tests/support/test_support.h"
 
 namespace corral::store {
 namespace {
-
-class FixedClock final : public Clock {
- public:
-  TimePoint now() const override { return TimePoint(std::chrono::seconds(1'800'000'000)); }
-};
 
 class EventLogTest : public ::testing::Test {
  protected:
@@ -47,7 +43,7 @@ class EventLogTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  FixedClock clock_;
+  corral::testing::FakeClock clock_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<EventLog> log_;
 };

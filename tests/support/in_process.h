@@ -11,6 +11,7 @@
 
 #include "core/data_layout.h"
 #include "store/store.h"
+#include "tests/support/fake_clock.h"
 #include "tests/support/fake_sandbox.h"
 #include "tests/support/test_support.h"
 
@@ -32,7 +33,7 @@ class InProcess : public ::testing::Test {
   std::vector<nlohmann::json> events_of(const std::string& id, const std::string& type);
 
   TempDir dir_;
-  SystemClock clock_;
+  FakeClock clock_;  // moves only when a test advances it
   std::unique_ptr<DataLayout> layout_;
   std::unique_ptr<store::Store> store_;
   std::string repo_id_;
