@@ -42,7 +42,7 @@ int64_t tighter(int64_t a, int64_t b) {
 Result<std::vector<std::shared_ptr<runner::TokenBudget>>> BudgetBook::budgets_for(
     store::Transaction& store, const store::QueuedTask& task, const settings::BoundarySettings& settings,
     TimePoint now) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   const std::string& task_id = task.id;
   const std::string& repo_id = task.repo_id;
   std::vector<std::shared_ptr<runner::TokenBudget>> budgets;

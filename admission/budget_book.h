@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/data_layout.h"
+#include "core/thread_annotations.h"
 #include "policy/access.h"
 #include "runner/gateways/token_budget.h"
 #include "settings/boundary_settings.h"
@@ -30,9 +31,10 @@ class BudgetBook {
                                                                         TimePoint now);
 
  private:
-  std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<runner::TokenBudget>> tasks_;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<runner::TokenBudget>> days_;  // (repo, day)
+  Mutex mutex_;
+  std::map<std::string, std::shared_ptr<runner::TokenBudget>> tasks_ CORRAL_GUARDED_BY(mutex_);
+  // by (repo, day)
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<runner::TokenBudget>> days_ CORRAL_GUARDED_BY(mutex_);
 };
 
 }  // namespace corral::admission

@@ -40,7 +40,7 @@ DockerBackend::DockerBackend(std::unique_ptr<DockerEngine> engine, std::string o
 DockerBackend::~DockerBackend() {
   std::vector<std::string> names;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const auto& [name, live] : live_) names.push_back(name);
   }
   for (const std::string& name : names) {
@@ -51,7 +51,7 @@ DockerBackend::~DockerBackend() {
 }
 
 DockerBackend::Live* DockerBackend::find(const std::string& name) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = live_.find(name);
   return it == live_.end() ? nullptr : it->second.get();
 }
@@ -70,7 +70,7 @@ Status DockerBackend::create(const SandboxSpec& spec) {
   auto live = std::make_unique<Live>();
   live->stream = std::move(*stream);
   live->memory_limit = spec.limits.memory_bytes;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   live_[spec.name] = std::move(live);
   return Status::ok();
 }
@@ -132,7 +132,7 @@ Status DockerBackend::terminate(const std::string& name) { return engine_->kill(
 
 Status DockerBackend::remove(const std::string& name) {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     live_.erase(name);
   }
   return engine_->remove(name);

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "containers/sandbox_backend.h"
+#include "core/thread_annotations.h"
 
 namespace corral::containers {
 
@@ -49,8 +50,8 @@ class DockerBackend final : public SandboxBackend {
 
   std::unique_ptr<DockerEngine> engine_;
   std::string owner_;
-  std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<Live>> live_;  // guarded by mutex_
+  Mutex mutex_;
+  std::map<std::string, std::unique_ptr<Live>> live_ CORRAL_GUARDED_BY(mutex_);
 };
 
 }  // namespace corral::containers

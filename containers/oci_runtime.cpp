@@ -103,7 +103,7 @@ OciRuntimeBackend::OciRuntimeBackend(OciRuntimeOptions options)
 OciRuntimeBackend::~OciRuntimeBackend() {
   std::vector<std::string> names;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const auto& [name, live] : live_) names.push_back(name);
   }
   for (const std::string& name : names) {
@@ -112,7 +112,7 @@ OciRuntimeBackend::~OciRuntimeBackend() {
       spdlog::warn("removing sandbox {}: {} (reconciliation will retry)", name, removed.to_string());
   }
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     stopping_ = true;
   }
   deleter_wake_.notify_all();
@@ -122,14 +122,16 @@ OciRuntimeBackend::~OciRuntimeBackend() {
 // Deletes what remove() queued; after the destructor asks it to stop, it
 // finishes the queue first.
 void OciRuntimeBackend::run_deleter() {
-  std::unique_lock lock(mutex_);
   for (;;) {
-    deleter_wake_.wait(lock, [&] { return stopping_ || !to_delete_.empty(); });
-    if (to_delete_.empty()) return;
-    std::string name = std::move(to_delete_.front());
-    to_delete_.pop_front();
-    ++deleting_;
-    lock.unlock();
+    std::string name;
+    {
+      MutexLock lock(mutex_);
+      lock.wait(deleter_wake_, [&]() CORRAL_REQUIRES(mutex_) { return stopping_ || !to_delete_.empty(); });
+      if (to_delete_.empty()) return;
+      name = std::move(to_delete_.front());
+      to_delete_.pop_front();
+      ++deleting_;
+    }
     // --force: the runtime may still see the just-exited init as running.
     auto out = run_command(runtime_command({"delete", "--force", name}));
     if (!out.is_ok() || out->exit_code != 0) {
@@ -137,15 +139,15 @@ void OciRuntimeBackend::run_deleter() {
     }
     Status removed = remove_bundle(bundle_dir(name));
     if (!removed.is_ok()) spdlog::warn("removing the bundle of {}: {}", name, removed.to_string());
-    lock.lock();
+    MutexLock lock(mutex_);
     --deleting_;
     deleter_idle_.notify_all();
   }
 }
 
 void OciRuntimeBackend::wait_for_deleter() {
-  std::unique_lock lock(mutex_);
-  deleter_idle_.wait(lock, [&] { return to_delete_.empty() && deleting_ == 0; });
+  MutexLock lock(mutex_);
+  lock.wait(deleter_idle_, [&]() CORRAL_REQUIRES(mutex_) { return to_delete_.empty() && deleting_ == 0; });
 }
 
 std::vector<std::string> OciRuntimeBackend::runtime_command(std::initializer_list<std::string> args) const {
@@ -159,7 +161,7 @@ std::string OciRuntimeBackend::bundle_dir(const std::string& name) const {
 }
 
 OciRuntimeBackend::Live* OciRuntimeBackend::find(const std::string& name) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto it = live_.find(name);
   return it == live_.end() ? nullptr : it->second.get();
 }
@@ -192,7 +194,7 @@ Status OciRuntimeBackend::create(const SandboxSpec& spec) {
   set_nonblocking(live->out.get());
   set_nonblocking(live->err.get());
   CORRAL_RETURN_IF_ERROR(write_bundle(bundle_dir(spec.name), spec, options_.cgroup_parent));
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   live_[spec.name] = std::move(live);
   return Status::ok();
 }
@@ -298,7 +300,7 @@ Status OciRuntimeBackend::terminate(const std::string& name) { return signal(nam
 Status OciRuntimeBackend::remove(const std::string& name) {
   std::unique_ptr<Live> live;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (auto it = live_.find(name); it != live_.end()) {
       live = std::move(it->second);
       live_.erase(it);

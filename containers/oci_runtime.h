@@ -29,6 +29,7 @@
 
 #include "containers/process.h"
 #include "containers/sandbox_backend.h"
+#include "core/thread_annotations.h"
 
 namespace corral::containers {
 
@@ -71,11 +72,11 @@ class OciRuntimeBackend final : public SandboxBackend {
   void run_deleter();
 
   OciRuntimeOptions options_;
-  std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<Live>> live_;  // guarded by mutex_
-  std::deque<std::string> to_delete_;                  // guarded by mutex_
-  int deleting_ = 0;                                   // taken from to_delete_, not done; guarded by mutex_
-  bool stopping_ = false;                              // guarded by mutex_
+  Mutex mutex_;
+  std::map<std::string, std::unique_ptr<Live>> live_ CORRAL_GUARDED_BY(mutex_);
+  std::deque<std::string> to_delete_ CORRAL_GUARDED_BY(mutex_);
+  int deleting_ CORRAL_GUARDED_BY(mutex_) = 0;  // taken from to_delete_, not done
+  bool stopping_ CORRAL_GUARDED_BY(mutex_) = false;
   std::condition_variable deleter_wake_;
   std::condition_variable deleter_idle_;
   std::thread deleter_;

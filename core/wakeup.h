@@ -7,6 +7,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "core/thread_annotations.h"
+
 namespace corral {
 
 class Wakeup {
@@ -14,7 +16,7 @@ class Wakeup {
   // Something changed: the waiter (now or next) returns.
   void notify() {
     {
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       pending_ = true;
     }
     changed_.notify_all();
@@ -22,16 +24,16 @@ class Wakeup {
 
   // Waits until notified or `timeout` passed. True if notified (and clears it).
   bool wait_for(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    bool notified = changed_.wait_for(lock, timeout, [this] { return pending_; });
+    MutexLock lock(mutex_);
+    bool notified = lock.wait_for(changed_, timeout, [this]() CORRAL_REQUIRES(mutex_) { return pending_; });
     pending_ = false;
     return notified;
   }
 
  private:
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable changed_;
-  bool pending_ = false;  // guarded by mutex_
+  bool pending_ CORRAL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace corral

@@ -32,7 +32,7 @@ Scheduler::Scheduler(store::Store& store, DataLayout layout, containers::Sandbox
 Scheduler::~Scheduler() {
   std::map<std::string, std::unique_ptr<Running>> running;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     running.swap(running_);
   }
   for (auto& [task, run] : running) {
@@ -41,7 +41,7 @@ Scheduler::~Scheduler() {
 }
 
 int Scheduler::running_count() {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return static_cast<int>(running_.size());
 }
 
@@ -112,7 +112,7 @@ Status Scheduler::start(const std::string& task_id, const std::string& base_task
     // A cancelled run's worker may still be winding down when its task is
     // retried: the task starts again once that worker is reaped (its end
     // wakes the scheduler). Replacing it here would destroy a running thread.
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     if (running_.count(task_id)) return Status::ok();
   }
   auto running = std::make_unique<Running>();
@@ -141,7 +141,7 @@ Status Scheduler::start(const std::string& task_id, const std::string& base_task
   if (!marked.is_ok()) return marked;
   Running* raw = running.get();
   {
-    std::lock_guard guard(mutex_);
+    MutexLock guard(mutex_);
     running_[task_id] = std::move(running);
   }
   raw->thread = std::thread([this, task_id, run_id = raw->run_id, base_task, raw] {
@@ -254,7 +254,7 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id,
 void Scheduler::reap_finished() {
   std::vector<std::unique_ptr<Running>> finished;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (auto it = running_.begin(); it != running_.end();) {
       if (it->second->done) {
         finished.push_back(std::move(it->second));
@@ -270,7 +270,7 @@ void Scheduler::reap_finished() {
 void Scheduler::cancel_running(const std::string& task_id) {
   std::string run_id;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     auto it = running_.find(task_id);
     if (it == running_.end()) return;
     run_id = it->second->run_id;
@@ -288,7 +288,7 @@ void Scheduler::run(const std::atomic<bool>& stop) {
   stopping_ = true;
   std::vector<std::string> tasks;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (const auto& [task, running] : running_) tasks.push_back(task);
   }
   for (const std::string& task : tasks) cancel_running(task);

@@ -24,6 +24,7 @@
 #include "containers/sandbox_backend.h"
 #include "core/data_layout.h"
 #include "core/stage_hook.h"
+#include "core/thread_annotations.h"
 #include "core/wakeup.h"
 #include "policy/access.h"
 #include "runner/task_run.h"
@@ -95,8 +96,8 @@ class Scheduler {
   SchedulerOptions options_;
   std::atomic<bool> stopping_{false};
   Wakeup wakeup_;
-  std::mutex mutex_;                                         // guards running_
-  std::map<std::string, std::unique_ptr<Running>> running_;  // by task id
+  Mutex mutex_;
+  std::map<std::string, std::unique_ptr<Running>> running_ CORRAL_GUARDED_BY(mutex_);  // by task id
 };
 
 }  // namespace corral::scheduler

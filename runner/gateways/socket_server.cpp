@@ -53,7 +53,7 @@ void SocketServer::accept_loop() {
     int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     join_finished();
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (stopped_) {
       ::close(fd);
       return;
@@ -63,12 +63,12 @@ void SocketServer::accept_loop() {
     connection.thread = std::thread([this, &connection] {
       // A duplicate, so the number stays ours after the handler closes its socket.
       handler_(connection.fd, [this, &connection](int upstream) {
-        std::lock_guard lock(mutex_);
+        MutexLock lock(mutex_);
         if (stopped_) ::shutdown(upstream, SHUT_RDWR);
         connection.upstreams.push_back(::fcntl(upstream, F_DUPFD_CLOEXEC, 0));
       });
       // Closed now, not at the next accept: the peer must see the end at once.
-      std::lock_guard lock(mutex_);
+      MutexLock lock(mutex_);
       for (int upstream : connection.upstreams) ::close(upstream);
       connection.upstreams.clear();
       ::close(connection.fd);
@@ -81,7 +81,7 @@ void SocketServer::accept_loop() {
 void SocketServer::join_finished() {
   std::list<Connection> finished;
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     for (auto it = connections_.begin(); it != connections_.end();) {
       auto next = std::next(it);
       if (it->done) finished.splice(finished.end(), connections_, it);
@@ -93,7 +93,7 @@ void SocketServer::join_finished() {
 
 void SocketServer::stop() {
   {
-    std::lock_guard lock(mutex_);
+    MutexLock lock(mutex_);
     if (stopped_) return;
     stopped_ = true;
     for (Connection& connection : connections_) {
@@ -103,9 +103,13 @@ void SocketServer::stop() {
   }
   char byte = 0;
   (void)!::write(wake_write_, &byte, 1);
-  acceptor_.join();
-  for (Connection& connection : connections_) connection.thread.join();
-  connections_.clear();
+  acceptor_.join();  // no connection is added after this
+  std::list<Connection> open;
+  {
+    MutexLock lock(mutex_);
+    open.splice(open.end(), connections_);  // the nodes, and so the threads' references, stay
+  }
+  for (Connection& connection : open) connection.thread.join();
   ::close(listener_);
   ::close(wake_read_);
   ::close(wake_write_);

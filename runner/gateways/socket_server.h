@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/thread_annotations.h"
 
 namespace corral::runner {
 
@@ -46,9 +47,9 @@ class SocketServer {
   std::string path_;
   Handler handler_;
   std::thread acceptor_;
-  std::mutex mutex_;
-  std::list<Connection> connections_;
-  bool stopped_ = false;
+  Mutex mutex_;
+  std::list<Connection> connections_ CORRAL_GUARDED_BY(mutex_);
+  bool stopped_ CORRAL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace corral::runner

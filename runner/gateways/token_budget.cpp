@@ -10,7 +10,7 @@ bool TokenBudget::at_least(double share) const {
 }
 
 BudgetCrossing TokenBudget::charge(const TokenUsage& usage) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   tokens_ += usage.total();
   calls_ += 1;
   if (!exceeded_reported_ && at_least(1.0)) {
@@ -25,17 +25,17 @@ BudgetCrossing TokenBudget::charge(const TokenUsage& usage) {
 }
 
 bool TokenBudget::exceeded() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return at_least(1.0);
 }
 
 int64_t TokenBudget::tokens_used() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return tokens_;
 }
 
 int64_t TokenBudget::calls_used() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   return calls_;
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/thread_annotations.h"
 #include "runner/gateways/llm_usage.h"
 
 namespace corral::runner {
@@ -38,13 +39,15 @@ class TokenBudget {
   int64_t calls_used() const;
 
  private:
-  bool at_least(double share) const;  // with the mutex held
+  bool at_least(double share) const CORRAL_REQUIRES(mutex_);
 
   const std::string scope_;
   const BudgetLimits limits_;
-  mutable std::mutex mutex_;
-  int64_t tokens_, calls_;
-  bool warned_ = false, exceeded_reported_ = false;
+  mutable Mutex mutex_;
+  int64_t tokens_ CORRAL_GUARDED_BY(mutex_);
+  int64_t calls_ CORRAL_GUARDED_BY(mutex_);
+  bool warned_ CORRAL_GUARDED_BY(mutex_) = false;
+  bool exceeded_reported_ CORRAL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace corral::runner
