@@ -17,6 +17,8 @@ namespace corral::cli {
 namespace {
 
 using json = nlohmann::json;
+// What the chosen subcommand will do, set by its CLI11 callback.
+using PendingAction = std::shared_ptr<std::function<int()>>;
 
 void print_repo(const json& repo) {
   const json& settings = repo["settings"];
@@ -116,6 +118,69 @@ Result<json> change_from_flags(const std::map<std::string, std::vector<std::stri
   return change;
 }
 
+// corral repo set REPO --FLAG VALUE...: every flag from the settings' table.
+void add_set(CLI::App& app, const GlobalOptions& globals, const PendingAction& action) {
+  auto json_output = std::make_shared<bool>(false);
+  auto repo = std::make_shared<std::string>();
+  CLI::App* set = app.add_subcommand("set", "Change a repository's settings (owners)");
+  set->add_option("repo", *repo, "Repository id or path")->required();
+  // Every flag comes from the settings' table; what each was given, in order.
+  auto given = std::make_shared<std::map<std::string, std::vector<std::string>>>();
+  for (const settings::Field& field : settings::setting_fields()) {
+    if (!field.flag.empty()) add_setting_flag(*set, field.flag, flag_help(field), (*given)[std::string(field.flag)]);
+  }
+  for (const settings::Group& group : settings::setting_groups()) {
+    if (!group.flag.empty()) add_setting_flag(*set, group.flag, flag_help(group), (*given)[std::string(group.flag)]);
+  }
+  auto resets = std::make_shared<std::vector<std::string>>();
+  set->add_option("--reset", *resets, "A setting to return to its default (repeatable): " + setting_names());
+  set->add_flag("--json", *json_output);
+  set->callback([=, &globals] {
+    *action = [=, &globals] {
+      auto body = change_from_flags(*given);
+      if (!body.is_ok()) return report_error(body.status());
+      for (const std::string& key : *resets) (*body)[key] = nullptr;
+      if (body->empty()) return report_error(Status::invalid_argument("nothing to change: give a setting"));
+      auto id = repo_id_of(globals, *repo);
+      if (!id.is_ok()) return report_error(id.status());
+      return print(client(globals).call("PATCH", "/v1/repos/" + percent_encode(*id) + "/settings", body->dump()),
+                   *json_output, print_repo);
+    };
+  });
+}
+
+// corral repo move-branch REPO BRANCH COMMIT: forward only (owners).
+void add_move_branch(CLI::App& app, const GlobalOptions& globals, const PendingAction& action) {
+  auto json_output = std::make_shared<bool>(false);
+  auto repo = std::make_shared<std::string>();
+  CLI::App* move = app.add_subcommand("move-branch", "Move a protected branch to a commit: only forward (owners)");
+  auto branch = std::make_shared<std::string>();
+  auto commit = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
+  auto remove = std::make_shared<bool>(false);
+  move->add_option("repo", *repo, "Repository id or path")->required();
+  move->add_option("branch", *branch)->required();
+  move->add_option("commit", *commit, "The new tip (any revision the repository knows)");
+  move->add_flag("--force", *force, "Ask for a forced update (always refused, and alerted)");
+  move->add_flag("--delete", *remove, "Ask to delete the branch (always refused, and alerted)");
+  move->add_flag("--json", *json_output);
+  move->callback([=, &globals] {
+    *action = [=, &globals] {
+      if (commit->empty() != *remove) {
+        return report_error(Status::invalid_argument("give a commit, or --delete without one"));
+      }
+      auto id = repo_id_of(globals, *repo);
+      if (!id.is_ok()) return report_error(id.status());
+      json body = {{"branch", *branch}, {"commit", *commit}, {"force", *force}};
+      return print(client(globals).call("POST", "/v1/repos/" + percent_encode(*id) + "/branches", body.dump()),
+                   *json_output, [](const json& moved) {
+                     std::printf("%s: %s -> %s\n", moved["branch"].get<std::string>().c_str(),
+                                 moved["old"].get<std::string>().c_str(), moved["new"].get<std::string>().c_str());
+                   });
+    };
+  });
+}
+
 }  // namespace
 
 CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
@@ -160,58 +225,8 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
     };
   });
 
-  CLI::App* set = app.add_subcommand("set", "Change a repository's settings (owners)");
-  set->add_option("repo", *repo, "Repository id or path")->required();
-  // Every flag comes from the settings' table; what each was given, in order.
-  auto given = std::make_shared<std::map<std::string, std::vector<std::string>>>();
-  for (const settings::Field& field : settings::setting_fields()) {
-    if (!field.flag.empty()) add_setting_flag(*set, field.flag, flag_help(field), (*given)[std::string(field.flag)]);
-  }
-  for (const settings::Group& group : settings::setting_groups()) {
-    if (!group.flag.empty()) add_setting_flag(*set, group.flag, flag_help(group), (*given)[std::string(group.flag)]);
-  }
-  auto resets = std::make_shared<std::vector<std::string>>();
-  set->add_option("--reset", *resets, "A setting to return to its default (repeatable): " + setting_names());
-  set->add_flag("--json", *json_output);
-  set->callback([=, &globals] {
-    *action = [=, &globals] {
-      auto body = change_from_flags(*given);
-      if (!body.is_ok()) return report_error(body.status());
-      for (const std::string& key : *resets) (*body)[key] = nullptr;
-      if (body->empty()) return report_error(Status::invalid_argument("nothing to change: give a setting"));
-      auto id = repo_id_of(globals, *repo);
-      if (!id.is_ok()) return report_error(id.status());
-      return print(client(globals).call("PATCH", "/v1/repos/" + percent_encode(*id) + "/settings", body->dump()),
-                   *json_output, print_repo);
-    };
-  });
-
-  CLI::App* move = app.add_subcommand("move-branch", "Move a protected branch to a commit: only forward (owners)");
-  auto branch = std::make_shared<std::string>();
-  auto commit = std::make_shared<std::string>();
-  auto force = std::make_shared<bool>(false);
-  auto remove = std::make_shared<bool>(false);
-  move->add_option("repo", *repo, "Repository id or path")->required();
-  move->add_option("branch", *branch)->required();
-  move->add_option("commit", *commit, "The new tip (any revision the repository knows)");
-  move->add_flag("--force", *force, "Ask for a forced update (always refused, and alerted)");
-  move->add_flag("--delete", *remove, "Ask to delete the branch (always refused, and alerted)");
-  move->add_flag("--json", *json_output);
-  move->callback([=, &globals] {
-    *action = [=, &globals] {
-      if (commit->empty() != *remove) {
-        return report_error(Status::invalid_argument("give a commit, or --delete without one"));
-      }
-      auto id = repo_id_of(globals, *repo);
-      if (!id.is_ok()) return report_error(id.status());
-      json body = {{"branch", *branch}, {"commit", *commit}, {"force", *force}};
-      return print(client(globals).call("POST", "/v1/repos/" + percent_encode(*id) + "/branches", body.dump()),
-                   *json_output, [](const json& moved) {
-                     std::printf("%s: %s -> %s\n", moved["branch"].get<std::string>().c_str(),
-                                 moved["old"].get<std::string>().c_str(), moved["new"].get<std::string>().c_str());
-                   });
-    };
-  });
+  add_set(app, globals, action);
+  add_move_branch(app, globals, action);
   return [action] { return (*action)(); };
 }
 

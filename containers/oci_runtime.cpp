@@ -1,3 +1,7 @@
+// The OCI runtime backend (oci_runtime.h). Over the ~350-line guide on
+// purpose: a sandbox's whole life under runc/crun (bundle, foreground run,
+// pidfd wait, kill, the background deleter) reads best as one file; its
+// pieces that stand alone (bundle, config, rootfs, seccomp) are files of their own.
 #include "containers/oci_runtime.h"
 
 #include <fcntl.h>

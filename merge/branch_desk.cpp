@@ -105,13 +105,13 @@ Result<json> BranchDesk::move_branch(const policy::Caller& caller, const std::st
   return payload;
 }
 
-Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::string& task_id, const json& body) {
-  CORRAL_RETURN_IF_ERROR(check_fields(body, {{"reason", FieldType::kString, true}}, "the rollback"));
-  std::string reason = body["reason"];
-  if (reason.find_first_not_of(" \t\n") == std::string::npos) {
-    return Status::invalid_argument("a rollback needs a reason");
-  }
-  auto found = store_.with([&](store::Transaction& store) -> Result<std::pair<store::QueuedTask, store::MergeRecord>> {
+namespace {
+
+// A merged task `caller` may roll back, and the record of its merge.
+Result<std::pair<store::QueuedTask, store::MergeRecord>> merged_task(store::Store& desk_store,
+                                                                     const policy::Caller& caller,
+                                                                     const std::string& task_id) {
+  return desk_store.with([&](store::Transaction& store) -> Result<std::pair<store::QueuedTask, store::MergeRecord>> {
     auto task = store.queue.find(task_id);
     if (!task.is_ok()) return task.status();
     if (!*task) return Status::not_found("no task " + task_id);
@@ -125,6 +125,17 @@ Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::strin
       return Status::internal("the merge record of " + task_id + " is missing");
     return std::make_pair(**task, **merge);
   });
+}
+
+}  // namespace
+
+Result<json> BranchDesk::rollback(const policy::Caller& caller, const std::string& task_id, const json& body) {
+  CORRAL_RETURN_IF_ERROR(check_fields(body, {{"reason", FieldType::kString, true}}, "the rollback"));
+  std::string reason = body["reason"];
+  if (reason.find_first_not_of(" \t\n") == std::string::npos) {
+    return Status::invalid_argument("a rollback needs a reason");
+  }
+  auto found = merged_task(store_, caller, task_id);
   if (!found.is_ok()) return found.status();
   auto& [task, merge] = *found;
   if (merge.old_tip == merge.new_tip || merge.old_tip.empty()) {

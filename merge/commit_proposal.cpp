@@ -13,6 +13,20 @@ namespace {
 
 using json = nlohmann::json;
 
+// Why the agent of run `run_id` asked for a human ("" if it did not).
+Result<std::string> escalation_of(store::Transaction& store, const std::string& task_id, const std::string& run_id) {
+  auto escalations = store.events.after(0, {task_id, "", "agent.escalation"}, 100);
+  if (!escalations.is_ok()) return escalations.status();
+  std::string reason;
+  for (const auto& stored : *escalations) {
+    if (stored.event.run_id != run_id) continue;
+    auto payload = json::parse(stored.event.payload, nullptr, false);
+    reason = payload.is_object() ? payload.value("reason", "") : "";
+    if (reason.empty()) reason = "(no reason given)";
+  }
+  return reason;
+}
+
 }  // namespace
 
 Status CommitStep::propose(const std::string& task_id, const std::string& run_id) {
@@ -22,14 +36,7 @@ Status CommitStep::propose(const std::string& task_id, const std::string& run_id
     if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
     auto run = store.records.find_run(run_id);
     if (!run.is_ok() || !*run) return Status::not_found("run " + run_id + " vanished");
-    auto escalations = store.events.after(0, {task_id, "", "agent.escalation"}, 100);
-    if (!escalations.is_ok()) return escalations.status();
-    for (const auto& stored : *escalations) {
-      if (stored.event.run_id != run_id) continue;
-      auto payload = json::parse(stored.event.payload, nullptr, false);
-      escalation = payload.is_object() ? payload.value("reason", "") : "";
-      if (escalation.empty()) escalation = "(no reason given)";
-    }
+    CORRAL_ASSIGN_OR_RETURN(escalation, escalation_of(store, task_id, run_id));
     return std::make_pair(**task, **run);
   });
   if (!found.is_ok()) return found.status();
