@@ -35,6 +35,9 @@ void serve(int listener, std::string socket_path) {
       ::close(client);  // corral's side is gone: the connection is refused, never bypassed
       continue;
     }
+    // Detached on purpose, and only here, in the sandbox's PID 1: a relay
+    // lives until either side closes or the sandbox ends, and nothing waits
+    // for it (the daemon's threads are all joined; ARCHITECTURE.md, Threads).
     std::thread(relay, client, upstream).detach();
   }
 }
@@ -63,7 +66,7 @@ std::string start_relays(const std::vector<RelaySpec>& relays) {
         ::listen(listener, 64) != 0) {
       return "cannot listen on 127.0.0.1:" + std::to_string(relay.port) + ": " + std::strerror(errno);
     }
-    std::thread(serve, listener, relay.socket_path).detach();
+    std::thread(serve, listener, relay.socket_path).detach();  // for the sandbox's life (above)
   }
   return "";
 }
