@@ -107,7 +107,9 @@ int main(int argc, char** argv) {
   plan.llm = llm;
   plan.dir = dir / "run";
   std::atomic<size_t> events{0};
-  auto gateways = runner::RunGateways::start(plan, [&](const std::string&, const nlohmann::json&) { ++events; });
+  SystemClock clock;
+  auto gateways = runner::RunGateways::start(
+      plan, [&](const std::string&, const nlohmann::json&) { ++events; }, clock);
   if (!gateways.is_ok()) {
     std::fprintf(stderr, "bench: %s\n", gateways.status().to_string().c_str());
     return 1;

@@ -172,7 +172,8 @@ class TaskRun {
       plan.llm->stop_run = [this](const std::string& why) { stop(why); };
     }
     auto started = RunGateways::start(
-        std::move(plan), [this](const std::string& type, const nlohmann::json& payload) { emit(type, payload); });
+        std::move(plan), [this](const std::string& type, const nlohmann::json& payload) { emit(type, payload); },
+        clock_);
     if (!started.is_ok()) return started.status().with_context("starting the run's gateways");
     gateways_ = std::move(*started);
     return Status::ok();

@@ -13,7 +13,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cassert>
-#include <chrono>
 
 #include "core/url.h"
 #include "runner/byte_pump.h"
@@ -70,8 +69,9 @@ std::string origin_form_of(const std::string& checked_url) {
 
 class EgressConnection {
  public:
-  EgressConnection(int fd, const SocketServer::AlsoStop& also_stop, const EgressPolicy& policy, const EmitEvent& emit)
-      : client_(io_), upstream_(io_), also_stop_(also_stop), policy_(policy), emit_(emit) {
+  EgressConnection(int fd, const SocketServer::AlsoStop& also_stop, const EgressPolicy& policy, const EmitEvent& emit,
+                   const Clock& clock)
+      : client_(io_), upstream_(io_), also_stop_(also_stop), policy_(policy), emit_(emit), clock_(clock) {
     client_.assign(Local(), ::dup(fd));  // the server closes `fd`; Asio closes its own copy
   }
 
@@ -115,7 +115,7 @@ class EgressConnection {
                               {"reason", "no pinned address accepted a connection"}});
       return;
     }
-    auto started = std::chrono::steady_clock::now();
+    MonotonicPoint started = clock_.monotonic();
     boost::system::error_code write_error;
     size_t head_sent = 0;
     if (tunnel) {
@@ -133,14 +133,14 @@ class EgressConnection {
     PumpedBytes moved;
     if (!write_error) moved = pump_both_ways(client_.native_handle(), upstream_.native_handle());
     moved.a_to_b += buffer_.size() + head_sent;
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+
     emit_("egress.allowed", {{"host", decided.host},
                              {"port", decided.port},
                              {"address", address},
                              {"method", method_},
                              {"bytes_sent", moved.a_to_b},
                              {"bytes_received", moved.b_to_a},
-                             {"ms", static_cast<int64_t>(ms)}});
+                             {"ms", static_cast<int64_t>(clock_.since(started).count())}});
   }
 
  private:
@@ -170,12 +170,14 @@ class EgressConnection {
   const SocketServer::AlsoStop& also_stop_;
   const EgressPolicy& policy_;
   const EmitEvent& emit_;
+  const Clock& clock_;
 };
 
 }  // namespace
 
-void serve_egress(int fd, const SocketServer::AlsoStop& also_stop, const EgressPolicy& policy, const EmitEvent& emit) {
-  EgressConnection(fd, also_stop, policy, emit).serve();
+void serve_egress(int fd, const SocketServer::AlsoStop& also_stop, const EgressPolicy& policy, const EmitEvent& emit,
+                  const Clock& clock) {
+  EgressConnection(fd, also_stop, policy, emit, clock).serve();
 }
 
 }  // namespace corral::runner

@@ -10,6 +10,7 @@
 // A denied request gets 403 with {"error":"egress_denied","rule":...,"reason":...}.
 #pragma once
 
+#include "core/clock.h"
 #include "policy/url_rules.h"
 #include "runner/gateways/gateway_events.h"
 #include "runner/gateways/host_resolver.h"
@@ -23,6 +24,7 @@ struct EgressPolicy {
 };
 
 // Serves one proxy connection on `fd` (a SocketServer handler).
-void serve_egress(int fd, const SocketServer::AlsoStop& also_stop, const EgressPolicy& policy, const EmitEvent& emit);
+void serve_egress(int fd, const SocketServer::AlsoStop& also_stop, const EgressPolicy& policy, const EmitEvent& emit,
+                  const Clock& clock);
 
 }  // namespace corral::runner

@@ -34,7 +34,6 @@ namespace ssl = asio::ssl;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Local = asio::local::stream_protocol;
-using Clock = std::chrono::steady_clock;
 
 constexpr size_t kRequestLimit = 32 << 20;
 
@@ -67,11 +66,13 @@ bool is_framing(http::field field) {
 
 class LlmConnection {
  public:
-  LlmConnection(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit)
+  LlmConnection(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit,
+                const Clock& clock)
       : client_(io_),
         also_stop_(also_stop),
         config_(config),
         emit_(emit),
+        clock_(clock),
         base_(base_url_of(config.provider.base_url)),
         tls_context_(ssl::context::tls_client) {
     client_.assign(Local(), ::dup(fd));
@@ -129,7 +130,7 @@ class LlmConnection {
     bool stream_field =
         body.is_object() && body.contains("stream") && body["stream"].is_boolean() && body["stream"].get<bool>();
     call_.stream = stream_field || target.find(":streamGenerateContent") != std::string::npos;
-    call_.started = Clock::now();
+    call_.started = clock_.monotonic();
     bool ok = forward(request);
     record_call();
     return ok;
@@ -222,7 +223,7 @@ class LlmConnection {
     http::read_header(upstream, upstream_buffer, parser, ec);
     if (ec && reused && upstream_buffer.size() == 0) return Exchange::kStale;
     if (ec) return failed("the provider's answer was unreadable: " + ec.message());
-    call_.first_byte = Clock::now();
+    call_.first_byte = clock_.monotonic();
     auto& response = parser.get();
     call_.status = response.result_int();
     auto type = response.find(http::field::content_type);
@@ -285,8 +286,8 @@ class LlmConnection {
   }
 
   void record_call() {
-    auto ms = [&](Clock::time_point at) {
-      return at == Clock::time_point{}
+    auto ms = [&](MonotonicPoint at) {
+      return at == MonotonicPoint{}
                  ? nlohmann::json(nullptr)
                  : nlohmann::json(std::chrono::duration_cast<std::chrono::milliseconds>(at - call_.started).count());
     };
@@ -296,7 +297,7 @@ class LlmConnection {
                               {"status", call_.status},
                               {"stream", call_.stream},
                               {"first_byte_ms", ms(call_.first_byte)},
-                              {"ms", ms(Clock::now())}};
+                              {"ms", ms(clock_.monotonic())}};
     put_usage(payload, call_.usage);
     if (!call_.error.empty()) payload["error"] = call_.error;
     emit_("llm.call", payload);
@@ -325,7 +326,7 @@ class LlmConnection {
     bool stream = false;
     unsigned status = 0;
     TokenUsage usage;
-    Clock::time_point started, first_byte;
+    MonotonicPoint started, first_byte;
   };
 
   // The provider connection of this client connection, kept between calls
@@ -343,6 +344,7 @@ class LlmConnection {
   const SocketServer::AlsoStop& also_stop_;
   const LlmGatewayConfig& config_;
   const EmitEvent& emit_;
+  const Clock& clock_;
   Result<BaseUrl> base_;
   ssl::context tls_context_;
   std::unique_ptr<Upstream> upstream_;  // after tls_context_: destroyed before it
@@ -351,8 +353,9 @@ class LlmConnection {
 
 }  // namespace
 
-void serve_llm(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit) {
-  LlmConnection(fd, also_stop, config, emit).serve();
+void serve_llm(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit,
+               const Clock& clock) {
+  LlmConnection(fd, also_stop, config, emit, clock).serve();
 }
 
 }  // namespace corral::runner

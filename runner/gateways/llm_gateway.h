@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "runner/gateways/gateway_events.h"
 #include "runner/gateways/socket_server.h"
 #include "runner/gateways/token_budget.h"
@@ -42,6 +43,7 @@ struct LlmGatewayConfig {
 };
 
 // Serves one connection (several requests when the client keeps it alive).
-void serve_llm(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit);
+void serve_llm(int fd, const SocketServer::AlsoStop& also_stop, const LlmGatewayConfig& config, const EmitEvent& emit,
+               const Clock& clock);
 
 }  // namespace corral::runner

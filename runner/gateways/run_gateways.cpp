@@ -7,10 +7,10 @@
 
 namespace corral::runner {
 
-Result<std::unique_ptr<RunGateways>> RunGateways::start(GatewayPlan plan, EmitEvent emit) {
+Result<std::unique_ptr<RunGateways>> RunGateways::start(GatewayPlan plan, EmitEvent emit, const Clock& clock) {
   const std::string run_dir = plan.dir;
   if (::mkdir(run_dir.c_str(), 0755) != 0) return Status::from_errno(errno, "creating the run directory " + run_dir);
-  std::unique_ptr<RunGateways> gateways(new RunGateways(std::move(plan), std::move(emit)));
+  std::unique_ptr<RunGateways> gateways(new RunGateways(std::move(plan), std::move(emit), clock));
   for (const auto& [name, content] : gateways->plan_.files) {
     std::ofstream out(run_dir + "/" + name);
     out << content;
@@ -25,12 +25,12 @@ Result<std::unique_ptr<RunGateways>> RunGateways::start(GatewayPlan plan, EmitEv
   };
   if (self->plan_.egress) {
     CORRAL_RETURN_IF_ERROR(listen("egress.sock", [self](int fd, const SocketServer::AlsoStop& also_stop) {
-      serve_egress(fd, also_stop, *self->plan_.egress, self->emit_);
+      serve_egress(fd, also_stop, *self->plan_.egress, self->emit_, self->clock_);
     }));
   }
   if (self->plan_.llm) {
     CORRAL_RETURN_IF_ERROR(listen("llm.sock", [self](int fd, const SocketServer::AlsoStop& also_stop) {
-      serve_llm(fd, also_stop, *self->plan_.llm, self->emit_);
+      serve_llm(fd, also_stop, *self->plan_.llm, self->emit_, self->clock_);
     }));
   }
   if (self->plan_.tools) {

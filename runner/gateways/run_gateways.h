@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "containers/sandbox_spec.h"
+#include "core/clock.h"
 #include "runner/gateways/egress_proxy.h"
 #include "runner/gateways/llm_gateway.h"
 #include "runner/gateways/tool_gate.h"
@@ -32,8 +33,9 @@ struct GatewayPlan {
 
 class RunGateways {
  public:
-  // Makes `plan.dir` and starts what `plan` names.
-  static Result<std::unique_ptr<RunGateways>> start(GatewayPlan plan, EmitEvent emit);
+  // Makes `plan.dir` and starts what `plan` names; `clock` times their
+  // calls and must outlive them.
+  static Result<std::unique_ptr<RunGateways>> start(GatewayPlan plan, EmitEvent emit, const Clock& clock);
   ~RunGateways();  // stops them and removes the directory
 
   std::vector<containers::Relay> relays() const;
@@ -42,10 +44,12 @@ class RunGateways {
   const std::string& run_dir() const { return plan_.dir; }
 
  private:
-  RunGateways(GatewayPlan plan, EmitEvent emit) : plan_(std::move(plan)), emit_(std::move(emit)) {}
+  RunGateways(GatewayPlan plan, EmitEvent emit, const Clock& clock)
+      : plan_(std::move(plan)), emit_(std::move(emit)), clock_(clock) {}
 
   GatewayPlan plan_;
   EmitEvent emit_;
+  const Clock& clock_;
   std::vector<std::unique_ptr<SocketServer>> servers_;
 };
 

@@ -65,7 +65,7 @@ class GatewaysInSandbox : public containers::BackendFixture {
   // Runs `script` under bash with `plan`'s gateways; returns stdout.
   std::string run_with(GatewayPlan plan, const std::string& script, std::string* errors = nullptr) {
     plan.dir = dir_ / "run";
-    auto gateways = RunGateways::start(std::move(plan), recorded_.emitter());
+    auto gateways = RunGateways::start(std::move(plan), recorded_.emitter(), clock_);
     EXPECT_TRUE(gateways.is_ok()) << gateways.status().to_string();
     if (!gateways.is_ok()) return "";
     SandboxSpec sandbox = spec("");
@@ -81,6 +81,7 @@ class GatewaysInSandbox : public containers::BackendFixture {
   }
 
   Recorded recorded_;
+  SystemClock clock_;
 };
 
 TEST_F(GatewaysInSandbox, TheEgressProxyLetsOnlyTheAllowlistOut) {

@@ -45,10 +45,14 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   plan.dir = dir / "run";
   std::mutex mutex;
   std::vector<json> calls, refused;
-  auto gateways = RunGateways::start(plan, [&](const std::string& type, const json& payload) {
-    std::lock_guard lock(mutex);
-    (type == "llm.call" ? calls : refused).push_back(payload);
-  });
+  SystemClock clock;
+  auto gateways = RunGateways::start(
+      plan,
+      [&](const std::string& type, const json& payload) {
+        std::lock_guard lock(mutex);
+        (type == "llm.call" ? calls : refused).push_back(payload);
+      },
+      clock);
   ASSERT_TRUE(gateways.is_ok()) << gateways.status().to_string();
   std::string socket = (*gateways)->run_dir() + "/llm.sock";
   // `times` calls on one client connection (curl reuses it for repeated URLs).
@@ -98,9 +102,13 @@ TEST(LlmGatewayConnections, AProviderClosingAKeptConnectionCostsTheAgentNothing)
   plan.llm = llm;
   plan.dir = dir / "run";
   std::atomic<int> calls{0};
-  auto gateways = RunGateways::start(plan, [&](const std::string& type, const json&) {
-    if (type == "llm.call") ++calls;
-  });
+  SystemClock clock;
+  auto gateways = RunGateways::start(
+      plan,
+      [&](const std::string& type, const json&) {
+        if (type == "llm.call") ++calls;
+      },
+      clock);
   ASSERT_TRUE(gateways.is_ok());
   std::string body = json{{"model", "m"}, {"stream", true}, {"messages", json::array()}}.dump();
   // Three calls on one client connection, a second apart (the provider closes after 0.3 s idle).
