@@ -13,10 +13,6 @@ namespace {
 using json = nlohmann::json;
 using routing::Tier;
 
-Status bad(const std::string& key, const std::string& why) {
-  return Status::invalid_argument("setting '" + key + "' " + why);
-}
-
 std::string field_names(const Group& group) {
   std::string names;
   for (const Field& field : setting_fields()) {
@@ -29,10 +25,10 @@ std::string field_names(const Group& group) {
 // Applies {"field": value, ...} to one group (of one tier).
 Status apply_group_fields(RepoSettings& settings, const Group& group, Tier tier, const json& fields,
                           const std::string& name) {
-  if (!fields.is_object()) return bad(name, "must be an object of " + field_names(group));
+  if (!fields.is_object()) return invalid_setting(name, "must be an object of " + field_names(group));
   for (const auto& [key, value] : fields.items()) {
     const Field* field = find_field(std::string(group.key) + "." + key);
-    if (!field) return bad(name + "." + key, "is not a setting (" + field_names(group) + ")");
+    if (!field) return invalid_setting(name + "." + key, "is not a setting (" + field_names(group) + ")");
     CORRAL_RETURN_IF_ERROR(set_value(*field, settings, tier, value, name + "." + key));
   }
   return Status::ok();
@@ -53,11 +49,11 @@ Status apply_group(RepoSettings& settings, const Group& group, const json& value
   if (group.tiers.empty()) return apply_group_fields(settings, group, Tier::kObserve, value, key);
   std::string tiers;
   for (Tier tier : group.tiers) tiers += std::string(tiers.empty() ? "" : ", ") + routing::tier_name(tier);
-  if (!value.is_object()) return bad(key, "must map tiers (" + tiers + ") to " + field_names(group));
+  if (!value.is_object()) return invalid_setting(key, "must map tiers (" + tiers + ") to " + field_names(group));
   for (const auto& [name, fields] : value.items()) {
     auto tier = routing::parse_tier(name);
     if (!tier || std::find(group.tiers.begin(), group.tiers.end(), *tier) == group.tiers.end()) {
-      return bad(key, "has no tier '" + name + "' (" + tiers + ")");
+      return invalid_setting(key, "has no tier '" + name + "' (" + tiers + ")");
     }
     CORRAL_RETURN_IF_ERROR(apply_group_fields(settings, group, *tier, fields, key + "." + name));
   }

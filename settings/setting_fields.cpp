@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "git/upstream.h"
+#include "settings/setting_values.h"
 
 namespace corral::settings {
 namespace {
@@ -10,17 +11,14 @@ namespace {
 using json = nlohmann::json;
 using routing::Tier;
 
-Status bad(const std::string& key, const std::string& why) {
-  return Status::invalid_argument("setting '" + key + "' " + why);
-}
-
 Status check_upstream(const std::string& key, const json& value) {
   std::string upstream = value.get<std::string>();
   if (upstream.empty() || upstream[0] == '/') return Status::ok();
   for (std::string_view scheme : {"file://", "https://", "http://", "ssh://"}) {
     if (upstream.starts_with(scheme) && upstream.size() > scheme.size()) return Status::ok();
   }
-  return bad(key, "must be an absolute path or a file://, https://, http:// or ssh:// URL, not '" + upstream + "'");
+  return invalid_setting(
+      key, "must be an absolute path or a file://, https://, http:// or ssh:// URL, not '" + upstream + "'");
 }
 
 Status check_credentials(const std::string&, const json& value) {
@@ -33,7 +31,7 @@ Status check_hosts(const std::string& key, const json& value) {
     std::string text = host.get<std::string>();
     std::string name = text.starts_with("*.") ? text.substr(2) : text;
     if (name.find_first_of("/:@ \t*?") != std::string::npos || name.empty()) {
-      return bad(key, "holds '" + text + "', which is not a host name or *.domain");
+      return invalid_setting(key, "holds '" + text + "', which is not a host name or *.domain");
     }
   }
   return Status::ok();
@@ -46,7 +44,7 @@ Status check_models(const std::string& key, const json& value) {
     bool plain = name.size() <= 128 && name.find_first_not_of(
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                            "0123456789.-_:/@") == std::string::npos;
-    if (!plain) return bad(key + "." + profile, "must be a model name (letters, digits, . - _ : / @)");
+    if (!plain) return invalid_setting(key + "." + profile, "must be a model name (letters, digits, . - _ : / @)");
   }
   return Status::ok();
 }

@@ -21,10 +21,6 @@ struct Overload : F... {
 template <class... F>
 Overload(F...) -> Overload<F...>;
 
-Status bad(const std::string& key, const std::string& why) {
-  return Status::invalid_argument("setting '" + key + "' " + why);
-}
-
 std::string number_text(double number) {
   char text[32];
   std::snprintf(text, sizeof text, "%.15g", number);
@@ -44,7 +40,7 @@ bool whole_in_range(const json& value, const Field& field) {
 }
 
 Status read_whole(int64_t& out, const Field& field, const json& value, const std::string& name) {
-  if (!whole_in_range(value, field)) return bad(name, "must be a whole number " + range_text(field));
+  if (!whole_in_range(value, field)) return invalid_setting(name, "must be a whole number " + range_text(field));
   out = value.get<int64_t>();
   return Status::ok();
 }
@@ -62,7 +58,7 @@ struct Reader {
   const std::string& name;
 
   Status operator()(std::string& out) const {
-    if (!value.is_string()) return bad(name, "must be a string");
+    if (!value.is_string()) return invalid_setting(name, "must be a string");
     out = value.get<std::string>();
     return Status::ok();
   }
@@ -74,7 +70,7 @@ struct Reader {
         return Status::ok();
       }
     }
-    return bad(name, "must be one of " + choice_list(field));
+    return invalid_setting(name, "must be one of " + choice_list(field));
   }
   Status operator()(int& out) const {
     int64_t number = 0;
@@ -91,46 +87,48 @@ struct Reader {
   }
   Status operator()(double& out) const {
     if (!value.is_number() || value.get<double>() < field.low || value.get<double>() > field.high) {
-      return bad(name, "must be a number " + range_text(field));
+      return invalid_setting(name, "must be a number " + range_text(field));
     }
     out = value.get<double>();
     return Status::ok();
   }
   Status operator()(bool& out) const {
-    if (!value.is_boolean()) return bad(name, "must be true or false");
+    if (!value.is_boolean()) return invalid_setting(name, "must be true or false");
     out = value.get<bool>();
     return Status::ok();
   }
   Status operator()(std::optional<Tier>& out) const {
     out = routing::parse_tier(value.is_string() ? value.get<std::string>() : "");
-    if (!out) return bad(name, "must be one of observe, supervised, trusted, autonomous (or null)");
+    if (!out) return invalid_setting(name, "must be one of observe, supervised, trusted, autonomous (or null)");
     return Status::ok();
   }
   Status operator()(std::vector<std::string>& out) const {
-    if (!value.is_array()) return bad(name, "must be a list");
+    if (!value.is_array()) return invalid_setting(name, "must be a list");
     out.clear();
     for (const json& item : value) {
-      if (!item.is_string() || item.get<std::string>().empty()) return bad(name, "holds an empty or non-string entry");
+      if (!item.is_string() || item.get<std::string>().empty())
+        return invalid_setting(name, "holds an empty or non-string entry");
       out.push_back(item.get<std::string>());
     }
     return Status::ok();
   }
   Status operator()(std::vector<int>& out) const {
-    if (!value.is_array()) return bad(name, "must be a list");
+    if (!value.is_array()) return invalid_setting(name, "must be a list");
     out.clear();
     for (const json& item : value) {
       if (!whole_in_range(item, field)) {
-        return bad(name, "holds " + item.dump() + ", which is not a whole number " + range_text(field));
+        return invalid_setting(name, "holds " + item.dump() + ", which is not a whole number " + range_text(field));
       }
       out.push_back(item.get<int>());
     }
     return Status::ok();
   }
   Status operator()(std::map<std::string, std::string>& out) const {
-    if (!value.is_object()) return bad(name, "must be an object of names");
+    if (!value.is_object()) return invalid_setting(name, "must be an object of names");
     out.clear();
     for (const auto& [key, item] : value.items()) {
-      if (!item.is_string() || item.get<std::string>().empty()) return bad(name + "." + key, "must be a name");
+      if (!item.is_string() || item.get<std::string>().empty())
+        return invalid_setting(name + "." + key, "must be a name");
       out[key] = item.get<std::string>();
     }
     return Status::ok();
@@ -197,6 +195,10 @@ Result<json> value_from_text(const Field& field, std::string_view text, const st
 }
 
 }  // namespace
+
+Status invalid_setting(const std::string& key, const std::string& why) {
+  return Status::invalid_argument("setting '" + key + "' " + why);
+}
 
 Status set_value(const Field& field, RepoSettings& settings, Tier tier, const json& value, const std::string& name) {
   Slot slot = field.slot(settings, tier);

@@ -13,6 +13,9 @@
 
 namespace corral::settings {
 
+// "setting 'KEY' WHY": every error about a setting reads the same.
+Status invalid_setting(const std::string& key, const std::string& why);
+
 // Sets `field` (of `tier`, in a per-tier group) from `value`, or to its default
 // when `value` is null. `name` is the setting as the caller wrote it
 // ("tier_limits.trusted.approvals"); errors name it. On error nothing changes.
