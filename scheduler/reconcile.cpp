@@ -14,6 +14,7 @@ namespace corral::scheduler {
 namespace {
 
 constexpr const char* kCrashReason = "corral stopped during the run; the run was abandoned";
+constexpr const char* kStuckReason = "the task was left running with no run (its end was recorded only in part)";
 
 Status record(store::EventLog& events, const std::string& type, const store::RunRecord& run, const std::string& repo_id,
               const nlohmann::json& payload) {
@@ -54,6 +55,48 @@ Status abandon_run(const DataLayout& layout, store::Records& records, store::Tas
   return record(events, "task.failed", run, (*task)->repo_id, {{"reason", kCrashReason}, {"reconciled", true}});
 }
 
+// Tasks the store says are running with no unfinished run: the end of their
+// last run was recorded only in part (a write failed on a full disk, say).
+// Each is handled like an abandoned run, so it runs again or fails.
+Status repair_stuck_tasks(store::Records& records, store::TaskQueue& queue, store::EventLog& events,
+                          const AbandonedRunHandler& on_abandoned, int& repaired) {
+  CORRAL_ASSIGN_OR_RETURN(auto running, queue.list({"", store::TaskState::kRunning, 100000}));
+  for (const store::QueuedTask& task : running) {
+    CORRAL_ASSIGN_OR_RETURN(auto runs, records.runs_of_task(task.id));
+    bool unfinished = std::any_of(runs.begin(), runs.end(),
+                                  [](const store::RunRecord& run) { return run.state == store::state::kRunning; });
+    if (unfinished) continue;  // a live run, or an abandoned one handled above
+    store::RunRecord last;
+    last.task_id = task.id;
+    if (!runs.empty()) last = runs.back();
+    ++repaired;
+    if (on_abandoned) {
+      CORRAL_RETURN_IF_ERROR(on_abandoned(last, kStuckReason));
+      continue;
+    }
+    CORRAL_RETURN_IF_ERROR(
+        queue.transition(task.id, {store::TaskState::kRunning}, store::TaskState::kFailed, kStuckReason));
+    CORRAL_RETURN_IF_ERROR(
+        record(events, "task.failed", last, task.repo_id, {{"reason", kStuckReason}, {"reconciled", true}}));
+  }
+  return Status::ok();
+}
+
+// Run locks of runs that are not live and not in the store as unfinished:
+// what a failed start left (the lock is taken before the run is recorded).
+int remove_stray_run_locks(const DataLayout& layout) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(layout.runs(), ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.ends_with(".lock")) continue;
+    std::string run_id = name.substr(0, name.size() - 5);
+    if (is_run_live(layout, run_id) || layout.run_lock(run_id) != entry.path().string()) continue;
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
+}
+
 }  // namespace
 
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
@@ -82,6 +125,8 @@ Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& reco
     std::remove(layout.run_lock(run.id).c_str());
     ++report.runs_failed;
   }
+  CORRAL_RETURN_IF_ERROR(repair_stuck_tasks(records, queue, events, on_abandoned, report.tasks_repaired));
+  report.locks_removed = remove_stray_run_locks(layout);
   return report;
 }
 

@@ -1,7 +1,9 @@
 // After a crash: every run the store says is unfinished and whose process is
 // gone is marked failed with the reason, its worktree removed and its empty
-// task branch deleted; every sandbox whose run is not live is removed. Each
-// step is an event. Safe to run at any time: live runs are never touched.
+// task branch deleted; every sandbox whose run is not live is removed; a
+// task left running with no unfinished run is treated like an abandoned
+// run's; run locks of runs that never started are removed. Each step is an
+// event. Safe to run at any time: live runs are never touched.
 #pragma once
 
 #include <functional>
@@ -18,6 +20,8 @@ namespace corral::scheduler {
 struct ReconcileReport {
   int runs_failed = 0;
   int sandboxes_removed = 0;
+  int tasks_repaired = 0;  // left running with no run
+  int locks_removed = 0;   // run locks of runs that never started
 };
 
 // What becomes of the task of an abandoned run (its files are already

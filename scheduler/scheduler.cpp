@@ -53,7 +53,9 @@ Status Scheduler::recover() {
   }
   int max_attempts = options_.max_attempts;
   return store_.with([&](store::Transaction& store) -> Status {
+    // corral stopped, not the task: the run does not count as one of its attempts.
     auto requeue = [&](const store::RunRecord& run, const std::string& reason) -> Status {
+      CORRAL_RETURN_IF_ERROR(store.queue.forgive_attempt(run.task_id));
       auto task = store.queue.find(run.task_id);
       if (!task.is_ok()) return task.status();
       if (!*task) return Status::ok();
@@ -68,8 +70,10 @@ Status Scheduler::recover() {
     };
     auto report = reconcile(layout_, store.records, store.queue, store.events, backends, requeue);
     if (!report.is_ok()) return report.status();
-    spdlog::info("recovered: {} abandoned run(s), {} orphan sandbox(es) removed", report->runs_failed,
-                 report->sandboxes_removed);
+    spdlog::info(
+        "recovered: {} abandoned run(s), {} task(s) left running without a run, {} orphan sandbox(es), {} "
+        "stray run lock(s) removed",
+        report->runs_failed, report->tasks_repaired, report->sandboxes_removed, report->locks_removed);
     return Status::ok();
   });
 }
@@ -138,7 +142,10 @@ Status Scheduler::start(const std::string& task_id, const std::string& base_task
           .record(store.events);
     });
   });
-  if (!marked.is_ok()) return marked;
+  if (!marked.is_ok()) {
+    std::remove(layout_.run_lock(running->run_id).c_str());  // no run was recorded: nothing to lock
+    return marked;
+  }
   Running* raw = running.get();
   {
     MutexLock guard(mutex_);

@@ -198,6 +198,12 @@ Status TaskQueue::set_base_rev(const std::string& id, const std::string& base_re
   return Status::ok();
 }
 
+Status TaskQueue::forgive_attempt(const std::string& id) {
+  Statement update(db_.handle(), "UPDATE tasks SET attempts = MAX(attempts - 1, 0) WHERE id = ?");
+  update.bind(1, id);
+  return update.run();
+}
+
 Status TaskQueue::count_attempt(const std::string& id) {
   Statement update(db_.handle(), "UPDATE tasks SET attempts = attempts + 1 WHERE id = ?");
   update.bind(1, id);

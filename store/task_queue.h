@@ -84,6 +84,8 @@ class TaskQueue {
   // task_state.h does not allow is a bug in the caller: internal.
   Status transition(const std::string& id, const std::vector<TaskState>& from, TaskState to, const std::string& reason);
   Status count_attempt(const std::string& id);
+  // A run that ended because corral stopped was not the task's attempt.
+  Status forgive_attempt(const std::string& id);
   // The revision the task's next run starts from.
   Status set_base_rev(const std::string& id, const std::string& base_rev);
   // The agent routing chose for a task submitted without one.

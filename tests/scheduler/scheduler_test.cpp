@@ -8,8 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "core/file_lock.h"
 #include "tests/support/in_process.h"
 
 namespace corral::scheduler {
@@ -154,6 +157,53 @@ TEST_F(SchedulerTest, ASubmissionWakesTheSchedulerWithoutATimer) {
   scheduler_->wake();
   loop.join();
   store_->set_task_listener(nullptr);
+}
+
+// A task whose run's end was recorded only in part (a write failed on a full
+// disk) stays running with no run; recovery puts it back in the queue.
+TEST_F(SchedulerTest, RecoveryRepairsATaskLeftRunningWithoutARun) {
+  std::string id = submit("stuck");
+  Status stuck = store_->with(
+      [&](store::Transaction& tx) { return tx.queue.transition(id, {TaskState::kQueued}, TaskState::kRunning, ""); });
+  ASSERT_TRUE(stuck.is_ok());
+  ASSERT_TRUE(scheduler().recover().is_ok());
+  EXPECT_EQ(task(id).state, TaskState::kQueued);
+  auto requeued = events_of(id, "task.requeued");
+  ASSERT_EQ(requeued.size(), 1u);
+  EXPECT_NE(requeued[0]["payload"]["reason"].get<std::string>().find("left running with no run"), std::string::npos);
+  backend_.script(id, {{}, 0, false});
+  EXPECT_TRUE(settles_in(id, TaskState::kSucceeded)) << "and it runs to its end";
+}
+
+// A run that ended because corral stopped is not one of the task's attempts:
+// even on its last attempt, the task goes back to the queue.
+TEST_F(SchedulerTest, ACrashOfCorralIsNotTheTasksAttempt) {
+  std::string id = submit("interrupted");
+  Status crashed = store_->with([&](store::Transaction& tx) -> Status {
+    CORRAL_RETURN_IF_ERROR(tx.queue.transition(id, {TaskState::kQueued}, TaskState::kRunning, ""));
+    for (int attempt = 0; attempt < 3; ++attempt) CORRAL_RETURN_IF_ERROR(tx.queue.count_attempt(id));
+    store::RunRecord run;
+    run.id = "r-crashed";
+    run.task_id = id;
+    run.state = store::state::kRunning;  // its process is gone: nobody holds its lock
+    return tx.records.insert_run(run);
+  });
+  ASSERT_TRUE(crashed.is_ok());
+  ASSERT_TRUE(scheduler().recover().is_ok());
+  EXPECT_EQ(task(id).state, TaskState::kQueued) << "not failed for running out of attempts";
+  EXPECT_EQ(task(id).attempts, 2);
+}
+
+// A start that could not be recorded leaves its run lock behind; recovery
+// removes such locks (never a live run's).
+TEST_F(SchedulerTest, RecoveryRemovesStrayRunLocksButNotLiveOnes) {
+  std::string stray = layout_->run_lock("r-never-started");
+  std::ofstream(stray).put('\n');
+  auto live = FileLock::acquire(layout_->run_lock("r-live"));
+  ASSERT_TRUE(live.is_ok());
+  ASSERT_TRUE(scheduler().recover().is_ok());
+  EXPECT_FALSE(std::filesystem::exists(stray));
+  EXPECT_TRUE(std::filesystem::exists(layout_->run_lock("r-live")));
 }
 
 // The safety net: a change nobody announced is found by the backstop pass,
