@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "admission/learning.h"
 #include "admission/run_bridge.h"
 #include "admission/task_routing.h"
@@ -17,6 +20,8 @@
 #include "store/event_record.h"
 
 namespace corral::scheduler {
+
+using json = nlohmann::json;
 
 struct Scheduler::Running {
   std::string run_id;
@@ -43,6 +48,12 @@ Scheduler::~Scheduler() {
 int Scheduler::running_count() {
   MutexLock lock(mutex_);
   return static_cast<int>(running_.size());
+}
+
+std::chrono::milliseconds retry_delay(std::chrono::milliseconds base, int attempts, double jitter) {
+  double doubled = static_cast<double>(base.count()) * std::pow(2.0, std::max(0, attempts - 1));
+  double capped = std::min(doubled, 60'000.0);
+  return std::chrono::milliseconds(static_cast<int64_t>(capped * jitter));
 }
 
 Status Scheduler::recover() {
@@ -81,9 +92,11 @@ Status Scheduler::recover() {
 Status Scheduler::tick() {
   reap_finished();
   CORRAL_ASSIGN_OR_RETURN(auto tasks, store_.with([](store::Transaction& store) { return store.queue.schedulable(); }));
+  std::set<std::string> backing_off = tasks_backing_off();
   std::vector<TaskView> views;
   std::map<std::string, const store::QueuedTask*> by_id;
   for (const auto& task : tasks) {
+    if (backing_off.count(task.id)) continue;
     views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, task.state, task.parents});
     by_id[task.id] = &task;
   }
@@ -201,6 +214,12 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id,
                        const Result<runner::RunResult>& outcome) {
   reached(options_.at_stage, "finish");
   int max_attempts = options_.max_attempts;
+  double jitter = 0;
+  {
+    MutexLock lock(mutex_);
+    jitter = std::uniform_real_distribution<double>(0.75, 1.25)(jitter_);
+  }
+  std::optional<std::chrono::milliseconds> back_off;  // set when corral's failure requeues the task
   auto record_end = [&](store::Transaction& store) -> Status {
     auto task = store.queue.find(task_id);
     if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
@@ -217,9 +236,14 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id,
       CORRAL_RETURN_IF_ERROR(store.queue.transition(task_id, {store::TaskState::kRunning},
                                                     retry ? store::TaskState::kQueued : store::TaskState::kFailed,
                                                     run.reason));
+      json payload = {{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}};
+      if (retry) {
+        back_off = retry_delay(options_.retry_backoff, (*task)->attempts, jitter);
+        payload["retry_in_ms"] = back_off->count();
+      }
       return store::TaskEvent(retry ? "task.requeued" : "task.failed", **task)
           .run(run_id)
-          .payload({{"reason", run.reason}, {"attempts", (*task)->attempts}, {"infrastructure", true}})
+          .payload(payload)
           .record(store.events);
     }
     if (stopping_) {
@@ -255,6 +279,10 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id,
   // The run's row, the task's state, the outcome and the event: all or none.
   Status status = store_.with([&](store::Transaction& tx) { return tx.atomically([&] { return record_end(tx); }); });
   if (!status.is_ok()) spdlog::error("recording the end of {}: {}", task_id, status.to_string());
+  if (status.is_ok() && back_off) {
+    MutexLock lock(mutex_);
+    not_before_[task_id] = store_.clock().monotonic() + *back_off;
+  }
   std::remove(layout_.run_lock(run_id).c_str());
 }
 
@@ -286,11 +314,37 @@ void Scheduler::cancel_running(const std::string& task_id) {
   if (!killed.is_ok()) spdlog::warn("cancelling {}: {}", task_id, killed.to_string());
 }
 
+std::set<std::string> Scheduler::tasks_backing_off() {
+  MonotonicPoint now = store_.clock().monotonic();
+  MutexLock lock(mutex_);
+  std::set<std::string> waiting;
+  for (auto it = not_before_.begin(); it != not_before_.end();) {
+    if (it->second <= now) {
+      it = not_before_.erase(it);
+      continue;
+    }
+    waiting.insert(it->first);
+    ++it;
+  }
+  return waiting;
+}
+
+std::chrono::milliseconds Scheduler::next_wait() {
+  std::chrono::milliseconds wait = options_.backstop;
+  MonotonicPoint now = store_.clock().monotonic();
+  MutexLock lock(mutex_);
+  for (const auto& [task, until] : not_before_) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + std::chrono::milliseconds(1);
+    wait = std::max(std::chrono::milliseconds(1), std::min(wait, left));
+  }
+  return wait;
+}
+
 void Scheduler::run(const std::atomic<bool>& stop) {
   while (!stop) {
     Status ticked = tick();
     if (!ticked.is_ok()) spdlog::error("scheduling pass: {}", ticked.to_string());
-    store_.clock().wait(wakeup_, options_.backstop);
+    (void)store_.clock().wait(wakeup_, next_wait());  // a wake-up, a backed-off task's time, or the backstop
   }
   stopping_ = true;
   std::vector<std::string> tasks;

@@ -4,7 +4,8 @@
 //
 //   queued --start--> running --> succeeded | failed | cancelled
 //      ^                 |
-//      +--- requeued ----+  (infrastructure failure or crash, within max_attempts)
+//      +--- requeued ----+  (corral's failure: after a back-off, within max_attempts;
+//                            a crash of corral: at once, not counted as an attempt)
 //   queued --> held (a parent failed, was rejected, cancelled or rolled back)
 //   succeeded --> review | merging | refused --> merged | ... (commit_step.h)
 //
@@ -16,6 +17,8 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <random>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -37,6 +40,9 @@ struct SchedulerOptions {
   Caps caps;
   std::string image;     // for the docker backend
   int max_attempts = 3;  // runs per task before an infrastructure failure is final
+  // After corral's own failure a task waits this long before its next run,
+  // doubled for each attempt it used (at most a minute), give or take a quarter.
+  std::chrono::milliseconds retry_backoff{2000};
   std::string supervisor_path;
   // A pass runs when something changed (wake()); at the latest after this
   // long, as a safety net for a change nobody announced.
@@ -44,6 +50,11 @@ struct SchedulerOptions {
   admission::GatewayOptions gateways;  // model providers, the proxy's fixed hosts, agents' host programs
   StageHook at_stage;                  // called as each stage of a run begins (crash tests pause there)
 };
+
+// How long a task waits after its `attempts`-th run failed for corral's own
+// reasons: `base` doubled per attempt used, at most a minute, times `jitter`
+// (0.75..1.25, so tasks that failed together do not all retry at once).
+std::chrono::milliseconds retry_delay(std::chrono::milliseconds base, int attempts, double jitter);
 
 class Scheduler {
  public:
@@ -85,6 +96,10 @@ class Scheduler {
                                          const std::string& base_task);
   void finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
   void reap_finished();
+  // Tasks still waiting out their back-off (expired ones are dropped).
+  std::set<std::string> tasks_backing_off() CORRAL_EXCLUDES(mutex_);
+  // How long the loop may sleep: the backstop, or less when a back-off ends sooner.
+  std::chrono::milliseconds next_wait() CORRAL_EXCLUDES(mutex_);
   // A retried task's branch from an earlier, finished attempt is removed
   // from the user's repository so the new attempt can publish its own.
   Status clear_earlier_publication(const std::string& task_id, const std::string& source_path);
@@ -98,6 +113,8 @@ class Scheduler {
   Wakeup wakeup_;
   Mutex mutex_;
   std::map<std::string, std::unique_ptr<Running>> running_ CORRAL_GUARDED_BY(mutex_);  // by task id
+  std::map<std::string, MonotonicPoint> not_before_ CORRAL_GUARDED_BY(mutex_);         // backing off, by task id
+  std::mt19937 jitter_ CORRAL_GUARDED_BY(mutex_){std::random_device{}()};
 };
 
 }  // namespace corral::scheduler

@@ -206,6 +206,51 @@ TEST_F(SchedulerTest, RecoveryRemovesStrayRunLocksButNotLiveOnes) {
   EXPECT_TRUE(std::filesystem::exists(layout_->run_lock("r-live")));
 }
 
+// corral's own failure (here: no sandbox could be made) sends the task back
+// to the queue to wait: 2 s, then 4 s (each give or take a quarter), not at once.
+TEST_F(SchedulerTest, CorralsOwnFailuresAreRetriedWithBackoff) {
+  std::string id = submit("flaky engine");
+  backend_.fail_to_create(id, 2);
+  auto runs = [&] { return store_->with([&](store::Transaction& tx) { return tx.records.runs_of_task(id); })->size(); };
+  auto requeues = [&] { return events_of(id, "task.requeued"); };
+  ASSERT_TRUE(corral::testing::wait_for(
+      [&] {
+        EXPECT_TRUE(scheduler().tick().is_ok());
+        return requeues().size() == 1 && task(id).state == TaskState::kQueued;
+      },
+      std::chrono::seconds(20)))
+      << "the first run failed";
+  int64_t delay = requeues()[0]["payload"]["retry_in_ms"];
+  EXPECT_GE(delay, 1500);
+  EXPECT_LE(delay, 2500);
+  ASSERT_TRUE(scheduler().tick().is_ok());
+  EXPECT_EQ(runs(), 1u) << "not retried at once";
+  clock_.advance(std::chrono::milliseconds(delay - 1));
+  ASSERT_TRUE(scheduler().tick().is_ok());
+  EXPECT_EQ(runs(), 1u) << "nor a moment before its time";
+  clock_.advance(std::chrono::milliseconds(1));
+  ASSERT_TRUE(corral::testing::wait_for(
+      [&] {
+        EXPECT_TRUE(scheduler().tick().is_ok());
+        return requeues().size() == 2 && task(id).state == TaskState::kQueued;
+      },
+      std::chrono::seconds(20)));
+  int64_t second = requeues()[1]["payload"]["retry_in_ms"];
+  EXPECT_GE(second, 3000) << "doubled";
+  EXPECT_LE(second, 5000);
+  clock_.advance(std::chrono::milliseconds(second));
+  EXPECT_TRUE(settles_in(id, TaskState::kSucceeded)) << "the third run gets a sandbox";
+  EXPECT_EQ(runs(), 3u);
+}
+
+TEST(RetryDelay, DoublesPerAttemptUpToAMinuteTimesTheJitter) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(retry_delay(milliseconds(2000), 1, 1.0), milliseconds(2000));
+  EXPECT_EQ(retry_delay(milliseconds(2000), 2, 1.0), milliseconds(4000));
+  EXPECT_EQ(retry_delay(milliseconds(2000), 3, 0.75), milliseconds(6000));
+  EXPECT_EQ(retry_delay(milliseconds(2000), 30, 1.25), milliseconds(75000)) << "a minute, then the jitter";
+}
+
 // The safety net: a change nobody announced is found by the backstop pass,
 // which runs when the clock has passed the backstop, not before.
 TEST_F(SchedulerTest, AnUnannouncedTaskStartsOnTheBackstopPass) {

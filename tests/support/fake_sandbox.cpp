@@ -38,10 +38,20 @@ size_t FakeSandboxBackend::max_running() const {
   return max_running_;
 }
 
+void FakeSandboxBackend::fail_to_create(const std::string& task_id, int times) {
+  std::lock_guard lock(mutex_);
+  create_failures_[task_id] = times;
+}
+
 Status FakeSandboxBackend::create(const containers::SandboxSpec& spec) {
   std::lock_guard lock(mutex_);
   auto task = spec.labels.find("corral.task");
-  sandboxes_[spec.name] = {spec, task == spec.labels.end() ? "" : task->second};
+  std::string task_id = task == spec.labels.end() ? "" : task->second;
+  if (int& failures = create_failures_[task_id]; failures > 0) {
+    --failures;
+    return Status::io("the fake engine cannot make a sandbox now");
+  }
+  sandboxes_[spec.name] = {spec, task_id};
   return Status::ok();
 }
 

@@ -26,6 +26,9 @@ class FakeSandboxBackend final : public containers::SandboxBackend {
  public:
   // What the agent of `task_id` does (default: nothing, exit 0).
   void script(const std::string& task_id, FakeAgent agent);
+  // The sandboxes of `task_id` cannot be made (corral's failure, not the
+  // agent's) until `times` more attempts have failed.
+  void fail_to_create(const std::string& task_id, int times);
   // Lets a held sandbox of `task_id` finish.
   void release(const std::string& task_id);
   // Waits until `count` sandboxes are running (started, not yet finished).
@@ -58,9 +61,10 @@ class FakeSandboxBackend final : public containers::SandboxBackend {
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable changed_;
-  std::map<std::string, FakeAgent> agents_;   // by task id
-  std::set<std::string> released_;            // task ids
-  std::map<std::string, Sandbox> sandboxes_;  // by name
+  std::map<std::string, FakeAgent> agents_;     // by task id
+  std::map<std::string, int> create_failures_;  // by task id: attempts left to fail
+  std::set<std::string> released_;              // task ids
+  std::map<std::string, Sandbox> sandboxes_;    // by name
   std::vector<std::string> started_;
   size_t running_ = 0;
   size_t max_running_ = 0;
