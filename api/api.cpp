@@ -98,8 +98,8 @@ Result<json> events_page(Service& service, const policy::Caller& caller, const Q
   if (!after.is_ok()) return after.status();
   auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
   if (!limit.is_ok()) return limit.status();
-  return service.events(caller, *after, {param(query, "task"), param(query, "repo"), param(query, "type")},
-                        static_cast<int>(*limit));
+  CORRAL_ASSIGN_OR_RETURN(std::string repo, service.resolve_repo(param(query, "repo")));
+  return service.events(caller, *after, {param(query, "task"), repo, param(query, "type")}, static_cast<int>(*limit));
 }
 
 // A POST body through `handler`, answering 201 on success.
@@ -126,7 +126,9 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (!state_name.empty() && !state) {
       return respond(Status::invalid_argument("parameter 'state': '" + state_name + "' is not a task state"));
     }
-    return respond(service.list_tasks(caller, {param(query, "repo"), state, static_cast<int>(*limit)}));
+    auto repo = service.resolve_repo(param(query, "repo"));
+    if (!repo.is_ok()) return respond(repo.status());
+    return respond(service.list_tasks(caller, {*repo, state, static_cast<int>(*limit)}));
   }
   if (collection == "tasks" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;
@@ -172,7 +174,9 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
   }
   if (collection == "reviews" && parts.size() == 1) {
     if (method != "GET") return method_not_allowed;
-    return respond(merge::ReviewDesk(service.store(), service.layout()).list(caller, param(query, "repo")));
+    auto repo = service.resolve_repo(param(query, "repo"));
+    if (!repo.is_ok()) return respond(repo.status());
+    return respond(merge::ReviewDesk(service.store(), service.layout()).list(caller, *repo));
   }
   if (collection == "reviews" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;
@@ -228,8 +232,9 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
   if (!caller.is_ok()) return caller.status();
   auto after = integer_param(query, "after", 0, 0, INT64_MAX);
   if (!after.is_ok()) return after.status();
-  EventStream stream{
-      *caller, request.authorization, *after, {param(query, "task"), param(query, "repo"), param(query, "type")}};
+  auto repo = service.resolve_repo(param(query, "repo"));
+  if (!repo.is_ok()) return repo.status();
+  EventStream stream{*caller, request.authorization, *after, {param(query, "task"), *repo, param(query, "type")}};
   if (!request.last_event_id.empty()) {
     char* end = nullptr;
     long long resumed = std::strtoll(request.last_event_id.c_str(), &end, 10);

@@ -68,6 +68,11 @@ Result<policy::Caller> Service::authenticate(const std::string& bearer_token) {
   return policy::Caller{(*token)->name, (*token)->role, (*token)->repo_scope};
 }
 
+Result<std::string> Service::resolve_repo(const std::string& repo) {
+  if (repo.empty()) return repo;
+  return store_.with([&](store::Transaction& tx) { return repo_id_for(tx, repo); });
+}
+
 Result<std::string> Service::repo_id_for(store::Transaction& tx, const std::string& repo) {
   if (is_valid_id(repo, "repo")) {
     auto found = tx.records.find_repo(repo);

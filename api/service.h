@@ -52,6 +52,10 @@ class Service {
   // stops its sandbox.
   void set_cancel_hook(std::function<void(const std::string& task_id)> hook) { cancel_hook_ = std::move(hook); }
 
+  // A `repo` filter as callers give it, an id or a registered path, as its
+  // id; "" stays "" (no filter); not_found names one that is not registered.
+  Result<std::string> resolve_repo(const std::string& repo);
+
   // For the other desks the API routes to.
   store::Store& store() { return store_; }
   const DataLayout& layout() const { return layout_; }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/api_access.h"
 #include "cli/commands.h"
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
@@ -38,7 +39,11 @@ CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--repo", options->repo, "With --follow: only this repository's events");
   app.add_option("--type", options->type, "With --follow: only this type, or a prefix ending in '.' (task.)");
   return [options, &globals] {
-    if (options->follow) return follow_events(globals, options->task, options->repo, options->type);
+    if (options->follow) {
+      auto repo = options->repo.empty() ? Result<std::string>(std::string()) : repo_id_of(globals, options->repo);
+      if (!repo.is_ok()) return report_error(repo.status());
+      return follow_events(globals, options->task, *repo, options->type);
+    }
     if (options->task.empty()) return report_error(Status::invalid_argument("name a task, or use --follow"));
     auto events = daemon::task_events(globals.data_dir, options->task);
     if (!events.is_ok()) return report_error(events.status());

@@ -78,6 +78,9 @@ void add_submit(CLI::App& app, const GlobalOptions& globals, const PendingAction
       if (*budget_tokens) (*body)["budget_tokens"] = *budget_tokens;
       if (*budget_calls) (*body)["budget_calls"] = *budget_calls;
       if (!parents->empty()) (*body)["parents"] = *parents;
+      auto repo = repo_id_of(globals, (*fields)["repo"]);  // a path is this directory's, not the daemon's
+      if (!repo.is_ok()) return report_error(repo.status());
+      (*body)["repo"] = *repo;
       return print(client(globals).call("POST", "/v1/tasks", body->dump()), *json_output,
                    [](const json& task) { std::printf("%s\n", task["id"].get<std::string>().c_str()); });
     };
@@ -91,11 +94,13 @@ void add_list(CLI::App& app, const GlobalOptions& globals, const PendingAction& 
   auto state = std::make_shared<std::string>();
   auto repo = std::make_shared<std::string>();
   list->add_option("--state", *state);
-  list->add_option("--repo", *repo);
+  list->add_option("--repo", *repo, "Only this repository's (id or path)");
   list->add_flag("--json", *json_output);
   list->callback([=, &globals] {
     *action = [=, &globals] {
-      std::string target = "/v1/tasks?limit=1000&state=" + percent_encode(*state) + "&repo=" + percent_encode(*repo);
+      auto id = repo->empty() ? Result<std::string>(std::string()) : repo_id_of(globals, *repo);
+      if (!id.is_ok()) return report_error(id.status());
+      std::string target = "/v1/tasks?limit=1000&state=" + percent_encode(*state) + "&repo=" + percent_encode(*id);
       return print(client(globals).call("GET", target), *json_output, [](const json& page) {
         std::printf("%-22s %-13s %4s  %-24s %s\n", "TASK", "STATE", "PRIO", "REPO", "PROMPT");
         for (const auto& task : page["tasks"]) print_task_row(task);

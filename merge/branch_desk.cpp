@@ -49,9 +49,9 @@ Status BranchDesk::refuse(const policy::Caller& caller, const RepoContext& repo,
       CORRAL_RETURN_IF_ERROR(store::RepoEvent("merge.refused", repo_id).payload(payload).record(store.events));
       json alert = payload;
       alert["kind"] = "protected_branch_rewrite_refused";
-      CORRAL_RETURN_IF_ERROR(store::RepoEvent("alert.raised", repo_id).payload(alert).record(store.events));
-      // An attempt to rewrite shared history costs the repository trust at once.
-      return admission::learn(store, repo_id, "", "", routing::OutcomeKind::kForcePushRefused);
+      // A person asked, not an agent: an alert for the owners, not an
+      // outcome that would move the agents' tier.
+      return store::RepoEvent("alert.raised", repo_id).payload(alert).record(store.events);
     });
   }));
   return Status::permission_denied("refused: " + why + "; " + std::to_string(lost->size()) +

@@ -10,14 +10,17 @@
 namespace corral::routing {
 
 enum class OutcomeKind {
-  kMerged,            // its work reached the shared branch
-  kRolledBack,        // merged earlier, reverted now (by corral task rollback or a revert upstream)
-  kRejected,          // a reviewer said no
-  kChecksFailed,      // the check command failed on the merged result
-  kRefused,           // the diff rules refused it
-  kRunFailed,         // the agent failed, timed out or ran out of memory
-  kCancelled,         // neither success nor failure: not counted in rates
-  kForcePushRefused,  // someone tried to rewrite a protected branch: demotes, not a task outcome
+  kMerged,        // its work reached the shared branch
+  kRolledBack,    // merged earlier, reverted now (by corral task rollback or a revert upstream)
+  kRejected,      // a reviewer said no
+  kChecksFailed,  // the check command failed on the merged result
+  kRefused,       // the diff rules refused it
+  kRunFailed,     // the agent failed, timed out or ran out of memory
+  kCancelled,     // neither success nor failure: not counted in rates
+  // A rewrite of a protected branch refused: demotes, not a task outcome.
+  // Earlier versions recorded one for a person's refused request; now only
+  // an alert is raised for those, and this kind is read from stored rows.
+  kForcePushRefused,
 };
 
 struct Outcome {

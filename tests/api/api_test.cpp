@@ -9,6 +9,7 @@
 
 #include "api/service.h"
 #include "core/ids.h"
+#include "core/url_encoding.h"
 #include "tests/support/test_support.h"
 
 namespace corral::api {
@@ -165,6 +166,27 @@ TEST_F(ApiTest, ListAndShowTasksWithinTheCallersScope) {
   EXPECT_EQ(call("reviewer", "GET", "/v1/tasks/not-an-id").first, 400);
 }
 
+// A `repo` filter is an id or a registered path; any other is an error, not
+// an empty list.
+TEST_F(ApiTest, RepositoryFiltersTakeAnIdOrAPathAndRefuseUnknownOnes) {
+  submit();
+  std::string path = percent_encode(dir_ / "repo");
+  for (const std::string& filter : {repo_, path}) {
+    EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?repo=" + filter).second["tasks"].size(), 1u) << filter;
+    EXPECT_EQ(call("reviewer", "GET", "/v1/events?repo=" + filter).second["events"],
+              call("reviewer", "GET", "/v1/events?repo=" + repo_).second["events"])
+        << filter;
+    EXPECT_EQ(call("reviewer", "GET", "/v1/reviews?repo=" + filter).first, 200) << filter;
+  }
+  std::string unknown = percent_encode(dir_ / "never-added");
+  for (const std::string& target : {"/v1/tasks?repo=" + unknown, "/v1/events?repo=" + unknown,
+                                    "/v1/reviews?repo=" + unknown, "/v1/tasks?repo=" + new_id("repo")}) {
+    auto answer = call("reviewer", "GET", target);
+    EXPECT_EQ(answer.first, 404) << target << ": " << answer.second.dump();
+    EXPECT_NE(answer.second.dump().find("is not registered"), std::string::npos) << answer.second.dump();
+  }
+}
+
 TEST_F(ApiTest, CancelAndRetryFollowTheTasksLife) {
   std::string id = submit();
   EXPECT_EQ(call("reviewer", "POST", "/v1/tasks/" + id + "/cancel").first, 403);
@@ -229,6 +251,9 @@ TEST_F(ApiTest, ABranchMovesOnlyForwardAndOnlyForItsOwner) {
   auto events = call_admin("GET", "/v1/events?type=alert.raised").second["events"];
   ASSERT_EQ(events.size(), 1u) << "a forced move of a protected branch is refused and raises an alert";
   EXPECT_EQ(events[0]["repo"], repo_);
+  auto outcomes = store_->with([&](store::Transaction& tx) { return tx.outcomes.of_repo(repo_); });
+  ASSERT_TRUE(outcomes.is_ok());
+  EXPECT_TRUE(outcomes->empty()) << "a person's refused request is an alert, not an outcome of the agents' work";
 }
 
 TEST_F(ApiTest, ReviewsNeedAReviewAndARightfulReviewer) {
