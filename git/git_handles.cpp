@@ -1,5 +1,7 @@
 #include "git/git_handles.h"
 
+#include <filesystem>
+
 #include <mutex>
 
 namespace corral::git {
@@ -71,6 +73,16 @@ Result<TreePtr> commit_tree(git_commit* commit) {
   TreePtr tree(raw);
   CORRAL_RETURN_IF_ERROR(git_status(rc, "reading tree of commit"));
   return tree;
+}
+
+Status check_local_remote(const std::string& url, const std::string& what) {
+  if (url.empty()) return Status::ok();
+  bool file_url = url.rfind("file://", 0) == 0;
+  if (!file_url && url.find("://") != std::string::npos) return Status::ok();  // not local
+  std::string path = file_url ? url.substr(7) : url;
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return Status::ok();
+  return Status::not_found(what + " " + url + " does not exist (was it moved or deleted?)");
 }
 
 }  // namespace corral::git

@@ -34,6 +34,10 @@ using SignaturePtr = std::unique_ptr<git_signature, Freer<git_signature, git_sig
 void ensure_libgit2();
 
 // ok for rc >= 0; otherwise a Status with `what` and libgit2's last message.
+// A local remote (a path or a file:// URL) that is not there: not_found
+// naming it, instead of libgit2's "unsupported URL protocol". ok otherwise.
+Status check_local_remote(const std::string& url, const std::string& what);
+
 Status git_status(int rc, std::string_view what);
 
 // Opens a repository at exactly `path` (no search upwards).

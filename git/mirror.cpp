@@ -25,6 +25,7 @@ Result<RepoPtr> init_mirror(const std::string& mirror_path) {
 }
 
 Status fetch_source(git_repository* repo, const std::string& source_path) {
+  CORRAL_RETURN_IF_ERROR(check_local_remote(source_path, "the repository"));
   git_remote* raw = nullptr;
   int rc = git_remote_create_anonymous(&raw, repo, source_path.c_str());
   RemotePtr remote(raw);

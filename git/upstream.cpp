@@ -42,6 +42,7 @@ git_remote_callbacks callbacks_for(Exchange& exchange) {
 }
 
 Result<RemotePtr> connect(git_repository* repo, const Upstream& upstream) {
+  CORRAL_RETURN_IF_ERROR(check_local_remote(upstream.url, "the upstream"));
   git_remote* raw = nullptr;
   int rc = git_remote_create_anonymous(&raw, repo, upstream.url.c_str());
   RemotePtr remote(raw);

@@ -24,6 +24,18 @@ TEST_F(UpstreamTest, ReadsTheDefaultBranch) {
   EXPECT_EQ(*upstream_default_branch(mirror(), {"file://" + upstream(), ""}), "main");
 }
 
+TEST_F(UpstreamTest, AVanishedUpstreamIsNamedNotAProtocolError) {
+  std::string gone = upstream() + "-moved-away";
+  for (const std::string& url : {gone, "file://" + gone}) {
+    auto tip = fetch_upstream_branch(mirror(), {url, ""}, "main", "refs/upstream/heads/main");
+    ASSERT_FALSE(tip.is_ok());
+    EXPECT_EQ(tip.status().code(), Code::kNotFound);
+    EXPECT_NE(tip.status().message().find("the upstream " + url + " does not exist"), std::string::npos)
+        << tip.status().message();
+    EXPECT_FALSE(publish_to_upstream(mirror(), {url, ""}, "main", base_, base_).is_ok());
+  }
+}
+
 // Both ways of publishing: a compare-and-swap on a local path, a push
 // without force through file://.
 class PublishTest : public UpstreamTest, public ::testing::WithParamInterface<std::string> {
