@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -232,19 +234,29 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   EventStream stream_;
 };
 
-template <typename Acceptor, typename Socket>
-void accept_loop(Acceptor& acceptor, Handlers& handlers, bool trusted) {
-  acceptor.async_accept([&acceptor, &handlers, trusted](beast::error_code error, Socket socket) {
-    if (!error) std::make_shared<Session<Socket>>(std::move(socket), handlers, trusted)->start();
-    if (error != asio::error::operation_aborted) accept_loop<Acceptor, Socket>(acceptor, handlers, trusted);
-  });
-}
-
-// TCP connections wrapped in TLS with `tls` before their session starts.
-void accept_tls_loop(asio::ip::tcp::acceptor& acceptor, asio::ssl::context& tls, Handlers& handlers) {
-  acceptor.async_accept([&acceptor, &tls, &handlers](beast::error_code error, asio::ip::tcp::socket socket) {
-    if (!error) std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), tls), handlers, false)->start();
-    if (error != asio::error::operation_aborted) accept_tls_loop(acceptor, tls, handlers);
+// Accepts until the acceptor closes, handing each connection to `start`.
+// When accepting fails (out of file descriptors, say) it pauses before the
+// next try, 10 ms doubling to a second, and logs once when that begins and
+// once when it ends: running out of descriptors is never a busy loop.
+template <typename Acceptor, typename Start>
+void accept_loop(Acceptor& acceptor, Start start, std::shared_ptr<asio::steady_timer> pause = nullptr,
+                 std::chrono::milliseconds backoff = std::chrono::milliseconds(0)) {
+  if (!pause) pause = std::make_shared<asio::steady_timer>(acceptor.get_executor());
+  acceptor.async_accept([&acceptor, start, pause, backoff](beast::error_code error, auto socket) {
+    if (error == asio::error::operation_aborted) return;
+    if (!error) {
+      if (backoff.count() > 0) spdlog::info("accepting connections again");
+      start(std::move(socket));
+      return accept_loop(acceptor, start, pause);
+    }
+    if (backoff.count() == 0) {
+      spdlog::warn("accepting a connection failed ({}); pausing between tries until it works", error.message());
+    }
+    auto next = std::clamp(backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    pause->expires_after(next);
+    pause->async_wait([&acceptor, start, pause, next](beast::error_code waited) {
+      if (!waited) accept_loop(acceptor, start, pause, next);
+    });
   });
 }
 
@@ -275,8 +287,9 @@ Status HttpServer::listen_unix(const std::string& path) {
   if (error) return Status::io("listening on " + path + ": " + error.message());
   ::chmod(path.c_str(), 0600);
   impl_->unix_acceptor = std::move(acceptor);
-  accept_loop<asio::local::stream_protocol::acceptor, asio::local::stream_protocol::socket>(
-      *impl_->unix_acceptor, impl_->handlers, /*trusted=*/true);
+  accept_loop(*impl_->unix_acceptor, [this](asio::local::stream_protocol::socket socket) {
+    std::make_shared<Session<asio::local::stream_protocol::socket>>(std::move(socket), impl_->handlers, true)->start();
+  });
   return Status::ok();
 }
 
@@ -309,12 +322,13 @@ Status HttpServer::listen_tcp(const std::string& address) {
   if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
   if (error) return Status::io("listening on " + address + ": " + error.message());
   impl_->tcp_acceptor = std::move(acceptor);
-  if (impl_->tls) {
-    accept_tls_loop(*impl_->tcp_acceptor, *impl_->tls, impl_->handlers);
-  } else {
-    accept_loop<asio::ip::tcp::acceptor, asio::ip::tcp::socket>(*impl_->tcp_acceptor, impl_->handlers,
-                                                                /*trusted=*/false);
-  }
+  accept_loop(*impl_->tcp_acceptor, [this](asio::ip::tcp::socket socket) {
+    if (impl_->tls) {  // wrapped in TLS before the session starts
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl_->tls), impl_->handlers, false)->start();
+    } else {
+      std::make_shared<Session<asio::ip::tcp::socket>>(std::move(socket), impl_->handlers, false)->start();
+    }
+  });
   return Status::ok();
 }
 
