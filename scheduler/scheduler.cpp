@@ -91,6 +91,7 @@ Status Scheduler::recover() {
 
 Status Scheduler::tick() {
   reap_finished();
+  retry_unrecorded_ends();
   CORRAL_ASSIGN_OR_RETURN(auto tasks, store_.with([](store::Transaction& store) { return store.queue.schedulable(); }));
   std::set<std::string> backing_off = tasks_backing_off();
   std::vector<TaskView> views;
@@ -213,6 +214,26 @@ Status Scheduler::clear_earlier_publication(const std::string& task_id, const st
 void Scheduler::finish(const std::string& task_id, const std::string& run_id,
                        const Result<runner::RunResult>& outcome) {
   reached(options_.at_stage, "finish");
+  if (record_end(task_id, run_id, outcome)) return;
+  MutexLock lock(mutex_);
+  unrecorded_ends_.push_back({task_id, run_id, outcome});
+}
+
+void Scheduler::retry_unrecorded_ends() {
+  std::vector<RunEnd> ends;
+  {
+    MutexLock lock(mutex_);
+    ends.swap(unrecorded_ends_);
+  }
+  for (RunEnd& end : ends) {
+    if (record_end(end.task_id, end.run_id, end.outcome)) continue;
+    MutexLock lock(mutex_);
+    unrecorded_ends_.push_back(std::move(end));
+  }
+}
+
+bool Scheduler::record_end(const std::string& task_id, const std::string& run_id,
+                           const Result<runner::RunResult>& outcome) {
   int max_attempts = options_.max_attempts;
   double jitter = 0;
   {
@@ -220,7 +241,7 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id,
     jitter = std::uniform_real_distribution<double>(0.75, 1.25)(jitter_);
   }
   std::optional<std::chrono::milliseconds> back_off;  // set when corral's failure requeues the task
-  auto record_end = [&](store::Transaction& store) -> Status {
+  auto write_end = [&](store::Transaction& store) -> Status {
     auto task = store.queue.find(task_id);
     if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
     store::RunRecord run;
@@ -277,13 +298,19 @@ void Scheduler::finish(const std::string& task_id, const std::string& run_id,
         .record(store.events);
   };
   // The run's row, the task's state, the outcome and the event: all or none.
-  Status status = store_.with([&](store::Transaction& tx) { return tx.atomically([&] { return record_end(tx); }); });
-  if (!status.is_ok()) spdlog::error("recording the end of {}: {}", task_id, status.to_string());
-  if (status.is_ok() && back_off) {
+  Status status = store_.with([&](store::Transaction& tx) { return tx.atomically([&] { return write_end(tx); }); });
+  if (!status.is_ok()) {
+    // The task stays running in the store, holding its slot, until a later
+    // pass records its end (the database may be full or read-only for a while).
+    spdlog::error("recording the end of {} (tried again on each pass): {}", task_id, status.to_string());
+    return false;
+  }
+  if (back_off) {
     MutexLock lock(mutex_);
     not_before_[task_id] = store_.clock().monotonic() + *back_off;
   }
   std::remove(layout_.run_lock(run_id).c_str());
+  return true;
 }
 
 void Scheduler::reap_finished() {

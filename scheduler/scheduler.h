@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "admission/budget_book.h"
 #include "admission/run_boundaries.h"
@@ -94,7 +95,12 @@ class Scheduler {
   Status prepare_mirror(Plan& plan);
   Result<runner::RunRequest> run_request(const std::string& task_id, const std::string& run_id,
                                          const std::string& base_task);
+  // Records a run's end; if the store refuses, keeps it to record on a later pass.
   void finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
+  // The run row, the task's state, the outcome and the event, in one
+  // transaction. False (and nothing written) if the store refused.
+  bool record_end(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
+  void retry_unrecorded_ends() CORRAL_EXCLUDES(mutex_);
   void reap_finished();
   // Tasks still waiting out their back-off (expired ones are dropped).
   std::set<std::string> tasks_backing_off() CORRAL_EXCLUDES(mutex_);
@@ -114,6 +120,11 @@ class Scheduler {
   Mutex mutex_;
   std::map<std::string, std::unique_ptr<Running>> running_ CORRAL_GUARDED_BY(mutex_);  // by task id
   std::map<std::string, MonotonicPoint> not_before_ CORRAL_GUARDED_BY(mutex_);         // backing off, by task id
+  struct RunEnd {
+    std::string task_id, run_id;
+    Result<runner::RunResult> outcome;
+  };
+  std::vector<RunEnd> unrecorded_ends_ CORRAL_GUARDED_BY(mutex_);  // the store refused them; retried each pass
   std::mt19937 jitter_ CORRAL_GUARDED_BY(mutex_){std::random_device{}()};
 };
 

@@ -175,6 +175,36 @@ TEST_F(SchedulerTest, RecoveryRepairsATaskLeftRunningWithoutARun) {
   EXPECT_TRUE(settles_in(id, TaskState::kSucceeded)) << "and it runs to its end";
 }
 
+// The database refuses writes as a run ends (full, read-only): the task
+// stays running, holding its slot, and its end is recorded by the first pass
+// after the database takes writes again; no restart needed.
+TEST_F(SchedulerTest, ARunEndTheDatabaseRefusedIsRecordedOnceItAcceptsWrites) {
+  auto query_only = [&](bool on) {
+    return store_->with(
+        [&](store::Transaction& tx) { return tx.db.exec(on ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF"); });
+  };
+  std::atomic<bool> refused{false};
+  SchedulerOptions options;
+  options.supervisor_path = corral::testing::supervisor_binary();
+  options.at_stage = [&](std::string_view stage) {  // the run is over; its end is next
+    if (stage == "finish") refused = query_only(true).is_ok();
+  };
+  scheduler_ = std::make_unique<Scheduler>(*store_, *layout_, backend_, options);
+  std::string id = submit("ends while the disk is full");
+  backend_.script(id, {{{"done.txt", "done\n"}}, 0, false});
+  ASSERT_TRUE(scheduler_->tick().is_ok());
+  ASSERT_TRUE(corral::testing::wait_for([&] { return refused.load(); }, std::chrono::seconds(20)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the worker tried to record its end, and ended
+  (void)scheduler_->tick();                                     // passes go on; the end cannot be written yet
+  EXPECT_EQ(task(id).state, TaskState::kRunning) << "nothing was written";
+  ASSERT_TRUE(query_only(false).is_ok());
+  EXPECT_TRUE(settles_in(id, TaskState::kSucceeded)) << "recorded by a later pass, without a restart";
+  auto runs = store_->with([&](store::Transaction& tx) { return tx.records.runs_of_task(id); });
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ(runs->front().state, store::state::kSucceeded);
+  EXPECT_FALSE(std::filesystem::exists(layout_->run_lock(runs->front().id))) << "and its lock is gone";
+}
+
 // A run that ended because corral stopped is not one of the task's attempts:
 // even on its last attempt, the task goes back to the queue.
 TEST_F(SchedulerTest, ACrashOfCorralIsNotTheTasksAttempt) {
