@@ -13,12 +13,14 @@
 #include "core/stage_hook.h"
 #include "git/ancestry.h"
 #include "git/integrate.h"
+#include "git/mirror.h"
 #include "git/shared_ref.h"
 #include "merge/diff_review.h"
 #include "merge/shared_branch.h"
 #include "merge/upstream_reverts.h"
 #include "policy/diff_checks.h"
 #include "routing/grant.h"
+#include "runner/task_run.h"
 #include "scheduler/decisions.h"
 #include "store/event_record.h"
 
@@ -369,6 +371,22 @@ Result<CommitStep::Attempt> CommitStep::resume(Merge& merge, store::MergeState s
   return after_publish(merge, published);
 }
 
+// Once merged, corral/<task> has done its job: it goes from the user's
+// repository (unless someone moved it since the run) and from the mirror, so
+// merged branches do not pile up. What happened, for merge.completed.
+std::string CommitStep::remove_task_branch(const Merge& merge) {
+  std::string branch = runner::task_branch(merge.task.id);
+  const store::RepoRecord& repo = merge.repo.record;
+  auto tip = git::branch_commit(repo.source_path, branch);
+  std::string outcome = !tip.is_ok()                                           ? "not there"
+                        : *tip != merge.run.head_commit                        ? "kept: moved since the run"
+                        : git::delete_branch(repo.source_path, branch).is_ok() ? "deleted"
+                                                                               : "kept: could not be deleted";
+  auto lock = FileLock::acquire(layout_.mirror_lock(repo.id));
+  if (lock.is_ok()) (void)git::delete_branch(repo.mirror_path, branch);  // the mirror's copy; the run's commits stay
+  return outcome;
+}
+
 Status CommitStep::finish_published(Merge& merge) {
   auto commits = merge.old_tip.empty() || merge.old_tip == merge.new_tip
                      ? Result<std::vector<git::CommitInfo>>(std::vector<git::CommitInfo>{})
@@ -381,6 +399,7 @@ Status CommitStep::finish_published(Merge& merge) {
                   {"upstream", merge.repo.upstream.url},
                   {"diff_hash", merge.review.diff_hash}};
   if (merge.old_tip == merge.new_tip) payload["already_on_branch"] = true;
+  if (!merge.repo.settings.keep_task_branches) payload["task_branch"] = remove_task_branch(merge);
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {
       CORRAL_RETURN_IF_ERROR(

@@ -89,6 +89,7 @@ class CommitStep {
   // Ends a task the commit step could not handle (merge_failed, with why).
   Status give_up(const std::string& task_id, store::TaskState from_state, const Status& why);
   Status finish_published(Merge& merge);
+  std::string remove_task_branch(const Merge& merge);
   // Moves the task from `from_state` to `state` with the reason, learns the
   // outcome, resets its merge record and records `event` (one transaction).
   Status end_task(const std::string& task_id, store::TaskState state, const std::string& reason,

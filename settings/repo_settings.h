@@ -26,7 +26,8 @@ struct RepoSettings {
   std::string credentials;                      // "" or "env:NAME" (git/upstream.h)
   std::vector<std::string> protected_branches;  // empty = the default branch and release/*
   MergeMethod merge_method = MergeMethod::kRebase;
-  std::string check_command;  // "" = none; run with /bin/sh -c in a sandbox
+  std::string check_command;        // "" = none; run with /bin/sh -c in a sandbox
+  bool keep_task_branches = false;  // corral/<task> stays in the repository after its merge
   int check_timeout_seconds = 600;
   routing::RoutingSettings routing = routing::default_routing_settings();  // pin, cap, thresholds, ...
   std::map<routing::Tier, routing::TierLimits> tier_limits;                // overrides of the defaults

@@ -70,6 +70,9 @@ const std::vector<Field> kFields = {
    [](RepoSettings& s, Tier) -> Slot { return &s.merge_method; }, 0, kUnbounded, {"rebase", "merge"}},
   {"check_command", "--check", "A command run in a sandbox on every merge result (empty: none)",
    [](RepoSettings& s, Tier) -> Slot { return &s.check_command; }},
+  {"keep_task_branches", "--keep-task-branches", "Keep a task's corral/<task> branch in the repository after "
+   "its merge (default: deleted)",
+   [](RepoSettings& s, Tier) -> Slot { return &s.keep_task_branches; }},
   {"check_timeout_seconds", "--check-timeout", "Seconds the check may take",
    [](RepoSettings& s, Tier) -> Slot { return &s.check_timeout_seconds; }, 1, 86400},
   {"pin", "--pin", "Fix the tier whatever the record: observe, supervised, trusted or autonomous",

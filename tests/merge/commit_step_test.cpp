@@ -98,6 +98,37 @@ TEST_F(CommitStepTest, AnApprovedTaskMergesOnceAndTheUpstreamHasIt) {
   EXPECT_FALSE(*commit_step_->work_once()) << "nothing is left to do";
 }
 
+// corral/<task> has done its job once merged: it leaves the repository,
+// unless the owners keep task branches.
+TEST_F(CommitStepTest, AMergedTasksBranchIsDeletedUnlessTheOwnersKeepThem) {
+  auto has_branch = [&](const std::string& id) {
+    return corral::testing::sh("git -C " + corral::testing::quote(repo()) +
+                               " rev-parse -q --verify refs/heads/corral/" + id)
+               .exit_code == 0;
+  };
+  auto merge = [&](const std::string& id) {
+    settle();
+    approve_all(id);
+    settle();
+    ASSERT_EQ(task(id).state, TaskState::kMerged);
+  };
+  std::string first = run_task({{"notes/first.txt", "1\n"}});
+  ASSERT_TRUE(has_branch(first)) << "published for review";
+  merge(first);
+  EXPECT_FALSE(has_branch(first));
+  EXPECT_EQ(events_of(first, "merge.completed")[0]["payload"]["task_branch"], "deleted");
+
+  ASSERT_TRUE(store_
+                  ->with([&](store::Transaction& tx) {
+                    return tx.records.set_repo_settings(repo_id_, json{{"keep_task_branches", true}}.dump());
+                  })
+                  .is_ok());
+  std::string second = run_task({{"notes/second.txt", "2\n"}});
+  merge(second);
+  EXPECT_TRUE(has_branch(second)) << "the owners keep them";
+  EXPECT_FALSE(events_of(second, "merge.completed")[0]["payload"].contains("task_branch"));
+}
+
 TEST_F(CommitStepTest, TheSubmitterNeverApprovesItsOwnTask) {
   std::string id = run_task({{"a.txt", "a\n"}});
   settle();
