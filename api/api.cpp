@@ -180,7 +180,15 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
   }
   if (collection == "reviews" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;
-    return respond(merge::ReviewDesk(service.store(), service.layout()).show(caller, parts[1]));
+    merge::DiffPage page;
+    for (auto [name, field, most] : {std::tuple{"files_offset", &page.file_offset, INT64_MAX},
+                                     std::tuple{"files_limit", &page.file_limit, int64_t{10000}},
+                                     std::tuple{"patch_bytes", &page.patch_bytes, int64_t{16} << 20}}) {
+      auto value = integer_param(query, name, *field, name == std::string("files_offset") ? 0 : 1, most);
+      if (!value.is_ok()) return respond(value.status());
+      *field = *value;
+    }
+    return respond(merge::ReviewDesk(service.store(), service.layout()).show(caller, parts[1], page));
   }
   if (collection == "reviews" && parts.size() == 3 && (parts[2] == "approve" || parts[2] == "reject")) {
     if (method != "POST") return method_not_allowed;

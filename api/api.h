@@ -17,6 +17,8 @@
 //   POST   /v1/repos/{id}/simulate   proposed settings: the history replayed under them
 //   GET    /v1/reviews?repo=         diffs waiting for review
 //   GET    /v1/reviews/{task}        one diff: findings, verdicts, patch
+//          ?files_offset=0&files_limit=1000&patch_bytes=1048576: a page of its files (next_offset
+//          when more follow), the patch cut at a line (patch_truncated, patch_bytes_total)
 //   POST   /v1/reviews/{task}/approve {"diff_hash"}                      (reviewer)
 //   POST   /v1/reviews/{task}/reject  {"diff_hash", "reason"}            (reviewer)
 //   POST   /v1/tokens                {"name", "role", "repo"?}   (admin)

@@ -38,6 +38,10 @@ void print_review(const json& review) {
   std::printf("findings   %s\n", review["findings"].empty() ? "none" : "");
   print_findings(review["findings"]);
   std::printf("prompt     %s\n\n%s", text(review, "prompt").c_str(), text(review, "patch").c_str());
+  if (review.value("patch_truncated", false)) {
+    std::printf("[the patch goes on: %s bytes in all; `git diff %s %s` in the repository shows it whole]\n",
+                review["patch_bytes_total"].dump().c_str(), text(review, "base").c_str(), text(review, "head").c_str());
+  }
 }
 
 }  // namespace

@@ -40,6 +40,28 @@ json review_json(const store::ReviewRecord& review, const store::QueuedTask& tas
           {"proposed_at", review.created_at}};
 }
 
+// `stats` with its files cut to the page, and the patch cut at a line end
+// within the page's bytes, each saying what was left out.
+void put_page(json& stats, json& out, const std::string& patch, const DiffPage& page) {
+  json& files = stats["files"];
+  auto total = static_cast<int64_t>(files.size());
+  auto begin = std::min(page.file_offset, total);
+  auto end = std::min(total, begin + page.file_limit);
+  stats["files"] = json(std::vector<json>(files.begin() + begin, files.begin() + end));
+  stats["files_total"] = total;
+  if (end < total) stats["next_offset"] = end;
+  out["stats"] = stats;
+  if (static_cast<int64_t>(patch.size()) <= page.patch_bytes) {
+    out["patch"] = patch;
+    return;
+  }
+  size_t cut = patch.rfind('\n', static_cast<size_t>(page.patch_bytes));
+  cut = cut == std::string::npos ? 0 : cut + 1;
+  out["patch"] = patch.substr(0, cut);
+  out["patch_truncated"] = true;
+  out["patch_bytes_total"] = patch.size();
+}
+
 }  // namespace
 
 Result<json> ReviewDesk::list(const policy::Caller& caller, const std::string& repo) {
@@ -59,7 +81,7 @@ Result<json> ReviewDesk::list(const policy::Caller& caller, const std::string& r
   });
 }
 
-Result<json> ReviewDesk::show(const policy::Caller& caller, const std::string& task_id) {
+Result<json> ReviewDesk::show(const policy::Caller& caller, const std::string& task_id, const DiffPage& page) {
   auto shown = store_.with([&](store::Transaction& store) -> Result<std::pair<json, std::string>> {
     auto task = store.queue.find(task_id);
     if (!task.is_ok()) return task.status();
@@ -81,8 +103,7 @@ Result<json> ReviewDesk::show(const policy::Caller& caller, const std::string& t
   auto diff = git::diff_commits(mirror, out["base"], out["head"]);
   if (!diff.is_ok()) return diff.status();
   json stats = *diff;
-  out["stats"] = stats;
-  out["patch"] = diff->patch;
+  put_page(stats, out, diff->patch, page);
   return out;
 }
 

@@ -15,14 +15,24 @@
 
 namespace corral::merge {
 
+// How much of a diff one answer carries: a page of its files, and the patch
+// up to a size (a change of 100,000 files must not become one 18 MB answer).
+struct DiffPage {
+  int64_t file_offset = 0;
+  int64_t file_limit = 1000;
+  int64_t patch_bytes = 1 << 20;
+};
+
 class ReviewDesk {
  public:
   ReviewDesk(store::Store& store, DataLayout layout) : store_(store), layout_(std::move(layout)) {}
 
   // {"reviews": [...]} of tasks in review the caller may read ("" = every repository).
   Result<nlohmann::json> list(const policy::Caller& caller, const std::string& repo);
-  // The review of one task: findings, approvals so far, the patch.
-  Result<nlohmann::json> show(const policy::Caller& caller, const std::string& task_id);
+  // The review of one task: findings, approvals so far, stats with a page of
+  // its files ("files_total", "next_offset" when more follow) and the patch,
+  // cut at a line within `page.patch_bytes` ("patch_truncated", "patch_bytes_total").
+  Result<nlohmann::json> show(const policy::Caller& caller, const std::string& task_id, const DiffPage& page = {});
   // body: {"diff_hash": "...", "reason": "..."} (reason required to reject).
   Result<nlohmann::json> approve(const policy::Caller& caller, const std::string& task_id, const nlohmann::json& body);
   Result<nlohmann::json> reject(const policy::Caller& caller, const std::string& task_id, const nlohmann::json& body);

@@ -260,6 +260,9 @@ TEST_F(ApiTest, ReviewsNeedAReviewAndARightfulReviewer) {
   std::string id = submit();
   EXPECT_EQ(call("reviewer", "GET", "/v1/reviews").second["reviews"].size(), 0u);
   EXPECT_EQ(call("reviewer", "GET", "/v1/reviews/" + id).first, 404) << "no diff yet";
+  for (const char* page : {"?files_limit=0", "?files_offset=-1", "?patch_bytes=x", "?patch_bytes=999999999"}) {
+    EXPECT_EQ(call("reviewer", "GET", "/v1/reviews/" + id + page).first, 400) << page;
+  }
   EXPECT_EQ(call("reviewer", "POST", "/v1/reviews/" + id + "/approve", "{\"diff_hash\": \"x\"}").first, 409);
   EXPECT_EQ(call("submitter", "POST", "/v1/reviews/" + id + "/approve", "{\"diff_hash\": \"x\"}").first, 403);
   EXPECT_EQ(call("agent", "POST", "/v1/reviews/" + id + "/reject", "{\"diff_hash\": \"x\", \"reason\": \"r\"}").first,

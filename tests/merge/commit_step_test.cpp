@@ -129,6 +129,40 @@ TEST_F(CommitStepTest, AMergedTasksBranchIsDeletedUnlessTheOwnersKeepThem) {
   EXPECT_FALSE(events_of(second, "merge.completed")[0]["payload"].contains("task_branch"));
 }
 
+// A big change is shown a page of files at a time, and its patch cut at a
+// line with a marker, instead of one answer of any size.
+TEST_F(CommitStepTest, ABigDiffIsShownInPagesAndItsPatchIsCut) {
+  std::map<std::string, std::string> writes;
+  for (int i = 0; i < 30; ++i) writes["many/file-" + std::to_string(100 + i) + ".txt"] = "line\n";
+  std::string id = run_task(writes);
+  settle();
+  ReviewDesk desk(*store_, *layout_);
+  policy::Caller reader{"carol", "reviewer", "*"};
+  auto whole = desk.show(reader, id);
+  ASSERT_TRUE(whole.is_ok()) << whole.status().to_string();
+  EXPECT_EQ((*whole)["stats"]["files"].size(), 30u);
+  EXPECT_FALSE(whole->contains("patch_truncated"));
+  EXPECT_FALSE((*whole)["stats"].contains("next_offset"));
+
+  auto first = desk.show(reader, id, {0, 10, 300});
+  ASSERT_TRUE(first.is_ok());
+  EXPECT_EQ((*first)["stats"]["files"].size(), 10u);
+  EXPECT_EQ((*first)["stats"]["files_total"], 30);
+  EXPECT_EQ((*first)["stats"]["next_offset"], 10);
+  EXPECT_EQ((*first)["stats"]["files"][0]["path"], (*whole)["stats"]["files"][0]["path"]);
+  std::string patch = (*first)["patch"];
+  EXPECT_LE(patch.size(), 300u);
+  EXPECT_EQ(patch.back(), '\n') << "cut at a line end";
+  EXPECT_EQ((*first)["patch_truncated"], true);
+  EXPECT_EQ((*first)["patch_bytes_total"], (*whole)["patch"].get<std::string>().size());
+  EXPECT_EQ((*whole)["patch"].get<std::string>().rfind(patch, 0), 0u) << "the start of the whole patch";
+
+  auto last = desk.show(reader, id, {25, 10, 1 << 20});
+  EXPECT_EQ((*last)["stats"]["files"].size(), 5u);
+  EXPECT_FALSE((*last)["stats"].contains("next_offset"));
+  EXPECT_EQ((*last)["stats"]["files"][4]["path"], (*whole)["stats"]["files"][29]["path"]);
+}
+
 TEST_F(CommitStepTest, TheSubmitterNeverApprovesItsOwnTask) {
   std::string id = run_task({{"a.txt", "a\n"}});
   settle();
