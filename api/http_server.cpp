@@ -18,11 +18,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <optional>
 
 #include "api/api.h"
+#include "core/thread_annotations.h"
 #include "core/url.h"
 
 namespace corral::api {
@@ -52,12 +54,54 @@ std::optional<policy::Caller> local_caller(int fd) {
   return policy::Caller{"local:" + std::to_string(credentials.uid), "admin", "*"};
 }
 
-// What every session shares: the desks requests go to, and the threads that
-// run them (a request's handler may take a while: a diff, a fetch, a push;
-// the I/O thread never waits for one).
+// Open event streams, in all and per caller: each holds a connection and
+// reads the store every 200 ms, so they are capped.
+class StreamSlots {
+ public:
+  static constexpr int kTotal = 256;
+  static constexpr int kPerCaller = 16;
+
+  // A slot for `caller`, given back when the returned handle goes; null
+  // when a cap is reached.
+  std::shared_ptr<void> take(const std::string& caller) CORRAL_EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
+    if (total_ >= kTotal || by_caller_[caller] >= kPerCaller) return nullptr;
+    ++total_;
+    ++by_caller_[caller];
+    return std::shared_ptr<void>(this, [this, caller](void*) { give_back(caller); });  // owns nothing
+  }
+
+ private:
+  void give_back(const std::string& caller) CORRAL_EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
+    --total_;
+    if (--by_caller_[caller] == 0) by_caller_.erase(caller);
+  }
+
+  Mutex mutex_;
+  int total_ CORRAL_GUARDED_BY(mutex_) = 0;
+  std::map<std::string, int> by_caller_ CORRAL_GUARDED_BY(mutex_);
+};
+
+// What every session shares: the desks requests go to, the threads that run
+// them (a request's handler may take a while: a diff, a fetch, a push; the
+// I/O thread never waits for one), and the event streams' slots.
 struct Handlers {
   Service& service;
   asio::thread_pool& workers;
+  StreamSlots streams;
+};
+
+// An event stream's answer head, kept alive until it is written.
+struct StreamOpening {
+  StreamOpening() : serializer(head) {
+    head.result(http::status::ok);
+    head.set(http::field::content_type, "text/event-stream");
+    head.set(http::field::cache_control, "no-cache");
+    head.keep_alive(false);
+  }
+  http::response<http::empty_body> head;
+  http::response_serializer<http::empty_body> serializer;
 };
 
 using TlsStream = beast::ssl_stream<asio::ip::tcp::socket>;
@@ -192,13 +236,18 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     auto stream = parse_event_stream(handlers_.service, request);
     if (!stream.is_ok()) return reply({http_status_for(stream.status()), error_body(stream.status())}, false);
     stream_ = *stream;
-    auto header = std::make_shared<std::string>(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n");
-    asio::async_write(socket_, asio::buffer(*header),
-                      [self = this->shared_from_this(), header](beast::error_code error, size_t) {
-                        if (error) return self->close();
-                        self->poll_stream();
-                      });
+    stream_slot_ = handlers_.streams.take(stream_.caller.name);
+    if (!stream_slot_) {
+      std::string why = "too many event streams: at most " + std::to_string(StreamSlots::kPerCaller) +
+                        " per caller and " + std::to_string(StreamSlots::kTotal) + " in all; close one first";
+      return reply({429, nlohmann::json{{"error", {{"code", "too_many_streams"}, {"message", why}}}}.dump()}, false);
+    }
+    auto opening = std::make_shared<StreamOpening>();
+    http::async_write_header(socket_, opening->serializer,
+                             [self = this->shared_from_this(), opening](beast::error_code error, size_t) {
+                               if (error) return self->close();
+                               self->poll_stream();
+                             });
   }
 
   // Sends what is new, then waits a little and looks again, until the client goes away.
@@ -232,6 +281,7 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;  // a fresh one per request
   EventStream stream_;
+  std::shared_ptr<void> stream_slot_;  // held while the stream is open
 };
 
 // Accepts until the acceptor closes, handing each connection to `start`.

@@ -81,5 +81,45 @@ TEST_F(FaultInjection, OutOfFileDescriptorsTheDaemonPausesInsteadOfSpinning) {
       << "it answers again once descriptors are free";
 }
 
+// The first line of the answer to a request sent on `fd` ("" if none came).
+std::string status_line(int fd, const std::string& request) {
+  if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) return "";
+  std::string line;
+  char c = 0;
+  while (line.size() < 200 && ::read(fd, &c, 1) == 1 && c != '\n') line += c;
+  return line;
+}
+
+TEST_F(FaultInjection, EventStreamsAreCappedPerCallerAndTheyNeverStallHealth) {
+  std::printf("tried: 20 event streams from one caller that never read what they are sent\n");
+  std::vector<int> streams;
+  std::vector<std::string> answers;
+  for (int i = 0; i < 20; ++i) {
+    int fd = connect_unix(socket());
+    ASSERT_GE(fd, 0);
+    streams.push_back(fd);
+    answers.push_back(status_line(fd, "GET /v1/events?follow=1 HTTP/1.1\r\nHost: corral\r\n\r\n"));
+  }
+  int open = 0, refused = 0;
+  for (const std::string& answer : answers) {
+    open += answer.rfind("HTTP/1.1 200", 0) == 0;
+    refused += answer.rfind("HTTP/1.1 429", 0) == 0;
+  }
+  std::printf("%d streams opened, %d refused with 429\n", open, refused);
+  EXPECT_EQ(open, 16);
+  EXPECT_EQ(refused, 4);
+  EXPECT_NE(curl("/v1/health").find("\"ok\":true"), std::string::npos) << "health answers meanwhile";
+  for (int fd : streams) ::close(fd);
+  EXPECT_TRUE(testing::wait_for(
+      [&] {
+        int fd = connect_unix(socket());
+        std::string answer = status_line(fd, "GET /v1/events?follow=1 HTTP/1.1\r\nHost: corral\r\n\r\n");
+        ::close(fd);
+        return answer.rfind("HTTP/1.1 200", 0) == 0;
+      },
+      std::chrono::seconds(10)))
+      << "closed streams give their slots back";
+}
+
 }  // namespace
 }  // namespace corral::e2e
