@@ -299,6 +299,10 @@ bool Scheduler::record_end(const std::string& task_id, const std::string& run_id
   };
   // The run's row, the task's state, the outcome and the event: all or none.
   Status status = store_.with([&](store::Transaction& tx) { return tx.atomically([&] { return write_end(tx); }); });
+  if (status.code() == Code::kNotFound) {
+    spdlog::warn("the end of {}: {}", task_id, status.to_string());  // nothing left to record it on
+    return true;
+  }
   if (!status.is_ok()) {
     // The task stays running in the store, holding its slot, until a later
     // pass records its end (the database may be full or read-only for a while).
