@@ -5,6 +5,7 @@
 #include <sys/un.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "tests/e2e/daemon_fixture.h"
@@ -119,6 +120,64 @@ TEST_F(FaultInjection, EventStreamsAreCappedPerCallerAndTheyNeverStallHealth) {
       },
       std::chrono::seconds(10)))
       << "closed streams give their slots back";
+}
+
+// The data directory on a small tmpfs of its own, so a test can fill it.
+class FullDisk : public DaemonE2E {
+ protected:
+  void SetUp() override {
+    CorralE2E::SetUp();
+    std::filesystem::create_directories(data());
+    sh_ok("mount -t tmpfs -o size=96m corral-fault " + quote(data()));
+    mounted_ = true;
+    start_daemon();
+    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+    sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
+  }
+  void TearDown() override {
+    stop_daemon(SIGTERM);
+    if (mounted_) sh("umount -l " + quote(data()));
+  }
+  bool mounted_ = false;
+};
+
+TEST_F(FullDisk, TasksEndingOnAFullDiskSettleOnceSpaceIsBackAndNothingLeaks) {
+  std::printf(
+      "tried: 4 tasks running as their data directory (a 96 MiB tmpfs) is filled to the last byte, "
+      "then freed 5 s later\n");
+  std::vector<std::string> tasks;
+  for (int i = 0; i < 4; ++i) {
+    tasks.push_back(submit("sleep 2; echo " + std::to_string(i) + " > out-" + std::to_string(i) + ".txt", "fill"));
+  }
+  ASSERT_TRUE(testing::wait_for([&] { return local("GET", "/v1/tasks?state=running")["tasks"].size() >= 2; },
+                                std::chrono::seconds(30)));
+  sh("dd if=/dev/zero of=" + quote(data() + "/filler") + " bs=1M 2>/dev/null");  // until the disk is full
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  std::filesystem::remove(data() + "/filler");
+  std::map<std::string, int> ended;
+  for (const std::string& task : tasks) {
+    std::string state;
+    testing::wait_for(
+        [&] {
+          state = local("GET", "/v1/tasks/" + task).value("state", "");
+          return state == "review" || state == "failed";
+        },
+        std::chrono::seconds(120));
+    ++ended[state];
+    EXPECT_TRUE(state == "review" || state == "failed") << task << " is still " << state;
+    ended["runs"] += static_cast<int>(local("GET", "/v1/tasks/" + task)["runs"].size());
+  }
+  std::printf("after the disk was freed: %d in review, %d failed, %d runs for 4 tasks\n", ended["review"],
+              ended["failed"], ended["runs"]);
+  EXPECT_GT(ended["runs"], 4) << "the full disk cost some runs (retried once space was back)";
+  EXPECT_NE(curl("/v1/health").find("\"ok\":true"), std::string::npos);
+  auto audit = corral("audit verify --json");
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  EXPECT_TRUE(
+      testing::wait_for([&] { return sh("ls " + quote(data() + "/runs")).out.find(".lock") == std::string::npos; },
+                        std::chrono::seconds(10)))
+      << "no run lock outlives its run: " << sh("ls -la " + quote(data() + "/runs")).out;
+  EXPECT_EQ(sh("ls -A " + quote(data() + "/worktrees")).out, "") << "nor a worktree";
 }
 
 }  // namespace
