@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -90,7 +91,23 @@ struct Handlers {
   Service& service;
   asio::thread_pool& workers;
   StreamSlots streams;
+  std::atomic<int> connections{0};  // sessions alive now
+  int max_connections = 1024;       // more are closed as they arrive
+  bool at_capacity = false;         // the I/O thread's: logged once per episode
 };
+
+// Whether one more connection may have a session; logs when the cap is
+// reached and when connections are taken again. I/O thread only.
+bool admit_connection(Handlers& handlers) {
+  bool full = handlers.connections.load() >= handlers.max_connections;
+  if (full && !handlers.at_capacity) {
+    spdlog::warn("{} connections are open, the most allowed: new ones are closed until some end",
+                 handlers.max_connections);
+  }
+  if (!full && handlers.at_capacity) spdlog::info("taking connections again");
+  handlers.at_capacity = full;
+  return !full;
+}
 
 // An event stream's answer head, kept alive until it is written.
 struct StreamOpening {
@@ -120,7 +137,10 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         handlers_(handlers),
-        trusted_transport_(trusted_transport) {}
+        trusted_transport_(trusted_transport) {
+    ++handlers_.connections;
+  }
+  ~Session() { --handlers_.connections; }
 
   void start() {
     if constexpr (!kIsTls<Socket>) {
@@ -327,6 +347,8 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(Service& service) : impl_(std::make_unique<Impl>(service)) {}
 HttpServer::~HttpServer() = default;
 
+void HttpServer::limit_connections(int most) { impl_->handlers.max_connections = most; }
+
 Status HttpServer::listen_unix(const std::string& path) {
   ::unlink(path.c_str());  // a stale socket from a crashed daemon
   beast::error_code error;
@@ -338,6 +360,7 @@ Status HttpServer::listen_unix(const std::string& path) {
   ::chmod(path.c_str(), 0600);
   impl_->unix_acceptor = std::move(acceptor);
   accept_loop(*impl_->unix_acceptor, [this](asio::local::stream_protocol::socket socket) {
+    if (!admit_connection(impl_->handlers)) return;  // the socket closes as it goes
     std::make_shared<Session<asio::local::stream_protocol::socket>>(std::move(socket), impl_->handlers, true)->start();
   });
   return Status::ok();
@@ -373,7 +396,8 @@ Status HttpServer::listen_tcp(const std::string& address) {
   if (error) return Status::io("listening on " + address + ": " + error.message());
   impl_->tcp_acceptor = std::move(acceptor);
   accept_loop(*impl_->tcp_acceptor, [this](asio::ip::tcp::socket socket) {
-    if (impl_->tls) {  // wrapped in TLS before the session starts
+    if (!admit_connection(impl_->handlers)) return;  // the socket closes as it goes
+    if (impl_->tls) {                                // wrapped in TLS before the session starts
       std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl_->tls), impl_->handlers, false)->start();
     } else {
       std::make_shared<Session<asio::ip::tcp::socket>>(std::move(socket), impl_->handlers, false)->start();

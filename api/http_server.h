@@ -33,6 +33,9 @@ class HttpServer {
   // Binds "HOST:PORT" or "[IPV6]:PORT" (PORT 0 picks one); tcp_port() tells which.
   Status listen_tcp(const std::string& address);
   int tcp_port() const;
+  // At most `most` connections at once (default 1024); more are closed as
+  // they arrive, logged once. Call before run().
+  void limit_connections(int most);
 
   // Serves until stop is set (checked every 100 ms).
   void run(const std::atomic<bool>& stop);

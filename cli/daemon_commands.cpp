@@ -48,6 +48,8 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--max-per-repo", options->caps.per_repo, "Tasks running at once per repository (default 2)");
   app.add_option("--max-per-agent", options->caps.per_agent, "Tasks running at once per agent (default 4)");
   app.add_option("--max-attempts", options->max_attempts, "Runs per task before an infrastructure failure is final");
+  app.add_option("--max-connections", options->max_connections, "API connections open at once (default 1024)")
+      ->check(CLI::Range(1, 1000000));
   // Hidden (no group): crash tests pause the daemon inside a stage to kill it there.
   app.add_option("--test-pause-at", options->test_pause_at)->group("");
   add_gateway_flags(app, options->gateways);

@@ -106,6 +106,7 @@ Status serve(const ServeOptions& options) {
   CORRAL_RETURN_IF_ERROR(scheduler.recover().with_context("recovering"));
 
   api::HttpServer server(service);
+  server.limit_connections(options.max_connections);
   CORRAL_RETURN_IF_ERROR(server.listen_unix(api_socket_path(options.data_dir)));
   if (!options.tls_cert.empty()) CORRAL_RETURN_IF_ERROR(server.use_tls(options.tls_cert, options.tls_key));
   if (!options.listen_tcp.empty()) CORRAL_RETURN_IF_ERROR(server.listen_tcp(options.listen_tcp));

@@ -21,6 +21,7 @@ struct ServeOptions {
   std::string supervisor_path;
   scheduler::Caps caps;
   int max_attempts = 3;
+  int max_connections = 1024;        // to the API, both listeners together
   admission::GatewayFlags gateways;  // as given; checked when serving starts
   // For crash tests only: pause 5 s as this stage begins (core/stage_hook.h).
   std::string test_pause_at;

@@ -122,6 +122,34 @@ TEST_F(FaultInjection, EventStreamsAreCappedPerCallerAndTheyNeverStallHealth) {
       << "closed streams give their slots back";
 }
 
+// Whether the daemon closed `fd` (read returns end of file within `wait`).
+bool closed_by_peer(int fd, std::chrono::milliseconds wait) {
+  timeval timeout{0, static_cast<suseconds_t>(wait.count() * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  char byte = 0;
+  return ::read(fd, &byte, 1) == 0;
+}
+
+TEST_F(FaultInjection, ConnectionsBeyondTheCapAreClosedAndTheDaemonRecovers) {
+  stop_daemon(SIGTERM);
+  start_daemon("--max-connections 6");
+  ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+  std::printf("tried: 10 idle connections to a daemon that takes at most 6\n");
+  std::vector<int> idle;
+  for (int i = 0; i < 10; ++i) idle.push_back(connect_unix(socket()));
+  int closed = 0;
+  for (int fd : idle) closed += closed_by_peer(fd, std::chrono::milliseconds(300));
+  std::printf("%d of 10 closed at once by the daemon\n", closed);
+  EXPECT_GE(closed, 4) << "at most 6 are kept";
+  EXPECT_LE(closed, 5) << "and those it takes stay open (one may be the fixture's last request, still ending)";
+  for (int fd : idle) ::close(fd);
+  EXPECT_TRUE(testing::wait_for([&] { return curl("/v1/health").find("\"ok\":true") != std::string::npos; },
+                                std::chrono::seconds(10)))
+      << "it takes connections again once some end";
+  std::string log = testing::read_file(dir_ / "serve.log");
+  EXPECT_NE(log.find("6 connections are open, the most allowed"), std::string::npos) << log;
+}
+
 // The data directory on a small tmpfs of its own, so a test can fill it.
 class FullDisk : public DaemonE2E {
  protected:
