@@ -229,6 +229,8 @@ ApiResponse handle_api(Service& service, const ApiRequest& request) {
   return route(service, *caller, request.method, split_path(path.substr(3)), query, request.body);
 }
 
+bool is_health_check(const ApiRequest& request) { return split_target(request.target).first == "/v1/health"; }
+
 bool is_event_stream(const ApiRequest& request) {
   auto [path, query] = split_target(request.target);
   return request.method == "GET" && path == "/v1/events" && param(query, "follow") == "1";

@@ -64,6 +64,8 @@ struct EventStream {
 
 // True for GET /v1/events?…follow=1.
 bool is_event_stream(const ApiRequest& request);
+// True for /v1/health: answered at once, touching nothing.
+bool is_health_check(const ApiRequest& request);
 // The stream's caller and position, or the error response to send instead.
 Result<EventStream> parse_event_stream(Service& service, const ApiRequest& request);
 

@@ -219,6 +219,9 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     if (trusted_transport_) request.local_caller = local_caller(beast::get_lowest_layer(socket_).native_handle());
     if (is_event_stream(request)) return open_stream(request);
     bool keep_alive = message.keep_alive();
+    // Answered here, never queued behind the workers: a health check says
+    // the daemon is alive even while every worker waits on a slow upstream.
+    if (is_health_check(request)) return reply(handle(request), keep_alive);
     asio::post(handlers_.workers, [self = this->shared_from_this(), request = std::move(request), keep_alive] {
       ApiResponse response = self->handle(request);
       // Back to the I/O thread, which alone touches the socket.
@@ -228,7 +231,8 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     });
   }
 
-  // On a worker. Nothing may escape: an exception here would end the daemon.
+  // On a worker (a health check: on the I/O thread). Nothing may escape: an
+  // exception here would end the daemon.
   ApiResponse handle(const ApiRequest& request) {
     try {
       return handle_api(handlers_.service, request);

@@ -1,9 +1,11 @@
 // The fault-injection suite: a real daemon pushed past what its machine
 // gives it, each test saying what it tried. What must hold: the daemon
 // neither spins nor stops answering, and it comes back when the fault goes.
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -148,6 +150,48 @@ TEST_F(FaultInjection, ConnectionsBeyondTheCapAreClosedAndTheDaemonRecovers) {
       << "it takes connections again once some end";
   std::string log = testing::read_file(dir_ / "serve.log");
   EXPECT_NE(log.find("6 connections are open, the most allowed"), std::string::npos) << log;
+}
+
+// An upstream that takes connections and never answers: every worker waits
+// on it, and /v1/health still answers at once.
+TEST_F(FaultInjection, HealthAnswersWhileEveryWorkerWaitsOnAStalledUpstream) {
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 16), 0);  // never accepted: connections wait in the backlog
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  std::string upstream = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/stalled.git";
+  std::string repo_id = local("GET", "/v1/repos")["repos"][0]["id"];
+  ASSERT_EQ(local("PATCH", "/v1/repos/" + repo_id + "/settings", nlohmann::json{{"upstream", upstream}}.dump())
+                .value("id", ""),
+            repo_id);
+  std::printf("tried: 6 owners' branch moves against an upstream that never answers (4 workers), then /v1/health\n");
+  std::string head = git("rev-parse HEAD");
+  std::string move = nlohmann::json{{"branch", "main"}, {"commit", head}}.dump();
+  for (int i = 0; i < 6; ++i) {
+    sh("curl -s --max-time 60 --unix-socket " + quote(socket()) +
+       " -X POST -H 'Content-Type: application/json' "
+       "--data-binary " +
+       quote(move) + " http://corral/v1/repos/" + repo_id + "/branches >/dev/null 2>&1 &");
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // the workers are all waiting by now
+  std::vector<double> ms;
+  for (int i = 0; i < 20; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    std::string answer = curl("/v1/health");
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    EXPECT_NE(answer.find("\"ok\":true"), std::string::npos) << "try " << i;
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("/v1/health with every worker busy: median %.1f ms, slowest %.1f ms (20 tries, curl included)\n", ms[10],
+              ms.back());
+  EXPECT_LT(ms.back(), 1000) << "health never waits for a worker";
+  ::close(listener);  // the waiting fetches fail now, and the workers come free
+  EXPECT_TRUE(testing::wait_for([&] { return local("GET", "/v1/repos").contains("repos"); }, std::chrono::seconds(60)))
+      << "and the API answers other requests again";
 }
 
 // The data directory on a small tmpfs of its own, so a test can fill it.
