@@ -35,7 +35,7 @@ int print(const Result<nlohmann::json>& result, bool as_json, const std::functio
 }
 
 Result<std::string> repo_id_of(const GlobalOptions& globals, const std::string& repo) {
-  if (repo.find('/') == std::string::npos) return repo;
+  if (repo.find('/') == std::string::npos) return repo;  // an id, or "" for none
   std::error_code ec;
   std::string path = std::filesystem::canonical(repo, ec).string();
   if (ec) return Status::invalid_argument("repository " + repo + " does not exist");

@@ -19,7 +19,8 @@ ApiClient client(const GlobalOptions& globals);
 int print(const Result<nlohmann::json>& result, bool as_json, const std::function<void(const nlohmann::json&)>& human);
 
 // A repository argument as the API names it: an id stays, a path (it has a
-// '/') becomes the id of the registered repository at that path.
+// '/') becomes the id of the registered repository at that path, and ""
+// (no repository filter) stays "".
 Result<std::string> repo_id_of(const GlobalOptions& globals, const std::string& repo);
 
 }  // namespace corral::cli

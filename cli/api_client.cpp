@@ -75,8 +75,7 @@ auto with_connection(const std::string& endpoint, const std::string& ca_file, Ex
     return Status::invalid_argument("API endpoint " + endpoint +
                                     " is neither unix:PATH nor http(s)://HOST[:PORT] (no path, user or query)");
   }
-  std::string host =
-      url->host.size() > 1 && url->host.front() == '[' ? url->host.substr(1, url->host.size() - 2) : url->host;
+  std::string host = url->bare_host();
   asio::ip::tcp::resolver resolver(io);
   auto results = resolver.resolve(host, std::to_string(url->port), error);
   asio::ip::tcp::socket socket(io);

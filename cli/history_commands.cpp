@@ -40,7 +40,7 @@ CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--type", options->type, "With --follow: only this type, or a prefix ending in '.' (task.)");
   return [options, &globals] {
     if (options->follow) {
-      auto repo = options->repo.empty() ? Result<std::string>(std::string()) : repo_id_of(globals, options->repo);
+      auto repo = repo_id_of(globals, options->repo);
       if (!repo.is_ok()) return report_error(repo.status());
       return follow_events(globals, options->task, *repo, options->type);
     }

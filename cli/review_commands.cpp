@@ -56,7 +56,7 @@ CommandAction add_review_command(CLI::App& app, const GlobalOptions& globals) {
   list->add_flag("--json", *json_output);
   list->callback([=, &globals] {
     *action = [=, &globals] {
-      auto id = repo->empty() ? Result<std::string>(std::string()) : repo_id_of(globals, *repo);
+      auto id = repo_id_of(globals, *repo);
       if (!id.is_ok()) return report_error(id.status());
       return print(client(globals).call("GET", "/v1/reviews?repo=" + percent_encode(*id)), *json_output,
                    [](const json& page) {

@@ -98,7 +98,7 @@ void add_list(CLI::App& app, const GlobalOptions& globals, const PendingAction& 
   list->add_flag("--json", *json_output);
   list->callback([=, &globals] {
     *action = [=, &globals] {
-      auto id = repo->empty() ? Result<std::string>(std::string()) : repo_id_of(globals, *repo);
+      auto id = repo_id_of(globals, *repo);
       if (!id.is_ok()) return report_error(id.status());
       std::string target = "/v1/tasks?limit=1000&state=" + percent_encode(*state) + "&repo=" + percent_encode(*id);
       return print(client(globals).call("GET", target), *json_output, [](const json& page) {

@@ -63,8 +63,7 @@ Result<HostPort> parse_host_port(std::string_view text, std::string_view what) {
   // The host as libcurl reads it (port 0, which picks a free port, is ours to read).
   auto url = parse_url("http://" + given.substr(0, colon) + "/");
   if (!url.is_ok() || url->explicit_port) return wrong("not a host and port");
-  std::string host = url->host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string host = url->bare_host();
   if (host.empty()) return wrong("no host");
   return HostPort{host, std::stoi(digits)};
 }

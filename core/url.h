@@ -21,6 +21,10 @@ struct Url {
   bool has_userinfo = false;
   bool has_fragment = false;
 
+  // The host to resolve or verify: an IPv6 address without its brackets.
+  std::string bare_host() const {
+    return host.size() > 2 && host.front() == '[' && host.back() == ']' ? host.substr(1, host.size() - 2) : host;
+  }
   // The request target an origin server is sent: path and query.
   std::string origin_form() const { return query.empty() ? path : path + "?" + query; }
 };

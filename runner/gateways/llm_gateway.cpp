@@ -51,7 +51,7 @@ Result<BaseUrl> base_url_of(const std::string& text) {
   CORRAL_ASSIGN_OR_RETURN(Url url, parse_url(text));
   BaseUrl base;
   base.tls = url.scheme == "https";
-  base.host = url.host.size() > 1 && url.host.front() == '[' ? url.host.substr(1, url.host.size() - 2) : url.host;
+  base.host = url.bare_host();
   base.port = std::to_string(url.port);
   base.authority = url.default_port ? url.host : url.host + ":" + base.port;
   base.prefix = url.path;
