@@ -1,5 +1,6 @@
 #include "api/http_server.h"
 
+#include <malloc.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -84,13 +85,49 @@ class StreamSlots {
   std::map<std::string, int> by_caller_ CORRAL_GUARDED_BY(mutex_);
 };
 
+// Answers held for clients that have not taken them yet, in bytes (a client
+// that does not read keeps its answer in the daemon until the write deadline
+// cuts it off). Past the budget, answers are refused with 503 instead of
+// held, so clients that never read cannot grow the daemon without bound.
+// I/O thread only.
+class OutputBudget {
+ public:
+  static constexpr size_t kBytes = size_t{128} << 20;
+
+  // Whether `bytes` more may be held. An answer alone always may (the
+  // largest one, a full page of tasks, is well under the budget).
+  bool fits(size_t bytes) const { return held_ == 0 || held_ + bytes <= kBytes; }
+  void hold(size_t bytes) { held_ += bytes; }
+
+  bool exhausted() const { return held_ >= kBytes; }
+
+  // Once nothing is held after large answers went, the freed heap goes back
+  // to the system: malloc keeps freed pages otherwise, and a burst of slow
+  // clients would leave the daemon that much larger for good.
+  void give_back(size_t bytes) {
+    held_ -= bytes;
+    released_ += bytes;
+    if (held_ == 0 && released_ >= kTrimAfter) {
+      ::malloc_trim(0);
+      released_ = 0;
+    }
+  }
+
+ private:
+  static constexpr size_t kTrimAfter = size_t{16} << 20;
+  size_t held_ = 0;
+  size_t released_ = 0;
+};
+
 // What every session shares: the desks requests go to, the threads that run
 // them (a request's handler may take a while: a diff, a fetch, a push; the
 // I/O thread never waits for one), and the event streams' slots.
 struct Handlers {
+  Handlers(Service& service, asio::thread_pool& workers) : service(service), workers(workers) {}
   Service& service;
   asio::thread_pool& workers;
   StreamSlots streams;
+  OutputBudget output;
   std::atomic<int> connections{0};  // sessions alive now
   int max_connections = 1024;       // more are closed as they arrive
   bool at_capacity = false;         // the I/O thread's: logged once per episode
@@ -177,6 +214,7 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   // Closes the connection at once (over TLS without close_notify: the
   // answers carry their lengths, so nothing can be cut short unseen).
   void close() {
+    timer_.cancel();  // its wait holds the session: without this it would outlive its socket by up to 30 s
     beast::error_code ignored;
     auto& transport = beast::get_lowest_layer(socket_);
     transport.shutdown(asio::socket_base::shutdown_both, ignored);
@@ -222,6 +260,7 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     // Answered here, never queued behind the workers: a health check says
     // the daemon is alive even while every worker waits on a slow upstream.
     if (is_health_check(request)) return reply(handle(request), keep_alive);
+    if (handlers_.output.exhausted()) return reply(busy(), keep_alive);
     asio::post(handlers_.workers, [self = this->shared_from_this(), request = std::move(request), keep_alive] {
       ApiResponse response = self->handle(request);
       // Back to the I/O thread, which alone touches the socket.
@@ -242,17 +281,31 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     }
   }
 
+  static ApiResponse busy() {
+    std::string why = "the daemon holds " + std::to_string(OutputBudget::kBytes >> 20) +
+                      " MiB of answers its clients have not read yet, the most it holds; try again shortly";
+    return {503, nlohmann::json{{"error", {{"code", "busy"}, {"message", why}}}}.dump()};
+  }
+
   void reply(ApiResponse answer, bool keep_alive) {
+    if (!handlers_.output.fits(answer.body.size())) answer = busy();  // the computed answer is dropped, not held
+    size_t held = answer.body.size();
+    handlers_.output.hold(held);
     auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), 11);
     response->set(http::field::content_type, "application/json");
+    if (answer.status == 503) response->set(http::field::retry_after, "1");
     response->keep_alive(keep_alive);
     response->body() = std::move(answer.body);
     response->prepare_payload();
     close_after(kWriteTimeout);
-    http::async_write(socket_, *response, [self = this->shared_from_this(), response](beast::error_code error, size_t) {
-      if (error || !response->keep_alive()) return self->close();
-      self->read_next();
-    });
+    http::async_write(socket_, *response,
+                      [self = this->shared_from_this(), response, held](beast::error_code error, size_t) mutable {
+                        bool keep_alive = response->keep_alive();
+                        response.reset();  // freed before the budget is given back
+                        self->handlers_.output.give_back(held);
+                        if (error || !keep_alive) return self->close();
+                        self->read_next();
+                      });
   }
 
   void open_stream(const ApiRequest& request) {
@@ -274,28 +327,42 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
                              });
   }
 
-  // Sends what is new, then waits a little and looks again, until the client goes away.
+  // Sends what is new, then waits a little and looks again, until the client
+  // goes away. A client that does not take what it is sent within the write
+  // deadline is cut off; while the output budget is spent, nothing is sent.
   void poll_stream() {
     if (!check_event_stream(handlers_.service, stream_).is_ok()) return close();  // e.g. its token was revoked
-    auto page = handlers_.service.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
     auto chunk = std::make_shared<std::string>();
+    int64_t last = stream_.after;
+    auto page = handlers_.service.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
     if (page.is_ok()) {
       for (const auto& event : (*page)["events"]) {
         *chunk += "id: " + std::to_string(event["seq"].get<int64_t>()) +
                   "\nevent: " + event["type"].get<std::string>() +
                   "\ndata: " + event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
       }
-      stream_.after = (*page)["last"].get<int64_t>();
+      last = (*page)["last"].get<int64_t>();
     }
+    if (!handlers_.output.fits(chunk->size())) return poll_again();  // the same events, later
+    stream_.after = last;
     if (chunk->empty()) *chunk = ": waiting\n\n";  // also finds out whether the client is still there
+    handlers_.output.hold(chunk->size());
+    close_after(kWriteTimeout);
     asio::async_write(socket_, asio::buffer(*chunk),
-                      [self = this->shared_from_this(), chunk](beast::error_code error, size_t) {
+                      [self = this->shared_from_this(), chunk](beast::error_code error, size_t) mutable {
+                        size_t held = chunk->size();
+                        chunk.reset();
+                        self->handlers_.output.give_back(held);
                         if (error) return self->close();
-                        self->timer_.expires_after(kStreamPoll);
-                        self->timer_.async_wait([self](beast::error_code wait_error) {
-                          if (!wait_error) self->poll_stream();
-                        });
+                        self->poll_again();
                       });
+  }
+
+  void poll_again() {
+    timer_.expires_after(kStreamPoll);  // also ends the write deadline's wait
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
+      if (!error) self->poll_stream();
+    });
   }
 
   Socket socket_;
@@ -337,7 +404,7 @@ void accept_loop(Acceptor& acceptor, Start start, std::shared_ptr<asio::steady_t
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(Service& service) : handlers{service, workers} {}
+  explicit Impl(Service& service) : handlers(service, workers) {}
   asio::io_context io;
   // Destroyed before `io` (members go in reverse): its threads are joined
   // before anything they post to is gone.

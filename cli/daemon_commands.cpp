@@ -44,9 +44,12 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--backend", options->backend, "Sandbox backend: docker, runc, crun or auto")
       ->envname("CORRAL_BACKEND");
   app.add_option("--image", options->image, "Image for the docker backend")->envname("CORRAL_IMAGE");
-  app.add_option("--max-running", options->caps.global, "Tasks running at once (default 4)");
-  app.add_option("--max-per-repo", options->caps.per_repo, "Tasks running at once per repository (default 2)");
-  app.add_option("--max-per-agent", options->caps.per_agent, "Tasks running at once per agent (default 4)");
+  app.add_option("--max-running", options->caps.global, "Tasks running at once (default 4; 0: none start)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-per-repo", options->caps.per_repo, "Tasks running at once per repository (default 2)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-per-agent", options->caps.per_agent, "Tasks running at once per agent (default 4)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--max-attempts", options->max_attempts, "Runs per task before an infrastructure failure is final");
   app.add_option("--max-connections", options->max_connections, "API connections open at once (default 1024)")
       ->check(CLI::Range(1, 1000000));
