@@ -214,26 +214,35 @@ Status Scheduler::clear_earlier_publication(const std::string& task_id, const st
 void Scheduler::finish(const std::string& task_id, const std::string& run_id,
                        const Result<runner::RunResult>& outcome) {
   reached(options_.at_stage, "finish");
-  if (record_end(task_id, run_id, outcome)) return;
+  Status recorded = record_end(task_id, run_id, outcome);
+  if (recorded.is_ok()) return;
+  spdlog::error("the end of {} could not be recorded; trying again each second: {}", task_id, recorded.to_string());
   MutexLock lock(mutex_);
+  if (unrecorded_ends_.empty()) retry_ends_at_ = store_.clock().monotonic() + kRetryEndsEvery;
   unrecorded_ends_.push_back({task_id, run_id, outcome});
 }
 
 void Scheduler::retry_unrecorded_ends() {
   std::vector<RunEnd> ends;
+  MonotonicPoint now = store_.clock().monotonic();
   {
     MutexLock lock(mutex_);
+    if (now < retry_ends_at_) return;
     ends.swap(unrecorded_ends_);
   }
   for (RunEnd& end : ends) {
-    if (record_end(end.task_id, end.run_id, end.outcome)) continue;
+    if (record_end(end.task_id, end.run_id, end.outcome).is_ok()) {
+      spdlog::info("recorded the end of {} at last", end.task_id);
+      continue;
+    }
     MutexLock lock(mutex_);
     unrecorded_ends_.push_back(std::move(end));
+    retry_ends_at_ = now + kRetryEndsEvery;
   }
 }
 
-bool Scheduler::record_end(const std::string& task_id, const std::string& run_id,
-                           const Result<runner::RunResult>& outcome) {
+Status Scheduler::record_end(const std::string& task_id, const std::string& run_id,
+                             const Result<runner::RunResult>& outcome) {
   int max_attempts = options_.max_attempts;
   double jitter = 0;
   {
@@ -301,20 +310,17 @@ bool Scheduler::record_end(const std::string& task_id, const std::string& run_id
   Status status = store_.with([&](store::Transaction& tx) { return tx.atomically([&] { return write_end(tx); }); });
   if (status.code() == Code::kNotFound) {
     spdlog::warn("the end of {}: {}", task_id, status.to_string());  // nothing left to record it on
-    return true;
+    return Status::ok();
   }
-  if (!status.is_ok()) {
-    // The task stays running in the store, holding its slot, until a later
-    // pass records its end (the database may be full or read-only for a while).
-    spdlog::error("recording the end of {} (tried again on each pass): {}", task_id, status.to_string());
-    return false;
-  }
+  // Refused: the task stays running in the store, holding its slot, until a
+  // later pass records its end (the database may be full or read-only a while).
+  if (!status.is_ok()) return status;
   if (back_off) {
     MutexLock lock(mutex_);
     not_before_[task_id] = store_.clock().monotonic() + *back_off;
   }
   std::remove(layout_.run_lock(run_id).c_str());
-  return true;
+  return Status::ok();
 }
 
 void Scheduler::reap_finished() {
@@ -364,10 +370,12 @@ std::chrono::milliseconds Scheduler::next_wait() {
   std::chrono::milliseconds wait = options_.backstop;
   MonotonicPoint now = store_.clock().monotonic();
   MutexLock lock(mutex_);
-  for (const auto& [task, until] : not_before_) {
+  auto until_then = [&](MonotonicPoint until) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + std::chrono::milliseconds(1);
     wait = std::max(std::chrono::milliseconds(1), std::min(wait, left));
-  }
+  };
+  for (const auto& [task, until] : not_before_) until_then(until);
+  if (!unrecorded_ends_.empty()) until_then(retry_ends_at_);
   return wait;
 }
 

@@ -98,8 +98,8 @@ class Scheduler {
   // Records a run's end; if the store refuses, keeps it to record on a later pass.
   void finish(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
   // The run row, the task's state, the outcome and the event, in one
-  // transaction. False (and nothing written) if the store refused.
-  bool record_end(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
+  // transaction; the store's refusal (and nothing written) otherwise.
+  Status record_end(const std::string& task_id, const std::string& run_id, const Result<runner::RunResult>& outcome);
   void retry_unrecorded_ends() CORRAL_EXCLUDES(mutex_);
   void reap_finished();
   // Tasks still waiting out their back-off (expired ones are dropped).
@@ -124,7 +124,11 @@ class Scheduler {
     std::string task_id, run_id;
     Result<runner::RunResult> outcome;
   };
-  std::vector<RunEnd> unrecorded_ends_ CORRAL_GUARDED_BY(mutex_);  // the store refused them; retried each pass
+  // Ends the store refused (full or read-only): retried at most once a second,
+  // so a database that refuses writes is not hammered.
+  std::vector<RunEnd> unrecorded_ends_ CORRAL_GUARDED_BY(mutex_);
+  MonotonicPoint retry_ends_at_ CORRAL_GUARDED_BY(mutex_){};
+  static constexpr std::chrono::seconds kRetryEndsEvery{1};
   std::mt19937 jitter_ CORRAL_GUARDED_BY(mutex_){std::random_device{}()};
 };
 

@@ -6,7 +6,12 @@ namespace corral::store {
 
 Status sqlite_error(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
+  int primary = rc & 0xff;
+  if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_READONLY) {
+    // What a person can act on, besides SQLite's words.
+    msg = "the database refused a write (" + msg + "); is its disk full or read-only?";
+  }
+  switch (primary) {
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:

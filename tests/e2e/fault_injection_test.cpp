@@ -244,6 +244,79 @@ TEST_F(FaultInjection, ClientsThatNeverReadCannotGrowTheDaemonAndItsMemoryComesB
   EXPECT_LT(after - before, 40) << "the memory goes back to the system once the answers are gone";
 }
 
+// The database's files made immutable (`chattr +i`: every write fails, as
+// on a filesystem gone read-only) while tasks run, then writable again.
+class ReadOnlyDatabase : public DaemonE2E {
+ protected:
+  void TearDown() override {
+    set_immutable(false);  // else neither the daemon's end nor the cleanup can write
+    DaemonE2E::TearDown();
+  }
+  void set_immutable(bool on) {
+    // Not the -shm file: SQLite maps it into memory, and a write to a mapped
+    // page of an immutable file is SIGBUS for any SQLite process.
+    for (const char* suffix : {"", "-wal"}) {
+      std::string file = data() + "/corral.db" + suffix;
+      if (std::filesystem::exists(file)) sh(std::string("chattr ") + (on ? "+i " : "-i ") + quote(file));
+    }
+  }
+};
+
+TEST_F(ReadOnlyDatabase, RunsEndingWhileItRefusesWritesSettleAfterwardsAndNothingIsHalfDone) {
+  std::printf("tried: the database made read-only for 8 s while 4 tasks run; a submission meanwhile\n");
+  std::vector<std::string> tasks;
+  for (int i = 0; i < 4; ++i) {
+    tasks.push_back(submit("sleep 2; echo " + std::to_string(i) + " > out-" + std::to_string(i) + ".txt", "ro"));
+  }
+  ASSERT_TRUE(testing::wait_for([&] { return local("GET", "/v1/tasks?state=running")["tasks"].size() >= 2; },
+                                std::chrono::seconds(30)));
+  set_immutable(true);
+  auto refused =
+      local("POST", "/v1/tasks", nlohmann::json{{"repo", repo()}, {"agent", "true"}, {"prompt", "x"}}.dump());
+  std::printf("a submission while read-only: %s\n", refused.dump().c_str());
+  EXPECT_FALSE(refused.contains("id")) << "nothing is acknowledged that was not stored";
+  EXPECT_TRUE(refused.contains("error")) << "the caller is told why";
+  long cpu_before = cpu_ticks(pid_);
+  std::this_thread::sleep_for(std::chrono::seconds(8));
+  long cpu_used = cpu_ticks(pid_) - cpu_before;
+  EXPECT_NE(curl("/v1/health").find("\"ok\""), std::string::npos) << "the daemon still answers";
+  set_immutable(false);
+  std::string log = testing::read_file(dir_ / "serve.log");
+  size_t logged = 0;
+  for (size_t at = log.find("could not be recorded"); at != std::string::npos;
+       at = log.find("could not be recorded", at + 1)) {
+    ++logged;
+  }
+  std::printf("while read-only the daemon used %ld of %ld possible CPU ticks and logged %zu unrecorded ends\n",
+              cpu_used, 8 * ::sysconf(_SC_CLK_TCK), logged);
+  EXPECT_LT(cpu_used, 2 * ::sysconf(_SC_CLK_TCK)) << "retrying the ends is no busy loop";
+  EXPECT_LE(logged, tasks.size()) << "each end's failure is logged once, not per try:\n" << log;
+  std::map<std::string, int> ended;
+  for (const std::string& task : tasks) {
+    std::string state;
+    testing::wait_for(
+        [&] {
+          state = local("GET", "/v1/tasks/" + task).value("state", "");
+          return state == "review" || state == "failed";
+        },
+        std::chrono::seconds(120));
+    ++ended[state];
+    EXPECT_TRUE(state == "review" || state == "failed") << task << " is still " << state;
+    ended["runs"] += static_cast<int>(local("GET", "/v1/tasks/" + task)["runs"].size());
+  }
+  std::printf("once writable again: %d in review, %d failed, %d runs for 4 tasks\n", ended["review"], ended["failed"],
+              ended["runs"]);
+  EXPECT_TRUE(local("GET", "/v1/tasks?state=running")["tasks"].empty()) << "no phantom running task holds a slot";
+  std::string after = submit("echo after > after.txt", "after");
+  EXPECT_EQ(wait_for_state(after, "review").value("state", ""), "review") << "the queue moves again";
+  auto audit = corral("audit verify --json");
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  EXPECT_TRUE(
+      testing::wait_for([&] { return sh("ls " + quote(data() + "/runs")).out.find(".lock") == std::string::npos; },
+                        std::chrono::seconds(10)))
+      << "no run lock outlives its run: " << sh("ls -la " + quote(data() + "/runs")).out;
+}
+
 // The data directory on a small tmpfs of its own, so a test can fill it.
 class FullDisk : public DaemonE2E {
  protected:

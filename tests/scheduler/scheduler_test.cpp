@@ -198,6 +198,9 @@ TEST_F(SchedulerTest, ARunEndTheDatabaseRefusedIsRecordedOnceItAcceptsWrites) {
   (void)scheduler_->tick();                                     // passes go on; the end cannot be written yet
   EXPECT_EQ(task(id).state, TaskState::kRunning) << "nothing was written";
   ASSERT_TRUE(query_only(false).is_ok());
+  (void)scheduler_->tick();
+  EXPECT_EQ(task(id).state, TaskState::kRunning) << "a refused end is tried again a second later, not at once";
+  clock_.advance(std::chrono::seconds(1));
   EXPECT_TRUE(settles_in(id, TaskState::kSucceeded)) << "recorded by a later pass, without a restart";
   auto runs = store_->with([&](store::Transaction& tx) { return tx.records.runs_of_task(id); });
   ASSERT_EQ(runs->size(), 1u);
