@@ -90,8 +90,11 @@ CommandAction add_reconcile_command(CLI::App& app, const GlobalOptions& globals)
     SystemClock clock;
     auto report = daemon::reconcile_now(globals.data_dir, clock);
     if (!report.is_ok()) return report_error(report.status());
-    std::printf("reconcile: %d abandoned run(s) marked failed, %d sandbox(es) removed\n", report->runs_failed,
-                report->sandboxes_removed);
+    std::printf(
+        "reconcile: %d abandoned run(s) marked failed, %d sandbox(es) removed, %d task(s) left running without a run "
+        "repaired, %d stray run lock(s) and %d stray worktree(s) or run directories removed\n",
+        report->runs_failed, report->sandboxes_removed, report->tasks_repaired, report->locks_removed,
+        report->leftovers_removed);
     return static_cast<int>(ExitStatus::kSuccess);
   };
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/file_lock.h"
+#include "core/ids.h"
 #include "git/mirror.h"
 #include "git/worktree.h"
 #include "runner/sandbox_cleanup.h"
@@ -97,6 +98,33 @@ int remove_stray_run_locks(const DataLayout& layout) {
   return removed;
 }
 
+// Worktrees and run directories of runs that are not live, left once the
+// unfinished runs are abandoned: what a run the store never recorded (a merge's
+// check, a start cut short) had made when corral was killed.
+Result<int> remove_stray_run_files(const DataLayout& layout, store::Records& records) {
+  CORRAL_ASSIGN_OR_RETURN(auto repos, records.repos());
+  int removed = 0;
+  for (const std::string& parent : {layout.worktrees(), layout.runs()}) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+      std::string name = entry.path().filename().string();
+      bool run_like = is_valid_id(name, "r") || is_valid_id(name, "c");
+      if (!run_like || !entry.is_directory(ec) || is_run_live(layout, name)) continue;
+      if (parent == layout.worktrees()) {
+        // Which mirror it came from is written only in the worktree, where
+        // the agent could rewrite it: each mirror forgets it if it knew it.
+        for (const store::RepoRecord& repo : repos) {
+          CORRAL_RETURN_IF_ERROR(git::remove_worktree(repo.mirror_path, name, entry.path().string()));
+        }
+      }
+      std::filesystem::remove_all(entry.path(), ec);
+      if (ec) return Status::from_errno(ec.value(), "removing " + entry.path().string());
+      ++removed;
+    }
+  }
+  return removed;
+}
+
 }  // namespace
 
 Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& records, store::TaskQueue& queue,
@@ -127,6 +155,7 @@ Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& reco
   }
   CORRAL_RETURN_IF_ERROR(repair_stuck_tasks(records, queue, events, on_abandoned, report.tasks_repaired));
   report.locks_removed = remove_stray_run_locks(layout);
+  CORRAL_ASSIGN_OR_RETURN(report.leftovers_removed, remove_stray_run_files(layout, records));
   return report;
 }
 

@@ -20,8 +20,9 @@ namespace corral::scheduler {
 struct ReconcileReport {
   int runs_failed = 0;
   int sandboxes_removed = 0;
-  int tasks_repaired = 0;  // left running with no run
-  int locks_removed = 0;   // run locks of runs that never started
+  int tasks_repaired = 0;     // left running with no run
+  int locks_removed = 0;      // run locks of runs that never started
+  int leftovers_removed = 0;  // worktrees and run directories of runs the store never recorded
 };
 
 // What becomes of the task of an abandoned run (its files are already

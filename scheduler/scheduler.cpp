@@ -83,8 +83,9 @@ Status Scheduler::recover() {
     if (!report.is_ok()) return report.status();
     spdlog::info(
         "recovered: {} abandoned run(s), {} task(s) left running without a run, {} orphan sandbox(es), {} "
-        "stray run lock(s) removed",
-        report->runs_failed, report->tasks_repaired, report->sandboxes_removed, report->locks_removed);
+        "stray run lock(s) and {} stray worktree(s) or run directories removed",
+        report->runs_failed, report->tasks_repaired, report->sandboxes_removed, report->locks_removed,
+        report->leftovers_removed);
     return Status::ok();
   });
 }

@@ -8,9 +8,10 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
-#include "tests/e2e/daemon_fixture.h"
+#include "tests/e2e/commit_fixture.h"
 
 namespace corral::e2e {
 namespace {
@@ -373,6 +374,62 @@ TEST_F(FullDisk, TasksEndingOnAFullDiskSettleOnceSpaceIsBackAndNothingLeaks) {
                         std::chrono::seconds(10)))
       << "no run lock outlives its run: " << sh("ls -la " + quote(data() + "/runs")).out;
   EXPECT_EQ(sh("ls -A " + quote(data() + "/worktrees")).out, "") << "nor a worktree";
+}
+
+// The daemon killed (SIGKILL) at random moments while tasks run and merge,
+// restarted each time; once it settles every invariant must hold. The seed is
+// printed; FAULT_SEED=N repeats a run.
+using RandomKills = CommitE2E;
+
+TEST_F(RandomKills, KilledAtRandomDuringRunsAndMergesEveryInvariantHolds) {
+  const char* seed_text = std::getenv("FAULT_SEED");
+  unsigned seed = seed_text ? static_cast<unsigned>(std::stoul(seed_text)) : std::random_device{}();
+  std::mt19937 random(seed);
+  // Merged without a person, each after a check that takes a while, so the
+  // kills land in merges as well as in runs.
+  settings({{"pin", "autonomous"}, {"check_command", "sleep 0.3"}});
+  const int count = 12;
+  std::vector<std::string> tasks;
+  for (int i = 0; i < count; ++i) {
+    std::string agent = "sleep 0." + std::to_string(2 + random() % 8) + "; echo " + std::to_string(i) + " > kill-" +
+                        std::to_string(i) + ".txt; true";
+    tasks.push_back(submit_task(agent, "task " + std::to_string(i)));
+    ASSERT_FALSE(tasks.back().empty());
+  }
+  std::printf("tried: seed %u, up to 8 SIGKILLs of the daemon 0.2-1.5 s apart while %d tasks run and merge\n", seed,
+              count);
+  for (int k = 0; k < 8; ++k) {
+    auto pause = std::chrono::milliseconds(200 + random() % 1300);
+    std::this_thread::sleep_for(pause);
+    auto states = local("GET", "/v1/tasks?limit=100")["tasks"];
+    std::map<std::string, int> by_state;
+    for (const auto& task : states) ++by_state[task.value("state", "?")];
+    if (by_state["merged"] == count) break;
+    std::string shown;
+    for (const auto& [state, count] : by_state) shown += " " + state + "=" + std::to_string(count);
+    std::printf("kill %d after %lld ms:%s\n", k + 1, static_cast<long long>(pause.count()), shown.c_str());
+    stop_daemon(SIGKILL);
+    start_daemon();
+    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+  }
+  std::map<std::string, int> ended;
+  for (const std::string& task : tasks) {
+    auto shown = wait_for_state(task, "merged", 120);
+    ASSERT_TRUE(shown.contains("id")) << task << ": an acknowledged task was lost";
+    ++ended[shown.value("state", "?")];
+    EXPECT_EQ(shown.value("state", ""), "merged") << "nothing the agents did can fail these: " << shown.dump();
+    EXPECT_EQ(commits_of_task_on_main(task), shown.value("state", "") == "merged" ? 1 : 0) << task;
+  }
+  std::string summary;
+  for (const auto& [state, count] : ended) summary += " " + state + "=" + std::to_string(count);
+  std::printf("settled:%s\n", summary.c_str());
+  for (int i = 0; i < count; ++i) {
+    EXPECT_EQ(upstream_file("main", "kill-" + std::to_string(i) + ".txt"), std::to_string(i) + "\n");
+  }
+  auto audit = corral("audit verify --json");
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  EXPECT_NE(audit.out.find("\"intact\":true"), std::string::npos) << audit.out;
+  expect_no_leftovers();
 }
 
 }  // namespace
