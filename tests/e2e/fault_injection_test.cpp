@@ -1,6 +1,7 @@
 // The fault-injection suite: a real daemon pushed past what its machine
 // gives it, each test saying what it tried. What must hold: the daemon
-// neither spins nor stops answering, and it comes back when the fault goes.
+// neither spins nor stops answering nor grows without bound, it comes back
+// when the fault goes, and nothing acknowledged is lost or done twice.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -193,6 +194,44 @@ TEST_F(FaultInjection, HealthAnswersWhileEveryWorkerWaitsOnAStalledUpstream) {
   ::close(listener);  // the waiting fetches fail now, and the workers come free
   EXPECT_TRUE(testing::wait_for([&] { return local("GET", "/v1/repos").contains("repos"); }, std::chrono::seconds(60)))
       << "and the API answers other requests again";
+}
+
+TEST_F(FaultInjection, ClientsThatSendSlowlyHoldNothingBackAndAreCutOffAfterThirtySeconds) {
+  std::printf(
+      "tried: 100 clients sending a request a byte every 100 ms for 3 s, health checked meanwhile, then never "
+      "finishing it\n");
+  auto connected = std::chrono::steady_clock::now();
+  std::vector<int> slow;
+  for (int i = 0; i < 100; ++i) {
+    int fd = connect_unix(socket());
+    ASSERT_GE(fd, 0);
+    slow.push_back(fd);
+  }
+  const std::string request = "GET /v1/tasks?limit=100 HTTP/1.1\r\nHost: corral\r\nX-Slow: ";
+  long cpu_before = cpu_ticks(pid_);
+  std::vector<double> health_ms;
+  for (size_t byte = 0; byte < 30; ++byte) {
+    for (int fd : slow) (void)!::write(fd, &request[byte % request.size()], 1);
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_NE(curl("/v1/health").find("\"ok\":true"), std::string::npos);
+    health_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  long cpu_used = cpu_ticks(pid_) - cpu_before;
+  std::sort(health_ms.begin(), health_ms.end());
+  std::printf("health meanwhile: median %.1f ms, slowest %.1f ms (curl included); the daemon used %ld CPU ticks\n",
+              health_ms[health_ms.size() / 2], health_ms.back(), cpu_used);
+  EXPECT_LT(health_ms.back(), 1000) << "slow senders never hold the I/O thread";
+  EXPECT_LT(cpu_used, ::sysconf(_SC_CLK_TCK)) << "nor spin it";
+  int still_open = 0;
+  for (int fd : slow) still_open += !closed_by_peer(fd, std::chrono::milliseconds(1));
+  EXPECT_EQ(still_open, 100) << "a request still arriving within its 30 s is waited for";
+  std::this_thread::sleep_until(connected + std::chrono::seconds(31));
+  int cut = 0;
+  for (int fd : slow) cut += closed_by_peer(fd, std::chrono::milliseconds(1));
+  std::printf("%d of 100 cut off 31 s after they connected\n", cut);
+  EXPECT_EQ(cut, 100) << "a request must arrive whole within 30 s, however slowly it trickles";
+  for (int fd : slow) ::close(fd);
 }
 
 // A line of /proc/<pid>/status ("VmRSS", "VmHWM") in MiB.
