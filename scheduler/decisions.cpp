@@ -94,4 +94,18 @@ std::vector<Decision> schedule(const std::vector<TaskView>& tasks, const Caps& c
   return decisions;
 }
 
+Room room_left(const std::vector<TaskView>& running, const Caps& caps) {
+  Load load;
+  for (const TaskView& task : running) load.add(task);
+  Room room;
+  room.global = std::max(0, caps.global - load.global);
+  for (const auto& [repo, count] : load.per_repo) {
+    if (count >= caps.per_repo) room.full_repos.push_back(repo);
+  }
+  for (const auto& [agent, count] : load.per_agent) {
+    if (count >= caps.per_agent) room.full_agents.push_back(agent);
+  }
+  return room;
+}
+
 }  // namespace corral::scheduler

@@ -47,4 +47,14 @@ struct Decision {
 
 std::vector<Decision> schedule(const std::vector<TaskView>& tasks, const Caps& caps);
 
+// Where a pass may still start tasks, given those running: the room left in
+// all, and the repositories and agents at their caps (their queued tasks
+// need not even be read).
+struct Room {
+  int global = 0;
+  std::vector<std::string> full_repos;
+  std::vector<std::string> full_agents;
+};
+Room room_left(const std::vector<TaskView>& running, const Caps& caps);
+
 }  // namespace corral::scheduler

@@ -90,21 +90,38 @@ Status Scheduler::recover() {
   });
 }
 
+namespace {
+
+std::vector<TaskView> views_of(const std::vector<store::TaskSummary>& tasks) {
+  std::vector<TaskView> views;
+  views.reserve(tasks.size());
+  for (const auto& task : tasks) {
+    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, task.state, task.parents});
+  }
+  return views;
+}
+
+}  // namespace
+
 Status Scheduler::tick() {
   reap_finished();
   retry_unrecorded_ends();
-  CORRAL_ASSIGN_OR_RETURN(auto tasks, store_.with([](store::Transaction& store) { return store.queue.schedulable(); }));
   std::set<std::string> backing_off = tasks_backing_off();
-  std::vector<TaskView> views;
-  std::map<std::string, const store::QueuedTask*> by_id;
-  for (const auto& task : tasks) {
-    if (backing_off.count(task.id)) continue;
-    views.push_back({task.id, task.repo_id, task.agent, task.priority, task.seq, task.state, task.parents});
-    by_id[task.id] = &task;
-  }
+  auto snapshot = store_.with([&](store::Transaction& store) -> Result<std::vector<store::TaskSummary>> {
+    CORRAL_ASSIGN_OR_RETURN(auto running, store.queue.running_tasks());
+    Room room = room_left(views_of(running), options_.caps);
+    // Enough candidates to fill the room even where one repository or agent
+    // takes only some; a start wakes the next pass for the rest.
+    return store.queue.scheduling_snapshot({room.full_repos, room.full_agents,
+                                            std::vector<std::string>(backing_off.begin(), backing_off.end()),
+                                            room.global > 0 ? kCandidatesPerPass : 0});
+  });
+  if (!snapshot.is_ok()) return snapshot.status();
+  std::vector<TaskView> views = views_of(*snapshot);
+  std::erase_if(views, [&](const TaskView& task) { return backing_off.count(task.id) > 0; });
   for (const Decision& decision : schedule(views, options_.caps)) {
     if (decision.kind == Decision::Kind::kHold) {
-      Status held = hold(*by_id.at(decision.task), decision.reason);
+      Status held = hold(decision.task, decision.reason);
       if (!held.is_ok()) spdlog::warn("could not hold {}: {}", decision.task, held.to_string());
       continue;
     }
@@ -114,12 +131,14 @@ Status Scheduler::tick() {
   return Status::ok();
 }
 
-Status Scheduler::hold(const store::QueuedTask& task, const std::string& reason) {
+Status Scheduler::hold(const std::string& task_id, const std::string& reason) {
   return store_.with([&](store::Transaction& tx) {
     return tx.atomically([&]() -> Status {
+      CORRAL_ASSIGN_OR_RETURN(auto task, tx.queue.find(task_id));
+      if (!task) return Status::not_found("no task " + task_id);
       CORRAL_RETURN_IF_ERROR(
-          tx.queue.transition(task.id, {store::TaskState::kQueued}, store::TaskState::kHeld, reason));
-      return store::TaskEvent("task.held", task).payload({{"reason", reason}}).record(tx.events);
+          tx.queue.transition(task_id, {store::TaskState::kQueued}, store::TaskState::kHeld, reason));
+      return store::TaskEvent("task.held", *task).payload({{"reason", reason}}).record(tx.events);
     });
   });
 }

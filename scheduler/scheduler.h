@@ -84,7 +84,9 @@ class Scheduler {
   struct Running;
   Status start(const std::string& task_id, const std::string& base_task);
   // queued -> held, with task.held saying why (one transaction).
-  Status hold(const store::QueuedTask& task, const std::string& reason);
+  Status hold(const std::string& task_id, const std::string& reason);
+  // Queued tasks a pass reads at most to choose what starts.
+  static constexpr int kCandidatesPerPass = 64;
   struct Plan {
     store::QueuedTask task;
     store::RepoRecord repo;

@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -149,6 +149,11 @@ CREATE TABLE repo_tiers (
     R"sql(
 ALTER TABLE tasks ADD COLUMN budget_tokens INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN budget_calls INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 6: the queue's order as an index, so a scheduling pass reads its first
+    // candidates without sorting the whole queue.
+    R"sql(
+CREATE INDEX tasks_by_queue_order ON tasks(state, priority DESC, seq);
 )sql",
 };
 

@@ -128,33 +128,6 @@ Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
                {filter.repo_id, filter.repo_id, state, state}, filter.limit);
 }
 
-Result<std::vector<QueuedTask>> TaskQueue::schedulable() {
-  // Parents in one query rather than one per task: this runs every tick.
-  Statement select(db_.handle(), std::string(kColumns) +
-                                     "WHERE state IN ('queued', 'running') OR id IN (SELECT p.parent_id FROM "
-                                     "task_parents p JOIN tasks t ON t.id = p.task_id WHERE t.state IN "
-                                     "('queued', 'running')) ORDER BY seq");
-  if (!select.ok()) return select.error();
-  std::vector<QueuedTask> tasks;
-  std::map<std::string, size_t> index_of;
-  Status status;
-  while (select.step(&status)) {
-    tasks.push_back(read_task(select));
-    index_of[tasks.back().id] = tasks.size() - 1;
-  }
-  CORRAL_RETURN_IF_ERROR(status);
-  Statement parents(db_.handle(),
-                    "SELECT p.task_id, p.parent_id FROM task_parents p JOIN tasks t ON t.id = p.task_id "
-                    "WHERE t.state IN ('queued', 'running') ORDER BY p.task_id, p.position");
-  if (!parents.ok()) return parents.error();
-  while (parents.step(&status)) {
-    auto found = index_of.find(parents.text(0));
-    if (found != index_of.end()) tasks[found->second].parents.push_back(parents.text(1));
-  }
-  CORRAL_RETURN_IF_ERROR(status);
-  return tasks;
-}
-
 Status TaskQueue::transition(const std::string& id, const std::vector<TaskState>& from, TaskState to,
                              const std::string& reason) {
   for (TaskState state : from) {

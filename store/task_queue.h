@@ -54,6 +54,26 @@ struct QueuedTask {
   std::vector<std::string> parents;
 };
 
+// A task as a scheduling pass sees it: no prompt, no history.
+struct TaskSummary {
+  std::string id;
+  std::string repo_id;
+  std::string agent;
+  int priority = 0;
+  int64_t seq = 0;
+  TaskState state = TaskState::kQueued;
+  std::vector<std::string> parents;  // in order
+};
+
+// Which queued tasks a pass may start: none from these repositories, agents
+// or tasks, and at most `candidates` of them.
+struct CandidateFilter {
+  std::vector<std::string> full_repos;
+  std::vector<std::string> full_agents;
+  std::vector<std::string> excluded_tasks;
+  int candidates = 0;
+};
+
 struct Submission {
   QueuedTask task;
   bool created = false;  // false: the idempotency key named an existing task
@@ -76,8 +96,13 @@ class TaskQueue {
 
   Result<std::optional<QueuedTask>> find(const std::string& id);
   Result<std::vector<QueuedTask>> list(const TaskFilter& filter);
-  // Tasks the scheduler looks at: queued and running ones, and their parents.
-  Result<std::vector<QueuedTask>> schedulable();
+  // What a scheduling pass decides on, never the whole queue (scheduling_snapshot.cpp):
+  // the running tasks;
+  Result<std::vector<TaskSummary>> running_tasks();
+  // those, the queued tasks a parent blocks (to be held), the first queued
+  // tasks whose parents all have usable branches, by priority then
+  // submission, as `filter` allows; and the parents of all of them.
+  Result<std::vector<TaskSummary>> scheduling_snapshot(const CandidateFilter& filter);
 
   // Moves `id` to `to` only if its state is one of `from`; failed_precondition
   // (naming the actual state) otherwise. Nothing changes on failure. A move
@@ -98,6 +123,8 @@ class TaskQueue {
 
  private:
   Result<std::vector<QueuedTask>> query(const std::string& where, const std::vector<std::string>& args, int limit);
+  Result<std::vector<TaskSummary>> summaries(const std::string& where, const std::vector<std::string>& args);
+  Status add_parents(std::vector<TaskSummary>& tasks);
   Status load_parents(std::vector<QueuedTask>& tasks);
 
   void changed() const {

@@ -1,4 +1,5 @@
 #include "store/task_queue.h"
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -93,17 +94,44 @@ TEST_F(TaskQueueTest, AMoveTheStateTableDoesNotAllowIsRefusedAndChangesNothing) 
   EXPECT_EQ((*queue_->find("t-a"))->state, TaskState::kQueued);
 }
 
-TEST_F(TaskQueueTest, SchedulableHoldsActiveTasksAndTheirParents) {
-  ASSERT_TRUE(queue_->submit({task("t-done"), task("t-child", {"t-done"}), task("t-old")}).is_ok());
-  ASSERT_TRUE(queue_->transition("t-done", {TaskState::kQueued}, TaskState::kRunning, "").is_ok());
+// A scheduling pass reads the running tasks, the queued ones a parent blocks,
+// a page of the best candidates and their parents; never the tasks waiting
+// on a parent still running, nor candidates past the page.
+TEST_F(TaskQueueTest, ASchedulingSnapshotReadsOnlyWhatAPassDecidesOn) {
+  NewTask high = task("t-high");
+  high.priority = 5;
+  NewTask other_agent = task("t-x");
+  other_agent.agent = "other";
+  ASSERT_TRUE(queue_
+                  ->submit({task("t-run"), task("t-done"), task("t-child", {"t-done"}), task("t-bad"),
+                            task("t-blocked", {"t-bad"}), task("t-wait", {"t-run"}), task("t-low"), high, other_agent})
+                  .is_ok());
+  for (const char* id : {"t-run", "t-done", "t-bad"}) {
+    ASSERT_TRUE(queue_->transition(id, {TaskState::kQueued}, TaskState::kRunning, "").is_ok());
+  }
   ASSERT_TRUE(queue_->transition("t-done", {TaskState::kRunning}, TaskState::kSucceeded, "").is_ok());
-  ASSERT_TRUE(queue_->transition("t-old", {TaskState::kQueued}, TaskState::kFailed, "").is_ok());
-  auto tasks = queue_->schedulable();
-  ASSERT_TRUE(tasks.is_ok());
-  std::vector<std::string> ids;
-  for (const auto& t : *tasks) ids.push_back(t.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"t-done", "t-child"}));
-  EXPECT_EQ((*tasks)[1].parents, std::vector<std::string>{"t-done"});
+  ASSERT_TRUE(queue_->transition("t-bad", {TaskState::kRunning}, TaskState::kFailed, "").is_ok());
+
+  auto ids = [&](const CandidateFilter& filter) {
+    std::vector<std::string> out;
+    auto snapshot = queue_->scheduling_snapshot(filter);
+    EXPECT_TRUE(snapshot.is_ok()) << snapshot.status().to_string();
+    if (!snapshot.is_ok()) return out;
+    for (const auto& t : *snapshot) out.push_back(t.id);
+    return out;
+  };
+  EXPECT_EQ(ids({{}, {"other"}, {"t-low"}, 2}),
+            (std::vector<std::string>{"t-run", "t-done", "t-child", "t-bad", "t-blocked", "t-high"}))
+      << "the first two candidates by priority then submission (t-low excluded, t-x's agent full), the blocked "
+         "task and the parents of both";
+  EXPECT_EQ(ids({{}, {}, {}, 1}), (std::vector<std::string>{"t-run", "t-bad", "t-blocked", "t-high"}));
+  EXPECT_EQ(ids({{repo_}, {}, {}, 10}), (std::vector<std::string>{"t-run", "t-bad", "t-blocked"}))
+      << "a full repository's queue is not read";
+  auto snapshot = queue_->scheduling_snapshot({{}, {}, {}, 10});
+  auto child = std::find_if(snapshot->begin(), snapshot->end(), [](const auto& t) { return t.id == "t-child"; });
+  ASSERT_NE(child, snapshot->end());
+  EXPECT_EQ(child->parents, std::vector<std::string>{"t-done"});
+  EXPECT_EQ(queue_->running_tasks()->size(), 1u);
 }
 
 TEST_F(TaskQueueTest, ListsByRepositoryAndState) {
