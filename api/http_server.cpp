@@ -1,6 +1,5 @@
 #include "api/http_server.h"
 
-#include <malloc.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +25,7 @@
 #include <optional>
 
 #include "api/api.h"
+#include "api/server_limits.h"
 #include "core/thread_annotations.h"
 #include "core/url.h"
 
@@ -56,69 +56,6 @@ std::optional<policy::Caller> local_caller(int fd) {
   return policy::Caller{"local:" + std::to_string(credentials.uid), "admin", "*"};
 }
 
-// Open event streams, in all and per caller: each holds a connection and
-// reads the store every 200 ms, so they are capped.
-class StreamSlots {
- public:
-  static constexpr int kTotal = 256;
-  static constexpr int kPerCaller = 16;
-
-  // A slot for `caller`, given back when the returned handle goes; null
-  // when a cap is reached.
-  std::shared_ptr<void> take(const std::string& caller) CORRAL_EXCLUDES(mutex_) {
-    MutexLock lock(mutex_);
-    if (total_ >= kTotal || by_caller_[caller] >= kPerCaller) return nullptr;
-    ++total_;
-    ++by_caller_[caller];
-    return std::shared_ptr<void>(this, [this, caller](void*) { give_back(caller); });  // owns nothing
-  }
-
- private:
-  void give_back(const std::string& caller) CORRAL_EXCLUDES(mutex_) {
-    MutexLock lock(mutex_);
-    --total_;
-    if (--by_caller_[caller] == 0) by_caller_.erase(caller);
-  }
-
-  Mutex mutex_;
-  int total_ CORRAL_GUARDED_BY(mutex_) = 0;
-  std::map<std::string, int> by_caller_ CORRAL_GUARDED_BY(mutex_);
-};
-
-// Answers held for clients that have not taken them yet, in bytes (a client
-// that does not read keeps its answer in the daemon until the write deadline
-// cuts it off). Past the budget, answers are refused with 503 instead of
-// held, so clients that never read cannot grow the daemon without bound.
-// I/O thread only.
-class OutputBudget {
- public:
-  static constexpr size_t kBytes = size_t{128} << 20;
-
-  // Whether `bytes` more may be held. An answer alone always may (the
-  // largest one, a full page of tasks, is well under the budget).
-  bool fits(size_t bytes) const { return held_ == 0 || held_ + bytes <= kBytes; }
-  void hold(size_t bytes) { held_ += bytes; }
-
-  bool exhausted() const { return held_ >= kBytes; }
-
-  // Once nothing is held after large answers went, the freed heap goes back
-  // to the system: malloc keeps freed pages otherwise, and a burst of slow
-  // clients would leave the daemon that much larger for good.
-  void give_back(size_t bytes) {
-    held_ -= bytes;
-    released_ += bytes;
-    if (held_ == 0 && released_ >= kTrimAfter) {
-      ::malloc_trim(0);
-      released_ = 0;
-    }
-  }
-
- private:
-  static constexpr size_t kTrimAfter = size_t{16} << 20;
-  size_t held_ = 0;
-  size_t released_ = 0;
-};
-
 // What every session shares: the desks requests go to, the threads that run
 // them (a request's handler may take a while: a diff, a fetch, a push; the
 // I/O thread never waits for one), and the event streams' slots.
@@ -128,6 +65,7 @@ struct Handlers {
   asio::thread_pool& workers;
   StreamSlots streams;
   OutputBudget output;
+  IdleConnections idle;
   std::atomic<int> connections{0};  // sessions alive now
   int max_connections = 1024;       // more are closed as they arrive
   bool at_capacity = false;         // the I/O thread's: logged once per episode
@@ -177,7 +115,10 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
         trusted_transport_(trusted_transport) {
     ++handlers_.connections;
   }
-  ~Session() { --handlers_.connections; }
+  ~Session() {
+    stop_idling();
+    --handlers_.connections;
+  }
 
   void start() {
     if constexpr (!kIsTls<Socket>) {
@@ -194,6 +135,10 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
 
  private:
   void read_next() {
+    // Idle until its request's header is in: the first to go if descriptors run out.
+    idle_ = handlers_.idle.add([weak = this->weak_from_this()] {
+      if (auto self = weak.lock()) self->close();
+    });
     parser_.emplace();
     parser_->body_limit(kBodyLimit);
     close_after(kRequestTimeout);
@@ -213,7 +158,13 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
 
   // Closes the connection at once (over TLS without close_notify: the
   // answers carry their lengths, so nothing can be cut short unseen).
+  void stop_idling() {
+    if (idle_) handlers_.idle.remove(*idle_);
+    idle_.reset();
+  }
+
   void close() {
+    stop_idling();
     timer_.cancel();  // its wait holds the session: without this it would outlive its socket by up to 30 s
     beast::error_code ignored;
     auto& transport = beast::get_lowest_layer(socket_);
@@ -224,6 +175,7 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   // A declared body over the limit is refused before it is sent (clients
   // that wait for "100 Continue" get the answer at once).
   void on_header(beast::error_code error) {
+    stop_idling();
     if (error) return on_read(error);
     auto length = parser_->content_length();
     if (length && *length > kBodyLimit) return on_read(http::error::body_limit);
@@ -372,31 +324,62 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;  // a fresh one per request
   EventStream stream_;
-  std::shared_ptr<void> stream_slot_;  // held while the stream is open
+  std::shared_ptr<void> stream_slot_;        // held while the stream is open
+  std::optional<IdleConnections::Id> idle_;  // set while waiting for a request
+};
+
+// How an acceptor waits out failures: the pause before the next try (10 ms
+// doubling to a second) and the episode of failures, logged once when it
+// begins and once when it is over (no failure for 10 s).
+struct AcceptPacing {
+  explicit AcceptPacing(const asio::any_io_executor& executor) : pause(executor) {}
+  asio::steady_timer pause;
+  std::chrono::milliseconds backoff{0};
+  int failures = 0;  // in the episode; 0: none under way
+  std::chrono::steady_clock::time_point last_failure;
+
+  void succeeded() {
+    backoff = std::chrono::milliseconds(0);
+    if (failures > 0 && std::chrono::steady_clock::now() - last_failure > std::chrono::seconds(10)) {
+      spdlog::info("accepting connections again ({} tries failed before)", failures);
+      failures = 0;
+    }
+  }
+
+  void failed(const beast::error_code& error, bool shed) {
+    if (failures == 0) {
+      spdlog::warn("accepting a connection failed ({}); pausing between tries until it works{}", error.message(),
+                   shed ? ", closing the oldest idle connections" : "");
+    }
+    ++failures;
+    last_failure = std::chrono::steady_clock::now();
+    // Descriptors are coming free when idle connections were closed.
+    backoff = shed ? std::chrono::milliseconds(10)
+                   : std::clamp(backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  }
 };
 
 // Accepts until the acceptor closes, handing each connection to `start`.
 // When accepting fails (out of file descriptors, say) it pauses before the
-// next try, 10 ms doubling to a second, and logs once when that begins and
-// once when it ends: running out of descriptors is never a busy loop.
+// next try and logs once: running out of descriptors is never a busy loop.
+// Out of descriptors, it also closes the oldest half of the idle
+// connections, so that new clients get in.
 template <typename Acceptor, typename Start>
-void accept_loop(Acceptor& acceptor, Start start, std::shared_ptr<asio::steady_timer> pause = nullptr,
-                 std::chrono::milliseconds backoff = std::chrono::milliseconds(0)) {
-  if (!pause) pause = std::make_shared<asio::steady_timer>(acceptor.get_executor());
-  acceptor.async_accept([&acceptor, start, pause, backoff](beast::error_code error, auto socket) {
+void accept_loop(Acceptor& acceptor, Start start, IdleConnections& idle,
+                 std::shared_ptr<AcceptPacing> pacing = nullptr) {
+  if (!pacing) pacing = std::make_shared<AcceptPacing>(acceptor.get_executor());
+  acceptor.async_accept([&acceptor, start, &idle, pacing](beast::error_code error, auto socket) {
     if (error == asio::error::operation_aborted) return;
     if (!error) {
-      if (backoff.count() > 0) spdlog::info("accepting connections again");
+      pacing->succeeded();
       start(std::move(socket));
-      return accept_loop(acceptor, start, pause);
+      return accept_loop(acceptor, start, idle, pacing);
     }
-    if (backoff.count() == 0) {
-      spdlog::warn("accepting a connection failed ({}); pausing between tries until it works", error.message());
-    }
-    auto next = std::clamp(backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
-    pause->expires_after(next);
-    pause->async_wait([&acceptor, start, pause, next](beast::error_code waited) {
-      if (!waited) accept_loop(acceptor, start, pause, next);
+    bool out_of_descriptors = error == asio::error::no_descriptors || error.value() == ENFILE;
+    pacing->failed(error, out_of_descriptors && idle.shed() > 0);
+    pacing->pause.expires_after(pacing->backoff);
+    pacing->pause.async_wait([&acceptor, start, &idle, pacing](beast::error_code waited) {
+      if (!waited) accept_loop(acceptor, start, idle, pacing);
     });
   });
 }
@@ -430,10 +413,14 @@ Status HttpServer::listen_unix(const std::string& path) {
   if (error) return Status::io("listening on " + path + ": " + error.message());
   ::chmod(path.c_str(), 0600);
   impl_->unix_acceptor = std::move(acceptor);
-  accept_loop(*impl_->unix_acceptor, [this](asio::local::stream_protocol::socket socket) {
-    if (!admit_connection(impl_->handlers)) return;  // the socket closes as it goes
-    std::make_shared<Session<asio::local::stream_protocol::socket>>(std::move(socket), impl_->handlers, true)->start();
-  });
+  accept_loop(
+      *impl_->unix_acceptor,
+      [this](asio::local::stream_protocol::socket socket) {
+        if (!admit_connection(impl_->handlers)) return;  // the socket closes as it goes
+        std::make_shared<Session<asio::local::stream_protocol::socket>>(std::move(socket), impl_->handlers, true)
+            ->start();
+      },
+      impl_->handlers.idle);
   return Status::ok();
 }
 
@@ -466,14 +453,18 @@ Status HttpServer::listen_tcp(const std::string& address) {
   if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
   if (error) return Status::io("listening on " + address + ": " + error.message());
   impl_->tcp_acceptor = std::move(acceptor);
-  accept_loop(*impl_->tcp_acceptor, [this](asio::ip::tcp::socket socket) {
-    if (!admit_connection(impl_->handlers)) return;  // the socket closes as it goes
-    if (impl_->tls) {                                // wrapped in TLS before the session starts
-      std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl_->tls), impl_->handlers, false)->start();
-    } else {
-      std::make_shared<Session<asio::ip::tcp::socket>>(std::move(socket), impl_->handlers, false)->start();
-    }
-  });
+  accept_loop(
+      *impl_->tcp_acceptor,
+      [this](asio::ip::tcp::socket socket) {
+        if (!admit_connection(impl_->handlers)) return;  // the socket closes as it goes
+        if (impl_->tls) {                                // wrapped in TLS before the session starts
+          std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *impl_->tls), impl_->handlers, false)
+              ->start();
+        } else {
+          std::make_shared<Session<asio::ip::tcp::socket>>(std::move(socket), impl_->handlers, false)->start();
+        }
+      },
+      impl_->handlers.idle);
   return Status::ok();
 }
 

@@ -53,7 +53,9 @@ int connect_unix(const std::string& path) {
 
 using FaultInjection = DaemonE2E;
 
-TEST_F(FaultInjection, OutOfFileDescriptorsTheDaemonPausesInsteadOfSpinning) {
+bool closed_by_peer(int fd, std::chrono::milliseconds wait);
+
+TEST_F(FaultInjection, OutOfFileDescriptorsTheDaemonPausesAndShedsIdleConnectionsInsteadOfSpinning) {
   int in_use = open_fds(pid_);
   int limit = in_use + 4;
   std::printf("tried: the daemon's soft descriptor limit lowered to %d (%d in use), then 40 idle connections\n", limit,
@@ -78,6 +80,13 @@ TEST_F(FaultInjection, OutOfFileDescriptorsTheDaemonPausesInsteadOfSpinning) {
     ++warned;
   }
   EXPECT_EQ(warned, 1u) << "logged once, not per try:\n" << log;
+  EXPECT_TRUE(testing::wait_for([&] { return curl("/v1/health").find("\"ok\":true") != std::string::npos; },
+                                std::chrono::seconds(10)))
+      << "idle connections are closed to let a new client in, the limit still low";
+  int shed = 0;
+  for (int fd : idle) shed += closed_by_peer(fd, std::chrono::milliseconds(1));
+  std::printf("%d of the %zu idle connections closed by the daemon to take new ones\n", shed, idle.size());
+  EXPECT_GT(shed, 0);
 
   for (int fd : idle) ::close(fd);
   sh_ok("prlimit --pid " + std::to_string(pid_) + " --nofile=1024:");
