@@ -1,4 +1,5 @@
 #include "cli/api_access.h"
+#include "cli/terminal_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -27,7 +28,7 @@ ApiClient client(const GlobalOptions& globals) {
 int print(const Result<nlohmann::json>& result, bool as_json, const std::function<void(const nlohmann::json&)>& human) {
   if (!result.is_ok()) return report_error(result.status());
   if (as_json) {
-    std::cout << result->dump() << "\n";
+    std::cout << exact_json(*result) << "\n";
   } else {
     human(*result);
   }

@@ -13,6 +13,7 @@
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
 #include "core/url_encoding.h"
+#include "core/visible_text.h"
 #include "daemon/serve.h"
 
 namespace corral::cli {
@@ -80,7 +81,8 @@ CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
     *action = [=, &globals] {
       return print(
           client(globals).call("POST", "/v1/tokens", json{{"name", *name}, {"role", *role}, {"repo", *repo}}.dump()),
-          *json_output, [](const json& token) { std::printf("%s\n", token["token"].get<std::string>().c_str()); });
+          *json_output,
+          [](const json& token) { std::printf("%s\n", visible_inline(token["token"].get<std::string>()).c_str()); });
     };
   });
   CLI::App* list = app.add_subcommand("list", "List tokens (never their secrets)");
@@ -89,9 +91,11 @@ CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals) {
     *action = [=, &globals] {
       return print(client(globals).call("GET", "/v1/tokens"), *json_output, [](const json& page) {
         for (const auto& token : page["tokens"]) {
-          std::printf("%-24s %-16s %-10s %-24s %s\n", token["id"].get<std::string>().c_str(),
-                      token["name"].get<std::string>().c_str(), token["role"].get<std::string>().c_str(),
-                      token["repo"].get<std::string>().c_str(), token.contains("revoked_at") ? "revoked" : "live");
+          std::printf("%-24s %-16s %-10s %-24s %s\n", visible_inline(token["id"].get<std::string>()).c_str(),
+                      visible_inline(token["name"].get<std::string>()).c_str(),
+                      visible_inline(token["role"].get<std::string>()).c_str(),
+                      visible_inline(token["repo"].get<std::string>()).c_str(),
+                      token.contains("revoked_at") ? "revoked" : "live");
         }
       });
     };

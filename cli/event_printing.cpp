@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "core/visible_text.h"
+
 namespace corral::cli {
 
 using json = nlohmann::json;
@@ -20,9 +22,11 @@ void print_event(const json& event) {
     for (const auto& [key, value] : payload.items())
       details += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump()) + " ";
   }
+  // One event, one line: what an agent wrote cannot start a line that reads as another event.
   std::printf("%6lld  %s  %-22s %-18s %s\n", static_cast<long long>(event["seq"].get<int64_t>()),
-              event["time"].get<std::string>().c_str(), event["task"].get<std::string>().c_str(),
-              event["type"].get<std::string>().c_str(), details.c_str());
+              visible_inline(event["time"].get<std::string>()).c_str(),
+              visible_inline(event["task"].get<std::string>()).c_str(),
+              visible_inline(event["type"].get<std::string>()).c_str(), visible_inline(details).c_str());
   std::fflush(stdout);
 }
 

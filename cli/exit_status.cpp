@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/visible_text.h"
+
 namespace corral::cli {
 
 ExitStatus exit_status_for(const Status& status) {
@@ -20,7 +22,8 @@ ExitStatus exit_status_for(const Status& status) {
 }
 
 int report_error(const Status& status) {
-  std::fprintf(stderr, "corral: %s\n", status.message().c_str());
+  // Messages may quote what an agent wrote (a file name, its output).
+  std::fprintf(stderr, "corral: %s\n", visible_inline(status.message()).c_str());
   return static_cast<int>(exit_status_for(status));
 }
 

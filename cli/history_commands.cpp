@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
+#include "core/visible_text.h"
 #include "daemon/history.h"
 
 namespace corral::cli {
@@ -49,7 +51,7 @@ CommandAction add_events_command(CLI::App& app, const GlobalOptions& globals) {
     if (!events.is_ok()) return report_error(events.status());
     for (const auto& stored : *events) {
       if (options->json) {
-        std::cout << chained_event_json(stored).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        std::cout << exact_json(chained_event_json(stored)) << "\n";
       } else {
         print_event(chained_event_json(stored));
       }
@@ -78,7 +80,7 @@ CommandAction add_audit_command(CLI::App& app, const GlobalOptions& globals) {
                   report->head_hash.c_str());
     } else {
       std::printf("audit: chain BROKEN at event %lld: %s\n", static_cast<long long>(report->first_broken_seq),
-                  report->problem.c_str());
+                  visible_inline(report->problem).c_str());
     }
     return static_cast<int>(report->intact ? ExitStatus::kSuccess : ExitStatus::kAuditBroken);
   };

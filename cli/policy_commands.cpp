@@ -8,7 +8,9 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 #include "core/key_value.h"
+#include "core/visible_text.h"
 #include "policy/tool_call.h"
 #include "runner/gateways/host_resolver.h"
 
@@ -53,12 +55,11 @@ int run_check(const CheckOptions& options) {
   auto decided = policy::check_tool_call(options.tool, arguments, rules);
   const auto& decision = decided.decision;
   if (options.json_output) {
-    std::cout << json{{"verdict", policy::verdict_name(decision.verdict)},
-                      {"rule", decision.rule},
-                      {"reason", decision.reason},
-                      {"argument", decided.argument},
-                      {"normalized", decision.normalized}}
-                     .dump()
+    std::cout << exact_json({{"verdict", policy::verdict_name(decision.verdict)},
+                             {"rule", decision.rule},
+                             {"reason", decision.reason},
+                             {"argument", decided.argument},
+                             {"normalized", decision.normalized}})
               << "\n";
     return 0;
   }
@@ -66,7 +67,8 @@ int run_check(const CheckOptions& options) {
     std::printf("allow\n");
   } else {
     std::printf("%s: %s%s — %s\n", policy::verdict_name(decision.verdict), decision.rule.c_str(),
-                decided.argument.empty() ? "" : (" (" + decided.argument + ")").c_str(), decision.reason.c_str());
+                decided.argument.empty() ? "" : (" (" + visible_inline(decided.argument) + ")").c_str(),
+                visible_inline(decision.reason).c_str());
   }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "cli/api_access.h"
 #include "cli/exit_status.h"
 #include "core/url_encoding.h"
+#include "core/visible_text.h"
 #include "settings/setting_fields.h"
 #include "settings/setting_values.h"
 
@@ -23,20 +24,21 @@ using PendingAction = std::shared_ptr<std::function<int()>>;
 void print_repo(const json& repo) {
   const json& settings = repo["settings"];
   const json& limits = repo["limits"];
-  auto text = [&](const char* key) { return settings[key].get<std::string>(); };
-  std::printf("repo           %s\npath           %s\n", repo["id"].get<std::string>().c_str(),
-              repo["path"].get<std::string>().c_str());
+  auto text = [&](const char* key) { return visible_inline(settings[key].get<std::string>()); };
+  std::printf("repo           %s\npath           %s\n", visible_inline(repo["id"].get<std::string>()).c_str(),
+              visible_inline(repo["path"].get<std::string>()).c_str());
   std::printf("upstream       %s\n", text("upstream").empty() ? "(the path above)" : text("upstream").c_str());
-  std::printf("protected      %s\n", settings["protected"].empty() ? "(the default branch and release/*)"
-                                                                   : settings["protected"].dump().c_str());
+  std::printf("protected      %s\n", settings["protected"].empty()
+                                         ? "(the default branch and release/*)"
+                                         : visible_inline(settings["protected"].dump()).c_str());
   std::printf("merge method   %s\ncheck          %s\n", text("merge_method").c_str(),
               text("check_command").empty() ? "(none)" : text("check_command").c_str());
   const json& tier = repo["tier"];
   std::printf("tier           %s: %d approval(s), at most %d files and %d lines per change\n",
-              tier["in_force"].get<std::string>().c_str(), limits["approvals"].get<int>(),
+              visible_inline(tier["in_force"].get<std::string>()).c_str(), limits["approvals"].get<int>(),
               limits["max_files"].get<int>(), limits["max_lines"].get<int>());
-  std::printf("why            %s (%s)\n", tier["why"].get<std::string>().c_str(),
-              tier["rule"].get<std::string>().c_str());
+  std::printf("why            %s (%s)\n", visible_inline(tier["why"].get<std::string>()).c_str(),
+              visible_inline(tier["rule"].get<std::string>()).c_str());
   auto print_kpis = [](const std::string& who, const json& k) {
     if (who.size() > 14) std::printf("%s\n", who.c_str());
     std::printf(
@@ -48,20 +50,26 @@ void print_repo(const json& repo) {
         k["checks_failed"].get<int>(), k["refused"].get<int>(), k["run_failed"].get<int>(), k["cancelled"].get<int>());
   };
   print_kpis("record", repo["kpis"]["overall"]);
-  for (const auto& [agent, kpis] : repo["kpis"]["agents"].items()) print_kpis("  agent " + agent, kpis);
+  for (const auto& [agent, kpis] : repo["kpis"]["agents"].items()) print_kpis("  agent " + visible_inline(agent), kpis);
   const json& egress = settings["egress"];
-  std::printf("egress         %s\n", egress["hosts"].empty() ? "(none: no network)" : egress["hosts"].dump().c_str());
-  if (!egress["internal_hosts"].empty()) std::printf("  internal     %s\n", egress["internal_hosts"].dump().c_str());
-  if (!egress["ports"].empty()) std::printf("  ports        %s\n", egress["ports"].dump().c_str());
+  std::printf("egress         %s\n",
+              egress["hosts"].empty() ? "(none: no network)" : visible_inline(egress["hosts"].dump()).c_str());
+  if (!egress["internal_hosts"].empty())
+    std::printf("  internal     %s\n", visible_inline(egress["internal_hosts"].dump()).c_str());
+  if (!egress["ports"].empty()) std::printf("  ports        %s\n", visible_inline(egress["ports"].dump()).c_str());
   std::printf("tool calls     %s what the rules refuse\n",
               text("tool_enforcement") == "block" ? "block" : "flag (log and allow)");
-  std::printf("budget         %s\n", settings["budget"].dump().c_str());
-  if (!settings["models"].empty()) std::printf("models         %s\n", settings["models"].dump().c_str());
-  if (!settings["pin"].is_null()) std::printf("pinned at      %s\n", settings["pin"].get<std::string>().c_str());
-  if (!settings["cap"].is_null()) std::printf("capped at      %s\n", settings["cap"].get<std::string>().c_str());
+  std::printf("budget         %s\n", visible_inline(settings["budget"].dump()).c_str());
+  if (!settings["models"].empty())
+    std::printf("models         %s\n", visible_inline(settings["models"].dump()).c_str());
+  if (!settings["pin"].is_null())
+    std::printf("pinned at      %s\n", visible_inline(settings["pin"].get<std::string>()).c_str());
+  if (!settings["cap"].is_null())
+    std::printf("capped at      %s\n", visible_inline(settings["cap"].get<std::string>()).c_str());
   for (const char* list :
        {"forbidden_paths", "agent_instruction_paths", "sensitive_paths", "dependency_paths", "secret_allowlist"}) {
-    if (!settings[list].empty()) std::printf("%-14s %s (added to the defaults)\n", list, settings[list].dump().c_str());
+    if (!settings[list].empty())
+      std::printf("%-14s %s (added to the defaults)\n", list, visible_inline(settings[list].dump()).c_str());
   }
 }
 
@@ -174,8 +182,9 @@ void add_move_branch(CLI::App& app, const GlobalOptions& globals, const PendingA
       json body = {{"branch", *branch}, {"commit", *commit}, {"force", *force}};
       return print(client(globals).call("POST", "/v1/repos/" + percent_encode(*id) + "/branches", body.dump()),
                    *json_output, [](const json& moved) {
-                     std::printf("%s: %s -> %s\n", moved["branch"].get<std::string>().c_str(),
-                                 moved["old"].get<std::string>().c_str(), moved["new"].get<std::string>().c_str());
+                     std::printf("%s: %s -> %s\n", visible_inline(moved["branch"].get<std::string>()).c_str(),
+                                 visible_inline(moved["old"].get<std::string>()).c_str(),
+                                 visible_inline(moved["new"].get<std::string>()).c_str());
                    });
     };
   });
@@ -196,8 +205,8 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
       std::string absolute = std::filesystem::absolute(*path).string();
       return print(client(globals).call("POST", "/v1/repos", json{{"path", absolute}}.dump()), *json_output,
                    [](const json& repo) {
-                     std::printf("%s %s\n", repo["id"].get<std::string>().c_str(),
-                                 repo["path"].get<std::string>().c_str());
+                     std::printf("%s %s\n", visible_inline(repo["id"].get<std::string>()).c_str(),
+                                 visible_inline(repo["path"].get<std::string>()).c_str());
                    });
     };
   });
@@ -207,7 +216,8 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
     *action = [=, &globals] {
       return print(client(globals).call("GET", "/v1/repos"), *json_output, [](const json& page) {
         for (const auto& repo : page["repos"]) {
-          std::printf("%s %s\n", repo["id"].get<std::string>().c_str(), repo["path"].get<std::string>().c_str());
+          std::printf("%s %s\n", visible_inline(repo["id"].get<std::string>()).c_str(),
+                      visible_inline(repo["path"].get<std::string>()).c_str());
         }
       });
     };

@@ -8,6 +8,7 @@
 
 #include "cli/api_access.h"
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 #include "core/url_encoding.h"
 
 namespace corral::cli {
@@ -15,7 +16,8 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string text(const json& object, const char* key) { return object.value(key, std::string()); }
+// A string field of `object`, shown on one line (core/visible_text.h).
+std::string text(const json& object, const char* key) { return visible_inline(object.value(key, std::string())); }
 
 void print_findings(const json& findings) {
   for (const auto& finding : findings) {
@@ -23,6 +25,21 @@ void print_findings(const json& findings) {
     if (finding.value("line", 0) > 0) where += ":" + std::to_string(finding["line"].get<int>());
     std::printf("  %-15s %-20s %s %s\n", text(finding, "decision").c_str(), text(finding, "rule").c_str(),
                 where.c_str(), text(finding, "message").c_str());
+  }
+}
+
+// The changed files of the page shown, one per line, their names visible.
+void print_files(const json& stats) {
+  if (!stats.is_object()) return;
+  std::printf("files      %s\n", stats.value("files_total", json(0)).dump().c_str());
+  for (const auto& file : stats.value("files", json::array())) {
+    std::string name = text(file, "path");
+    if (file.contains("old_path")) name = text(file, "old_path") + " -> " + name;
+    std::printf("  %s %-50s +%d -%d\n", text(file, "status").c_str(), name.c_str(), file.value("insertions", 0),
+                file.value("deletions", 0));
+  }
+  if (stats.contains("next_offset")) {
+    std::printf("  [more files: --files-offset %s]\n", stats["next_offset"].dump().c_str());
   }
 }
 
@@ -37,7 +54,9 @@ void print_review(const json& review) {
   }
   std::printf("findings   %s\n", review["findings"].empty() ? "none" : "");
   print_findings(review["findings"]);
-  std::printf("prompt     %s\n\n%s", text(review, "prompt").c_str(), text(review, "patch").c_str());
+  print_files(review.value("stats", json()));
+  std::printf("prompt     %s\n\n%s", text(review, "prompt").c_str(),
+              shown_patch(review.value("patch", std::string())).c_str());
   if (review.value("patch_truncated", false)) {
     std::printf("[the patch goes on: %s bytes in all; `git diff %s %s` in the repository shows it whole]\n",
                 review["patch_bytes_total"].dump().c_str(), text(review, "base").c_str(), text(review, "head").c_str());
@@ -73,12 +92,19 @@ CommandAction add_review_command(CLI::App& app, const GlobalOptions& globals) {
   });
 
   auto task = std::make_shared<std::string>();
-  CLI::App* show = app.add_subcommand("show", "One diff: findings, verdicts and the patch");
+  auto files_offset = std::make_shared<int64_t>(0);
+  auto files_limit = std::make_shared<int64_t>(1000);
+  CLI::App* show = app.add_subcommand("show", "One diff: findings, verdicts, its files and the patch");
   show->add_option("task", *task)->required();
+  show->add_option("--files-offset", *files_offset, "Start at this changed file (a large diff comes in pages)");
+  show->add_option("--files-limit", *files_limit, "Show at most this many changed files (default 1000)");
   show->add_flag("--json", *json_output);
   show->callback([=, &globals] {
     *action = [=, &globals] {
-      return print(client(globals).call("GET", "/v1/reviews/" + percent_encode(*task)), *json_output, print_review);
+      std::string page =
+          "?files_offset=" + std::to_string(*files_offset) + "&files_limit=" + std::to_string(*files_limit);
+      return print(client(globals).call("GET", "/v1/reviews/" + percent_encode(*task) + page), *json_output,
+                   print_review);
     };
   });
 
@@ -98,7 +124,7 @@ CommandAction add_review_command(CLI::App& app, const GlobalOptions& globals) {
         if (hash.empty()) {
           auto current = client(globals).call("GET", "/v1/reviews/" + percent_encode(*task));
           if (!current.is_ok()) return report_error(current.status());
-          hash = text(*current, "diff_hash");
+          hash = current->value("diff_hash", "");
         }
         json body = {{"diff_hash", hash}};
         if (!reason->empty()) body["reason"] = *reason;

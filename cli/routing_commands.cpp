@@ -8,6 +8,7 @@
 #include "cli/api_access.h"
 #include "cli/exit_status.h"
 #include "core/url_encoding.h"
+#include "core/visible_text.h"
 
 namespace corral::cli {
 namespace {
@@ -34,15 +35,18 @@ void print_simulation(const json& result) {
   std::printf("%-24s %-22s %-18s %-13s %-11s %-11s %s\n", "WHEN", "TASK", "OUTCOME", "WOULD GRANT", "TIER NOW",
               "PROPOSED", "RULE (PROPOSED)");
   for (const auto& step : result["steps"]) {
-    std::printf("%-24s %-22s %-18s %-13s %-11s %-11s %s\n", step["at"].get<std::string>().c_str(),
-                step["task"].get<std::string>().c_str(), step["outcome"].get<std::string>().c_str(),
-                step["granted"]["tier"].get<std::string>().c_str(),
-                step["now"]["tier_after"].get<std::string>().c_str(), step["tier_after"].get<std::string>().c_str(),
-                step["rule"].get<std::string>().c_str());
+    std::printf("%-24s %-22s %-18s %-13s %-11s %-11s %s\n", visible_inline(step["at"].get<std::string>()).c_str(),
+                visible_inline(step["task"].get<std::string>()).c_str(),
+                visible_inline(step["outcome"].get<std::string>()).c_str(),
+                visible_inline(step["granted"]["tier"].get<std::string>()).c_str(),
+                visible_inline(step["now"]["tier_after"].get<std::string>()).c_str(),
+                visible_inline(step["tier_after"].get<std::string>()).c_str(),
+                visible_inline(step["rule"].get<std::string>()).c_str());
   }
   std::printf("\n%zu outcomes: the tier is %s now and would be %s; %d step(s) differ\n",
-              result["outcomes"].get<size_t>(), result["tier_now"].get<std::string>().c_str(),
-              result["tier_proposed"].get<std::string>().c_str(), result["steps_with_a_different_tier"].get<int>());
+              result["outcomes"].get<size_t>(), visible_inline(result["tier_now"].get<std::string>()).c_str(),
+              visible_inline(result["tier_proposed"].get<std::string>()).c_str(),
+              result["steps_with_a_different_tier"].get<int>());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 #include "core/byte_size.h"
 #include "core/clock.h"
 #include "daemon/one_shot.h"
@@ -47,9 +48,9 @@ std::string short_id(const std::string& commit) { return commit.substr(0, 12); }
 void print_for_people(const daemon::OneShotResult& result, bool show_diff) {
   const runner::RunResult& run = result.run;
   std::printf("task %s  run %s\n", result.task_id.c_str(), result.run_id.c_str());
-  std::printf("repository %s at %s (%s)\n", result.repo_path.c_str(), result.base_rev.c_str(),
-              short_id(run.base_commit).c_str());
-  std::printf("outcome: %s\n", run.reason().c_str());
+  std::printf("repository %s at %s (%s)\n", visible_inline(result.repo_path).c_str(),
+              visible_inline(result.base_rev).c_str(), short_id(run.base_commit).c_str());
+  std::printf("outcome: %s\n", visible_inline(run.reason()).c_str());
   if (!run.changed) {
     std::printf("no changes\n");
     return;
@@ -57,13 +58,13 @@ void print_for_people(const daemon::OneShotResult& result, bool show_diff) {
   std::printf("branch %s  %s..%s%s\n", run.branch.c_str(), short_id(run.base_commit).c_str(),
               short_id(run.head_commit).c_str(), run.published ? "  (published to the repository)" : "");
   for (const git::FileChange& file : run.diff.files) {
-    std::string name = file.old_path.empty() ? file.path : file.old_path + " -> " + file.path;
+    std::string name = visible_inline(file.old_path.empty() ? file.path : file.old_path + " -> " + file.path);
     std::printf("  %c %-50s %s+%d -%d\n", file.status, name.c_str(), file.binary ? "binary " : "", file.insertions,
                 file.deletions);
   }
   std::printf("%zu file(s) changed, %d insertion(s), %d deletion(s)\n", run.diff.files.size(), run.diff.insertions,
               run.diff.deletions);
-  if (show_diff) std::printf("\n%s", run.diff.patch.c_str());
+  if (show_diff) std::printf("\n%s", shown_patch(run.diff.patch).c_str());
 }
 
 nlohmann::json as_json(const daemon::OneShotResult& result) {
@@ -86,27 +87,28 @@ int execute(RunOptions& options, const GlobalOptions& globals) {
   options.request.data_dir = globals.data_dir;
   options.request.supervisor_path = supervisor_path();
   if (!options.quiet && !options.json) {
-    options.request.echo_output = [](std::string_view chunk) { std::fwrite(chunk.data(), 1, chunk.size(), stderr); };
+    auto shown = std::make_shared<ShownStream>(stderr);  // the agent's output, as it arrives
+    options.request.echo_output = [shown](std::string_view chunk) { shown->write(chunk); };
   }
   Status limits = fill_limits(options);
   SystemClock clock;
   auto result = limits.is_ok() ? daemon::run_one_shot(options.request, clock) : Result<daemon::OneShotResult>(limits);
   if (!result.is_ok()) {
     if (options.json) {
-      std::cout << nlohmann::json{{"error",
-                                   {{"code", code_name(result.status().code())},
-                                    {"message", result.status().message()}}}}
+      std::cout << exact_json({{"error",
+                                {{"code", code_name(result.status().code())}, {"message", result.status().message()}}}})
                 << "\n";
     }
     return report_error(result.status());
   }
   if (options.json) {
-    std::cout << as_json(*result).dump() << "\n";
+    std::cout << exact_json(as_json(*result)) << "\n";
   } else {
     print_for_people(*result, options.show_diff);
   }
   if (!result->run.succeeded()) {
-    std::fprintf(stderr, "corral: task %s failed: %s\n", result->task_id.c_str(), result->run.reason().c_str());
+    std::fprintf(stderr, "corral: task %s failed: %s\n", result->task_id.c_str(),
+                 visible_inline(result->run.reason()).c_str());
     return static_cast<int>(ExitStatus::kAgentFailed);
   }
   return static_cast<int>(ExitStatus::kSuccess);

@@ -9,6 +9,7 @@
 #include "cli/api_access.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "cli/terminal_text.h"
 #include "core/url_encoding.h"
 
 namespace corral::cli {
@@ -18,24 +19,28 @@ using json = nlohmann::json;
 // What the chosen subcommand will do, set by its CLI11 callback.
 using PendingAction = std::shared_ptr<std::function<int()>>;
 
+// A string field of `object`, shown on one line (core/visible_text.h).
+std::string field(const json& object, const char* key) { return visible_inline(object.value(key, std::string())); }
+
 void print_task_row(const json& task) {
-  std::printf("%-22s %-13s %4d  %-24s %s\n", task["id"].get<std::string>().c_str(),
-              task["state"].get<std::string>().c_str(), task["priority"].get<int>(),
-              task["repo"].get<std::string>().c_str(), task["prompt"].get<std::string>().substr(0, 60).c_str());
+  std::printf("%-22s %-13s %4d  %-24s %s\n", field(task, "id").c_str(), field(task, "state").c_str(),
+              task["priority"].get<int>(), field(task, "repo").c_str(),
+              visible_inline(task["prompt"].get<std::string>().substr(0, 60)).c_str());
 }
 
 void print_task(const json& task) {
+  std::string reason = field(task, "reason");
   std::printf("task      %s\nstate     %s%s\nrepo      %s\nagent     %s\nbase      %s\npriority  %d\nattempts  %d\n",
-              task["id"].get<std::string>().c_str(), task["state"].get<std::string>().c_str(),
-              task["reason"].get<std::string>().empty() ? "" : (" (" + task["reason"].get<std::string>() + ")").c_str(),
-              task["repo"].get<std::string>().c_str(), task["agent"].get<std::string>().c_str(),
-              task["base"].get<std::string>().c_str(), task["priority"].get<int>(), task["attempts"].get<int>());
+              field(task, "id").c_str(), field(task, "state").c_str(),
+              reason.empty() ? "" : (" (" + reason + ")").c_str(), field(task, "repo").c_str(),
+              field(task, "agent").c_str(), field(task, "base").c_str(), task["priority"].get<int>(),
+              task["attempts"].get<int>());
   if (!task["parents"].empty()) std::printf("builds on %s\n", task["parents"].dump().c_str());
   for (const auto& run : task["runs"]) {
-    std::printf("run       %s %s %s\n", run["id"].get<std::string>().c_str(), run["state"].get<std::string>().c_str(),
-                run["reason"].get<std::string>().c_str());
+    std::printf("run       %s %s %s\n", field(run, "id").c_str(), field(run, "state").c_str(),
+                field(run, "reason").c_str());
   }
-  std::printf("prompt    %s\n", task["prompt"].get<std::string>().c_str());
+  std::printf("prompt    %s\n", field(task, "prompt").c_str());
 }
 
 bool is_final(const std::string& type) {
@@ -141,8 +146,8 @@ void add_rollback(CLI::App& app, const GlobalOptions& globals, const PendingActi
     *action = [=, &globals] {
       auto result = client(globals).call("POST", "/v1/tasks/" + *id + "/rollback", json{{"reason", *reason}}.dump());
       return print(result, *json_output, [](const json& done) {
-        std::printf("rolled back %s: %s is now %s\n", done["task"].get<std::string>().c_str(),
-                    done["branch"].get<std::string>().c_str(), done["new"].get<std::string>().c_str());
+        std::printf("rolled back %s: %s is now %s\n", field(done, "task").c_str(), field(done, "branch").c_str(),
+                    field(done, "new").c_str());
       });
     };
   });
@@ -158,15 +163,14 @@ void add_logs(CLI::App& app, const GlobalOptions& globals, const PendingAction& 
   logs->add_flag("--follow,-f", *follow, "Keep printing until the task ends");
   logs->callback([=, &globals] {
     *action = [=, &globals] {
-      auto print_output = [](const json& event) {
-        std::fputs(event["payload"].value("text", "").c_str(), stdout);
-        std::fflush(stdout);
-      };
+      auto shown = std::make_shared<ShownStream>(stdout);  // agent output, shown as it arrives
+      auto print_output = [shown](const json& event) { shown->write(event["payload"].value("text", "")); };
       std::string filter = "task=" + percent_encode(*id) + "&type=agent.output";
       if (!*follow) {
         auto page = client(globals).call("GET", "/v1/events?limit=1000&" + filter);
         if (!page.is_ok()) return report_error(page.status());
         for (const auto& event : (*page)["events"]) print_output(event);
+        shown->finish();
         return 0;
       }
       // Follow everything of the task: output until it ends.
@@ -174,6 +178,7 @@ void add_logs(CLI::App& app, const GlobalOptions& globals, const PendingAction& 
         if (event["type"] == "agent.output") print_output(event);
         return !is_final(event["type"]);
       });
+      shown->finish();
       return status.is_ok() ? 0 : report_error(status);
     };
   });
