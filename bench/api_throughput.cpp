@@ -29,12 +29,17 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_support.h"
 #include "cli/api_client.h"
 #include "core/clock.h"
 #include "scheduler/decisions.h"
 #include "store/task_queue.h"
 
 namespace {
+
+using corral::bench::discard;
+using corral::bench::must;
+using corral::bench::percentile;
 
 using Clock = std::chrono::steady_clock;
 using corral::cli::ApiClient;
@@ -51,20 +56,6 @@ long rss_kib(pid_t pid) {
   }
   return -1;
 }
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5)];
-}
-
-void must(bool ok, const char* what) {
-  if (!ok) {
-    std::fprintf(stderr, "bench: %s failed\n", what);
-    std::exit(1);
-  }
-}
-
-size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 // `requests` reads of one task (GET /v1/tasks?limit=1) over the unix socket,
 // on one kept-alive connection and on a new connection each, alternating in
@@ -109,10 +100,7 @@ int main(int argc, char** argv) {
   std::string dir = ::mkdtemp(pattern);
   std::string data = dir + "/data";
   std::string repo = dir + "/repo";
-  must(std::system(("git init -q -b main " + repo + " && cd " + repo +
-                    " && echo x > x && git add x && git -c user.name=b -c user.email=b@b commit -qm x")
-                       .c_str()) == 0,
-       "making a repository");
+  corral::bench::make_repository(repo);
   std::string corral = std::string(CORRAL_BINARY_DIR) + "/corral";
   pid_t daemon = ::fork();
   if (daemon == 0) {

@@ -25,24 +25,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_support.h"
 #include "cli/api_client.h"
 
 namespace {
 
+using corral::bench::must;
+using corral::bench::percentile;
+
 using json = nlohmann::json;
 using corral::cli::ApiClient;
-
-void must(bool ok, const std::string& what) {
-  if (!ok) {
-    std::fprintf(stderr, "bench: %s failed\n", what.c_str());
-    std::exit(1);
-  }
-}
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5)];
-}
 
 // "2026-11-30T06:45:09.123Z" as milliseconds since the epoch.
 double rfc3339_ms(const std::string& stamp) {
@@ -118,10 +110,7 @@ int main(int argc, char** argv) {
   char pattern[] = "/tmp/corral-bench-XXXXXX";
   std::string dir = ::mkdtemp(pattern);
   std::string repo = dir + "/repo";
-  must(std::system(("git init -q -b main " + repo + " && cd " + repo +
-                    " && echo x > x && git add x && git -c user.name=b -c user.email=b@b commit -qm x")
-                       .c_str()) == 0,
-       "making a repository");
+  corral::bench::make_repository(repo);
 
   std::vector<std::unique_ptr<Daemon>> daemons;
   for (size_t b = 0; b < binaries.size(); ++b) {

@@ -28,26 +28,17 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_support.h"
 #include "cli/api_client.h"
 
 namespace {
 
+using corral::bench::discard;
+using corral::bench::must;
+using corral::bench::percentile;
+
 using Clock = std::chrono::steady_clock;
 using corral::cli::ApiClient;
-
-void must(bool ok, const std::string& what) {
-  if (!ok) {
-    std::fprintf(stderr, "bench: %s failed\n", what.c_str());
-    std::exit(1);
-  }
-}
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5)];
-}
-
-size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 // `checks` health checks, each on a new connection, 10 ms apart: milliseconds each.
 std::vector<double> health_checks(const std::string& socket, int checks) {
@@ -141,10 +132,7 @@ int main(int argc, char** argv) {
   char pattern[] = "/tmp/corral-bench-XXXXXX";
   std::string dir = ::mkdtemp(pattern);
   std::string repo = dir + "/repo";
-  must(std::system(("git init -q -b main " + repo + " && cd " + repo +
-                    " && echo x > x && git add x && git -c user.name=b -c user.email=b@b commit -qm x")
-                       .c_str()) == 0,
-       "making a repository");
+  corral::bench::make_repository(repo);
   std::string task;
   {
     Daemon running(dir, "--max-running", "1");

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "core/clock.h"
 #include "core/data_layout.h"
 #include "git/mirror.h"
@@ -28,16 +29,12 @@
 
 namespace {
 
+using corral::bench::must;
+using corral::bench::percentile;
+
 namespace fs = std::filesystem;
 using Steady = std::chrono::steady_clock;
 using namespace corral;
-
-void must(bool ok, const std::string& what) {
-  if (!ok) {
-    std::fprintf(stderr, "bench: %s failed\n", what.c_str());
-    std::exit(1);
-  }
-}
 
 std::string run(const std::string& command) {
   std::string out;
@@ -49,11 +46,6 @@ std::string run(const std::string& command) {
   must(::pclose(pipe) == 0, command + ": " + out);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
-}
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5)];
 }
 
 struct Measured {

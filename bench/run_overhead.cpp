@@ -14,10 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "containers/oci_bundle.h"
 #include "containers/sandbox_spec.h"
 
 namespace {
+
+using corral::bench::percentile;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -33,12 +36,6 @@ double seconds_of(const std::string& command) {
   auto start = Clock::now();
   must(command);
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  size_t index = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[index];
 }
 
 // A repository with `files` small source files in nested folders (~4 KiB each).

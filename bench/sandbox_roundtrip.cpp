@@ -21,11 +21,14 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "containers/backend_factory.h"
 #include "containers/oci_bundle.h"
 #include "core/ids.h"
 
 namespace {
+
+using corral::bench::must;
 
 namespace fs = std::filesystem;
 using namespace corral::containers;
@@ -45,13 +48,6 @@ double time_ms(const std::function<void()>& body) {
   auto start = Clock::now();
   body();
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-void must(bool ok, const std::string& what) {
-  if (!ok) {
-    std::fprintf(stderr, "bench: %s failed\n", what.c_str());
-    std::exit(1);
-  }
 }
 
 void must_run(const std::string& command) { must(std::system(command.c_str()) == 0, command); }

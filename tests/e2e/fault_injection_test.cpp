@@ -51,7 +51,46 @@ int connect_unix(const std::string& path) {
   return fd;
 }
 
-using FaultInjection = DaemonE2E;
+// How many times `text` occurs in `log`.
+size_t occurrences(const std::string& log, const std::string& text) {
+  size_t count = 0;
+  for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++count;
+  return count;
+}
+
+// A daemon of the fault suite: DaemonE2E and what its tests check after a fault.
+class FaultDaemon : public DaemonE2E {
+ protected:
+  // Waits for each task to end its run (in review or failed); how many ended
+  // each way, and "runs": how many runs they took in all.
+  std::map<std::string, int> settle(const std::vector<std::string>& tasks) {
+    std::map<std::string, int> ended;
+    for (const std::string& task : tasks) {
+      std::string state;
+      testing::wait_for(
+          [&] {
+            state = local("GET", "/v1/tasks/" + task).value("state", "");
+            return state == "review" || state == "failed";
+          },
+          std::chrono::seconds(120));
+      ++ended[state];
+      EXPECT_TRUE(state == "review" || state == "failed") << task << " is still " << state;
+      ended["runs"] += static_cast<int>(local("GET", "/v1/tasks/" + task)["runs"].size());
+    }
+    return ended;
+  }
+
+  void expect_chain_intact_and_no_run_lock() {
+    auto audit = corral("audit verify --json");
+    EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+    EXPECT_TRUE(
+        testing::wait_for([&] { return sh("ls " + quote(data() + "/runs")).out.find(".lock") == std::string::npos; },
+                          std::chrono::seconds(10)))
+        << "no run lock outlives its run: " << sh("ls -la " + quote(data() + "/runs")).out;
+  }
+};
+
+using FaultInjection = FaultDaemon;
 
 bool closed_by_peer(int fd, std::chrono::milliseconds wait);
 
@@ -74,11 +113,7 @@ TEST_F(FaultInjection, OutOfFileDescriptorsTheDaemonPausesAndShedsIdleConnection
   std::printf("the daemon used %ld of %ld possible CPU ticks in 2 s without descriptors\n", used, 2 * per_second);
   EXPECT_LT(used, per_second / 2) << "a busy accept loop uses a whole core";
   std::string log = testing::read_file(dir_ / "serve.log");
-  size_t warned = 0;
-  for (size_t at = log.find("accepting a connection failed"); at != std::string::npos;
-       at = log.find("accepting a connection failed", at + 1)) {
-    ++warned;
-  }
+  size_t warned = occurrences(log, "accepting a connection failed");
   EXPECT_EQ(warned, 1u) << "logged once, not per try:\n" << log;
   EXPECT_TRUE(testing::wait_for([&] { return curl("/v1/health").find("\"ok\":true") != std::string::npos; },
                                 std::chrono::seconds(10)))
@@ -295,11 +330,11 @@ TEST_F(FaultInjection, ClientsThatNeverReadCannotGrowTheDaemonAndItsMemoryComesB
 
 // The database's files made immutable (`chattr +i`: every write fails, as
 // on a filesystem gone read-only) while tasks run, then writable again.
-class ReadOnlyDatabase : public DaemonE2E {
+class ReadOnlyDatabase : public FaultDaemon {
  protected:
   void TearDown() override {
     set_immutable(false);  // else neither the daemon's end nor the cleanup can write
-    DaemonE2E::TearDown();
+    FaultDaemon::TearDown();
   }
   void set_immutable(bool on) {
     // Not the -shm file: SQLite maps it into memory, and a write to a mapped
@@ -331,43 +366,22 @@ TEST_F(ReadOnlyDatabase, RunsEndingWhileItRefusesWritesSettleAfterwardsAndNothin
   EXPECT_NE(curl("/v1/health").find("\"ok\""), std::string::npos) << "the daemon still answers";
   set_immutable(false);
   std::string log = testing::read_file(dir_ / "serve.log");
-  size_t logged = 0;
-  for (size_t at = log.find("could not be recorded"); at != std::string::npos;
-       at = log.find("could not be recorded", at + 1)) {
-    ++logged;
-  }
+  size_t logged = occurrences(log, "could not be recorded");
   std::printf("while read-only the daemon used %ld of %ld possible CPU ticks and logged %zu unrecorded ends\n",
               cpu_used, 8 * ::sysconf(_SC_CLK_TCK), logged);
   EXPECT_LT(cpu_used, 2 * ::sysconf(_SC_CLK_TCK)) << "retrying the ends is no busy loop";
   EXPECT_LE(logged, tasks.size()) << "each end's failure is logged once, not per try:\n" << log;
-  std::map<std::string, int> ended;
-  for (const std::string& task : tasks) {
-    std::string state;
-    testing::wait_for(
-        [&] {
-          state = local("GET", "/v1/tasks/" + task).value("state", "");
-          return state == "review" || state == "failed";
-        },
-        std::chrono::seconds(120));
-    ++ended[state];
-    EXPECT_TRUE(state == "review" || state == "failed") << task << " is still " << state;
-    ended["runs"] += static_cast<int>(local("GET", "/v1/tasks/" + task)["runs"].size());
-  }
+  std::map<std::string, int> ended = settle(tasks);
   std::printf("once writable again: %d in review, %d failed, %d runs for 4 tasks\n", ended["review"], ended["failed"],
               ended["runs"]);
   EXPECT_TRUE(local("GET", "/v1/tasks?state=running")["tasks"].empty()) << "no phantom running task holds a slot";
   std::string after = submit("echo after > after.txt", "after");
   EXPECT_EQ(wait_for_state(after, "review").value("state", ""), "review") << "the queue moves again";
-  auto audit = corral("audit verify --json");
-  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
-  EXPECT_TRUE(
-      testing::wait_for([&] { return sh("ls " + quote(data() + "/runs")).out.find(".lock") == std::string::npos; },
-                        std::chrono::seconds(10)))
-      << "no run lock outlives its run: " << sh("ls -la " + quote(data() + "/runs")).out;
+  expect_chain_intact_and_no_run_lock();
 }
 
 // The data directory on a small tmpfs of its own, so a test can fill it.
-class FullDisk : public DaemonE2E {
+class FullDisk : public FaultDaemon {
  protected:
   void SetUp() override {
     CorralE2E::SetUp();
@@ -398,29 +412,12 @@ TEST_F(FullDisk, TasksEndingOnAFullDiskSettleOnceSpaceIsBackAndNothingLeaks) {
   sh("dd if=/dev/zero of=" + quote(data() + "/filler") + " bs=1M 2>/dev/null");  // until the disk is full
   std::this_thread::sleep_for(std::chrono::seconds(5));
   std::filesystem::remove(data() + "/filler");
-  std::map<std::string, int> ended;
-  for (const std::string& task : tasks) {
-    std::string state;
-    testing::wait_for(
-        [&] {
-          state = local("GET", "/v1/tasks/" + task).value("state", "");
-          return state == "review" || state == "failed";
-        },
-        std::chrono::seconds(120));
-    ++ended[state];
-    EXPECT_TRUE(state == "review" || state == "failed") << task << " is still " << state;
-    ended["runs"] += static_cast<int>(local("GET", "/v1/tasks/" + task)["runs"].size());
-  }
+  std::map<std::string, int> ended = settle(tasks);
   std::printf("after the disk was freed: %d in review, %d failed, %d runs for 4 tasks\n", ended["review"],
               ended["failed"], ended["runs"]);
   EXPECT_GT(ended["runs"], 4) << "the full disk cost some runs (retried once space was back)";
   EXPECT_NE(curl("/v1/health").find("\"ok\":true"), std::string::npos);
-  auto audit = corral("audit verify --json");
-  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
-  EXPECT_TRUE(
-      testing::wait_for([&] { return sh("ls " + quote(data() + "/runs")).out.find(".lock") == std::string::npos; },
-                        std::chrono::seconds(10)))
-      << "no run lock outlives its run: " << sh("ls -la " + quote(data() + "/runs")).out;
+  expect_chain_intact_and_no_run_lock();
   EXPECT_EQ(sh("ls -A " + quote(data() + "/worktrees")).out, "") << "nor a worktree";
 }
 
