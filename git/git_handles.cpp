@@ -85,4 +85,15 @@ Status check_local_remote(const std::string& url, const std::string& what) {
   return Status::not_found(what + " " + url + " does not exist (was it moved or deleted?)");
 }
 
+Result<RemotePtr> anonymous_remote(git_repository* repo, const std::string& url, const std::string& what) {
+  git_remote_create_options options = GIT_REMOTE_CREATE_OPTIONS_INIT;
+  options.repository = repo;
+  options.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+  git_remote* raw = nullptr;
+  int rc = git_remote_create_with_opts(&raw, url.c_str(), &options);
+  RemotePtr remote(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "connecting to " + what));
+  return remote;
+}
+
 }  // namespace corral::git

@@ -33,11 +33,18 @@ using SignaturePtr = std::unique_ptr<git_signature, Freer<git_signature, git_sig
 // Initialises libgit2 once per process (thread-safe).
 void ensure_libgit2();
 
-// ok for rc >= 0; otherwise a Status with `what` and libgit2's last message.
 // A local remote (a path or a file:// URL) that is not there: not_found
 // naming it, instead of libgit2's "unsupported URL protocol". ok otherwise.
 Status check_local_remote(const std::string& url, const std::string& what);
 
+// A remote for `url` that no configuration names (nothing is written to
+// `repo`'s config); `what` names it in errors. The user's
+// `url.<base>.insteadOf` rewrites are not applied: libgit2 1.5 leaks ~50 KB
+// in its regex match each time a remote reads them, which grew the daemon by
+// that much on every mirror sync, publish and upstream call.
+Result<RemotePtr> anonymous_remote(git_repository* repo, const std::string& url, const std::string& what);
+
+// ok for rc >= 0; otherwise a Status with `what` and libgit2's last message.
 Status git_status(int rc, std::string_view what);
 
 // Opens a repository at exactly `path` (no search upwards).

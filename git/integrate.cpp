@@ -151,7 +151,7 @@ Result<std::vector<CommitInfo>> first_parent_chain(const std::string& repo_path,
     if (git_commit_parentcount(commit->get()) == 0 || chain.size() > 10000) {
       return Status::invalid_argument(from + " is not on the first-parent history of " + to);
     }
-    chain.push_back({current, "", ""});
+    chain.push_back({current, "", "", ""});
     current = oid_hex(*git_commit_parent_id(commit->get(), 0));
   }
   return chain;

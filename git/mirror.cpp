@@ -26,16 +26,13 @@ Result<RepoPtr> init_mirror(const std::string& mirror_path) {
 
 Status fetch_source(git_repository* repo, const std::string& source_path) {
   CORRAL_RETURN_IF_ERROR(check_local_remote(source_path, "the repository"));
-  git_remote* raw = nullptr;
-  int rc = git_remote_create_anonymous(&raw, repo, source_path.c_str());
-  RemotePtr remote(raw);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "connecting to " + source_path));
+  CORRAL_ASSIGN_OR_RETURN(RemotePtr remote, anonymous_remote(repo, source_path, source_path));
   char* specs[std::size(kFetchRefspecs)];
   for (size_t i = 0; i < std::size(kFetchRefspecs); ++i) specs[i] = const_cast<char*>(kFetchRefspecs[i]);
   git_strarray refspecs = {specs, std::size(kFetchRefspecs)};
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;  // tags come through the refspec
-  rc = git_remote_fetch(remote.get(), &refspecs, &options, "corral: sync mirror");
+  int rc = git_remote_fetch(remote.get(), &refspecs, &options, "corral: sync mirror");
   return git_status(rc, "fetching " + source_path + " into the mirror");
 }
 

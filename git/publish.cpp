@@ -18,16 +18,14 @@ Status publish_branch(const std::string& mirror_path, const std::string& target_
     return Status::already_exists(target_path + " already has a branch " + branch + "; corral never overwrites it");
   }
 
-  git_remote* raw = nullptr;
-  int rc = git_remote_create_anonymous(&raw, target->get(), mirror_path.c_str());
-  RemotePtr remote(raw);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "reading the mirror from " + target_path));
+  CORRAL_ASSIGN_OR_RETURN(RemotePtr remote,
+                          anonymous_remote(target->get(), mirror_path, "the mirror from " + target_path));
   char* specs[] = {ref.data()};  // no destination: objects only, no ref written by the fetch
   git_strarray refspecs = {specs, 1};
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
   options.update_fetchhead = 0;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-  rc = git_remote_fetch(remote.get(), &refspecs, &options, nullptr);
+  int rc = git_remote_fetch(remote.get(), &refspecs, &options, nullptr);
   CORRAL_RETURN_IF_ERROR(git_status(rc, "copying " + branch + " into " + target_path));
 
   git_reference* created = nullptr;

@@ -43,11 +43,7 @@ git_remote_callbacks callbacks_for(Exchange& exchange) {
 
 Result<RemotePtr> connect(git_repository* repo, const Upstream& upstream) {
   CORRAL_RETURN_IF_ERROR(check_local_remote(upstream.url, "the upstream"));
-  git_remote* raw = nullptr;
-  int rc = git_remote_create_anonymous(&raw, repo, upstream.url.c_str());
-  RemotePtr remote(raw);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "connecting to " + upstream.url));
-  return remote;
+  return anonymous_remote(repo, upstream.url, upstream.url);
 }
 
 // Local upstream: the upstream fetches the commit from the mirror, then its
