@@ -114,7 +114,9 @@ class OneShot {
     repo_ = *repo;
     auto lock = FileLock::acquire(layout_.mirror_lock(repo_.id));
     if (!lock.is_ok()) return lock.status();
-    CORRAL_RETURN_IF_ERROR(git::sync_mirror(repo_.source_path, repo_.mirror_path));
+    // Only the base is fetched, and only if the mirror lacks it.
+    auto fetched = git::fetch_revision(repo_.source_path, repo_.mirror_path, request_.base_rev);
+    if (!fetched.is_ok()) return fetched.status();
     if (!git::has_commit(repo_.mirror_path, checked_.base_commit)) {
       return Status::invalid_argument("base " + request_.base_rev + " (" + checked_.base_commit.substr(0, 12) +
                                       ") is not on any branch or tag of " + repo_.source_path);

@@ -1,6 +1,7 @@
 #include "git/mirror.h"
 
 #include <filesystem>
+#include <vector>
 
 #include "git/git_handles.h"
 
@@ -24,12 +25,14 @@ Result<RepoPtr> init_mirror(const std::string& mirror_path) {
   return repo;
 }
 
-Status fetch_source(git_repository* repo, const std::string& source_path) {
+// Fetches `specs` (all of kFetchRefspecs when empty) from the source.
+Status fetch_source(git_repository* repo, const std::string& source_path, std::vector<std::string> specs = {}) {
   CORRAL_RETURN_IF_ERROR(check_local_remote(source_path, "the repository"));
   CORRAL_ASSIGN_OR_RETURN(RemotePtr remote, anonymous_remote(repo, source_path, source_path));
-  char* specs[std::size(kFetchRefspecs)];
-  for (size_t i = 0; i < std::size(kFetchRefspecs); ++i) specs[i] = const_cast<char*>(kFetchRefspecs[i]);
-  git_strarray refspecs = {specs, std::size(kFetchRefspecs)};
+  if (specs.empty()) specs.assign(std::begin(kFetchRefspecs), std::end(kFetchRefspecs));
+  std::vector<char*> pointers;
+  for (std::string& spec : specs) pointers.push_back(spec.data());
+  git_strarray refspecs = {pointers.data(), pointers.size()};
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
   options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;  // tags come through the refspec
   int rc = git_remote_fetch(remote.get(), &refspecs, &options, "corral: sync mirror");
@@ -44,6 +47,40 @@ Status sync_mirror(const std::string& source_path, const std::string& mirror_pat
   auto repo = exists ? open_repository(mirror_path) : init_mirror(mirror_path);
   if (!repo.is_ok()) return repo.status();
   return fetch_source(repo->get(), source_path);
+}
+
+Result<std::string> fetch_revision(const std::string& source_path, const std::string& mirror_path,
+                                   const std::string& rev) {
+  ensure_libgit2();
+  CORRAL_RETURN_IF_ERROR(check_local_remote(source_path, "the repository"));
+  CORRAL_ASSIGN_OR_RETURN(RepoPtr source, open_repository(source_path));
+  git_object* raw_object = nullptr;
+  git_reference* raw_ref = nullptr;
+  int rc = git_revparse_ext(&raw_object, &raw_ref, source.get(), rev.c_str());
+  ObjectPtr object(raw_object);
+  ReferencePtr ref(raw_ref);
+  if (rc < 0) return Status::not_found("revision '" + rev + "' does not exist in " + source_path);
+  git_object* raw_commit = nullptr;
+  rc = git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT);
+  ObjectPtr commit(raw_commit);
+  if (rc < 0) return Status::invalid_argument("revision '" + rev + "' does not name a commit");
+  std::string id = oid_hex(*git_object_id(commit.get()));
+  if (!std::filesystem::exists(std::filesystem::path(mirror_path) / "HEAD")) {
+    CORRAL_RETURN_IF_ERROR(sync_mirror(source_path, mirror_path));
+    return id;
+  }
+  if (has_commit(mirror_path, id)) return id;
+  CORRAL_ASSIGN_OR_RETURN(RepoPtr mirror, open_repository(mirror_path));
+  std::vector<std::string> specs;  // none: everything
+  if (ref) {
+    std::string name = git_reference_name(ref.get());
+    if (name == "HEAD") specs.push_back("+HEAD:refs/source/HEAD");
+    if (name.rfind("refs/heads/", 0) == 0 || name.rfind("refs/tags/", 0) == 0) {
+      specs.push_back("+" + name + ":refs/source/" + name.substr(5));
+    }
+  }
+  CORRAL_RETURN_IF_ERROR(fetch_source(mirror.get(), source_path, specs));
+  return id;
 }
 
 bool has_commit(const std::string& mirror_path, const std::string& commit) {

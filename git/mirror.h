@@ -16,6 +16,15 @@ namespace corral::git {
 // branches (corral/*), which a fetch therefore never moves.
 Status sync_mirror(const std::string& source_path, const std::string& mirror_path);
 
+// The commit `rev` names in the source, made present in the mirror at the
+// least cost: nothing is fetched when the mirror has it already; otherwise
+// only the ref `rev` names (HEAD, a branch, a tag), or everything when it
+// names none (a commit id); a mirror that does not exist yet gets everything.
+// A run needs its base and no more: the source may hold thousands of
+// branches. not_found if `rev` does not exist in the source.
+Result<std::string> fetch_revision(const std::string& source_path, const std::string& mirror_path,
+                                   const std::string& rev);
+
 // True if the mirror has the commit (after sync: whether it is reachable from
 // the source's branches, tags or HEAD).
 bool has_commit(const std::string& mirror_path, const std::string& commit);

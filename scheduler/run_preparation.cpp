@@ -7,7 +7,6 @@
 #include "admission/run_admission.h"
 #include "core/file_lock.h"
 #include "git/mirror.h"
-#include "git/revision.h"
 #include "scheduler/scheduler.h"
 
 namespace corral::scheduler {
@@ -36,21 +35,18 @@ Result<Scheduler::Plan> Scheduler::plan_for(const std::string& task_id, const st
   });
 }
 
-// Syncs the mirror, clears what an earlier, unpublished attempt left there,
-// and settles the base commit (the parent's head, or the task's base revision).
+// Settles the base commit (the parent's head, already in the mirror, or the
+// task's base revision, fetched into it only if it is missing there) and
+// clears what an earlier, unpublished attempt left in the mirror.
 Status Scheduler::prepare_mirror(Plan& plan) {
   const store::RepoRecord& repo = plan.repo;
-  {
-    auto lock = FileLock::acquire(layout_.mirror_lock(repo.id));
-    if (!lock.is_ok()) return lock.status();
-    CORRAL_RETURN_IF_ERROR(git::sync_mirror(repo.source_path, repo.mirror_path));
-    CORRAL_RETURN_IF_ERROR(git::delete_branch(repo.mirror_path, runner::task_branch(plan.task.id)));
+  auto lock = FileLock::acquire(layout_.mirror_lock(repo.id));
+  if (!lock.is_ok()) return lock.status();
+  if (plan.base_commit.empty()) {
+    CORRAL_ASSIGN_OR_RETURN(plan.base_commit,
+                            git::fetch_revision(repo.source_path, repo.mirror_path, plan.task.base_rev));
   }
-  if (!plan.base_commit.empty()) return Status::ok();
-  auto resolved = git::resolve_commit(repo.source_path, plan.task.base_rev);
-  if (!resolved.is_ok()) return resolved.status();
-  plan.base_commit = *resolved;
-  return Status::ok();
+  return git::delete_branch(repo.mirror_path, runner::task_branch(plan.task.id));
 }
 
 Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, const std::string& run_id,

@@ -38,6 +38,34 @@ TEST_F(GitFixture, SyncPicksUpNewCommitsAndTags) {
   EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse refs/source/tags/v1"), head);
 }
 
+// A run fetches its base and nothing else: never the source's other branches.
+TEST_F(GitFixture, FetchingARevisionTakesOnlyWhatTheMirrorLacks) {
+  auto commit_on = [&](const std::string& branch) {
+    sh_ok("cd " + quote(source()) + " && git checkout -q -B " + branch +
+          " && git -c user.name=x -c user.email=x@x commit -q --allow-empty -m " + branch + " && git checkout -q main");
+    return sh_ok("git -C " + quote(source()) + " rev-parse " + branch);
+  };
+  std::string side = commit_on("side");
+  auto base = fetch_revision(source(), mirror(), "main");
+  ASSERT_TRUE(base.is_ok()) << base.status().to_string();
+  EXPECT_EQ(*base, base_);
+  EXPECT_FALSE(has_commit(mirror(), side)) << "the mirror had main: nothing was fetched";
+
+  std::string moved = commit_on("main");
+  EXPECT_EQ(*fetch_revision(source(), mirror(), "main"), moved);
+  EXPECT_TRUE(has_commit(mirror(), moved));
+  EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse refs/source/heads/main"), moved);
+  auto refs = [&] {
+    return sh_ok("git -C " + quote(mirror()) + " for-each-ref --format='%(refname)' refs/source/heads");
+  };
+  EXPECT_EQ(refs(), "refs/source/heads/main")
+      << "only main was fetched (libgit2's local transport may bring more objects)";
+
+  EXPECT_EQ(*fetch_revision(source(), mirror(), "side"), side);
+  EXPECT_TRUE(has_commit(mirror(), side));
+  EXPECT_EQ(fetch_revision(source(), mirror(), "no-such-branch").status().code(), Code::kNotFound);
+}
+
 long resident_kib() {
   std::ifstream status("/proc/self/status");
   for (std::string key; status >> key;) {
