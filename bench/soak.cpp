@@ -36,6 +36,7 @@ int unfinished(const BenchDaemon& daemon) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each batch's line as it comes, into a file too
   int total = argc > 1 ? std::atoi(argv[1]) : 10000;
   int step = argc > 2 ? std::atoi(argv[2]) : 1000;
   char pattern[] = "/tmp/corral-bench-XXXXXX";
