@@ -17,11 +17,40 @@ constexpr const char* kFetchRefspecs[] = {
     "+HEAD:refs/source/HEAD",
 };
 
-Result<RepoPtr> init_mirror(const std::string& mirror_path) {
+// Hard-links a local source's object files into a new mirror, as `git clone
+// --local` does (git never writes an object file in place, so sharing them is
+// safe), so that the first fetch finds every object there and copies none.
+// What cannot be linked (another filesystem, a URL) is left to the fetch.
+void link_source_objects(const std::string& source_path, const std::string& mirror_path) {
+  bool local = source_path.find("://") == std::string::npos;
+  auto source = local ? open_repository(source_path) : Result<RepoPtr>(Status::not_found("not local"));
+  if (!source.is_ok()) return;
+  namespace fs = std::filesystem;
+  fs::path from = fs::path(git_repository_path(source->get())) / "objects";
+  fs::path to = fs::path(mirror_path) / "objects";
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(from, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    fs::path relative = it->path().lexically_relative(from);
+    if (*relative.begin() == "info") {  // alternates and pack lists stay the source's
+      it.disable_recursion_pending();
+      continue;
+    }
+    std::error_code ignored;
+    if (it->is_directory(ignored)) {
+      fs::create_directories(to / relative, ignored);
+    } else if (it->is_regular_file(ignored)) {
+      fs::create_hard_link(it->path(), to / relative, ignored);
+    }
+  }
+}
+
+Result<RepoPtr> init_mirror(const std::string& source_path, const std::string& mirror_path) {
   git_repository* raw = nullptr;
   int rc = git_repository_init(&raw, mirror_path.c_str(), /*is_bare=*/1);
   RepoPtr repo(raw);
   CORRAL_RETURN_IF_ERROR(git_status(rc, "creating mirror " + mirror_path));
+  link_source_objects(source_path, mirror_path);
   return repo;
 }
 
@@ -44,7 +73,7 @@ Status fetch_source(git_repository* repo, const std::string& source_path, std::v
 Status sync_mirror(const std::string& source_path, const std::string& mirror_path) {
   ensure_libgit2();
   bool exists = std::filesystem::exists(std::filesystem::path(mirror_path) / "HEAD");
-  auto repo = exists ? open_repository(mirror_path) : init_mirror(mirror_path);
+  auto repo = exists ? open_repository(mirror_path) : init_mirror(source_path, mirror_path);
   if (!repo.is_ok()) return repo.status();
   return fetch_source(repo->get(), source_path);
 }

@@ -11,7 +11,9 @@
 
 namespace corral::git {
 
-// Creates the mirror if missing, then fetches the source's branches, tags and
+// Creates the mirror if missing (a local source's objects hard-linked into it,
+// as `git clone --local` does, so the first sync costs what a clone does),
+// then fetches the source's branches, tags and
 // HEAD into it, under refs/source/. The mirror's refs/heads/ holds only task
 // branches (corral/*), which a fetch therefore never moves.
 Status sync_mirror(const std::string& source_path, const std::string& mirror_path);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "tests/git/git_fixture.h"
@@ -17,6 +20,23 @@ TEST_F(GitFixture, MirrorIsBareAndHoldsTheSourceUnderRefsSource) {
   EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse refs/source/heads/main"), base_);
   EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " rev-parse refs/source/HEAD"), base_);
   EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " for-each-ref refs/heads"), "");
+}
+
+// The first mirror of a local repository shares its object files (hard
+// links, as `git clone --local`), so it costs what a clone costs.
+TEST_F(GitFixture, AFirstMirrorSharesTheSourcesObjectFiles) {
+  int objects = 0, shared = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(mirror() + "/objects")) {
+    if (!entry.is_regular_file() || entry.path().string().find("/info/") != std::string::npos) continue;
+    struct stat info {};
+    ASSERT_EQ(::stat(entry.path().c_str(), &info), 0);
+    ++objects;
+    shared += info.st_nlink >= 2;
+  }
+  EXPECT_GT(objects, 0);
+  EXPECT_EQ(shared, objects) << "every object file of the first sync is the source's, linked";
+  EXPECT_EQ(sh_ok("git -C " + quote(mirror()) + " fsck --no-progress >/dev/null 2>&1; echo $?"), "0")
+      << "and the mirror is whole";
 }
 
 TEST_F(GitFixture, SyncNeverMovesTaskBranches) {
