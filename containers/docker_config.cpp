@@ -19,6 +19,7 @@ json mounts(const SandboxSpec& spec) {
   bind(spec.workspace_host_path, kSandboxWorkspace, false);
   bind(spec.supervisor_host_path, kSupervisorPath, true);
   if (!spec.run_dir_host_path.empty()) bind(spec.run_dir_host_path, kRunDirPath, true);
+  if (!spec.git_objects_host_path.empty()) bind(spec.git_objects_host_path, kGitObjectsPath, true);
   for (const ReadOnlyMount& extra : spec.read_only_mounts) bind(extra.host_path, extra.sandbox_path, true);
   return list;
 }

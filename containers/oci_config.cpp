@@ -55,6 +55,7 @@ json mounts(const SandboxSpec& spec, const std::vector<std::string>& host_binds)
   list.push_back(tmpfs(kSandboxHome, "700", "512m", /*owned_by_agent=*/true));
   list.push_back(mount(kSupervisorPath, "bind", spec.supervisor_host_path, {"bind", "ro", "nosuid", "nodev"}));
   if (!spec.run_dir_host_path.empty()) list.push_back(read_only_bind(spec.run_dir_host_path, kRunDirPath));
+  if (!spec.git_objects_host_path.empty()) list.push_back(read_only_bind(spec.git_objects_host_path, kGitObjectsPath));
   return list;
 }
 

@@ -28,6 +28,9 @@ inline constexpr const char* kSupervisorPath = "/.corral/supervisor";
 // The run's own directory (read-only): the gateways' unix sockets and the
 // agent profile's files, such as Claude Code's settings with corral's hook.
 inline constexpr const char* kRunDirPath = "/.corral/run";
+// The repository's objects (the mirror's, read-only): the history the
+// workspace's own repository reads as an alternate, so git works inside.
+inline constexpr const char* kGitObjectsPath = "/.corral/git-objects";
 
 // A loopback port inside the sandbox that the supervisor relays to a unix
 // socket of the run directory: the only way out of a sandbox without network.
@@ -49,9 +52,10 @@ struct SandboxSpec {
   std::vector<std::string> env;     // KEY=VALUE: the whole environment, nothing inherited
   std::string workspace_host_path;  // bound read-write at /workspace, the only writable host path
   std::vector<ReadOnlyMount> read_only_mounts;
-  std::string supervisor_host_path;  // the corral-supervisor binary, bound read-only
-  std::string run_dir_host_path;     // optional: bound read-only at kRunDirPath
-  std::vector<Relay> relays;         // need run_dir_host_path
+  std::string supervisor_host_path;   // the corral-supervisor binary, bound read-only
+  std::string run_dir_host_path;      // optional: bound read-only at kRunDirPath
+  std::string git_objects_host_path;  // optional: bound read-only at kGitObjectsPath
+  std::vector<Relay> relays;          // need run_dir_host_path
   // The supervisor kills the agent after this long even if corral is gone
   // (a Docker container outlives a crashed corral); 0: no own deadline.
   int64_t supervisor_deadline_seconds = 0;

@@ -14,6 +14,7 @@
 #include "git/mirror.h"
 #include "git/publish.h"
 #include "git/snapshot.h"
+#include "git/workspace_repository.h"
 #include "git/worktree.h"
 #include "runner/output_recorder.h"
 
@@ -130,6 +131,9 @@ class TaskRun {
       CORRAL_RETURN_IF_ERROR(
           git::add_worktree(request_.mirror_path, request_.run_id, request_.worktree_path, result_.branch));
     }
+    CORRAL_RETURN_IF_ERROR(git::give_workspace_repository(request_.mirror_path, request_.run_id, request_.worktree_path,
+                                                          result_.branch, request_.base_commit,
+                                                          containers::kGitObjectsPath));
     return hand_over(request_.worktree_path);
   }
 
@@ -157,6 +161,7 @@ class TaskRun {
       spec.relays = gateways_->relays();
     }
     spec.workspace_host_path = request_.worktree_path;
+    spec.git_objects_host_path = request_.mirror_path + "/objects";
     spec.read_only_mounts = request_.read_only_mounts;
     spec.supervisor_host_path = request_.supervisor_path;
     spec.limits = request_.limits;

@@ -143,6 +143,7 @@ TEST_P(Containment, CannotMoveTheMirrorsOrTheSourcesRefs) {
   std::string text = report(out);
   EXPECT_EQ(text.find("worked"), std::string::npos) << text;
   EXPECT_EQ(text.find("wrote ref file"), std::string::npos) << text;
+  EXPECT_EQ(sh("ls " + quote(mirror) + "/objects/planted").exit_code, 2) << "the mirror's objects are read-only";
   // The branch corral wrote is corral's: its parent is the base, whatever .git said.
   EXPECT_EQ(git("rev-parse " + out["branch"].get<std::string>() + "^"), out["base"]);
 }

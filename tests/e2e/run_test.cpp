@@ -87,6 +87,28 @@ TEST_F(CorralE2E, AFailingAgentExitsNonZeroWithTheReasonAndKeepsItsWork) {
   expect_no_leftovers();
 }
 
+// git works inside the workspace (status, log, diff, commit) on a repository
+// of its own: the agent's commits stay there, the history is read-only, and
+// the task's branch holds corral's one commit of the tree.
+TEST_F(CorralE2E, GitWorksInsideTheWorkspaceAndReachesNothingOutside) {
+  auto result = corral("run --repo " + quote(repo()) + " --mount-ro " + quote(agents() + ":/opt/agents") + " --agent " +
+                       quote(agent("uses_git.sh")) + " 'use git'");
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  std::string said = result.out + result.err;
+  EXPECT_NE(said.find("status:[]"), std::string::npos) << "a clean checkout at the start: " << said;
+  EXPECT_NE(said.find("log:[initial"), std::string::npos) << "the history is there: " << said;
+  EXPECT_NE(said.find("diff:[ 1 file changed, 1 insertion(+)]"), std::string::npos) << said;
+  EXPECT_NE(said.find("committed:[the agent's own commit]"), std::string::npos) << said;
+  EXPECT_NE(said.find("after:[]"), std::string::npos) << said;
+  EXPECT_NE(said.find("objects:read-only"), std::string::npos) << said;
+  std::string branch = git("for-each-ref --format='%(refname:short)' refs/heads/corral/");
+  ASSERT_FALSE(branch.empty());
+  if (branch.back() == '\n') branch.pop_back();
+  EXPECT_NE(file_on_branch(branch, "README.md").find("changed by the agent"), std::string::npos);
+  EXPECT_EQ(file_on_branch(branch, ".git"), "") << "the agent's repository is not part of the change";
+  EXPECT_EQ(git("log --all --format=%s --grep=own"), "") << "the agent's commit stays in its workspace";
+}
+
 TEST_F(CorralE2E, NoChangesMeansNoBranch) {
   auto result = run_agent("true", "look only");
   ASSERT_EQ(result.exit_code, 0) << result.err;
