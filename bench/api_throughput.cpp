@@ -7,6 +7,8 @@
 //   - the daemon's resident memory per queued task.
 //   - reads over one kept-alive connection against a new connection per
 //     request (libcurl, unix socket);
+//   - the idle daemon with the queue full: its CPU over 10 s, and the p50/p99
+//     of /v1/health and of a one-task page;
 // The daemon runs with --max-running 0, so nothing starts while it is measured.
 //
 // Usage: bench_api_throughput [TASKS=10000] [CLIENTS=50]   (as root)
@@ -22,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,6 +58,43 @@ long rss_kib(pid_t pid) {
     }
   }
   return -1;
+}
+
+// The daemon's CPU time in clock ticks (user + system).
+long cpu_ticks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), {});
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  long ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i) {
+    if (i == 14 || i == 15) ticks += std::stol(field);
+  }
+  return ticks;
+}
+
+// With the queue full and nothing allowed to start: what the idle daemon
+// costs (CPU over 10 s) and how fast it answers (1,000 requests each of
+// /v1/health and a one-task page, one kept connection).
+void idle_with_a_full_queue(pid_t daemon, const std::string& socket, int queued) {
+  long before = cpu_ticks(daemon);
+  std::this_thread::sleep_for(std::chrono::seconds(10));
+  double share = static_cast<double>(cpu_ticks(daemon) - before) / static_cast<double>(::sysconf(_SC_CLK_TCK)) / 10;
+  std::printf("idle with %d tasks queued: %.2f%% of a core over 10 s\n", queued, share * 100);
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  for (const char* target : {"http://corral/v1/health", "http://corral/v1/tasks?limit=1"}) {
+    std::vector<double> ms;
+    curl_easy_setopt(curl, CURLOPT_URL, target);
+    for (int i = 0; i < 1000; ++i) {
+      auto start = Clock::now();
+      must(curl_easy_perform(curl) == CURLE_OK, "a read");
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    std::printf("  %-32s p50 %.3f ms, p99 %.3f ms\n", target + 13, percentile(ms, 0.5), percentile(ms, 0.99));
+  }
+  curl_easy_cleanup(curl);
 }
 
 // `requests` reads of one task (GET /v1/tasks?limit=1) over the unix socket,
@@ -147,6 +187,7 @@ int main(int argc, char** argv) {
               rss_after, static_cast<double>(rss_after - rss_before) / total);
 
   compare_connections(data + "/corral.sock", 2000);
+  idle_with_a_full_queue(daemon, data + "/corral.sock", total);
 
   // Scheduling: the store query and the decision, as the daemon's tick does, with 100 of them running.
   ::kill(daemon, SIGTERM);
