@@ -1,5 +1,9 @@
 #include "git/snapshot.h"
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
 #include <chrono>
 
 #include "git/git_handles.h"
@@ -15,6 +19,19 @@ Result<IndexPtr> index_of_base(git_repository* repo, git_tree* base_tree) {
   IndexPtr index(raw);
   CORRAL_RETURN_IF_ERROR(git_status(git_index_read_tree(index.get(), base_tree), "reading base tree"));
   CORRAL_RETURN_IF_ERROR(git_status(git_repository_set_index(repo, index.get()), "attaching index"));
+  return index;
+}
+
+// The checkout's index with its stat data, attached to `repo`; refused unless
+// it holds exactly the base tree.
+Result<IndexPtr> index_with_stat(git_repository* repo, const std::string& path, const git_oid* base_tree) {
+  git_index* raw = nullptr;
+  CORRAL_RETURN_IF_ERROR(git_status(git_index_open(&raw, path.c_str()), "reading the checkout's index"));
+  IndexPtr index(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(git_repository_set_index(repo, index.get()), "attaching index"));
+  git_oid tree;
+  CORRAL_RETURN_IF_ERROR(git_status(git_index_write_tree_to(&tree, index.get(), repo), "reading the index's tree"));
+  if (!git_oid_equal(&tree, base_tree)) return Status::internal("the checkout's index is not the base tree");
   return index;
 }
 
@@ -38,6 +55,28 @@ Result<SignaturePtr> signature(const CommitDetails& details, TimePoint when) {
 
 }  // namespace
 
+Status record_checkout_stat(const std::string& mirror_path, const std::string& name, const std::string& worktree_path) {
+  std::string path = mirror_path + "/worktrees/" + name + "/index";
+  git_index* raw = nullptr;
+  CORRAL_RETURN_IF_ERROR(git_status(git_index_open(&raw, path.c_str()), "reading the checkout's index"));
+  IndexPtr index(raw);
+  size_t count = git_index_entrycount(index.get());
+  for (size_t i = 0; i < count; ++i) {
+    git_index_entry entry = *git_index_get_byindex(index.get(), i);
+    struct stat info {};
+    if (::lstat((worktree_path + "/" + entry.path).c_str(), &info) != 0) continue;  // left to a full read
+    entry.ctime = {static_cast<int32_t>(info.st_ctim.tv_sec), static_cast<uint32_t>(info.st_ctim.tv_nsec)};
+    entry.mtime = {static_cast<int32_t>(info.st_mtim.tv_sec), static_cast<uint32_t>(info.st_mtim.tv_nsec)};
+    entry.dev = static_cast<uint32_t>(info.st_dev);
+    entry.ino = static_cast<uint32_t>(info.st_ino);
+    entry.uid = info.st_uid;
+    entry.gid = info.st_gid;
+    entry.file_size = static_cast<uint32_t>(info.st_size);
+    CORRAL_RETURN_IF_ERROR(git_status(git_index_add(index.get(), &entry), "recording " + std::string(entry.path)));
+  }
+  return git_status(git_index_write(index.get()), "writing the checkout's index");
+}
+
 std::string commit_message(const CommitDetails& details) {
   std::string message = details.subject + "\n";
   if (!details.body.empty()) message += "\n" + details.body + "\n";
@@ -50,7 +89,7 @@ std::string commit_message(const CommitDetails& details) {
 
 Result<Snapshot> snapshot_worktree(const std::string& mirror_path, const std::string& worktree_path,
                                    const std::string& branch, const std::string& base_commit,
-                                   const CommitDetails& details, TimePoint when) {
+                                   const CommitDetails& details, TimePoint when, const std::string& checkout_index) {
   auto repo = open_repository(mirror_path);
   if (!repo.is_ok()) return repo.status();
   int rc = git_repository_set_workdir(repo->get(), worktree_path.c_str(), /*update_gitlink=*/0);
@@ -59,7 +98,9 @@ Result<Snapshot> snapshot_worktree(const std::string& mirror_path, const std::st
   if (!base.is_ok()) return base.status();
   auto base_tree = commit_tree(base->get());
   if (!base_tree.is_ok()) return base_tree.status();
-  auto index = index_of_base(repo->get(), base_tree->get());
+  auto index = checkout_index.empty() || !std::filesystem::exists(checkout_index)
+                   ? index_of_base(repo->get(), base_tree->get())
+                   : index_with_stat(repo->get(), checkout_index, git_tree_id(base_tree->get()));
   if (!index.is_ok()) return index.status();
   CORRAL_RETURN_IF_ERROR(stage_everything(index->get()));
 

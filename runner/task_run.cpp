@@ -134,7 +134,8 @@ class TaskRun {
     CORRAL_RETURN_IF_ERROR(git::give_workspace_repository(request_.mirror_path, request_.run_id, request_.worktree_path,
                                                           result_.branch, request_.base_commit,
                                                           containers::kGitObjectsPath));
-    return hand_over(request_.worktree_path);
+    CORRAL_RETURN_IF_ERROR(hand_over(request_.worktree_path));
+    return git::record_checkout_stat(request_.mirror_path, request_.run_id, request_.worktree_path);
   }
 
   containers::SandboxSpec sandbox_spec() const {
@@ -264,7 +265,8 @@ class TaskRun {
     auto lock = FileLock::acquire(request_.mirror_lock_path);
     if (!lock.is_ok()) return lock.status();
     auto snapshot = git::snapshot_worktree(request_.mirror_path, request_.worktree_path, result_.branch,
-                                           request_.base_commit, details, clock_.now());
+                                           request_.base_commit, details, clock_.now(),
+                                           request_.mirror_path + "/worktrees/" + request_.run_id + "/index");
     if (!snapshot.is_ok()) return snapshot.status().with_context("collecting the agent's changes");
     result_.head_commit = snapshot->commit;
     result_.changed = snapshot->changed;

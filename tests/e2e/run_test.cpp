@@ -109,6 +109,23 @@ TEST_F(CorralE2E, GitWorksInsideTheWorkspaceAndReachesNothingOutside) {
   EXPECT_EQ(git("log --all --format=%s --grep=own"), "") << "the agent's commit stays in its workspace";
 }
 
+// Collection trusts corral's own stat cache of the checkout, never the
+// agent's word: a file rewritten in place at the same size with its mtime put
+// back is still collected (its ctime moved, which no agent can set back).
+TEST_F(CorralE2E, AChangeDisguisedAsUntouchedIsStillCollected) {
+  std::string before = file_on_branch("main", "README.md");
+  ASSERT_FALSE(before.empty());
+  std::string agent =
+      "t=$(stat -c %y README.md); sleep 1; printf Z | dd of=README.md bs=1 count=1 conv=notrunc 2>/dev/null; "
+      "touch -d \"$t\" README.md";
+  auto out = parse(run_agent(agent, "disguise a change"));
+  ASSERT_EQ(out["status"], "succeeded") << out.dump();
+  ASSERT_TRUE(out["branch"].is_string()) << "the change was found: " << out.dump();
+  std::string after = file_on_branch(out["branch"].get<std::string>(), "README.md");
+  EXPECT_EQ(after.size(), before.size());
+  EXPECT_EQ(after[0], 'Z') << after;
+}
+
 TEST_F(CorralE2E, NoChangesMeansNoBranch) {
   auto result = run_agent("true", "look only");
   ASSERT_EQ(result.exit_code, 0) << result.err;
