@@ -32,6 +32,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_daemon.h"
 #include "bench/bench_support.h"
 #include "cli/api_client.h"
 #include "core/clock.h"
@@ -46,19 +47,6 @@ using corral::bench::percentile;
 
 using Clock = std::chrono::steady_clock;
 using corral::cli::ApiClient;
-
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string key;
-  long value = 0;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      status >> value;
-      return value;
-    }
-  }
-  return -1;
-}
 
 // The daemon's CPU time in clock ticks (user + system).
 long cpu_ticks(pid_t pid) {
@@ -142,18 +130,11 @@ int main(int argc, char** argv) {
   std::string repo = dir + "/repo";
   corral::bench::make_repository(repo);
   std::string corral = std::string(CORRAL_BINARY_DIR) + "/corral";
-  pid_t daemon = ::fork();
-  if (daemon == 0) {
-    std::freopen((dir + "/serve.log").c_str(), "w", stdout);
-    ::execl(corral.c_str(), corral.c_str(), "--data-dir", data.c_str(), "serve", "--max-running", "0",
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ApiClient client("unix:" + data + "/corral.sock", "");
-  for (int i = 0; i < 100 && !client.call("GET", "/v1/repos").is_ok(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto daemon =
+      std::make_unique<corral::bench::BenchDaemon>(corral, dir, std::vector<std::string>{"--max-running", "0"});
+  ApiClient client = daemon->client();
   must(client.call("POST", "/v1/repos", nlohmann::json{{"path", repo}}.dump()).is_ok(), "repo add");
-  long rss_before = rss_kib(daemon);
+  long rss_before = daemon->rss_kib();
 
   std::vector<std::vector<double>> latencies(clients);
   std::atomic<int> next{0};
@@ -175,7 +156,7 @@ int main(int argc, char** argv) {
   }
   for (auto& thread : threads) thread.join();
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  long rss_after = rss_kib(daemon);
+  long rss_after = daemon->rss_kib();
   std::vector<double> all;
   for (const auto& per_client : latencies) all.insert(all.end(), per_client.begin(), per_client.end());
 
@@ -187,11 +168,10 @@ int main(int argc, char** argv) {
               rss_after, static_cast<double>(rss_after - rss_before) / total);
 
   compare_connections(data + "/corral.sock", 2000);
-  idle_with_a_full_queue(daemon, data + "/corral.sock", total);
+  idle_with_a_full_queue(daemon->pid(), data + "/corral.sock", total);
 
   // Scheduling: the store query and the decision, as the daemon's tick does, with 100 of them running.
-  ::kill(daemon, SIGTERM);
-  ::waitpid(daemon, nullptr, 0);
+  daemon.reset();  // stopped: the database is read directly below
   corral::SystemClock clock;
   auto db = corral::store::Database::open(data + "/corral.db");
   must(db.is_ok(), "opening the database");

@@ -28,17 +28,18 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_daemon.h"
 #include "bench/bench_support.h"
 #include "cli/api_client.h"
 
 namespace {
 
+using corral::bench::BenchDaemon;
 using corral::bench::discard;
 using corral::bench::must;
 using corral::bench::percentile;
 
 using Clock = std::chrono::steady_clock;
-using corral::cli::ApiClient;
 
 // `checks` health checks, each on a new connection, 10 ms apart: milliseconds each.
 std::vector<double> health_checks(const std::string& socket, int checks) {
@@ -59,40 +60,9 @@ std::vector<double> health_checks(const std::string& socket, int checks) {
   return ms;
 }
 
-class Daemon {
- public:
-  Daemon(const std::string& dir, const std::string& extra_flag, const std::string& extra_value)
-      : socket_(dir + "/data/corral.sock") {
-    std::string corral = std::string(CORRAL_BINARY_DIR) + "/corral";
-    std::string data = dir + "/data";
-    std::fflush(stdout);  // else the child prints what is buffered again
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::freopen((dir + "/serve.log").c_str(), "a", stdout);
-      std::freopen((dir + "/serve.log").c_str(), "a", stderr);
-      ::execl(corral.c_str(), corral.c_str(), "--data-dir", data.c_str(), "serve", extra_flag.c_str(),
-              extra_value.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 100 && !client().call("GET", "/v1/health").is_ok(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  }
-  ~Daemon() {
-    ::kill(pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  ApiClient client() const { return ApiClient("unix:" + socket_, ""); }
-  const std::string& socket() const { return socket_; }
-
- private:
-  std::string socket_;
-  pid_t pid_;
-};
-
 // Runs an agent that writes `files` files and waits until its change waits
 // for review; returns the task's id.
-std::string task_in_review(const Daemon& daemon, const std::string& repo, int files) {
+std::string task_in_review(const BenchDaemon& daemon, const std::string& repo, int files) {
   std::string agent = "mkdir many && seq " + std::to_string(files) +
                       " | split -l 1 -a 6 - many/f; true";  // the prompt follows as an argument
   auto created = daemon.client().call("POST", "/v1/tasks",
@@ -133,14 +103,15 @@ int main(int argc, char** argv) {
   std::string dir = ::mkdtemp(pattern);
   std::string repo = dir + "/repo";
   corral::bench::make_repository(repo);
+  std::string corral = std::string(CORRAL_BINARY_DIR) + "/corral";
   std::string task;
   {
-    Daemon running(dir, "--max-running", "1");
+    BenchDaemon running(corral, dir, {"--max-running", "1"});
     must(running.client().call("POST", "/v1/repos", nlohmann::json{{"path", repo}}.dump()).is_ok(), "repo add");
     std::printf("setting up: an agent writes %d files...\n", files);
     task = task_in_review(running, repo, files);
   }
-  Daemon daemon(dir, "--max-running", "0");  // the large pages of tasks below stay queued
+  BenchDaemon daemon(corral, dir, {"--max-running", "0"});  // the large pages of tasks below stay queued
   std::string prompt(60000, 'p');
   for (int i = 0; i < 100; ++i) {
     auto submitted = daemon.client().call(
