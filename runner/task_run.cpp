@@ -131,11 +131,14 @@ class TaskRun {
       CORRAL_RETURN_IF_ERROR(
           git::add_worktree(request_.mirror_path, request_.run_id, request_.worktree_path, result_.branch));
     }
+    CORRAL_RETURN_IF_ERROR(hand_over(request_.worktree_path));
+    CORRAL_RETURN_IF_ERROR(git::record_checkout_stat(request_.mirror_path, request_.run_id, request_.worktree_path));
+    // Made after the stat record, whose index it copies: the agent's first
+    // `git status` then finds every file as checked out, without reading it.
     CORRAL_RETURN_IF_ERROR(git::give_workspace_repository(request_.mirror_path, request_.run_id, request_.worktree_path,
                                                           result_.branch, request_.base_commit,
                                                           containers::kGitObjectsPath));
-    CORRAL_RETURN_IF_ERROR(hand_over(request_.worktree_path));
-    return git::record_checkout_stat(request_.mirror_path, request_.run_id, request_.worktree_path);
+    return hand_over(request_.worktree_path + "/.git");
   }
 
   containers::SandboxSpec sandbox_spec() const {
