@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "git/git_handles.h"
+#include "git/revision.h"
 
 namespace corral::git {
 namespace {
@@ -22,8 +23,8 @@ constexpr const char* kFetchRefspecs[] = {
 // safe), so that the first fetch finds every object there and copies none.
 // What cannot be linked (another filesystem, a URL) is left to the fetch.
 void link_source_objects(const std::string& source_path, const std::string& mirror_path) {
-  bool local = source_path.find("://") == std::string::npos;
-  auto source = local ? open_repository(source_path) : Result<RepoPtr>(Status::not_found("not local"));
+  if (source_path.find("://") != std::string::npos) return;  // a URL: the fetch copies everything
+  auto source = open_repository(source_path);
   if (!source.is_ok()) return;
   namespace fs = std::filesystem;
   fs::path from = fs::path(git_repository_path(source->get())) / "objects";
@@ -82,18 +83,8 @@ Result<std::string> fetch_revision(const std::string& source_path, const std::st
                                    const std::string& rev) {
   ensure_libgit2();
   CORRAL_RETURN_IF_ERROR(check_local_remote(source_path, "the repository"));
-  CORRAL_ASSIGN_OR_RETURN(RepoPtr source, open_repository(source_path));
-  git_object* raw_object = nullptr;
-  git_reference* raw_ref = nullptr;
-  int rc = git_revparse_ext(&raw_object, &raw_ref, source.get(), rev.c_str());
-  ObjectPtr object(raw_object);
-  ReferencePtr ref(raw_ref);
-  if (rc < 0) return Status::not_found("revision '" + rev + "' does not exist in " + source_path);
-  git_object* raw_commit = nullptr;
-  rc = git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT);
-  ObjectPtr commit(raw_commit);
-  if (rc < 0) return Status::invalid_argument("revision '" + rev + "' does not name a commit");
-  std::string id = oid_hex(*git_object_id(commit.get()));
+  CORRAL_ASSIGN_OR_RETURN(ResolvedRevision resolved, resolve_revision(source_path, rev));
+  const std::string& id = resolved.commit;
   if (!std::filesystem::exists(std::filesystem::path(mirror_path) / "HEAD")) {
     CORRAL_RETURN_IF_ERROR(sync_mirror(source_path, mirror_path));
     return id;
@@ -101,12 +92,10 @@ Result<std::string> fetch_revision(const std::string& source_path, const std::st
   if (has_commit(mirror_path, id)) return id;
   CORRAL_ASSIGN_OR_RETURN(RepoPtr mirror, open_repository(mirror_path));
   std::vector<std::string> specs;  // none: everything
-  if (ref) {
-    std::string name = git_reference_name(ref.get());
-    if (name == "HEAD") specs.push_back("+HEAD:refs/source/HEAD");
-    if (name.rfind("refs/heads/", 0) == 0 || name.rfind("refs/tags/", 0) == 0) {
-      specs.push_back("+" + name + ":refs/source/" + name.substr(5));
-    }
+  const std::string& name = resolved.ref;
+  if (name == "HEAD") specs.push_back("+HEAD:refs/source/HEAD");
+  if (name.rfind("refs/heads/", 0) == 0 || name.rfind("refs/tags/", 0) == 0) {
+    specs.push_back("+" + name + ":refs/source/" + name.substr(5));
   }
   CORRAL_RETURN_IF_ERROR(fetch_source(mirror.get(), source_path, specs));
   return id;

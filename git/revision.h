@@ -14,6 +14,14 @@ namespace corral::git {
 // does not name a commit there.
 Result<std::string> resolve_commit(const std::string& repo_path, const std::string& rev);
 
+// resolve_commit's commit, and the reference `rev` names, if it names one
+// ("HEAD", "refs/heads/main", "refs/tags/v1"; "" for an id or an expression).
+struct ResolvedRevision {
+  std::string commit;
+  std::string ref;
+};
+Result<ResolvedRevision> resolve_revision(const std::string& repo_path, const std::string& rev);
+
 // True if `name` is a valid branch name (git's check-ref-format rules).
 bool is_valid_branch_name(const std::string& name);
 
