@@ -13,9 +13,10 @@ Result<runner::RunRequest> admit_run(store::Store& store, BudgetBook& budgets, c
   auto routed = store.with(
       [&](store::Transaction& tx) { return route_task(tx, run.task, run.run_id, asked, store.clock().now()); });
   if (!routed.is_ok()) return routed.status();
-  runner::RunRequest request = make_run_request(layout, run.repo,
-                                                {run.task.id, run.run_id, run.base_commit, routed->agent,
-                                                 run.task.prompt, host.image, host.supervisor_path, routed->grant});
+  runner::RunRequest request =
+      make_run_request(layout, run.repo,
+                       {run.task.id, run.run_id, run.base_commit, routed->agent, run.task.prompt, host.image,
+                        host.supervisor_path, routed->grant, host.workspace});
   auto under = store.with([&](store::Transaction& tx) {
     return budgets.budgets_for(tx, run.task, routed->boundaries, store.clock().now());
   });

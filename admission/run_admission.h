@@ -21,6 +21,7 @@ struct RunHost {
   const std::string& image;  // the docker backend's
   const std::string& supervisor_path;
   const GatewayOptions& gateways;
+  const runner::WorkspaceOptions& workspace;
 };
 
 struct RunToAdmit {

@@ -19,6 +19,9 @@ runner::RunRequest make_run_request(const DataLayout& layout, const store::RepoR
   request.limits = {limits.memory_bytes, limits.pids, limits.cpus};
   request.timeout = limits.timeout;
   request.worktree_path = layout.worktree(inputs.run_id);
+  request.layer_path = layout.layer(inputs.run_id);
+  request.checkout_cache_path = layout.checkouts();
+  request.workspace = inputs.workspace;
   request.supervisor_path = inputs.supervisor_path;
   request.mirror_lock_path = layout.mirror_lock(repo.id);
   return request;

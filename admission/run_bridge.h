@@ -24,6 +24,7 @@ struct RunInputs {
   std::string image;  // docker backend only
   std::string supervisor_path;
   routing::Grant grant;
+  runner::WorkspaceOptions workspace;
 };
 
 // Every field a run needs; callers add their hooks (echo, mounts, stage callbacks).

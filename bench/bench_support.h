@@ -1,5 +1,5 @@
 // What the benchmarks share: stopping on a failed step, percentiles, a
-// repository to work on, and a libcurl sink that throws the body away.
+// repository of any size to work on, and a libcurl sink that throws the body away.
 #pragma once
 
 #include <algorithm>
@@ -25,12 +25,20 @@ inline double percentile(std::vector<double> values, double p) {
   return values[static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5)];
 }
 
-// A git repository with one commit on main, made at `path`.
-inline void make_repository(const std::string& path) {
-  must(std::system(("git init -q -b main " + path + " && cd " + path +
-                    " && echo x > x && git add x && git -c user.name=b -c user.email=b@b commit -qm x")
-                       .c_str()) == 0,
-       "making a repository");
+// A git repository at `path` with one commit on main of `files` small files,
+// 100 to a directory (written by git fast-import), checked out.
+inline void make_repository(const std::string& path, int files = 1) {
+  must(std::system(("git init -q -b main " + path).c_str()) == 0, "git init");
+  std::FILE* import = ::popen(("git -C " + path + " fast-import --quiet").c_str(), "w");
+  must(import != nullptr, "starting git fast-import");
+  std::fprintf(import, "commit refs/heads/main\ncommitter b <b@b> 1700000000 +0000\ndata 5\nfiles\n");
+  for (int i = 0; i < files; ++i) {
+    std::string text = "file " + std::to_string(i) + "\nsome ordinary content of a source file\n";
+    std::fprintf(import, "M 100644 inline dir-%d/file-%d.txt\ndata %zu\n%s\n", i / 100, i, text.size(), text.c_str());
+  }
+  std::fprintf(import, "\n");
+  must(::pclose(import) == 0, "git fast-import");
+  must(std::system(("git -C " + path + " checkout -q -f main").c_str()) == 0, "checking out the repository");
 }
 
 // A CURLOPT_WRITEFUNCTION that keeps nothing.

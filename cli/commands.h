@@ -6,6 +6,7 @@
 #include <string>
 
 #include "admission/gateway_options.h"
+#include "runner/workspace/workspace.h"
 
 namespace CLI {
 class App;
@@ -37,6 +38,8 @@ int follow_events(const GlobalOptions& globals, const std::string& task, const s
 
 // The gateways' flags, the same on `corral serve` and `corral run`.
 void add_gateway_flags(CLI::App& app, admission::GatewayFlags& flags);
+// --workspace, --checkout-cache-size, --checkout-cache-hours: for serve and run.
+void add_workspace_flags(CLI::App& app, runner::WorkspaceOptions& options);
 
 // corral-supervisor beside the corral binary, unless $CORRAL_SUPERVISOR says otherwise.
 std::string supervisor_path();

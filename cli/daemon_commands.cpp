@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/event_printing.h"
 #include "cli/exit_status.h"
+#include "core/byte_size.h"
 #include "core/url_encoding.h"
 #include "core/visible_text.h"
 #include "daemon/serve.h"
@@ -33,6 +34,27 @@ void add_gateway_flags(CLI::App& app, admission::GatewayFlags& flags) {
   app.add_option("--agent-tool", flags.agent_tools,
                  "A host program an agent profile runs, mounted read-only: PROGRAM=FILE (claude=/usr/local/bin/claude) "
                  "or PROGRAM=FOLDER:ENTRY (gemini=/opt/gemini/node_modules:.bin/gemini)");
+}
+
+void add_workspace_flags(CLI::App& app, runner::WorkspaceOptions& options) {
+  app.add_option("--workspace", options.mode,
+                 "How a run's workspace is made: auto (an overlay on a cached checkout where overlayfs can be "
+                 "mounted, else a worktree) or worktree")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, runner::WorkspaceMode>{
+          {"auto", runner::WorkspaceMode::kAuto}, {"worktree", runner::WorkspaceMode::kWorktree}}));
+  app.add_option_function<std::string>(
+         "--checkout-cache-size",
+         [&options](const std::string& text) {
+           auto bytes = parse_byte_size(text);
+           if (!bytes.is_ok()) throw CLI::ValidationError("--checkout-cache-size", bytes.status().message());
+           options.cache.max_bytes = *bytes;
+         },
+         "Disk the cached checkouts may take together, e.g. 8G (default 8G)")
+      ->type_name("SIZE");
+  app.add_option_function<int>(
+         "--checkout-cache-hours", [&options](int hours) { options.cache.max_age = std::chrono::hours(hours); },
+         "A cached checkout no run used for this long is removed (default 48)")
+      ->check(CLI::Range(1, 24 * 365));
 }
 
 CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
@@ -57,6 +79,7 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   // Hidden (no group): crash tests pause the daemon inside a stage to kill it there.
   app.add_option("--test-pause-at", options->test_pause_at)->group("");
   add_gateway_flags(app, options->gateways);
+  add_workspace_flags(app, options->workspace);
   return [options, &globals] {
     options->data_dir = globals.data_dir;
     options->supervisor_path = supervisor_path();

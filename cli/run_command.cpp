@@ -144,6 +144,7 @@ CommandAction add_run_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--image", request.image, "Image for the docker backend (default $CORRAL_IMAGE)")
       ->envname("CORRAL_IMAGE");
   add_gateway_flags(app, request.gateways);
+  add_workspace_flags(app, request.workspace);
   app.add_flag("--json", options->json, "Print one JSON object for scripts");
   app.add_flag("--quiet", options->quiet, "Do not echo the agent's output");
   app.add_flag("--show-diff", options->show_diff, "Print the patch after the summary");

@@ -9,7 +9,8 @@ namespace corral {
 
 bool DataLayout::create_directories() const {
   namespace fs = std::filesystem;
-  for (const std::string& dir : {root_ + "/mirrors", worktrees(), runs(), sandboxes(), runtime_root()}) {
+  for (const std::string& dir :
+       {root_ + "/mirrors", worktrees(), layers(), checkouts(), runs(), sandboxes(), runtime_root()}) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return false;

@@ -3,7 +3,9 @@
 //
 //   corral.db                  the database (store/)
 //   mirrors/<repo>.git         bare mirrors;  mirrors/<repo>.lock their writer lock
-//   worktrees/<run>            one worktree per run
+//   worktrees/<run>            one workspace per run (a worktree, or an overlay's mount point)
+//   layers/<run>               an overlay workspace's upper layer
+//   checkouts/<repo>/<commit>  cached read-only checkouts, the overlays' lower layers
 //   runs/<run>.lock            held while a run is live (released by the kernel on death)
 //   runs/<run>/                the run's gateway sockets and agent files (mounted at /.corral/run)
 //   sandboxes/<name>           OCI bundles
@@ -24,6 +26,9 @@ class DataLayout {
   std::string mirror_lock(const std::string& repo_id) const { return root_ + "/mirrors/" + repo_id + ".lock"; }
   std::string worktrees() const { return root_ + "/worktrees"; }
   std::string worktree(const std::string& run_id) const { return worktrees() + "/" + run_id; }
+  std::string layers() const { return root_ + "/layers"; }
+  std::string layer(const std::string& run_id) const { return layers() + "/" + run_id; }
+  std::string checkouts() const { return root_ + "/checkouts"; }
   std::string runs() const { return root_ + "/runs"; }
   std::string run_lock(const std::string& run_id) const { return runs() + "/" + run_id + ".lock"; }
   std::string run_dir(const std::string& run_id) const { return runs() + "/" + run_id; }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,6 +31,17 @@ Result<FileLock> FileLock::acquire(const std::string& path) {
 
 Result<FileLock> FileLock::try_acquire(const std::string& path) {
   return lock_file(path, LOCK_EX | LOCK_NB, [](int fd) { return FileLock(fd); });
+}
+
+Result<FileLock> FileLock::acquire_shared(const std::string& path) {
+  return lock_file(path, LOCK_SH, [](int fd) { return FileLock(fd); });
+}
+
+bool FileLock::is_at(const std::string& path) const {
+  struct stat held {
+  }, named{};
+  if (fd_ < 0 || ::fstat(fd_, &held) != 0 || ::stat(path.c_str(), &named) != 0) return false;
+  return held.st_dev == named.st_dev && held.st_ino == named.st_ino;
 }
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {

@@ -170,10 +170,11 @@ class OneShot {
   // Admitted as the daemon admits a run; then this command's own hooks.
   Result<runner::RunRequest> run_request(const store::QueuedTask& task) {
     admission::BudgetBook budgets;
-    CORRAL_ASSIGN_OR_RETURN(runner::RunRequest run,
-                            admission::admit_run(store_, budgets, layout_,
-                                                 {task, repo_, result_.run_id, checked_.base_commit, request_.limits},
-                                                 {request_.image, request_.supervisor_path, checked_.gateways}));
+    CORRAL_ASSIGN_OR_RETURN(
+        runner::RunRequest run,
+        admission::admit_run(store_, budgets, layout_,
+                             {task, repo_, result_.run_id, checked_.base_commit, request_.limits},
+                             {request_.image, request_.supervisor_path, checked_.gateways, request_.workspace}));
     run.read_only_mounts.insert(run.read_only_mounts.end(), checked_.mounts.begin(), checked_.mounts.end());
     run.echo_output = request_.echo_output;
     return run;

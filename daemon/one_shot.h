@@ -31,6 +31,7 @@ struct OneShotRequest {
   std::vector<std::string> mounts;  // HOST_PATH[:SANDBOX_PATH], read-only
   routing::LimitRequest limits;     // held to the repository's tier, as the daemon holds a task's
   admission::GatewayFlags gateways;
+  runner::WorkspaceOptions workspace;
   std::string backend = "auto";  // docker, runc, crun or auto (containers/backend_factory.h)
   std::string image;             // the sandbox image, for docker
   std::string supervisor_path;   // corral-supervisor on the host

@@ -109,6 +109,7 @@ Status serve(const ServeOptions& options) {
   scheduling.max_attempts = options.max_attempts;
   scheduling.supervisor_path = options.supervisor_path;
   scheduling.gateways = *gateways;
+  scheduling.workspace = options.workspace;
   scheduling.at_stage = at_stage;
   scheduler::Scheduler scheduler(**store, layout, **backend, scheduling);
   merge::CommitStep commit_step(**store, layout, **backend, {options.image, options.supervisor_path, 5, at_stage});

@@ -7,6 +7,7 @@
 
 #include "admission/gateway_options.h"
 #include "core/status.h"
+#include "runner/workspace/workspace.h"
 #include "scheduler/decisions.h"
 
 namespace corral::daemon {
@@ -23,6 +24,7 @@ struct ServeOptions {
   int max_attempts = 3;
   int max_connections = 1024;        // to the API, both listeners together
   admission::GatewayFlags gateways;  // as given; checked when serving starts
+  runner::WorkspaceOptions workspace;
   // For crash tests only: pause 5 s as this stage begins (core/stage_hook.h).
   std::string test_pause_at;
 };

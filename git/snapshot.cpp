@@ -4,9 +4,7 @@
 
 #include <filesystem>
 
-#include <chrono>
-
-#include "git/git_handles.h"
+#include "git/branch_commit.h"
 
 namespace corral::git {
 namespace {
@@ -43,22 +41,11 @@ Status stage_everything(git_index* index) {
   return git_status(rc, "reading removed worktree files");
 }
 
-Result<SignaturePtr> signature(const CommitDetails& details, TimePoint when) {
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
-  git_signature* raw = nullptr;
-  int rc = git_signature_new(&raw, details.author_name.c_str(), details.author_email.c_str(),
-                             static_cast<git_time_t>(seconds), 0);
-  SignaturePtr sig(raw);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "making commit signature"));
-  return sig;
-}
-
 }  // namespace
 
-Status record_checkout_stat(const std::string& mirror_path, const std::string& name, const std::string& worktree_path) {
-  std::string path = mirror_path + "/worktrees/" + name + "/index";
+Status record_checkout_stat(const std::string& index_path, const std::string& worktree_path) {
   git_index* raw = nullptr;
-  CORRAL_RETURN_IF_ERROR(git_status(git_index_open(&raw, path.c_str()), "reading the checkout's index"));
+  CORRAL_RETURN_IF_ERROR(git_status(git_index_open(&raw, index_path.c_str()), "reading the checkout's index"));
   IndexPtr index(raw);
   size_t count = git_index_entrycount(index.get());
   for (size_t i = 0; i < count; ++i) {
@@ -107,28 +94,7 @@ Result<Snapshot> snapshot_worktree(const std::string& mirror_path, const std::st
   git_oid tree_oid;
   rc = git_index_write_tree_to(&tree_oid, index->get(), repo->get());
   CORRAL_RETURN_IF_ERROR(git_status(rc, "writing tree"));
-  if (git_oid_equal(&tree_oid, git_tree_id(base_tree->get()))) return Snapshot{base_commit, false};
-
-  git_tree* tree_raw = nullptr;
-  CORRAL_RETURN_IF_ERROR(git_status(git_tree_lookup(&tree_raw, repo->get(), &tree_oid), "reading tree"));
-  TreePtr tree(tree_raw);
-  auto sig = signature(details, when);
-  if (!sig.is_ok()) return sig.status();
-  std::string message = commit_message(details);
-  const git_commit* parents[] = {base->get()};
-  git_oid commit_oid;
-  rc = git_commit_create(&commit_oid, repo->get(), nullptr, sig->get(), sig->get(), "UTF-8", message.c_str(),
-                         tree.get(), 1, parents);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "writing commit"));
-
-  // Compare-and-swap: the branch moves only from the base we started from.
-  git_reference* ref_raw = nullptr;
-  git_oid base_oid = *git_commit_id(base->get());
-  rc = git_reference_create_matching(&ref_raw, repo->get(), ("refs/heads/" + branch).c_str(), &commit_oid, /*force=*/1,
-                                     &base_oid, "corral: collect run");
-  ReferencePtr ref(ref_raw);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "moving branch " + branch));
-  return Snapshot{oid_hex(commit_oid), true};
+  return commit_on_branch(repo->get(), base->get(), tree_oid, branch, details, when);
 }
 
 }  // namespace corral::git

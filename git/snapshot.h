@@ -22,11 +22,13 @@ struct Snapshot {
   bool changed = false;
 };
 
-// Records, in corral's own index of worktree `name` (in the mirror, out of
-// the sandbox's reach), the stat data of every checked-out file as it is now:
-// called once the files are handed to the sandbox user (which changes their
-// owner and ctime), so that collection re-reads only what the agent touched.
-Status record_checkout_stat(const std::string& mirror_path, const std::string& name, const std::string& worktree_path);
+// Records, in corral's own index of a checkout (`index_path`, out of the
+// sandbox's reach: a worktree's in the mirror, a cached checkout's beside
+// it), the stat data of every checked-out file under `worktree_path` as it is
+// now: called once the files are handed to the sandbox user (which changes
+// their owner and ctime), so that collection re-reads only what the agent
+// touched.
+Status record_checkout_stat(const std::string& index_path, const std::string& worktree_path);
 
 // Reads every file under `worktree_path` (ignoring .git and what .gitignore
 // ignores), compares it with `base_commit`, and if anything differs (added,

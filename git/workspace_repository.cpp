@@ -20,11 +20,9 @@ Status write_file(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-Status give_workspace_repository(const std::string& mirror_path, const std::string& worktree_name,
-                                 const std::string& worktree_path, const std::string& branch, const std::string& commit,
-                                 const std::string& objects_path) {
+Status give_workspace_repository(const std::string& worktree_path, const std::string& branch, const std::string& commit,
+                                 const std::string& objects_path, const std::string& checkout_index) {
   fs::path git_dir = fs::path(worktree_path) / ".git";
-  fs::path checkout_index = fs::path(mirror_path) / "worktrees" / worktree_name / "index";
   std::error_code ec;
   fs::remove(git_dir, ec);  // the worktree's link into the mirror
   if (ec) return Status::from_errno(ec.value(), "replacing " + git_dir.string());
@@ -38,7 +36,7 @@ Status give_workspace_repository(const std::string& mirror_path, const std::stri
   CORRAL_RETURN_IF_ERROR(
       write_file(git_dir / "config", "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n"));
   fs::copy_file(checkout_index, git_dir / "index", fs::copy_options::overwrite_existing, ec);
-  if (ec) return Status::from_errno(ec.value(), "copying the checkout's index " + checkout_index.string());
+  if (ec) return Status::from_errno(ec.value(), "copying the checkout's index " + checkout_index);
   return Status::ok();
 }
 

@@ -2,8 +2,8 @@
 // (status, diff, log, blame, commit) and nothing the agent does with it can
 // reach the mirror or a shared ref.
 //
-// The worktree's `.git` (a file pointing into the mirror, which the sandbox
-// cannot see) becomes a directory: the checkout's index (so `git status` is
+// The workspace's `.git` (for a worktree, a file pointing into the mirror,
+// which the sandbox cannot see) becomes a directory: the checkout's index (so `git status` is
 // clean at the start), HEAD on the task's branch at the base commit, and the
 // history read through `objects_path`, where the sandbox sees the mirror's
 // objects read-only, as an alternate. What the agent commits stays in this
@@ -17,8 +17,9 @@
 
 namespace corral::git {
 
-Status give_workspace_repository(const std::string& mirror_path, const std::string& worktree_name,
-                                 const std::string& worktree_path, const std::string& branch, const std::string& commit,
-                                 const std::string& objects_path);
+// `checkout_index` is corral's index of the checkout with its stat data
+// (record_checkout_stat's), copied in as the repository's index.
+Status give_workspace_repository(const std::string& worktree_path, const std::string& branch, const std::string& commit,
+                                 const std::string& objects_path, const std::string& checkout_index);
 
 }  // namespace corral::git

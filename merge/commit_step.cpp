@@ -242,10 +242,16 @@ Result<bool> CommitStep::run_check(Merge& merge) {
   // The run lock tells reconciliation this sandbox is live.
   auto live = FileLock::acquire(layout_.run_lock(check_run));
   if (!live.is_ok()) return live.status();
-  runner::RunRequest request =
-      admission::make_run_request(layout_, merge.repo.record,
-                                  {merge.task.id, check_run, merge.new_tip, settings.check_command, "", options_.image,
-                                   options_.supervisor_path, *grant});
+  runner::RunRequest request = admission::make_run_request(layout_, merge.repo.record,
+                                                           {merge.task.id,
+                                                            check_run,
+                                                            merge.new_tip,
+                                                            settings.check_command,
+                                                            "",
+                                                            options_.image,
+                                                            options_.supervisor_path,
+                                                            *grant,
+                                                            {}});
   request.purpose = runner::RunPurpose::kCheck;
   store::StoreSink sink(store_);
   auto result = runner::run_task(request, backend_, sink, store_.clock());

@@ -14,8 +14,6 @@
 #include "git/mirror.h"
 #include "git/publish.h"
 #include "git/snapshot.h"
-#include "git/workspace_repository.h"
-#include "git/worktree.h"
 #include "runner/output_recorder.h"
 
 namespace corral::runner {
@@ -31,25 +29,6 @@ constexpr int64_t kSupervisorGraceSeconds = 10;
 // A run corral stops (a spent budget) is asked first (SIGTERM), then killed
 // if it has not ended after this long.
 constexpr std::chrono::seconds kStopGrace{10};
-
-// Hands every file of the worktree to the sandbox user. lchown: a symlink in
-// the checkout must not make us chown its target.
-Status hand_over(const std::string& worktree) {
-  auto give = [](const fs::path& path) -> Status {
-    if (::lchown(path.c_str(), containers::kSandboxUid, containers::kSandboxGid) != 0) {
-      return Status::from_errno(errno, "handing " + path.string() + " to the sandbox user");
-    }
-    return Status::ok();
-  };
-  CORRAL_RETURN_IF_ERROR(give(worktree));
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(worktree, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    CORRAL_RETURN_IF_ERROR(give(it->path()));
-  }
-  if (ec) return Status::from_errno(ec.value(), "walking worktree " + worktree);
-  return Status::ok();
-}
 
 std::string subject_of(const std::string& prompt) {
   std::string first = prompt.substr(0, prompt.find('\n'));
@@ -74,7 +53,12 @@ class SerializedSink final : public EventSink {
 class TaskRun {
  public:
   TaskRun(const RunRequest& request, containers::SandboxBackend& backend, EventSink& events, const Clock& clock)
-      : request_(request), backend_(backend), events_(events), clock_(clock), sandbox_(sandbox_name(request.run_id)) {
+      : request_(request),
+        backend_(backend),
+        events_(events),
+        clock_(clock),
+        sandbox_(sandbox_name(request.run_id)),
+        workspace_(workspace_plan(request)) {
     result_.branch = checking() ? "corral-check/" + request.run_id : task_branch(request.task_id);
     result_.base_commit = request.base_commit;
     result_.head_commit = request.base_commit;
@@ -121,24 +105,29 @@ class TaskRun {
     if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());
   }
 
+  static WorkspacePlan workspace_plan(const RunRequest& request) {
+    bool checking = request.purpose == RunPurpose::kCheck;
+    return {request.run_id,
+            request.mirror_path,
+            request.mirror_lock_path,
+            request.repo_id,
+            checking ? "corral-check/" + request.run_id : task_branch(request.task_id),
+            request.base_commit,
+            request.worktree_path,
+            request.layer_path,
+            checking ? "" : request.checkout_cache_path,
+            request.workspace};
+  }
+
   Status prepare() {
     {
       auto lock = FileLock::acquire(request_.mirror_lock_path);
       if (!lock.is_ok()) return lock.status();
       CORRAL_RETURN_IF_ERROR(git::create_branch(request_.mirror_path, result_.branch, request_.base_commit));
       branch_created_ = true;
-      worktree_made_ = true;  // even a failed add may leave a directory behind
-      CORRAL_RETURN_IF_ERROR(
-          git::add_worktree(request_.mirror_path, request_.run_id, request_.worktree_path, result_.branch));
     }
-    CORRAL_RETURN_IF_ERROR(hand_over(request_.worktree_path));
-    CORRAL_RETURN_IF_ERROR(git::record_checkout_stat(request_.mirror_path, request_.run_id, request_.worktree_path));
-    // Made after the stat record, whose index it copies: the agent's first
-    // `git status` then finds every file as checked out, without reading it.
-    CORRAL_RETURN_IF_ERROR(git::give_workspace_repository(request_.mirror_path, request_.run_id, request_.worktree_path,
-                                                          result_.branch, request_.base_commit,
-                                                          containers::kGitObjectsPath));
-    return hand_over(request_.worktree_path + "/.git");
+    workspace_made_ = true;  // even a failed one may leave files or a mount behind
+    return workspace_.make();
   }
 
   containers::SandboxSpec sandbox_spec() const {
@@ -218,8 +207,12 @@ class TaskRun {
     sandbox_made_ = true;
     CORRAL_RETURN_IF_ERROR(backend_.create(spec));
     const auto& limits = request_.limits;
+    nlohmann::json workspace = {{"kind", workspace_.kind()}};
+    if (!workspace_.why_not_overlay().empty()) workspace["why_not_overlay"] = workspace_.why_not_overlay();
+    if (std::string_view(workspace_.kind()) == "overlay") workspace["cached_checkout"] = workspace_.cache_hit();
     CORRAL_RETURN_IF_ERROR(record("sandbox.created", {{"backend", backend_.kind()},
                                                       {"sandbox", sandbox_},
+                                                      {"workspace", workspace},
                                                       {"memory_bytes", limits.memory_bytes},
                                                       {"pids", limits.pids},
                                                       {"cpus", limits.cpus},
@@ -267,9 +260,7 @@ class TaskRun {
                         {"Corral-Outcome", result_.exit.reason()}};
     auto lock = FileLock::acquire(request_.mirror_lock_path);
     if (!lock.is_ok()) return lock.status();
-    auto snapshot = git::snapshot_worktree(request_.mirror_path, request_.worktree_path, result_.branch,
-                                           request_.base_commit, details, clock_.now(),
-                                           request_.mirror_path + "/worktrees/" + request_.run_id + "/index");
+    auto snapshot = workspace_.collect(details, clock_.now());
     if (!snapshot.is_ok()) return snapshot.status().with_context("collecting the agent's changes");
     result_.head_commit = snapshot->commit;
     result_.changed = snapshot->changed;
@@ -305,7 +296,7 @@ class TaskRun {
       keep(removed);
       keep(record("sandbox.destroyed", {{"sandbox", sandbox_}, {"removed", removed.is_ok()}}));
     }
-    if (worktree_made_) keep(git::remove_worktree(request_.mirror_path, request_.run_id, request_.worktree_path));
+    if (workspace_made_) keep(workspace_.remove());
     if (branch_created_ && !result_.changed) {
       auto lock = FileLock::acquire(request_.mirror_lock_path);
       keep(lock.is_ok() ? git::delete_branch(request_.mirror_path, result_.branch) : lock.status());
@@ -320,7 +311,8 @@ class TaskRun {
   std::string sandbox_;
   RunResult result_;
   bool branch_created_ = false;
-  bool worktree_made_ = false;
+  Workspace workspace_;
+  bool workspace_made_ = false;
   bool sandbox_made_ = false;
   std::mutex stop_mutex_;  // these three before gateways_: their threads may use them until they stop
   std::condition_variable stop_cv_;

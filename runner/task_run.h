@@ -1,13 +1,15 @@
-// One run of one task: worktree, sandbox, supervision, collection.
+// One run of one task: workspace, sandbox, supervision, collection.
 //
-//   prepare  task branch corral/<task> at the base commit in the mirror, a
-//            worktree of it, handed to the sandbox user
+//   prepare  task branch corral/<task> at the base commit in the mirror, and
+//            a workspace of it (workspace/workspace.h: an overlay on the
+//            base's cached checkout, or a worktree), writable by the sandbox
+//            user
 //   run      the agent command under the supervisor in a hardened sandbox;
 //            output streamed into agent.output events; the deadline enforced
 //   collect  what the agent left becomes one commit on the task branch
 //            (written by corral, not the agent), its diff, and the branch
 //            published to the user's repository
-//   clean    sandbox and worktree removed whatever happened
+//   clean    sandbox and workspace removed whatever happened
 //
 // The caller has validated the request (repository, base, mounts, limits) and
 // synced the mirror; the caller records task-level events and states.
@@ -25,6 +27,7 @@
 #include "git/diff.h"
 #include "runner/agent_stream.h"
 #include "runner/gateways/run_gateways.h"
+#include "runner/workspace/workspace.h"
 
 namespace corral::runner {
 
@@ -52,7 +55,10 @@ struct RunRequest {
   std::optional<GatewayPlan> gateways;
   containers::SandboxLimits limits;
   std::chrono::seconds timeout{600};
-  std::string worktree_path;    // must not exist
+  std::string worktree_path;        // where /workspace is on the host; must not exist
+  std::string layer_path;           // the run's overlay upper layer; must not exist
+  std::string checkout_cache_path;  // cached checkouts for overlay workspaces; empty: a worktree
+  WorkspaceOptions workspace;
   std::string supervisor_path;  // host path of corral-supervisor
   std::string mirror_lock_path;
   std::function<void(std::string_view)> echo_output;  // optional: show output live

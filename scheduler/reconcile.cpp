@@ -7,9 +7,9 @@
 #include "core/file_lock.h"
 #include "core/ids.h"
 #include "git/mirror.h"
-#include "git/worktree.h"
 #include "runner/sandbox_cleanup.h"
 #include "runner/task_run.h"
+#include "runner/workspace/workspace.h"
 
 namespace corral::scheduler {
 namespace {
@@ -30,7 +30,8 @@ Status clean_run_files(const DataLayout& layout, const store::RunRecord& run, co
   std::error_code ec;
   std::filesystem::remove_all(layout.run_dir(run.id), ec);
   if (ec) return Status::from_errno(ec.value(), "removing " + layout.run_dir(run.id));
-  CORRAL_RETURN_IF_ERROR(git::remove_worktree(repo.mirror_path, run.id, layout.worktree(run.id)));
+  CORRAL_RETURN_IF_ERROR(
+      runner::remove_workspace_files(layout.worktree(run.id), layout.layer(run.id), {repo.mirror_path}, run.id));
   auto lock = FileLock::acquire(layout.mirror_lock(repo.id));
   if (!lock.is_ok()) return lock.status();
   std::string branch = runner::task_branch(run.task_id);
@@ -98,24 +99,24 @@ int remove_stray_run_locks(const DataLayout& layout) {
   return removed;
 }
 
-// Worktrees and run directories of runs that are not live, left once the
-// unfinished runs are abandoned: what a run the store never recorded (a merge's
-// check, a start cut short) had made when corral was killed.
+// Workspaces, upper layers and run directories of runs that are not live,
+// left once the unfinished runs are abandoned: what a run the store never
+// recorded (a merge's check, a start cut short) had made when corral was killed.
 Result<int> remove_stray_run_files(const DataLayout& layout, store::Records& records) {
   CORRAL_ASSIGN_OR_RETURN(auto repos, records.repos());
+  std::vector<std::string> mirrors;
+  for (const store::RepoRecord& repo : repos) mirrors.push_back(repo.mirror_path);
   int removed = 0;
-  for (const std::string& parent : {layout.worktrees(), layout.runs()}) {
+  for (const std::string& parent : {layout.worktrees(), layout.layers(), layout.runs()}) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
       std::string name = entry.path().filename().string();
       bool run_like = is_valid_id(name, "r") || is_valid_id(name, "c");
       if (!run_like || !entry.is_directory(ec) || is_run_live(layout, name)) continue;
       if (parent == layout.worktrees()) {
-        // Which mirror it came from is written only in the worktree, where
-        // the agent could rewrite it: each mirror forgets it if it knew it.
-        for (const store::RepoRecord& repo : repos) {
-          CORRAL_RETURN_IF_ERROR(git::remove_worktree(repo.mirror_path, name, entry.path().string()));
-        }
+        // Which mirror a worktree came from is written only in the worktree,
+        // where the agent could rewrite it: each mirror forgets it if it knew it.
+        CORRAL_RETURN_IF_ERROR(runner::remove_workspace_files(entry.path(), layout.layer(name), mirrors, name));
       }
       std::filesystem::remove_all(entry.path(), ec);
       if (ec) return Status::from_errno(ec.value(), "removing " + entry.path().string());

@@ -54,8 +54,9 @@ Result<runner::RunRequest> Scheduler::run_request(const std::string& task_id, co
   auto plan = plan_for(task_id, base_task);
   if (!plan.is_ok()) return plan.status();
   CORRAL_RETURN_IF_ERROR(prepare_mirror(*plan));
-  auto admitted = admission::admit_run(store_, budgets_, layout_, {plan->task, plan->repo, run_id, plan->base_commit},
-                                       {options_.image, options_.supervisor_path, options_.gateways});
+  auto admitted =
+      admission::admit_run(store_, budgets_, layout_, {plan->task, plan->repo, run_id, plan->base_commit},
+                           {options_.image, options_.supervisor_path, options_.gateways, options_.workspace});
   if (!admitted.is_ok()) return admitted.status();
   runner::RunRequest request = std::move(*admitted);
   request.publish_when_failed = false;

@@ -49,7 +49,9 @@ struct SchedulerOptions {
   // long, as a safety net for a change nobody announced.
   std::chrono::milliseconds backstop{5000};
   admission::GatewayOptions gateways;  // model providers, the proxy's fixed hosts, agents' host programs
-  StageHook at_stage;                  // called as each stage of a run begins (crash tests pause there)
+  runner::WorkspaceOptions
+      workspace;       // how runs' workspaces are made (overlay or worktree), the checkout cache's limits
+  StageHook at_stage;  // called as each stage of a run begins (crash tests pause there)
 };
 
 // How long a task waits after its `attempts`-th run failed for corral's own
