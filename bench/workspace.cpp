@@ -121,7 +121,9 @@ int main(int argc, char** argv) {
     std::string source = dir + "/source";
     corral::bench::make_repository(source, files);
     must(corral::git::sync_mirror(source, dir + "/mirror.git").is_ok(), "mirroring");
-    std::string base = *corral::git::resolve_commit(dir + "/mirror.git", "main");
+    auto resolved = corral::git::resolve_commit(source, "HEAD");
+    must(resolved.is_ok(), "resolving the base");
+    std::string base = *resolved;
     Sizes git = plain_git(source, dir);
     double first = 0;
     Sizes overlay = corral_workspace(dir + "/mirror.git", base, dir, WorkspaceMode::kAuto, &first);

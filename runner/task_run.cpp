@@ -59,7 +59,7 @@ class TaskRun {
         clock_(clock),
         sandbox_(sandbox_name(request.run_id)),
         workspace_(workspace_plan(request)) {
-    result_.branch = checking() ? "corral-check/" + request.run_id : task_branch(request.task_id);
+    result_.branch = branch_of(request);
     result_.base_commit = request.base_commit;
     result_.head_commit = request.base_commit;
   }
@@ -105,13 +105,19 @@ class TaskRun {
     if (!recorded.is_ok()) spdlog::error("recording {}: {}", type, recorded.to_string());
   }
 
+  static std::string branch_of(const RunRequest& request) {
+    return request.purpose == RunPurpose::kCheck ? "corral-check/" + request.run_id : task_branch(request.task_id);
+  }
+
+  // A check runs on a merge's result, a new commit each time: nothing to
+  // share through the checkout cache, so it gets a worktree.
   static WorkspacePlan workspace_plan(const RunRequest& request) {
     bool checking = request.purpose == RunPurpose::kCheck;
     return {request.run_id,
             request.mirror_path,
             request.mirror_lock_path,
             request.repo_id,
-            checking ? "corral-check/" + request.run_id : task_branch(request.task_id),
+            branch_of(request),
             request.base_commit,
             request.worktree_path,
             request.layer_path,
@@ -209,7 +215,7 @@ class TaskRun {
     const auto& limits = request_.limits;
     nlohmann::json workspace = {{"kind", workspace_.kind()}};
     if (!workspace_.why_not_overlay().empty()) workspace["why_not_overlay"] = workspace_.why_not_overlay();
-    if (std::string_view(workspace_.kind()) == "overlay") workspace["cached_checkout"] = workspace_.cache_hit();
+    if (workspace_.overlay()) workspace["cached_checkout"] = workspace_.cache_hit();
     CORRAL_RETURN_IF_ERROR(record("sandbox.created", {{"backend", backend_.kind()},
                                                       {"sandbox", sandbox_},
                                                       {"workspace", workspace},

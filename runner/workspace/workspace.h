@@ -49,6 +49,7 @@ class Workspace {
 
   // Makes it; what a failure left is removed by remove().
   Status make();
+  bool overlay() const { return overlay_; }
   // "overlay" or "worktree", and, for a worktree where overlay was wanted, why.
   const char* kind() const { return overlay_ ? "overlay" : "worktree"; }
   const std::string& why_not_overlay() const { return why_not_overlay_; }

@@ -71,13 +71,14 @@ class CorralE2E : public ::testing::Test {
 
   // Nothing of a run may outlive it: worktrees, bundles, runtime state, locks.
   void expect_no_leftovers() const {
-    for (const char* sub : {"worktrees", "sandboxes", "runs"}) {
+    for (const char* sub : {"worktrees", "layers", "sandboxes", "runs"}) {
       std::string dir = data() + "/" + sub;
       if (!std::filesystem::exists(dir)) continue;
       // The shared, read-only sandbox skeleton (.rootfs) stays; nothing else may.
       auto left = sh("ls -A " + quote(dir) + " | grep -vx .rootfs").out;
       EXPECT_EQ(left, "") << sub << ": " << sh("ls -la " + quote(dir)).out;
     }
+    EXPECT_EQ(sh("grep -F " + quote(" " + data() + "/") + " /proc/self/mountinfo").out, "") << "a workspace still mounted";
     std::string state = data() + "/runtime/runc";
     if (std::filesystem::exists(state)) {
       // A finished sandbox's runtime state is deleted in the background: give it a moment.

@@ -118,12 +118,34 @@ TEST_F(CorralE2E, AChangeDisguisedAsUntouchedIsStillCollected) {
   std::string agent =
       "t=$(stat -c %y README.md); sleep 1; printf Z | dd of=README.md bs=1 count=1 conv=notrunc 2>/dev/null; "
       "touch -d \"$t\" README.md";
-  auto out = parse(run_agent(agent, "disguise a change"));
-  ASSERT_EQ(out["status"], "succeeded") << out.dump();
-  ASSERT_TRUE(out["branch"].is_string()) << "the change was found: " << out.dump();
-  std::string after = file_on_branch(out["branch"].get<std::string>(), "README.md");
-  EXPECT_EQ(after.size(), before.size());
-  EXPECT_EQ(after[0], 'Z') << after;
+  for (const char* workspace : {"--workspace worktree", "--workspace auto"}) {
+    auto out = parse(run_agent(agent, "disguise a change", workspace));
+    ASSERT_EQ(out["status"], "succeeded") << workspace << ": " << out.dump();
+    ASSERT_TRUE(out["branch"].is_string()) << workspace << ": the change was found: " << out.dump();
+    std::string after = file_on_branch(out["branch"].get<std::string>(), "README.md");
+    EXPECT_EQ(after.size(), before.size());
+    EXPECT_EQ(after[0], 'Z') << workspace << ": " << after;
+  }
+}
+
+// Each run says in sandbox.created how its workspace was made (an overlay on
+// the cached checkout, or a worktree when asked or when overlayfs cannot be
+// used), and both ways leave nothing behind.
+TEST_F(CorralE2E, SandboxCreatedSaysWhichWorkspaceTheRunHad) {
+  for (auto [flag, kind] : {std::pair{"", "overlay"}, {"--workspace worktree", "worktree"}}) {
+    auto result = run_agent("sh " + agent("edit_files.sh"), "edit", flag);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    auto events = corral("events --json " + parse(result)["task_id"].get<std::string>());
+    std::istringstream lines(events.out);
+    nlohmann::json created;
+    for (std::string line; std::getline(lines, line);) {
+      auto event = nlohmann::json::parse(line);
+      if (event["type"] == "sandbox.created") created = event["payload"];
+    }
+    EXPECT_EQ(created["workspace"]["kind"], kind) << created.dump();
+    EXPECT_FALSE(created["workspace"].contains("why_not_overlay")) << created.dump();
+    expect_no_leftovers();
+  }
 }
 
 TEST_F(CorralE2E, NoChangesMeansNoBranch) {
