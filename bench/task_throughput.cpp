@@ -103,8 +103,9 @@ void print_stages(const BenchDaemon& daemon, int64_t after) {
   }
 }
 
-// The plain sequence for `tasks` tasks on `parallel` threads; tasks per minute.
-double plain_sequence(const std::string& dir, const std::string& repo, int tasks, int parallel) {
+// The plain sequence of one task, for each of `parallel` workers (each with
+// its own worktree and bundle).
+std::vector<std::string> plain_sequences(const std::string& dir, const std::string& repo, int parallel) {
   std::vector<std::string> commands;
   for (int worker = 0; worker < parallel; ++worker) {
     std::string worktree = dir + "/plain-worktree-" + std::to_string(worker);
@@ -118,13 +119,19 @@ double plain_sequence(const std::string& dir, const std::string& repo, int tasks
     must(corral::containers::write_bundle(bundle, spec, "/corral-bench").is_ok(), "writing the plain bundle");
     commands.push_back("git -C " + repo + " worktree add -q --detach " + worktree + " HEAD && chown -R 10001:10001 " +
                        worktree + " && runc --root " + dir + "/plain-state run --bundle " + bundle + " " + spec.name +
-                       " && cd " + worktree + " && git add -A && (git diff --cached --quiet || git -c user.name=b " +
-                       "-c user.email=b@b commit -qm task) && git -C " + repo + " worktree remove --force " + worktree);
+                       " && cd " + worktree + " && git -c safe.directory='*' add -A && (git -c safe.directory='*' diff " +
+                       "--cached --quiet || git -c safe.directory='*' -c user.name=b -c user.email=b@b commit -qm " +
+                       "task) && git -C " + repo + " worktree remove --force " + worktree);
   }
+  return commands;
+}
+
+// `tasks` tasks through the plain sequences, one worker per sequence; tasks per minute.
+double run_plain(const std::vector<std::string>& commands, int tasks) {
   std::atomic<int> next{0};
   auto start = Clock::now();
   std::vector<std::thread> workers;
-  for (int worker = 0; worker < parallel; ++worker) {
+  for (size_t worker = 0; worker < commands.size(); ++worker) {
     workers.emplace_back([&, worker] {
       while (next++ < tasks) must(std::system(commands[worker].c_str()) == 0, "the plain sequence");
     });
@@ -162,8 +169,9 @@ int main(int argc, char** argv) {
     daemon_rate = through_the_daemon(daemon, repo, tasks);
     print_stages(daemon, after);
   }
-  plain_sequence(dir, repo, parallel, parallel);  // warm-up
-  double plain_rate = plain_sequence(dir, repo, tasks, parallel);
+  std::vector<std::string> plain = plain_sequences(dir, repo, parallel);
+  run_plain(plain, parallel);  // warm-up
+  double plain_rate = run_plain(plain, tasks);
   std::printf("corral serve: %.0f tasks/min; plain sequence: %.0f tasks/min; ratio %.2fx (target >= 1.0x)\n",
               daemon_rate, plain_rate, daemon_rate / plain_rate);
   std::filesystem::remove_all(dir);

@@ -17,8 +17,10 @@ Status mount_overlay(const std::string& lower, const std::string& upper, const s
       return Status::invalid_argument("overlayfs cannot name " + *path + " (it holds ',', ':' or '\\')");
     }
   }
+  // volatile: the upper layer is never synced (nor, on unmount, the whole
+  // filesystem under it); a run cut short by a crash is thrown away anyway.
   std::string options = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work +
-                        ",redirect_dir=on,metacopy=off,index=off,xino=off";
+                        ",redirect_dir=on,metacopy=off,index=off,xino=off,volatile";
   if (::mount("overlay", target.c_str(), "overlay", MS_NOSUID | MS_NODEV, options.c_str()) != 0) {
     return Status::from_errno(errno, "mounting an overlay at " + target);
   }

@@ -13,8 +13,10 @@ namespace corral::runner {
 // change written to `upper` (`work` is overlayfs's scratch directory; both on
 // one filesystem). Renamed directories are recorded as redirects, and a
 // change of mode copies the whole file up (no metadata-only copies), so the
-// upper layer alone says what changed (upper_layer.h). Needs root; an error
-// otherwise, or where the filesystem cannot hold an upper layer.
+// upper layer alone says what changed (upper_layer.h); nothing is synced to
+// disk (volatile: after a crash the layer is removed, never mounted again).
+// Needs root and Linux 5.10; an error otherwise, or where the filesystem
+// cannot hold an upper layer.
 Status mount_overlay(const std::string& lower, const std::string& upper, const std::string& work,
                      const std::string& target);
 
