@@ -6,7 +6,9 @@
 // ratio (issue 13's target: corral at least as fast, >= 1.0x), and where a
 // daemon's task spends its time, per stage, from the daemon's own events.
 //
-// Usage: bench_task_throughput [TASKS=200] [PARALLEL=2] [FILES=1000]   (as root)
+// Usage: bench_task_throughput [TASKS=200] [PARALLEL=2] [FILES=1000] [WORKSPACE=auto]   (as root)
+// WORKSPACE=worktree runs the daemon with `--workspace worktree` (how every
+// run was made before overlay workspaces).
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -147,17 +149,19 @@ int main(int argc, char** argv) {
   int tasks = argc > 1 ? std::atoi(argv[1]) : 200;
   int parallel = argc > 2 ? std::atoi(argv[2]) : 2;
   int files = argc > 3 ? std::atoi(argv[3]) : 1000;
+  std::string workspace = argc > 4 ? argv[4] : "auto";
   char pattern[] = "/tmp/corral-bench-XXXXXX";
   std::string dir = ::mkdtemp(pattern);
   std::string repo = dir + "/repo";
   corral::bench::make_repository(repo, files);
-  std::printf("%d no-op tasks, %d at a time, on a repository of %d files\n", tasks, parallel, files);
+  std::printf("%d no-op tasks, %d at a time, on a repository of %d files, --workspace %s\n", tasks, parallel, files,
+              workspace.c_str());
 
   std::string cap = std::to_string(parallel);
   double daemon_rate = 0;
   {
     BenchDaemon daemon(std::string(CORRAL_BINARY_DIR) + "/corral", dir,
-                       {"--max-running", cap, "--max-per-repo", cap, "--max-per-agent", cap});
+                       {"--max-running", cap, "--max-per-repo", cap, "--max-per-agent", cap, "--workspace", workspace});
     must(daemon.client().call("POST", "/v1/repos", json{{"path", repo}}.dump()).is_ok(), "repo add");
     through_the_daemon(daemon, repo, parallel);  // warm-up: the mirror and the cached checkout
     int64_t after = 0;
