@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -53,6 +55,17 @@ class BenchDaemon {
   cli::ApiClient client() const { return cli::ApiClient("unix:" + socket_, ""); }
   const std::string& socket() const { return socket_; }
   pid_t pid() const { return pid_; }
+
+  // How many tasks are still queued or running (up to 1,000 of each).
+  int unfinished_tasks() const {
+    int count = 0;
+    for (const char* state : {"queued", "running"}) {
+      auto page = client().call("GET", std::string("/v1/tasks?limit=1000&state=") + state);
+      must(page.is_ok(), "listing tasks");
+      count += static_cast<int>((*page)["tasks"].size());
+    }
+    return count;
+  }
 
   // The daemon's resident memory in KiB.
   long rss_kib() const {

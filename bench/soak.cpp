@@ -22,17 +22,6 @@ using corral::bench::BenchDaemon;
 using corral::bench::must;
 using Clock = std::chrono::steady_clock;
 
-// How many of the repository's tasks are still queued or running.
-int unfinished(const BenchDaemon& daemon) {
-  int count = 0;
-  for (const char* state : {"queued", "running"}) {
-    auto page = daemon.client().call("GET", std::string("/v1/tasks?limit=1000&state=") + state);
-    must(page.is_ok(), "listing tasks");
-    count += static_cast<int>((*page)["tasks"].size());
-  }
-  return count;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,7 +45,7 @@ int main(int argc, char** argv) {
           nlohmann::json{{"repo", repo}, {"agent", "true"}, {"prompt", "soak " + std::to_string(done + i)}}.dump());
       must(submitted.is_ok(), "submitting");
     }
-    while (unfinished(daemon) > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    while (daemon.unfinished_tasks() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     done = std::min(total, done + step);
     double minutes = std::chrono::duration<double>(Clock::now() - batch_start).count() / 60;
     last_kib = daemon.rss_kib();

@@ -50,16 +50,6 @@ double event_ms(const std::string& time) {
   return static_cast<double>(::timegm(&tm)) * 1000 + millis;
 }
 
-int unfinished(const BenchDaemon& daemon) {
-  int count = 0;
-  for (const char* state : {"queued", "running"}) {
-    auto page = daemon.client().call("GET", std::string("/v1/tasks?limit=1000&state=") + state);
-    must(page.is_ok(), "listing tasks");
-    count += static_cast<int>((*page)["tasks"].size());
-  }
-  return count;
-}
-
 // Submits `tasks` no-op tasks and waits for all of them; tasks per minute.
 double through_the_daemon(const BenchDaemon& daemon, const std::string& repo, int tasks) {
   auto start = Clock::now();
@@ -67,7 +57,7 @@ double through_the_daemon(const BenchDaemon& daemon, const std::string& repo, in
     json task = {{"repo", repo}, {"agent", "true"}, {"prompt", "no-op " + std::to_string(i)}};
     must(daemon.client().call("POST", "/v1/tasks", task.dump()).is_ok(), "submitting");
   }
-  while (unfinished(daemon) > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (daemon.unfinished_tasks() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return tasks / minutes_since(start);
 }
 
