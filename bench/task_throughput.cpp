@@ -111,7 +111,8 @@ std::vector<std::string> plain_sequences(const std::string& dir, const std::stri
     must(corral::containers::write_bundle(bundle, spec, "/corral-bench").is_ok(), "writing the plain bundle");
     commands.push_back("git -C " + repo + " worktree add -q --detach " + worktree + " HEAD && chown -R 10001:10001 " +
                        worktree + " && runc --root " + dir + "/plain-state run --bundle " + bundle + " " + spec.name +
-                       " && cd " + worktree + " && git -c safe.directory='*' add -A && (git -c safe.directory='*' diff " +
+                       " && cd " + worktree +
+                       " && git -c safe.directory='*' add -A && (git -c safe.directory='*' diff " +
                        "--cached --quiet || git -c safe.directory='*' -c user.name=b -c user.email=b@b commit -qm " +
                        "task) && git -C " + repo + " worktree remove --force " + worktree);
   }

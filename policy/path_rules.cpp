@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "policy/path_glob.h"
+#include "policy/path_spelling.h"
 
 namespace corral::policy {
 namespace {
@@ -124,6 +125,7 @@ ToolDecision check_path(std::string_view raw, const PathPolicy& policy) {
     path = std::move(decoded);
   }
   if (!is_strict_utf8(path)) return fired(e, "invalid_utf8", "the path is not well-formed UTF-8 (overlong or invalid)");
+  if (auto problem = spelling_problem(path)) return fired(e, problem->rule, problem->reason);
   for (char& c : path) c = c == '\\' ? '/' : c;
   if (!path.empty() && path[0] == '~') return fired(e, "home_expansion", "'~' names a home folder, not the workspace");
   auto relative = relative_to_workspace(path, policy.workspace);
@@ -134,6 +136,9 @@ ToolDecision check_path(std::string_view raw, const PathPolicy& policy) {
     return fired(e, "symlink_escape", "a symlink on the way leads out of " + policy.workspace);
   }
   std::string normalized = join(parts, parts.size());
+  // Again on what it resolved to: '..' can bring a drive letter or a scheme
+  // to the front ("x/../C:/y").
+  if (auto problem = spelling_problem(normalized)) return fired(e, problem->rule, problem->reason);
   if (const std::string* rule = first_match(policy.sensitive_patterns, normalized)) {
     return fired(e, "sensitive_file", "'" + normalized + "' is a sensitive file ('" + *rule + "')", normalized);
   }

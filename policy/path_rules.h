@@ -28,9 +28,11 @@ struct PathPolicy {
   std::function<std::optional<std::string>(const std::string& relative)> read_link;
 };
 
-// Rules: nul_byte, excessive_encoding, invalid_utf8, home_expansion,
-// outside_workspace, symlink_escape, sensitive_file. `normalized` is the
-// workspace-relative path ("" for the workspace itself).
+// Rules: nul_byte, excessive_encoding, invalid_utf8, the spelling rules of
+// path_spelling.h (look-alike, invisible and control characters, shell
+// syntax, URL schemes, drive letters, UNC paths, length and depth),
+// home_expansion, outside_workspace, symlink_escape, sensitive_file.
+// `normalized` is the workspace-relative path ("" for the workspace itself).
 ToolDecision check_path(std::string_view raw, const PathPolicy& policy);
 
 }  // namespace corral::policy

@@ -113,15 +113,9 @@ class TaskRun {
   // share through the checkout cache, so it gets a worktree.
   static WorkspacePlan workspace_plan(const RunRequest& request) {
     bool checking = request.purpose == RunPurpose::kCheck;
-    return {request.run_id,
-            request.mirror_path,
-            request.mirror_lock_path,
-            request.repo_id,
-            branch_of(request),
-            request.base_commit,
-            request.worktree_path,
-            request.layer_path,
-            checking ? "" : request.checkout_cache_path,
+    return {request.run_id,        request.mirror_path, request.mirror_lock_path,
+            request.repo_id,       branch_of(request),  request.base_commit,
+            request.worktree_path, request.layer_path,  checking ? "" : request.checkout_cache_path,
             request.workspace};
   }
 

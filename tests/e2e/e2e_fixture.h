@@ -78,7 +78,8 @@ class CorralE2E : public ::testing::Test {
       auto left = sh("ls -A " + quote(dir) + " | grep -vx .rootfs").out;
       EXPECT_EQ(left, "") << sub << ": " << sh("ls -la " + quote(dir)).out;
     }
-    EXPECT_EQ(sh("grep -F " + quote(" " + data() + "/") + " /proc/self/mountinfo").out, "") << "a workspace still mounted";
+    EXPECT_EQ(sh("grep -F " + quote(" " + data() + "/") + " /proc/self/mountinfo").out, "")
+        << "a workspace still mounted";
     std::string state = data() + "/runtime/runc";
     if (std::filesystem::exists(state)) {
       // A finished sandbox's runtime state is deleted in the background: give it a moment.

@@ -13,7 +13,7 @@ build() {  # NAME SOURCES... [-- LIBS...]
   local name=$1; shift
   clang++ "${flags[@]}" "$src/tests/fuzz/$name.cpp" "${common[@]}" "$@" -o "$out/$name"
 }
-build fuzz_path_rules "$src/policy/path_rules.cpp"
+build fuzz_path_rules "$src/policy/path_rules.cpp" "$src/policy/path_spelling.cpp"
 build fuzz_command_rules "$src/policy/command_rules.cpp"
 build fuzz_url_rules "$src/policy/url_rules.cpp" "$src/policy/network_address.cpp" "$src/core/url.cpp" \
   "$src/core/status.cpp" -lcurl

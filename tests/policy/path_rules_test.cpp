@@ -19,7 +19,9 @@ void expect_cases(const std::vector<Case>& cases, const PathPolicy& policy) {
     ToolDecision decision = check_path(c.path, policy);
     EXPECT_EQ(decision.verdict, c.verdict) << "'" << c.path << "': " << decision.rule << " " << decision.reason;
     EXPECT_EQ(decision.rule, c.rule) << "'" << c.path << "'";
-    if (c.verdict == Verdict::kAllow) EXPECT_EQ(decision.normalized, c.normalized) << "'" << c.path << "'";
+    if (c.verdict == Verdict::kAllow) {
+      EXPECT_EQ(decision.normalized, c.normalized) << "'" << c.path << "'";
+    }
   }
 }
 
