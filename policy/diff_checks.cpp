@@ -52,7 +52,7 @@ void check_paths(const ProposedChange& change, const DiffRules& rules, DiffVerdi
       add(verdict, {"agent_instructions", path, 0, Decision::kNeedsApproval,
                     "an agent's instructions or settings ('" + *rule + "'): a human must approve"});
     }
-    if (const std::string* rule = first_match(rules.sensitive_paths, path)) {
+    if (const std::string* rule = sensitive_match(rules.sensitive_paths, path)) {
       bool deletion = change.status == 'D' || (change.status == 'R' && path == change.old_path);
       add(verdict, {"sensitive_file", path, 0, deletion ? Decision::kNeedsApproval : Decision::kRefuse,
                     (deletion ? "removes a sensitive file ('" : "a sensitive file ('") + *rule + "')"});

@@ -139,7 +139,7 @@ ToolDecision check_path(std::string_view raw, const PathPolicy& policy) {
   // Again on what it resolved to: '..' can bring a drive letter or a scheme
   // to the front ("x/../C:/y").
   if (auto problem = spelling_problem(normalized)) return fired(e, problem->rule, problem->reason);
-  if (const std::string* rule = first_match(policy.sensitive_patterns, normalized)) {
+  if (const std::string* rule = sensitive_match(policy.sensitive_patterns, normalized)) {
     return fired(e, "sensitive_file", "'" + normalized + "' is a sensitive file ('" + *rule + "')", normalized);
   }
   return {Verdict::kAllow, "", "", normalized};
