@@ -14,6 +14,33 @@ std::string normalize_host(std::string host) {
   return host;
 }
 
+// Why `url` (which libcurl accepted) is not spelled the one way libcurl and a
+// WHATWG parser (browsers, Node, most agents' fetch tools) both read alike,
+// or "" when it is. Such a URL is refused, never normalised into an allow.
+std::string noncanonical(std::string_view url) {
+  size_t colon = url.find(':');
+  std::string_view rest = url.substr(colon + 1);
+  if (!rest.starts_with("//") || rest.size() < 3 || rest[2] == '/' || rest[2] == '\\') {
+    return "the scheme is not followed by exactly two slashes";
+  }
+  std::string_view authority = rest.substr(2, rest.find_first_of("/?#", 2) - 2);
+  if (authority.find('\\') != std::string_view::npos) {
+    return "a backslash in the host part (a WHATWG parser reads it as '/')";
+  }
+  if (authority.find('%') != std::string_view::npos) return "percent-encoded characters in the host part";
+  std::string_view host_port = authority.substr(authority.rfind('@') + 1);  // npos + 1 == 0
+  size_t port_colon = host_port.starts_with('[') ? host_port.find("]:") : host_port.rfind(':');
+  if (host_port.starts_with('[') && port_colon != std::string_view::npos) ++port_colon;
+  std::string_view host = host_port.substr(0, port_colon);
+  if (port_colon != std::string_view::npos) {
+    std::string_view port = host_port.substr(port_colon + 1);
+    if (port.empty()) return "an empty port";
+    if (port.size() > 1 && port[0] == '0') return "a zero-padded port";
+  }
+  if (host.ends_with('.')) return "a trailing dot after the host";
+  return "";
+}
+
 }  // namespace
 
 bool host_allowed(const std::string& host, const std::vector<std::string>& allowed) {
@@ -49,6 +76,10 @@ UrlDecision check_url(std::string_view text, const UrlPolicy& policy) {
   out.port = url->port;
   if (std::find(policy.schemes.begin(), policy.schemes.end(), out.scheme) == policy.schemes.end()) {
     out.decision = fired(e, "scheme_not_allowed", "scheme '" + out.scheme + "' is not allowed");
+    return out;
+  }
+  if (std::string why = noncanonical(input); !why.empty()) {
+    out.decision = fired(e, "noncanonical_url", "'" + input + "' is not spelled canonically: " + why);
     return out;
   }
   if (url->has_userinfo) {

@@ -6,6 +6,10 @@
 //   rule               what
 //   invalid_url        not a URL an HTTP client would accept
 //   scheme_not_allowed the scheme is not in the list (default: https)
+//   noncanonical_url   not spelled the one way libcurl and a WHATWG parser read
+//                      alike: one or three slashes after the scheme, a
+//                      backslash or percent-encoding in the host part, an empty
+//                      or zero-padded port, a trailing dot after the host
 //   userinfo           a user or password in the URL ("https://allowed.com@evil.com")
 //   port_not_allowed   not the scheme's default port nor a listed one
 //   ip_literal         an address instead of a name (allowed only if listed exactly)
@@ -17,8 +21,8 @@
 //                      internal address, unless internal addresses are allowed
 //                      (for all names, or for the names in internal_hosts)
 //
-// Hosts compare case-insensitively and without a trailing dot. Pure but for
-// the injected resolver.
+// Hosts compare case-insensitively (allowlist entries may end in a dot; URLs
+// may not). Pure but for the injected resolver.
 #pragma once
 
 #include <functional>

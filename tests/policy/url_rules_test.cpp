@@ -33,7 +33,7 @@ struct Case {
 TEST(UrlRules, AllowlistedHostsPassAndThoseAddressesArePinned) {
   UrlPolicy policy = allowlist();
   for (const char* url :
-       {"https://api.example.com/v1/x", "https://API.Example.COM./v1", "https://cdn.pkg.example.org/a.tgz",
+       {"https://api.example.com/v1/x", "https://API.Example.COM/v1", "https://cdn.pkg.example.org/a.tgz",
         "https://api.example.com:443/", "https://api.example.com#@evil.com"}) {
     UrlDecision decided = check_url(url, policy);
     EXPECT_EQ(decided.decision.verdict, Verdict::kAllow) << url << ": " << decided.decision.reason;
@@ -114,6 +114,48 @@ TEST(UrlRules, WildcardsMatchSubdomainsOnly) {
   EXPECT_FALSE(host_allowed("example.com", {"*.example.com"}));
   EXPECT_FALSE(host_allowed("badexample.com", {"*.example.com"}));
   EXPECT_TRUE(host_allowed("example.com", {"EXAMPLE.com."}));
+}
+
+// An allowlisted host matches only in its canonical spelling: each way of
+// writing it that a WHATWG parser and libcurl could read apart, or that
+// normalises into the allowed name, is refused, for every allowlisted host,
+// whatever follows; the canonical spellings of the same URLs pass.
+TEST(UrlRules, OnlyTheCanonicalSpellingOfAnAllowedHostMatches) {
+  UrlPolicy policy = allowlist();
+  const std::vector<std::string> hosts = {"api.example.com", "cdn.pkg.example.org"};
+  const std::vector<std::string> tails = {"/", "/v1/items?page=2", "/a/b.tgz", "?q=1", "#frag", ""};
+  auto noncanonical = [](const std::string& host, const std::string& tail) {
+    std::string path = tail.empty() || tail[0] == '/' ? tail : "/" + tail;
+    return std::vector<std::string>{
+        "https://" + host + "./" + path.substr(path.empty() ? 0 : 1),    // trailing dot
+        "https://" + host + ".:443" + path,                              // trailing dot and a port
+        "https://%61" + host.substr(1) + path,                           // percent-encoded letter
+        "https://" + host.substr(0, 3) + "%2e" + host.substr(4) + path,  // percent-encoded dot
+        "https://" + host + ":" + path,                                  // empty port
+        "https://" + host + ":0443" + path,                              // zero-padded port
+        "https://" + host + ":00443" + path,                             // more padding
+        "https:/" + host + path,                                         // one slash
+        "https:///" + host + path,                                       // three slashes
+        "https:\\\\" + host + path,                                      // backslashes for slashes
+        "https://" + host + "\\@evil.example" + path,                    // WHATWG: host ends at '\\'
+    };
+  };
+  size_t lines = 0;
+  for (const std::string& host : hosts) {
+    for (const std::string& tail : tails) {
+      std::string canonical = "https://" + host + (tail.empty() || tail[0] != '/' ? "/" + tail : tail);
+      ++lines;
+      EXPECT_EQ(check_url(canonical, policy).decision.verdict, Verdict::kAllow) << canonical;
+      for (const std::string& url : noncanonical(host, tail)) {
+        ++lines;
+        UrlDecision decided = check_url(url, policy);
+        EXPECT_EQ(decided.decision.verdict, Verdict::kBlock) << url;
+        EXPECT_TRUE(decided.decision.rule == "noncanonical_url" || decided.decision.rule == "invalid_url")
+            << url << ": " << decided.decision.rule << " " << decided.decision.reason;
+      }
+    }
+  }
+  EXPECT_GE(lines, 140u);
 }
 
 }  // namespace
