@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
           nlohmann::json{{"repo", repo}, {"agent", "true"}, {"prompt", "soak " + std::to_string(done + i)}}.dump());
       must(submitted.is_ok(), "submitting");
     }
-    while (daemon.unfinished_tasks() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    while (daemon.has_unfinished_tasks()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     done = std::min(total, done + step);
     double minutes = std::chrono::duration<double>(Clock::now() - batch_start).count() / 60;
     last_kib = daemon.rss_kib();

@@ -57,7 +57,7 @@ double through_the_daemon(const BenchDaemon& daemon, const std::string& repo, in
     json task = {{"repo", repo}, {"agent", "true"}, {"prompt", "no-op " + std::to_string(i)}};
     must(daemon.client().call("POST", "/v1/tasks", task.dump()).is_ok(), "submitting");
   }
-  while (daemon.unfinished_tasks() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (daemon.has_unfinished_tasks()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   return tasks / minutes_since(start);
 }
 
