@@ -11,11 +11,12 @@ namespace {
 namespace fs = std::filesystem;
 using Kind = git::PathChange::Kind;
 
+// Whether `path` has attribute `name` (with `value`, when one is given).
 bool has_attribute(const fs::path& path, const char* name, std::string_view value = {}) {
+  if (value.empty()) return ::lgetxattr(path.c_str(), name, nullptr, 0) >= 0;  // a redirect's value is a path
   char buffer[8] = {};
   ssize_t size = ::lgetxattr(path.c_str(), name, buffer, sizeof buffer);
-  if (size < 0) return false;
-  return value.empty() || std::string_view(buffer, static_cast<size_t>(size)) == value;
+  return size >= 0 && std::string_view(buffer, static_cast<size_t>(size)) == value;
 }
 
 std::string joined(const std::string& parent, const std::string& name) {

@@ -30,6 +30,7 @@ constexpr const char* kChanges = R"(set -e
 printf 'changed by the agent\n' > README.md
 rm src/app.c
 mv docs docs-renamed
+mv a-directory-with-a-long-name/inner renamed-from-deep-inside-a-long-name
 chmod +x scripts/run.sh
 ln -s ../README.md scripts/readme-link
 ln -s /etc/passwd outside-link
@@ -55,6 +56,7 @@ class WorkspaceTest : public ::testing::Test {
     testing::write_file(source() + "/file-to-dir", "a file\n");
     testing::write_file(source() + "/dir-to-file/in.txt", "in\n");
     testing::write_file(source() + "/same.txt", "same\n");
+    testing::write_file(source() + "/a-directory-with-a-long-name/inner/file.txt", "deep\n");
     sh_ok("cd " + quote(source()) + " && git add -A -f && git -c user.name=t -c user.email=t@e commit -q -m more");
     ASSERT_TRUE(git::sync_mirror(source(), mirror()).is_ok());
     base_ = *git::resolve_commit(source(), "HEAD");
@@ -124,6 +126,7 @@ TEST_F(WorkspaceTest, AnOverlayCollectsExactlyWhatAWorktreeDoes) {
   EXPECT_EQ(
       sh_ok("git -C " + quote(mirror()) + " diff --name-status --no-renames " + base_ + " " + from_overlay.commit),
       "M\tREADME.md\n"
+      "D\ta-directory-with-a-long-name/inner/file.txt\n"
       "A\tdir-to-file\n"
       "D\tdir-to-file/in.txt\n"
       "A\tdocs-renamed/old-name.txt\n"
@@ -133,6 +136,7 @@ TEST_F(WorkspaceTest, AnOverlayCollectsExactlyWhatAWorktreeDoes) {
       "M\tlib/tracked.log\n"
       "A\tnew/deep/file.txt\n"
       "A\toutside-link\n"
+      "A\trenamed-from-deep-inside-a-long-name/file.txt\n"
       "A\tscripts/readme-link\n"
       "M\tscripts/run.sh\n"
       "D\tsrc/app.c\n"
