@@ -421,6 +421,48 @@ TEST_F(FullDisk, TasksEndingOnAFullDiskSettleOnceSpaceIsBackAndNothingLeaks) {
   EXPECT_EQ(sh("ls -A " + quote(data() + "/worktrees")).out, "") << "nor a worktree";
 }
 
+// corral inside a container: its data directory on overlayfs, which cannot
+// hold an overlay's upper layer. Runs fall back to worktrees, say why, and
+// their work is collected as ever.
+class DataOnOverlayfs : public FaultDaemon {
+ protected:
+  void SetUp() override {
+    CorralE2E::SetUp();
+    for (const char* part : {"lower", "upper", "work"})
+      std::filesystem::create_directories(dir_ / ("outer/" + std::string(part)));
+    std::filesystem::create_directories(data());
+    sh_ok("mount -t overlay overlay -o lowerdir=" + quote(dir_ / "outer/lower") +
+          ",upperdir=" + quote(dir_ / "outer/upper") + ",workdir=" + quote(dir_ / "outer/work") + " " + quote(data()));
+    mounted_ = true;
+    start_daemon();
+    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
+    sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
+  }
+  void TearDown() override {
+    stop_daemon(SIGTERM);
+    if (mounted_) sh("umount -l " + quote(data()));
+  }
+  bool mounted_ = false;
+};
+
+TEST_F(DataOnOverlayfs, RunsFallBackToAWorktreeSayWhyAndTheirWorkIsCollected) {
+  std::printf("tried: the data directory on overlayfs (as in a container), two tasks\n");
+  std::vector<std::string> tasks = {submit("echo one > one.txt; true", "one"),
+                                    submit("echo two > two.txt; true", "two")};
+  std::map<std::string, int> ended = settle(tasks);
+  EXPECT_EQ(ended["review"], 2);
+  for (const std::string& task : tasks) {
+    auto created = local("GET", "/v1/events?type=sandbox.created&task=" + task)["events"];
+    ASSERT_FALSE(created.empty());
+    const auto& workspace = created[0]["payload"]["workspace"];
+    EXPECT_EQ(workspace["kind"], "worktree") << workspace.dump();
+    EXPECT_NE(workspace.value("why_not_overlay", ""), "") << workspace.dump();
+  }
+  EXPECT_EQ(sh("git -C " + quote(repo()) + " show " + quote("corral/" + tasks[0] + ":one.txt")).out, "one\n");
+  expect_chain_intact_and_no_run_lock();
+  for (const char* left : {"/worktrees", "/layers"}) EXPECT_EQ(sh("ls -A " + quote(data() + left)).out, "") << left;
+}
+
 // The daemon killed (SIGKILL) at random moments while tasks run and merge,
 // restarted each time; once it settles every invariant must hold. The seed is
 // printed; FAULT_SEED=N repeats a run.
