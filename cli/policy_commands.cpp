@@ -1,16 +1,24 @@
-// corral policy check: what the tool-call rules answer for one call, so an
-// owner can try a rule set without running an agent. Runs locally (no daemon).
+// corral policy check: what the tool-call rules answer for one call; corral
+// policy scan: what the diff checks and the secret scanner find in files. So
+// an owner can try a rule set without running an agent. Runs locally (no daemon).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <limits>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "cli/terminal_text.h"
 #include "core/key_value.h"
 #include "core/visible_text.h"
+#include "policy/diff_checks.h"
 #include "policy/tool_call.h"
 #include "runner/gateways/host_resolver.h"
 
@@ -73,6 +81,71 @@ int run_check(const CheckOptions& options) {
   return 0;
 }
 
+struct ScanOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> sensitive;
+  bool json_output = false;
+};
+
+// `path` as the diff checks would see it added: its mode, its lines (none
+// when binary: a NUL in its first 8 KiB, as git decides), a link's target.
+Result<policy::ProposedChange> as_added(const std::string& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return Status::from_errno(errno, "reading " + path);
+  policy::ProposedChange change;
+  change.status = 'A';
+  change.path = path.starts_with("./") ? path.substr(2) : path;
+  if (S_ISLNK(info.st_mode)) {
+    change.new_mode = 0120000;
+    char target[4096];
+    ssize_t size = ::readlink(path.c_str(), target, sizeof target);
+    if (size > 0) change.link_target.assign(target, static_cast<size_t>(size));
+    return change;
+  }
+  if (!S_ISREG(info.st_mode)) return Status::invalid_argument(path + " is not a file");
+  change.new_mode = (info.st_mode & S_IXUSR) ? 0100755 : 0100644;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return Status::io("reading " + path);
+  std::string content = text.str();
+  change.binary = content.substr(0, 8192).find('\0') != std::string::npos;
+  if (change.binary) return change;
+  std::istringstream lines(content);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    change.added.push_back({++number, line});
+    ++change.insertions;
+  }
+  return change;
+}
+
+int run_scan(const ScanOptions& options) {
+  std::vector<policy::ProposedChange> changes;
+  for (const std::string& file : options.files) {
+    auto change = as_added(file);
+    if (!change.is_ok()) return report_error(change.status());
+    changes.push_back(std::move(*change));
+  }
+  policy::DiffRules extra;
+  extra.sensitive_paths = options.sensitive;
+  // The size limits are a tier's, about a change, not about files: not applied.
+  extra.max_files = extra.max_lines = std::numeric_limits<int>::max();
+  policy::DiffVerdict verdict = policy::check_diff(changes, policy::with_defaults(extra));
+  int status = verdict.decision == policy::Decision::kPass ? 0 : static_cast<int>(ExitStatus::kAgentFailed);
+  if (options.json_output) {
+    std::cout << exact_json(nlohmann::json(verdict)) << "\n";
+    return status;
+  }
+  for (const policy::Finding& finding : verdict.findings) {
+    std::string where = finding.line > 0 ? finding.path + ":" + std::to_string(finding.line) : finding.path;
+    std::printf("%s: %s %s — %s\n", policy::decision_name(finding.decision), finding.rule.c_str(),
+                visible_inline(where).c_str(), visible_inline(finding.message).c_str());
+  }
+  std::printf("%s\n", policy::decision_name(verdict.decision));
+  return status;
+}
+
 }  // namespace
 
 CommandAction add_policy_command(CLI::App& app, const GlobalOptions&) {
@@ -89,7 +162,18 @@ CommandAction add_policy_command(CLI::App& app, const GlobalOptions&) {
   check->add_flag("--allow-internal", options->allow_internal, "Allow internal addresses");
   check->add_flag("--no-resolve", options->no_resolve, "Do not resolve host names (the allowlist alone decides)");
   check->add_flag("--json", options->json_output);
-  return [options] { return run_check(*options); };
+
+  auto scan_options = std::make_shared<ScanOptions>();
+  CLI::App* scan = app.add_subcommand(
+      "scan",
+      "Run the diff checks and the secret scanner over files, as if an agent added them (exit 1 on a finding "
+      "that refuses or asks for approval)");
+  scan->add_option("files", scan_options->files, "The files")->required();
+  scan->add_option("--sensitive", scan_options->sensitive,
+                   "A sensitive path pattern besides the defaults, or !PATTERN for what is not (repeatable)");
+  scan->add_flag("--json", scan_options->json_output);
+
+  return [options, scan_options, check] { return check->parsed() ? run_check(*options) : run_scan(*scan_options); };
 }
 
 }  // namespace corral::cli

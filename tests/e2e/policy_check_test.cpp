@@ -1,4 +1,5 @@
-// `corral policy check` as an owner uses it: one tool call, one answer.
+// `corral policy check` and `corral policy scan` as an owner uses them: one
+// tool call, one answer; files, what the diff checks would find in them.
 #include "tests/e2e/e2e_fixture.h"
 
 namespace corral::e2e {
@@ -29,6 +30,36 @@ TEST_F(CorralE2E, PolicyCheckRefusesBadInputClearly) {
   EXPECT_EQ(bad_mode.exit_code, 2);
   EXPECT_NE(bad_mode.err.find("--mode is flag or block"), std::string::npos);
   EXPECT_EQ(corral("policy check --arg path=x").exit_code, 2) << "--tool is required";
+}
+
+TEST_F(CorralE2E, PolicyScanRunsTheDiffChecksAndTheSecretScannerOverFiles) {
+  std::string dir = dir_ / "scan";
+  testing::write_file(dir + "/.env", "DB_PASSWORD=hunter2\n");
+  testing::write_file(dir + "/.env.example", "DB_PASSWORD=\n");
+  // A made-up token in GitHub's documented format: ghp_ and 36 letters and digits.
+  testing::write_file(dir + "/src/client.ts",
+                      "const a = 1;\nconst token = \"ghp_" + std::string(36, 'x').replace(3, 6, "A1b2C3") + "\";\n");
+  testing::write_file(dir + "/src/ok.c", "int main(void) { return 0; }\n");
+  auto found = sh("cd " + quote(dir) + " && " + quote(testing::corral_binary()) +
+                  " policy scan .env .env.example src/client.ts src/ok.c");
+  EXPECT_EQ(found.exit_code, 1) << "a finding that refuses: " << found.out << found.err;
+  EXPECT_NE(found.out.find("refuse: sensitive_file .env — "), std::string::npos) << found.out;
+  EXPECT_NE(found.out.find("refuse: secret src/client.ts:2 — "), std::string::npos) << found.out;
+  EXPECT_EQ(found.out.find(".env.example"), std::string::npos) << "a template is not sensitive: " << found.out;
+  EXPECT_EQ(found.out.find("ok.c"), std::string::npos) << found.out;
+
+  auto clean =
+      sh("cd " + quote(dir) + " && " + quote(testing::corral_binary()) + " policy scan --json src/ok.c .env.example");
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_EQ(nlohmann::json::parse(clean.out)["decision"], "pass");
+
+  auto exempt =
+      sh("cd " + quote(dir) + " && " + quote(testing::corral_binary()) + " policy scan --sensitive '!.env' .env");
+  EXPECT_EQ(exempt.exit_code, 0) << "an owner's exemption: " << exempt.out;
+
+  auto missing = corral("policy scan " + quote(dir + "/nothing-here"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nothing-here"), std::string::npos) << missing.err;
 }
 
 }  // namespace
