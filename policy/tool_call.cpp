@@ -93,6 +93,32 @@ ToolCallDecision check_patch(const std::map<std::string, std::string>& arguments
   return strictest;
 }
 
+// A shell command naming a sensitive file (`cat .env`, `cp id_rsa x`,
+// `source .envrc`, `--env-file=.env`, `< .env`, `cat ../.env` from a
+// subfolder) meets the sensitive-file rule a Read of it would: by its path in
+// the workspace, or, since the command's folder is not followed, by its name.
+// Only that rule: a command may name paths outside the workspace (`ls /tmp`)
+// without leaving it, and the sandbox, not this reading of the command, is
+// the boundary. Words that are only printed (echo, printf) name nothing.
+ToolDecision sensitive_file_in_command(const std::string& command, const PathPolicy& policy) {
+  for (const std::vector<std::string>& words : split_commands(command)) {
+    if (words.empty() || words[0] == "echo" || words[0] == "printf") continue;
+    for (size_t i = 1; i < words.size(); ++i) {
+      std::string word = words[i];
+      word.erase(0, word.find_first_not_of("0123456789<>&|"));  // a redirection's operator
+      if (size_t equals = word.find('='); equals != std::string::npos) word.erase(0, equals + 1);
+      if (word.empty() || word[0] == '-') continue;
+      std::string name = word.substr(word.rfind('/') + 1);  // npos + 1 == 0
+      for (const std::string& path : {word, name}) {
+        if (path.empty() || path == "." || path == "..") continue;
+        ToolDecision decision = check_path(path, policy);
+        if (decision.rule == "sensitive_file") return decision;
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 ToolCallDecision check_tool_call(const std::string& tool, const std::map<std::string, std::string>& arguments,
@@ -109,9 +135,11 @@ ToolCallDecision check_tool_call(const std::string& tool, const std::map<std::st
     ToolDecision decision;
     if (one_of(key, kPathKeys))
       decision = check_path(value, policy.paths);
-    else if (one_of(key, kCommandKeys))
+    else if (one_of(key, kCommandKeys)) {
       decision = check_command(value, policy.enforcement);
-    else if (one_of(key, kUrlKeys))
+      ToolDecision reads = sensitive_file_in_command(value, policy.paths);
+      if (reads.verdict > decision.verdict) decision = reads;
+    } else if (one_of(key, kUrlKeys))
       decision = check_url(value, policy.urls).decision;
     else
       continue;
