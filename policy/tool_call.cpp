@@ -133,16 +133,17 @@ ToolCallDecision check_tool_call(const std::string& tool, const std::map<std::st
   ToolCallDecision strictest;
   for (const auto& [key, value] : arguments) {
     ToolDecision decision;
-    if (one_of(key, kPathKeys))
+    if (one_of(key, kPathKeys)) {
       decision = check_path(value, policy.paths);
-    else if (one_of(key, kCommandKeys)) {
+    } else if (one_of(key, kCommandKeys)) {
       decision = check_command(value, policy.enforcement);
       ToolDecision reads = sensitive_file_in_command(value, policy.paths);
       if (reads.verdict > decision.verdict) decision = reads;
-    } else if (one_of(key, kUrlKeys))
+    } else if (one_of(key, kUrlKeys)) {
       decision = check_url(value, policy.urls).decision;
-    else
+    } else {
       continue;
+    }
     if (strictest.argument.empty() || decision.verdict > strictest.decision.verdict) strictest = {decision, key};
   }
   return strictest;
