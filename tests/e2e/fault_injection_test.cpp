@@ -380,23 +380,34 @@ TEST_F(ReadOnlyDatabase, RunsEndingWhileItRefusesWritesSettleAfterwardsAndNothin
   expect_chain_intact_and_no_run_lock();
 }
 
-// The data directory on a small tmpfs of its own, so a test can fill it.
-class FullDisk : public FaultDaemon {
+// A daemon whose data directory is a file system of the test's making,
+// mounted (by `mount_command`, given the directory) before the daemon starts.
+class DaemonOnItsOwnMount : public FaultDaemon {
  protected:
-  void SetUp() override {
-    CorralE2E::SetUp();
+  void start_on(const std::string& mount_command) {
     std::filesystem::create_directories(data());
-    sh_ok("mount -t tmpfs -o size=96m corral-fault " + quote(data()));
+    sh_ok(mount_command + " " + quote(data()));
     mounted_ = true;
     start_daemon();
-    ASSERT_TRUE(ready_);
+    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
     sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
   }
+  // Not DaemonE2E::SetUp: the daemon starts only once its data directory is mounted.
+  void SetUp() override { CorralE2E::SetUp(); }
   void TearDown() override {
     stop_daemon(SIGTERM);
     if (mounted_) sh("umount -l " + quote(data()));
   }
   bool mounted_ = false;
+};
+
+// The data directory on a small tmpfs of its own, so a test can fill it.
+class FullDisk : public DaemonOnItsOwnMount {
+ protected:
+  void SetUp() override {
+    DaemonOnItsOwnMount::SetUp();
+    start_on("mount -t tmpfs -o size=96m corral-fault");
+  }
 };
 
 TEST_F(FullDisk, TasksEndingOnAFullDiskSettleOnceSpaceIsBackAndNothingLeaks) {
@@ -424,25 +435,16 @@ TEST_F(FullDisk, TasksEndingOnAFullDiskSettleOnceSpaceIsBackAndNothingLeaks) {
 // corral inside a container: its data directory on overlayfs, which cannot
 // hold an overlay's upper layer. Runs fall back to worktrees, say why, and
 // their work is collected as ever.
-class DataOnOverlayfs : public FaultDaemon {
+class DataOnOverlayfs : public DaemonOnItsOwnMount {
  protected:
   void SetUp() override {
-    CorralE2E::SetUp();
-    for (const char* part : {"lower", "upper", "work"})
+    DaemonOnItsOwnMount::SetUp();
+    for (const char* part : {"lower", "upper", "work"}) {
       std::filesystem::create_directories(dir_ / ("outer/" + std::string(part)));
-    std::filesystem::create_directories(data());
-    sh_ok("mount -t overlay overlay -o lowerdir=" + quote(dir_ / "outer/lower") +
-          ",upperdir=" + quote(dir_ / "outer/upper") + ",workdir=" + quote(dir_ / "outer/work") + " " + quote(data()));
-    mounted_ = true;
-    start_daemon();
-    ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
-    sh_ok(quote(testing::corral_binary()) + " --data-dir " + quote(data()) + " repo add " + quote(repo()));
+    }
+    start_on("mount -t overlay overlay -o lowerdir=" + quote(dir_ / "outer/lower") +
+             ",upperdir=" + quote(dir_ / "outer/upper") + ",workdir=" + quote(dir_ / "outer/work"));
   }
-  void TearDown() override {
-    stop_daemon(SIGTERM);
-    if (mounted_) sh("umount -l " + quote(data()));
-  }
-  bool mounted_ = false;
 };
 
 TEST_F(DataOnOverlayfs, RunsFallBackToAWorktreeSayWhyAndTheirWorkIsCollected) {
