@@ -140,4 +140,23 @@ Result<std::string> branch_commit(const std::string& repo_path, const std::strin
   return oid_hex(oid);
 }
 
+Result<int> remove_stale_ref_locks(const std::string& mirror_path) {
+  namespace fs = std::filesystem;
+  int removed = 0;
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  if (fs::exists(fs::path(mirror_path) / "packed-refs.lock", ec))
+    stale.push_back(fs::path(mirror_path) / "packed-refs.lock");
+  for (auto it = fs::recursive_directory_iterator(fs::path(mirror_path) / "refs", ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() == ".lock" && !it->is_directory(ec)) stale.push_back(it->path());
+  }
+  if (ec) return Status::from_errno(ec.value(), "reading the references of " + mirror_path);
+  for (const fs::path& lock : stale) {
+    if (!fs::remove(lock, ec)) return Status::from_errno(ec.value(), "removing the stale " + lock.string());
+    ++removed;
+  }
+  return removed;
+}
+
 }  // namespace corral::git

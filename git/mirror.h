@@ -32,6 +32,14 @@ Result<std::string> fetch_revision(const std::string& source_path, const std::st
 bool has_commit(const std::string& mirror_path, const std::string& commit);
 
 // Branch operations on the mirror. create_branch fails if it exists.
+// Removes the lock files of references (`refs/**.lock`, `packed-refs.lock`)
+// a writer killed mid-update left in the mirror: libgit2 refuses to update a
+// locked reference, so one left behind would fail every later move of it.
+// The caller holds the mirror's writer lock, which every corral writer of the
+// mirror holds while it writes: whatever lock file is there then is stale.
+// How many were removed.
+Result<int> remove_stale_ref_locks(const std::string& mirror_path);
+
 Status create_branch(const std::string& mirror_path, const std::string& branch, const std::string& commit);
 Status delete_branch(const std::string& mirror_path, const std::string& branch);
 // The commit a branch points at; not_found if it does not exist.

@@ -157,6 +157,13 @@ Result<ReconcileReport> reconcile(const DataLayout& layout, store::Records& reco
   CORRAL_RETURN_IF_ERROR(repair_stuck_tasks(records, queue, events, on_abandoned, report.tasks_repaired));
   report.locks_removed = remove_stray_run_locks(layout);
   CORRAL_ASSIGN_OR_RETURN(report.leftovers_removed, remove_stray_run_files(layout, records));
+  CORRAL_ASSIGN_OR_RETURN(auto repos, records.repos());
+  for (const store::RepoRecord& repo : repos) {
+    auto lock = FileLock::acquire(layout.mirror_lock(repo.id));
+    if (!lock.is_ok()) return lock.status();
+    CORRAL_ASSIGN_OR_RETURN(int removed, git::remove_stale_ref_locks(repo.mirror_path));
+    report.locks_removed += removed;
+  }
   return report;
 }
 

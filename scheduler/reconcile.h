@@ -21,7 +21,7 @@ struct ReconcileReport {
   int runs_failed = 0;
   int sandboxes_removed = 0;
   int tasks_repaired = 0;     // left running with no run
-  int locks_removed = 0;      // run locks of runs that never started
+  int locks_removed = 0;      // run locks of runs that never started; stale reference locks in mirrors
   int leftovers_removed = 0;  // worktrees and run directories of runs the store never recorded
 };
 

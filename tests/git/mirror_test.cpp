@@ -135,3 +135,23 @@ TEST_F(GitFixture, RevisionsResolveInTheSource) {
 
 }  // namespace
 }  // namespace corral::git
+
+namespace corral::git {
+namespace {
+
+// A writer killed mid-update leaves a reference's lock file; libgit2 then
+// refuses every update of that reference until it goes.
+TEST_F(GitFixture, AStaleReferenceLockIsRemovedAndTheReferenceMovesAgain) {
+  ASSERT_TRUE(create_branch(mirror(), "corral/t-1", base_).is_ok());
+  std::ofstream(mirror() + "/refs/heads/corral/t-1.lock").put('x');
+  std::ofstream(mirror() + "/packed-refs.lock").put('x');
+  EXPECT_FALSE(delete_branch(mirror(), "corral/t-1").is_ok()) << "locked";
+  auto removed = remove_stale_ref_locks(mirror());
+  ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
+  EXPECT_EQ(*removed, 2);
+  EXPECT_TRUE(delete_branch(mirror(), "corral/t-1").is_ok());
+  EXPECT_EQ(*remove_stale_ref_locks(mirror()), 0);
+}
+
+}  // namespace
+}  // namespace corral::git
