@@ -145,6 +145,7 @@ Result<int> remove_stale_ref_locks(const std::string& mirror_path) {
   int removed = 0;
   std::error_code ec;
   std::vector<fs::path> stale;
+  if (!fs::is_directory(fs::path(mirror_path) / "refs", ec)) return 0;  // not mirrored yet
   if (fs::exists(fs::path(mirror_path) / "packed-refs.lock", ec))
     stale.push_back(fs::path(mirror_path) / "packed-refs.lock");
   for (auto it = fs::recursive_directory_iterator(fs::path(mirror_path) / "refs", ec);

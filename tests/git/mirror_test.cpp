@@ -155,3 +155,15 @@ TEST_F(GitFixture, AStaleReferenceLockIsRemovedAndTheReferenceMovesAgain) {
 
 }  // namespace
 }  // namespace corral::git
+
+namespace corral::git {
+namespace {
+
+TEST_F(GitFixture, AMirrorNotMadeYetHasNoStaleLocks) {
+  auto removed = remove_stale_ref_locks(source() + "/not-a-mirror");
+  ASSERT_TRUE(removed.is_ok()) << removed.status().to_string();
+  EXPECT_EQ(*removed, 0);
+}
+
+}  // namespace
+}  // namespace corral::git
