@@ -98,11 +98,20 @@ void check_kind(const ProposedChange& change, DiffVerdict& verdict) {
 
 void check_secrets(const ProposedChange& change, const DiffRules& rules, DiffVerdict& verdict) {
   if (first_match(rules.secret_allowlist, change.path)) return;
-  for (const AddedLine& added : change.added) {
-    for (const SecretHit& hit : find_secrets(added.text)) {
-      add(verdict, {"secret", change.path, added.line, Decision::kRefuse,
+  // Each run of consecutive added lines is scanned as one text, so a key's
+  // marker is read with the lines that follow it in the file.
+  size_t run_start = 0;
+  while (run_start < change.added.size()) {
+    std::vector<std::string_view> run = {change.added[run_start].text};
+    while (run_start + run.size() < change.added.size() &&
+           change.added[run_start + run.size()].line == change.added[run_start].line + static_cast<int>(run.size())) {
+      run.push_back(change.added[run_start + run.size()].text);
+    }
+    for (const SecretHit& hit : find_secrets(run)) {
+      add(verdict, {"secret", change.path, change.added[run_start + hit.line].line, Decision::kRefuse,
                     "looks like a credential (" + hit.rule + ", column " + std::to_string(hit.column) + ")"});
     }
+    run_start += run.size();
   }
 }
 

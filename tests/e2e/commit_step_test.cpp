@@ -157,7 +157,8 @@ TEST_F(CommitE2E, TheDiffRulesRefuseWhatMustNeverLand) {
   ASSERT_EQ(refused["state"], "refused") << refused.dump();
   EXPECT_NE(refused["reason"].get<std::string>().find("forbidden_path at .github/workflows/ci.yml"), std::string::npos)
       << refused.dump();
-  std::string secret = submit_task("echo 'aws_key = \"AKIAIOSFODNN7EXAMPLE\"' > config.py; true", "configure");
+  // A made-up key in AWS's format (AWS's own documentation key, …EXAMPLE, is let through).
+  std::string secret = submit_task("echo 'aws_key = \"AKIAQ7V2M4N8K3J6H5G1\"' > config.py; true", "configure");
   refused = wait_for_state(secret, "refused", 60);
   EXPECT_NE(refused["reason"].get<std::string>().find("secret at config.py:1"), std::string::npos) << refused.dump();
   // An agent editing its own instructions needs a human even at the top tier.

@@ -99,7 +99,7 @@ TEST(DiffChecks, DependencyManifestsAndLockFilesNeedApproval) {
 }
 
 TEST(DiffChecks, SecretsInAddedLinesAreRefusedWithFileAndLine) {
-  auto change = file("src/config.py", 'M', {{3, "x = 1"}, {7, "KEY = 'AKIAIOSFODNN7EXAMPLE'"}});
+  auto change = file("src/config.py", 'M', {{3, "x = 1"}, {7, "KEY = 'AKIAQ7V2M4N8K3J6H5G1'"}});
   DiffVerdict verdict = check({change});
   ASSERT_EQ(verdict.findings.size(), 1u);
   EXPECT_EQ(verdict.decision, Decision::kRefuse);
@@ -111,7 +111,7 @@ TEST(DiffChecks, SecretsInAddedLinesAreRefusedWithFileAndLine) {
 }
 
 TEST(DiffChecks, TestFixturesMayHoldFakeSecrets) {
-  auto fixture = file("tests/fixtures/aws.txt", 'A', {{1, "AKIAIOSFODNN7EXAMPLE"}});
+  auto fixture = file("tests/fixtures/aws.txt", 'A', {{1, "AKIAQ7V2M4N8K3J6H5G1"}});
   EXPECT_EQ(check({fixture}).decision, Decision::kPass);
   fixture.path = "pkg/testdata/creds.txt";
   EXPECT_EQ(check({fixture}).decision, Decision::kPass);
