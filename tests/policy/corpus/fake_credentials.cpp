@@ -25,6 +25,7 @@ std::string alphabet(std::string_view kind) {
   if (kind == "b") return upper + lower + digits + "+/";
   if (kind == "s") return upper + lower + digits + std::string(kPunctuation);
   if (kind == "B32") return "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
+  if (kind == "A32") return upper + "234567";
   throw std::invalid_argument("no such run kind: " + std::string(kind));
 }
 

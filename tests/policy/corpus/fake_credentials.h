@@ -6,7 +6,8 @@
 //   [[d:N]]  digits                  [[t:N]]  base64url ([A-Za-z0-9_-])
 //   [[l:N]]  letters                 [[lo:N]] lower-case letters and digits
 //   [[b:N]]  base64 ([A-Za-z0-9+/])  [[s:N]]  a password: all four classes
-//   [[B32:N]] upper-case bech32      [[uuid]] a lower-case UUID
+//   [[B32:N]] upper-case bech32      [[A32:N]] upper-case base32 (A-Z, 2-7)
+//   [[uuid]] a lower-case UUID
 //   [[b64:TEXT]] TEXT (itself a template) in base64
 // Random runs start with a letter or digit and never spell a placeholder.
 #pragma once
