@@ -16,8 +16,8 @@ const std::string kEnd = R"~((?:[`'"\s;]|\\[nr]|$))~";
 // gitleaks' "semi-generic" shape: an identifier holding one of `names`, an
 // assignment operator, then the secret.
 std::string named(const std::string& names, const std::string& secret) {
-  return R"~([\w.-]{0,50}?(?:)~" + names + R"~()(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[`'"\s=]{0,5}()~" +
-         secret + ")" + kEnd;
+  return R"~([\w.-]{0,50}?(?:)~" + names +
+         R"~()(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[`'"\s=]{0,5}()~" + secret + ")" + kEnd;
 }
 
 double entropy(const std::string& text) {
@@ -48,9 +48,9 @@ std::regex compile(const std::string& pattern, bool icase) {
 struct GitleaksModel::Rule {
   std::string id;
   std::regex pattern;
-  double min_entropy = 0;             // 0: none
-  std::vector<std::string> keywords;  // lower case; empty: always tried
-  std::vector<std::regex> allow;      // on the secret
+  double min_entropy = 0;               // 0: none
+  std::vector<std::string> keywords;    // lower case; empty: always tried
+  std::vector<std::regex> allow;        // on the secret
   std::vector<std::regex> allow_match;  // on the whole match
   bool stopwords = false;               // the generic rule's stopwords apply
 };
@@ -69,8 +69,12 @@ struct RuleText {
 std::vector<RuleText> rule_texts() {
   const std::string uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
   return {
-      {"aws-access-token", R"~(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)~", false, 3,
-       {"a3t", "akia", "asia", "abia", "acca"}, {".+EXAMPLE$"}},
+      {"aws-access-token",
+       R"~(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)~",
+       false,
+       3,
+       {"a3t", "akia", "asia", "abia", "acca"},
+       {".+EXAMPLE$"}},
       {"github-pat", "ghp_[0-9a-zA-Z]{36}", false, 3, {"ghp_"}},
       {"github-oauth", "gho_[0-9a-zA-Z]{36}", false, 3, {"gho_"}},
       {"github-app-token", "(?:ghu|ghs)_[0-9a-zA-Z]{36}", false, 3, {"ghu_", "ghs_"}},
@@ -83,14 +87,22 @@ std::vector<RuleText> rule_texts() {
       {"slack-bot-token", "xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*", false, 3, {"xoxb"}},
       {"slack-user-token", "xox[pe](?:-[0-9]{10,13}){3}-[a-zA-Z0-9-]{28,34}", false, 2, {"xoxp-", "xoxe-"}},
       {"slack-app-token", R"~(xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)~", true, 2, {"xapp"}},
-      {"slack-webhook-url", "(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}", false,
-       0, {"hooks.slack.com"}},
+      {"slack-webhook-url",
+       "(?:https?://)?hooks.slack.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,56}",
+       false,
+       0,
+       {"hooks.slack.com"}},
       {"anthropic-api-key", R"~(\b(sk-ant-api03-[a-zA-Z0-9_\-]{93}AA))~" + kEnd, false, 0, {"sk-ant-api03"}},
       {"openai-api-key",
        R"~(\b(sk-(?:proj|svcacct|admin)-(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})\b|sk-[a-zA-Z0-9]{20}T3BlbkFJ[a-zA-Z0-9]{20}))~" +
            kEnd,
-       false, 3, {"t3blbkfj"}},
-      {"stripe-access-token", R"~(\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}))~" + kEnd, false, 2,
+       false,
+       3,
+       {"t3blbkfj"}},
+      {"stripe-access-token",
+       R"~(\b((?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}))~" + kEnd,
+       false,
+       2,
        {"sk_test", "sk_live", "sk_prod", "rk_test", "rk_live", "rk_prod"}},
       {"npm-access-token", R"~(\b(npm_[a-z0-9]{36}))~" + kEnd, true, 2, {"npm_"}},
       {"pypi-upload-token", R"~(pypi-AgEIcHlwaS5vcmc[\w-]{50,1000})~", false, 3, {"pypi-ageichlwas5vcmc"}},
@@ -101,7 +113,11 @@ std::vector<RuleText> rule_texts() {
       {"digitalocean-pat", R"~(\b(dop_v1_[a-f0-9]{64}))~" + kEnd, false, 3, {"dop_v1_"}},
       {"databricks-api-token", R"~(\b(dapi[a-f0-9]{32}(?:-\d)?))~" + kEnd, false, 3, {"dapi"}},
       {"doppler-api-token", R"~(dp\.pt\.[a-zA-Z0-9]{43})~", false, 2, {"dp.pt."}},
-      {"vault-service-token", R"~(\b((?:hvs\.[\w-]{90,120}|s\.[a-zA-Z0-9]{24})))~" + kEnd, false, 3.5, {"hvs.", "s."},
+      {"vault-service-token",
+       R"~(\b((?:hvs\.[\w-]{90,120}|s\.[a-zA-Z0-9]{24})))~" + kEnd,
+       false,
+       3.5,
+       {"hvs.", "s."},
        {R"~(s\.[A-Za-z]{24})~"}},
       {"linear-api-key", "lin_api_[a-zA-Z0-9]{40}", false, 2, {"lin_api_"}},
       {"new-relic-user-api-key", named("new-relic|newrelic|new_relic", "NRAK-[a-z0-9]{27}"), true, 0, {"nrak"}},
@@ -122,22 +138,33 @@ std::vector<RuleText> rule_texts() {
       {"twilio-api-key", "SK[0-9a-fA-F]{32}", false, 3, {"sk"}},
       {"atlassian-api-token",
        named("atlassian|confluence|jira", "[a-z0-9]{20}[a-f0-9]{4}") + R"~(|\b(ATATT3[A-Za-z0-9_\-=]{186}))~" + kEnd,
-       true, 3.5, {"atlassian", "confluence", "jira", "atatt3"}},
+       true,
+       3.5,
+       {"atlassian", "confluence", "jira", "atatt3"}},
       {"alibaba-access-key-id", R"~(\b(LTAI[a-zA-Z0-9]{20}))~" + kEnd, false, 2, {"ltai"}},
       {"heroku-api-key-v2", R"~(\b((HRKU-AA[0-9a-zA-Z_-]{58})))~" + kEnd, false, 4, {"hrku-aa"}},
       {"heroku-api-key", named("heroku", uuid), true, 0, {"heroku"}},
-      {"mailchimp-api-key", named(R"~(MailchimpSDK.initialize|mailchimp)~", R"~([a-f0-9]{32}-us\d\d)~"), true, 0,
+      {"mailchimp-api-key",
+       named(R"~(MailchimpSDK.initialize|mailchimp)~", R"~([a-f0-9]{32}-us\d\d)~"),
+       true,
+       0,
        {"mailchimp"}},
       {"azure-ad-client-secret",
-       R"~((?:^|[\\'"`\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"`\s<),]))~", false, 3, {"q~"}},
+       R"~((?:^|[\\'"`\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\'"`\s<),]))~",
+       false,
+       3,
+       {"q~"}},
       {"hashicorp-tf-api-token", R"~([a-z0-9]{14}\.atlasv1\.[a-z0-9\-_=]{60,70})~", true, 3.5, {"atlasv1"}},
       {"dynatrace-api-token", R"~(dt0c01\.[a-zA-Z0-9]{24}\.[a-zA-Z0-9]{64})~", false, 4, {"dt0c01."}},
       {"readme-api-token", R"~(\b(rdme_[a-z0-9]{70}))~" + kEnd, false, 2, {"rdme_"}},
       {"perplexity-api-key", R"~(\b(pplx-[a-zA-Z0-9]{48})(?:[`'"\s;]|\\[nr]|$|\b))~", false, 4, {"pplx-"}},
       {"easypost-api-token", R"~(\bEZAK[a-zA-Z0-9]{54}\b)~", false, 2, {"ezak"}},
       {"clojars-api-token", "CLOJARS_[a-z0-9]{60}", true, 2, {"clojars_"}},
-      {"flyio-access-token", R"~(\b((?:fo1_[\w-]{43}|fm1[ar]_[a-zA-Z0-9+/]{100,}={0,3}|fm2_[a-zA-Z0-9+/]{100,}={0,3})))~" + kEnd,
-       false, 4, {"fo1_", "fm1", "fm2_"}},
+      {"flyio-access-token",
+       R"~(\b((?:fo1_[\w-]{43}|fm1[ar]_[a-zA-Z0-9+/]{100,}={0,3}|fm2_[a-zA-Z0-9+/]{100,}={0,3})))~" + kEnd,
+       false,
+       4,
+       {"fo1_", "fm1", "fm2_"}},
       {"facebook-page-access-token", R"~(\b(EAA[MC][a-zA-Z0-9]{100,}))~" + kEnd, false, 4, {"eaam", "eaac"}},
       {"infracost-api-token", R"~(\b(ico-[a-zA-Z0-9]{32}))~" + kEnd, false, 3, {"ico-"}},
       {"age-secret-key", "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", false, 0, {"age-secret-key-1"}},
@@ -146,26 +173,44 @@ std::vector<RuleText> rule_texts() {
       {"telegram-bot-api-token", named("telegr", R"~([0-9]{5,16}:A[a-z0-9_\-]{34})~"), true, 0, {"telegr"}},
       {"microsoft-teams-webhook",
        R"~(https://[a-z0-9]+\.webhook\.office\.com/webhookb2/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}@[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12}/IncomingWebhook/[a-z0-9]{32}/[a-z0-9]{8}-([a-z0-9]{4}-){3}[a-z0-9]{12})~",
-       false, 0, {"webhook.office.com", "webhookb2", "incomingwebhook"}},
-      {"jwt", R"~(\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?))~" + kEnd, false, 3,
+       false,
+       0,
+       {"webhook.office.com", "webhookb2", "incomingwebhook"}},
+      {"jwt",
+       R"~(\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9\/\\_-]{17,}\.(?:[a-zA-Z0-9\/\\_-]{10,}={0,2})?))~" + kEnd,
+       false,
+       3,
        {"ey"}},
-      {"private-key", R"~(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S-]{64,}?KEY(?: BLOCK)?-----)~", true,
-       0, {"-----begin"}},
+      {"private-key",
+       R"~(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S-]{64,}?KEY(?: BLOCK)?-----)~",
+       true,
+       0,
+       {"-----begin"}},
       {"curl-auth-user",
        R"~(\bcurl\b.*[ \t](?:-u|--user)(?:=|[ \t]{0,5})("(:[^"]{3,}|[^:"]{3,}:|[^:"]{3,}:[^"]{3,})"|'([^:']{3,}:[^']{3,})'|((?:"[^"]{3,}"|'[^']{3,}'|[\w$@.-]+):(?:"[^"]{3,}"|'[^']{3,}'|[\w${}@.-]+)))(?:\s|$))~",
-       false, 2, {"curl"},
-       {R"~([^:]+:(?:change(?:it|me)|pass(?:word)?|pwd|test|token|\*+|x+))~", R"~(['"]?<[^>]+>['"]?:['"]?<[^>]+>|<[^:]+:[^>]+>['"]?)~",
-        R"~([^:]+:\[[^\]]+])~", R"~(['"]?[^:]+['"]?:['"]?\$(?:\d|\w+|\{(?:\d|\w+)\})['"]?)~", R"~(\$\([^)]+\):\$\([^)]+\))~",
+       false,
+       2,
+       {"curl"},
+       {R"~([^:]+:(?:change(?:it|me)|pass(?:word)?|pwd|test|token|\*+|x+))~",
+        R"~(['"]?<[^>]+>['"]?:['"]?<[^>]+>|<[^:]+:[^>]+>['"]?)~", R"~([^:]+:\[[^\]]+])~",
+        R"~(['"]?[^:]+['"]?:['"]?\$(?:\d|\w+|\{(?:\d|\w+)\})['"]?)~", R"~(\$\([^)]+\):\$\([^)]+\))~",
         R"~(['"]?\$?\{\{[^}]+\}\}['"]?:['"]?\$?\{\{[^}]+\}\}['"]?)~"}},
       {"curl-auth-header",
        R"~(\bcurl\b.*[ \t](?:-H|--header)(?:=|[ \t]{0,5})(?:"(?:Authorization:[ \t]{0,5}(?:Basic[ \t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \t]([\w=~@.+/-]{8,})|([\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \t]{0,5}([\w=~@.+/-]{8,}))"|'(?:Authorization:[ \t]{0,5}(?:Basic[ \t]([a-z0-9+/]{8,}={0,3})|(?:Bearer|(?:Api-)?Token)[ \t]([\w=~@.+/-]{8,})|([\w=~@.+/-]{8,}))|(?:(?:X-(?:[a-z]+-)?)?(?:Api-?)?(?:Key|Token)):[ \t]{0,5}([\w=~@.+/-]{8,}))')(?:\B|\s|$))~",
-       true, 2.75, {"curl"}},
+       true,
+       2.75,
+       {"curl"}},
       {"database-password",
-       named(R"~(db_passw(?:or)?d|database_passw(?:or)?d|pwd)~", "[a-zA-Z0-9:;<@=},!$?^]{1,100}"), true, 0, {}},
+       named(R"~(db_passw(?:or)?d|database_passw(?:or)?d|pwd)~", "[a-zA-Z0-9:;<@=},!$?^]{1,100}"),
+       true,
+       0,
+       {}},
       {"generic-api-key",
        named(R"~(access|auth|api|credential|creds|key|passw(?:or)?d|secret|token)~",
              R"~([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})~"),
-       true, 3.5, {"access", "api", "auth", "key", "credential", "creds", "passwd", "password", "secret", "token"},
+       true,
+       3.5,
+       {"access", "api", "auth", "key", "credential", "creds", "passwd", "password", "secret", "token"},
        {"^[a-zA-Z_.-]+$"}},
   };
 }
@@ -174,13 +219,14 @@ std::vector<RuleText> rule_texts() {
 const std::vector<std::regex>& global_allow() {
   static const std::vector<std::regex> kAllow = [] {
     std::vector<std::regex> allow;
-    for (const char* pattern : {R"~(^true|false|null$)~",
-                                R"~(^(?:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\*+|\.+)$)~",
-                                R"~(^\$(?:\d+|\{\d+\})$)~", R"~(^\$(?:[A-Z_]+|[a-z_]+)$)~", R"~(^\$\{(?:[A-Z_]+|[a-z_]+)\}$)~",
-                                R"~(^\{\{[ \t]*[\w ().|]+[ \t]*\}\}$)~",
-                                R"~(^\$\{\{[ \t]*(?:(?:env|github|secrets|vars)(?:\.[A-Za-z]\w+)+[\w "'&./=|]*)[ \t]*\}\}$)~",
-                                R"~(^%(?:[A-Z_]+|[a-z_]+)%$)~", R"~(^%[+\-# 0]?[bcdeEfFgGoOpqstTUvxX]$)~", R"~(^\{\d{0,2}\}$)~",
-                                R"~(^@(?:[A-Z_]+|[a-z_]+)@$)~", R"~(^/(?:bin|etc|home|opt|tmp|usr|var)/[\w ./-]+$)~"}) {
+    for (const char* pattern :
+         {R"~(^true|false|null$)~",
+          R"~(^(?:a+|b+|c+|d+|e+|f+|g+|h+|i+|j+|k+|l+|m+|n+|o+|p+|q+|r+|s+|t+|u+|v+|w+|x+|y+|z+|\*+|\.+)$)~",
+          R"~(^\$(?:\d+|\{\d+\})$)~", R"~(^\$(?:[A-Z_]+|[a-z_]+)$)~", R"~(^\$\{(?:[A-Z_]+|[a-z_]+)\}$)~",
+          R"~(^\{\{[ \t]*[\w ().|]+[ \t]*\}\}$)~",
+          R"~(^\$\{\{[ \t]*(?:(?:env|github|secrets|vars)(?:\.[A-Za-z]\w+)+[\w "'&./=|]*)[ \t]*\}\}$)~",
+          R"~(^%(?:[A-Z_]+|[a-z_]+)%$)~", R"~(^%[+\-# 0]?[bcdeEfFgGoOpqstTUvxX]$)~", R"~(^\{\d{0,2}\}$)~",
+          R"~(^@(?:[A-Z_]+|[a-z_]+)@$)~", R"~(^/(?:bin|etc|home|opt|tmp|usr|var)/[\w ./-]+$)~"}) {
       allow.push_back(compile(pattern, true));
     }
     return allow;
@@ -200,14 +246,14 @@ const std::regex& generic_match_allow() {
 // A part of the generic rule's stopwords (the config lists about 1,400).
 const std::vector<std::string>& stopwords() {
   static const std::vector<std::string> kWords = {
-      "000000", "aaaaaa",  "about",    "acces",   "admin",   "agent",   "alpha",   "amazon",   "apache", "app_",
-      "app-",   "app.",    "auth",     "author",  "backend", "backup",  "base",    "basic",    "beta",   "build",
-      "cache",  "change",  "client",   "cloud",   "code",    "config",  "content", "cookie",   "credential",
-      "data",   "database", "debug",   "demo",    "deploy",  "docker",  "domain",  "example",  "export", "fake",
-      "file",   "github",  "gitlab",   "google",  "hash",    "host",    "http",    "index",    "input",  "json",
-      "local",  "login",   "mail",     "master",  "name",    "node",    "password", "path",    "project", "public",
-      "random", "redi",    "sample",   "server",  "service", "session", "setting", "slack",    "string", "stripe",
-      "system", "template", "testing", "token",   "user",    "value",   "version", "webhook",  "xxxxxx",
+      "000000",   "aaaaaa",  "about",  "acces",   "admin",   "agent",    "alpha",   "amazon",  "apache",     "app_",
+      "app-",     "app.",    "auth",   "author",  "backend", "backup",   "base",    "basic",   "beta",       "build",
+      "cache",    "change",  "client", "cloud",   "code",    "config",   "content", "cookie",  "credential", "data",
+      "database", "debug",   "demo",   "deploy",  "docker",  "domain",   "example", "export",  "fake",       "file",
+      "github",   "gitlab",  "google", "hash",    "host",    "http",     "index",   "input",   "json",       "local",
+      "login",    "mail",    "master", "name",    "node",    "password", "path",    "project", "public",     "random",
+      "redi",     "sample",  "server", "service", "session", "setting",  "slack",   "string",  "stripe",     "system",
+      "template", "testing", "token",  "user",    "value",   "version",  "webhook", "xxxxxx",
   };
   return kWords;
 }

@@ -8,18 +8,28 @@
 // shows here. Targets: recall >= 97% and false positives <= 2% in every
 // family, and better than gitleaks on both.
 //
+// Paths, sensitive files and URLs have no such scanner to compare with; their
+// tables are fixed.
+//
 // Usage: bench_validator_recall [SEEDS=20] [--show-misses]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "gitleaks_model.h"
+#include "policy/corpus/path_corpus.h"
 #include "policy/corpus/secret_corpus.h"
+#include "policy/corpus/sensitive_file_corpus.h"
+#include "policy/corpus/url_corpus.h"
+#include "policy/path_rules.h"
 #include "policy/secret_scan.h"
+#include "policy/sensitive_files.h"
+#include "policy/url_rules.h"
 
 namespace {
 
@@ -61,6 +71,40 @@ void print_row(const std::string& family, const Tally& ours, const Tally* theirs
   std::printf("\n");
 }
 
+// Paths, sensitive files and URLs: one table each, as a tool call meets them.
+void tool_call_families(bool show_misses) {
+  policy::UrlPolicy url_policy = test::url_corpus_policy();
+  std::vector<std::string> patterns = policy::default_sensitive_patterns();
+  struct Family {
+    std::string name;
+    std::vector<test::CorpusCase> cases;
+    std::function<bool(const std::string&)> refused;
+  };
+  const Family kFamilies[] = {
+      {"paths", test::path_corpus(),
+       [](const std::string& path) {
+         return policy::check_path(path, policy::PathPolicy{}).verdict != policy::Verdict::kAllow;
+       }},
+      {"sensitive files", test::sensitive_file_corpus(),
+       [&](const std::string& path) { return policy::sensitive_match(patterns, path) != nullptr; }},
+      {"urls", test::url_corpus(),
+       [&](const std::string& url) {
+         return policy::check_url(url, url_policy).decision.verdict != policy::Verdict::kAllow;
+       }},
+  };
+  std::printf("tool calls (one table each)\n");
+  std::printf("  %-20s %5s %5s   %7s %7s\n", "family", "host.", "ord.", "recall", "FP");
+  for (const Family& family : kFamilies) {
+    Tally tally;
+    for (const test::CorpusCase& c : family.cases) {
+      bool refused = family.refused(c.text);
+      tally.count(c.hostile, refused);
+      if (show_misses && refused != c.hostile) std::printf("    %s wrong: %s\n", family.name.c_str(), c.text.c_str());
+    }
+    print_row(family.name, tally, nullptr);
+  }
+}
+
 void secrets(int seeds, bool show_misses) {
   bench::GitleaksModel gitleaks;
   std::map<std::string, Tally> ours, theirs;
@@ -69,7 +113,7 @@ void secrets(int seeds, bool show_misses) {
   std::map<std::string, int> shown;
   std::vector<std::string> misses;  // C!: corral wrong, G!: the gitleaks model wrong
   for (int seed = 1; seed <= seeds; ++seed) {
-    for (const test::SecretCase& c : test::secret_corpus(static_cast<uint64_t>(seed))) {
+    for (const test::CorpusCase& c : test::secret_corpus(static_cast<uint64_t>(seed))) {
       auto start = Steady::now();
       bool we_flag = !policy::find_secrets(lines_of(c.text)).empty();
       auto middle = Steady::now();
@@ -77,13 +121,13 @@ void secrets(int seeds, bool show_misses) {
       auto end = Steady::now();
       our_seconds += std::chrono::duration<double>(middle - start).count();
       their_seconds += std::chrono::duration<double>(end - middle).count();
-      ours[c.family].count(c.secret, we_flag);
-      theirs[c.family].count(c.secret, they_flag);
-      our_total.count(c.secret, we_flag);
-      their_total.count(c.secret, they_flag);
-      if ((we_flag != c.secret || they_flag != c.secret) && shown[c.text.substr(0, 24)]++ == 0) {
-        misses.push_back(std::string(c.secret ? "  secret   " : "  ordinary ") + (we_flag == c.secret ? "   " : "C! ") +
-                         (they_flag == c.secret ? "   " : "G! ") + c.text);
+      ours[c.family].count(c.hostile, we_flag);
+      theirs[c.family].count(c.hostile, they_flag);
+      our_total.count(c.hostile, we_flag);
+      their_total.count(c.hostile, they_flag);
+      if ((we_flag != c.hostile || they_flag != c.hostile) && shown[c.text.substr(0, 24)]++ == 0) {
+        misses.push_back(std::string(c.hostile ? "  secret   " : "  ordinary ") +
+                         (we_flag == c.hostile ? "   " : "C! ") + (they_flag == c.hostile ? "   " : "G! ") + c.text);
       }
     }
   }
@@ -116,6 +160,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_validator_recall [SEEDS=20] [--show-misses]\n");
     return 2;
   }
+  tool_call_families(show_misses);
   secrets(seeds, show_misses);
   return 0;
 }

@@ -39,8 +39,8 @@ constexpr uint64_t kSeeds[] = {1, 2, 3};
 
 TEST(SecretScan, TheCorpusHasEnoughOfBothKinds) {
   std::map<std::string, std::pair<int, int>> by_family;
-  for (const test::SecretCase& c : test::secret_corpus(1)) {
-    (c.secret ? by_family[c.family].first : by_family[c.family].second)++;
+  for (const test::CorpusCase& c : test::secret_corpus(1)) {
+    (c.hostile ? by_family[c.family].first : by_family[c.family].second)++;
   }
   int secrets = 0, ordinary = 0;
   for (const auto& [family, counts] : by_family) {
@@ -55,8 +55,8 @@ TEST(SecretScan, TheCorpusHasEnoughOfBothKinds) {
 
 TEST(SecretScan, EveryCredentialIsNamedByItsRule) {
   for (uint64_t seed : kSeeds) {
-    for (const test::SecretCase& c : test::secret_corpus(seed)) {
-      if (!c.secret) continue;
+    for (const test::CorpusCase& c : test::secret_corpus(seed)) {
+      if (!c.hostile) continue;
       std::string rules = rules_in(c.text);
       EXPECT_NE(("," + rules + ",").find("," + c.rule + ","), std::string::npos)
           << c.family << " (seed " << seed << "): expected " << c.rule << ", found [" << rules << "] in\n"
@@ -67,8 +67,8 @@ TEST(SecretScan, EveryCredentialIsNamedByItsRule) {
 
 TEST(SecretScan, OrdinaryLookAlikesPass) {
   for (uint64_t seed : kSeeds) {
-    for (const test::SecretCase& c : test::secret_corpus(seed)) {
-      if (c.secret) continue;
+    for (const test::CorpusCase& c : test::secret_corpus(seed)) {
+      if (c.hostile) continue;
       EXPECT_EQ(rules_in(c.text), "") << c.family << " (seed " << seed << "):\n" << c.text;
     }
   }

@@ -112,16 +112,21 @@ const Template kSecrets[] = {
 
     // Private keys.
     {kKeys, true, "private_key", "-----BEGIN RSA PRIVATE KEY-----\n[[b:64]]\n[[b:64]]\n-----END RSA PRIVATE KEY-----"},
-    {kKeys, true, "private_key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA[[b:40]]\n[[b:64]]\n-----END OPENSSH PRIVATE KEY-----"},
+    {kKeys, true, "private_key",
+     "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA[[b:40]]\n[[b:64]]\n-----END OPENSSH PRIVATE "
+     "KEY-----"},
     {kKeys, true, "private_key", "-----BEGIN EC PRIVATE KEY-----\n[[b:64]]\n[[b:56]]\n-----END EC PRIVATE KEY-----"},
     {kKeys, true, "private_key", "-----BEGIN PRIVATE KEY-----\n[[b:64]]\n[[b:64]]\n-----END PRIVATE KEY-----"},
-    {kKeys, true, "private_key", "-----BEGIN ENCRYPTED PRIVATE KEY-----\n[[b:64]]\n[[b:64]]\n-----END ENCRYPTED PRIVATE KEY-----"},
+    {kKeys, true, "private_key",
+     "-----BEGIN ENCRYPTED PRIVATE KEY-----\n[[b:64]]\n[[b:64]]\n-----END ENCRYPTED PRIVATE KEY-----"},
     {kKeys, true, "private_key",
      "-----BEGIN DSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,[[H:32]]\n\n[[b:64]]\n"
      "[[b:64]]\n-----END DSA PRIVATE KEY-----"},
-    {kKeys, true, "private_key", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\nlQOYBF[[b:58]]\n[[b:64]]\n=[[b:4]]\n"
+    {kKeys, true, "private_key",
+     "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\nlQOYBF[[b:58]]\n[[b:64]]\n=[[b:4]]\n"
      "-----END PGP PRIVATE KEY BLOCK-----"},
-    {kKeys, true, "private_key", "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key\"\nP2/56wAAA[[b:60]]\n[[b:64]]\n"
+    {kKeys, true, "private_key",
+     "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key\"\nP2/56wAAA[[b:60]]\n[[b:64]]\n"
      "---- END SSH2 ENCRYPTED PRIVATE KEY ----"},
     {kKeys, true, "private_key", "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy"},
     {kKeys, true, "private_key", "PuTTY-User-Key-File-2: ssh-rsa"},
@@ -132,9 +137,12 @@ const Template kSecrets[] = {
     {kKeys, true, "age_secret_key", "AGE-SECRET-KEY-1[[B32:58]]"},
     {kKeys, true, "age_secret_key",
      "# created: 2026-01-01T00:00:00Z\n# public key: age1[[lo:58]]\nAGE-SECRET-KEY-1[[B32:58]]"},
-    {kKeys, true, "private_key", "key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  [[b:64]]\n  [[b:64]]\n  -----END RSA PRIVATE KEY-----"},
-    {kKeys, true, "private_key", "KEY = \"\"\"-----BEGIN RSA PRIVATE KEY-----\n[[b:64]]\n[[b:64]]\n-----END RSA PRIVATE KEY-----\"\"\""},
-    {kKeys, true, "private_key", "const pem = `-----BEGIN EC PRIVATE KEY-----\n[[b:64]]\n[[b:56]]\n-----END EC PRIVATE KEY-----`;"},
+    {kKeys, true, "private_key",
+     "key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  [[b:64]]\n  [[b:64]]\n  -----END RSA PRIVATE KEY-----"},
+    {kKeys, true, "private_key",
+     "KEY = \"\"\"-----BEGIN RSA PRIVATE KEY-----\n[[b:64]]\n[[b:64]]\n-----END RSA PRIVATE KEY-----\"\"\""},
+    {kKeys, true, "private_key",
+     "const pem = `-----BEGIN EC PRIVATE KEY-----\n[[b:64]]\n[[b:56]]\n-----END EC PRIVATE KEY-----`;"},
     {kKeys, true, "private_key", "-----BEGIN RSA PRIVATE KEY-----"},
     {kKeys, true, "private_key",
      R"~(ssh_key: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE[[b:60]]\n-----END OPENSSH PRIVATE KEY-----")~"},
@@ -458,9 +466,9 @@ const Template kOrdinary[] = {
 
 }  // namespace
 
-std::vector<SecretCase> secret_corpus(uint64_t seed) {
+std::vector<CorpusCase> secret_corpus(uint64_t seed) {
   FakeCredentials fake(seed);
-  std::vector<SecretCase> cases;
+  std::vector<CorpusCase> cases;
   for (const auto& list : {std::span<const Template>(kSecrets), std::span<const Template>(kOrdinary)}) {
     for (const Template& t : list) cases.push_back({t.family, t.secret, t.rule, fake.expand(t.text)});
   }

@@ -5,18 +5,15 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
+
+#include "policy/corpus/corpus_case.h"
 
 namespace corral::test {
 
-struct SecretCase {
-  std::string family;  // "tokens", "private keys", "connection strings", "http credentials", "assignments"
-  bool secret = false;
-  std::string rule;  // for a secret: the rule that must name it
-  std::string text;  // lines separated by '\n'
-};
-
-std::vector<SecretCase> secret_corpus(uint64_t seed);
+// Families: "tokens", "private keys", "connection strings", "http
+// credentials", "assignments"; each hostile case names the rule that must
+// find it.
+std::vector<CorpusCase> secret_corpus(uint64_t seed);
 
 }  // namespace corral::test
