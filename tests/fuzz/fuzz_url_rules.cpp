@@ -1,7 +1,13 @@
 // libFuzzer target: URL checks never crash, and an allowed URL is always on
 // the allowlist with an allowed scheme and no internal pinned address.
+// With FUZZ_ALLOWED_URLS naming a file, each allowed URL and the host libcurl
+// read in it are appended there as a JSON line, for run_fuzzers.sh to compare
+// with a WHATWG parse (tests/policy/whatwg_hosts.mjs).
+#include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "policy/network_address.h"
 #include "policy/url_rules.h"
@@ -20,6 +26,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& address : decided.pinned) {
     auto ip = corral::policy::parse_ip(address);
     if (!ip || corral::policy::classify(*ip) != corral::policy::AddressClass::kPublic) std::abort();
+  }
+  if (const char* out = std::getenv("FUZZ_ALLOWED_URLS")) {
+    std::string line = nlohmann::json{{"url", input}, {"host", decided.host}}.dump(
+                           -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                       "\n";
+    if (FILE* file = std::fopen(out, "a")) {
+      std::fputs(line.c_str(), file);
+      std::fclose(file);
+    }
   }
   return 0;
 }

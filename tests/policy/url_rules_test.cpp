@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "policy/corpus/path_corpus.h"
 #include "policy/corpus/url_corpus.h"
+#include "support/test_support.h"
 
 namespace corral::policy {
 namespace {
@@ -82,6 +88,106 @@ TEST(UrlRules, OnlyTheCanonicalSpellingOfAnAllowedHostMatches) {
         << c.text << ": " << decided.decision.rule << " " << decided.decision.reason;
   }
   EXPECT_GE(lines, 140u);
+}
+
+// Every allowed URL, and every allowed one among thousands of mutations of
+// them (a character or an encoding put in each place of the scheme and the
+// authority), has the same host for libcurl (what the proxy connects to) and
+// for the WHATWG URL Standard's parser (Node's URL class, what browsers and
+// JavaScript agents read).
+TEST(UrlRules, AllowedUrlsHaveTheSameHostForLibcurlAndWhatwg) {
+  UrlPolicy policy = test::url_corpus_policy();
+  const std::vector<std::string> inserts = {"\\",
+                                            "/",
+                                            "%2e",
+                                            "%2E",
+                                            "%00",
+                                            "%09",
+                                            "\t",
+                                            "\n",
+                                            "\r",
+                                            " ",
+                                            "@",
+                                            "#",
+                                            "?",
+                                            ":",
+                                            "::",
+                                            ".",
+                                            "..",
+                                            ";",
+                                            "%61",
+                                            "%41",
+                                            "%",
+                                            "%%",
+                                            "%2f",
+                                            "%5c",
+                                            "[",
+                                            "]",
+                                            "&",
+                                            "=",
+                                            "'",
+                                            "\"",
+                                            "<",
+                                            ">",
+                                            "^",
+                                            "|",
+                                            "{",
+                                            "}",
+                                            "`",
+                                            "0",
+                                            "A",
+                                            "_",
+                                            "-",
+                                            "~",
+                                            "\x7f",
+                                            "\x01",
+                                            "!",
+                                            "$",
+                                            "(",
+                                            "*",
+                                            "+",
+                                            ",",
+                                            test::utf8(0x3002),
+                                            test::utf8(0xFF0E),
+                                            test::utf8(0x00AD),
+                                            test::utf8(0x200B),
+                                            test::utf8(0xFF41),
+                                            test::utf8(0x00DF),
+                                            test::utf8(0x0130),
+                                            test::utf8(0x2024),
+                                            test::utf8(0xFE52),
+                                            test::utf8(0xFEFF)};
+  std::vector<std::string> bases;
+  for (const test::CorpusCase& c : test::url_corpus()) {
+    if (!c.hostile) bases.push_back(c.text);
+  }
+  std::string lines;
+  size_t tried = 0, allowed = 0;
+  auto try_url = [&](const std::string& url) {
+    ++tried;
+    UrlDecision decided = check_url(url, policy);
+    if (decided.decision.verdict != Verdict::kAllow) return;
+    ++allowed;
+    lines += nlohmann::json{{"url", url}, {"host", decided.host}}.dump() + "\n";
+  };
+  for (const std::string& base : bases) {
+    try_url(base);
+    size_t authority_end = base.find_first_of("/?#", 8);
+    if (authority_end == std::string::npos) authority_end = base.size();
+    for (size_t at = 0; at <= authority_end; ++at) {
+      for (const std::string& insert : inserts) try_url(base.substr(0, at) + insert + base.substr(at));
+    }
+  }
+  EXPECT_GE(tried, 100000u);
+  EXPECT_GE(allowed, bases.size());
+  std::printf("%zu URLs tried, %zu allowed, compared with a WHATWG parse\n", tried, allowed);
+  testing::TempDir dir;
+  testing::write_file(dir / "allowed.jsonl", lines);
+  auto compared = testing::sh("node " + testing::quote(testing::source_path("tests/policy/whatwg_hosts.mjs")) + " " +
+                              testing::quote(dir / "allowed.jsonl"));
+  EXPECT_EQ(compared.exit_code, 0) << "allowed URLs whose host a WHATWG parser reads otherwise (of " << allowed
+                                   << " allowed, " << tried << " tried):\n"
+                                   << compared.out.substr(0, 4000) << compared.err;
 }
 
 }  // namespace
