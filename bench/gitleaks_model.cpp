@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cmath>
 #include <regex>
+
+#include "policy/secrets/secret_values.h"
 
 namespace corral::bench {
 namespace {
@@ -18,19 +19,6 @@ const std::string kEnd = R"~((?:[`'"\s;]|\\[nr]|$))~";
 std::string named(const std::string& names, const std::string& secret) {
   return R"~([\w.-]{0,50}?(?:)~" + names +
          R"~()(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[`'"\s=]{0,5}()~" + secret + ")" + kEnd;
-}
-
-double entropy(const std::string& text) {
-  if (text.empty()) return 0;
-  std::array<size_t, 256> counts{};
-  for (unsigned char c : text) ++counts[c];
-  double bits = 0;
-  for (size_t count : counts) {
-    if (count == 0) continue;
-    double p = static_cast<double>(count) / static_cast<double>(text.size());
-    bits -= p * std::log2(p);
-  }
-  return bits;
 }
 
 std::string lower(std::string text) {
@@ -296,7 +284,7 @@ std::vector<std::string> GitleaksModel::findings(const std::string& fragment) co
           break;
         }
       }
-      if (rule->min_entropy > 0 && entropy(secret) <= rule->min_entropy) continue;
+      if (rule->min_entropy > 0 && policy::secrets::shannon_entropy(secret) <= rule->min_entropy) continue;
       auto allowed = [&](const std::regex& r) { return std::regex_search(secret, r); };
       if (std::any_of(rule->allow.begin(), rule->allow.end(), allowed)) continue;
       if (std::any_of(global_allow().begin(), global_allow().end(), allowed)) continue;

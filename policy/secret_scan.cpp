@@ -38,4 +38,14 @@ std::vector<SecretHit> find_secrets(const std::vector<std::string_view>& lines) 
 
 std::vector<SecretHit> find_secrets(std::string_view line) { return find_secrets(std::vector<std::string_view>{line}); }
 
+std::vector<SecretHit> find_secrets_in_text(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (size_t end = text.find('\n'); end != std::string_view::npos; end = text.find('\n')) {
+    lines.push_back(text.substr(0, end));
+    text.remove_prefix(end + 1);
+  }
+  lines.push_back(text);
+  return find_secrets(lines);
+}
+
 }  // namespace corral::policy

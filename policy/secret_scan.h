@@ -31,4 +31,7 @@ std::vector<SecretHit> find_secrets(const std::vector<std::string_view>& lines);
 // The credentials in one line.
 std::vector<SecretHit> find_secrets(std::string_view line);
 
+// The credentials in a text of lines separated by '\n' (hits index its lines).
+std::vector<SecretHit> find_secrets_in_text(std::string_view text);
+
 }  // namespace corral::policy

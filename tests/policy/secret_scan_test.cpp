@@ -17,20 +17,9 @@
 namespace corral::policy {
 namespace {
 
-std::vector<std::string_view> lines_of(const std::string& text) {
-  std::vector<std::string_view> lines;
-  std::string_view rest(text);
-  for (size_t end = rest.find('\n'); end != std::string_view::npos; end = rest.find('\n')) {
-    lines.push_back(rest.substr(0, end));
-    rest.remove_prefix(end + 1);
-  }
-  lines.push_back(rest);
-  return lines;
-}
-
 std::string rules_in(const std::string& text) {
   std::string names;
-  for (const auto& hit : find_secrets(lines_of(text))) names += (names.empty() ? "" : ",") + hit.rule;
+  for (const auto& hit : find_secrets_in_text(text)) names += (names.empty() ? "" : ",") + hit.rule;
   return names;
 }
 
