@@ -52,6 +52,8 @@ int http_status_for(const Status& status) {
       return 409;
     case Code::kTimeout:
       return 504;
+    case Code::kBusy:
+      return 503;
     default:
       return 500;
   }

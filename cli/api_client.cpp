@@ -23,8 +23,9 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 
 Code code_from_name(const std::string& name) {
-  for (Code code : {Code::kInvalidArgument, Code::kNotFound, Code::kAlreadyExists, Code::kFailedPrecondition,
-                    Code::kPermissionDenied, Code::kUnauthenticated, Code::kIo, Code::kTimeout, Code::kCorrupt}) {
+  for (Code code :
+       {Code::kInvalidArgument, Code::kNotFound, Code::kAlreadyExists, Code::kFailedPrecondition,
+        Code::kPermissionDenied, Code::kUnauthenticated, Code::kIo, Code::kTimeout, Code::kBusy, Code::kCorrupt}) {
     if (code_name(code) == name) return code;
   }
   return Code::kInternal;
@@ -46,6 +47,8 @@ Status status_from(Code code, std::string message) {
       return Status::unauthenticated(std::move(message));
     case Code::kTimeout:
       return Status::timeout(std::move(message));
+    case Code::kBusy:
+      return Status::busy(std::move(message));
     case Code::kIo:
       return Status::io(std::move(message));
     default:

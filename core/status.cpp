@@ -24,6 +24,8 @@ std::string_view code_name(Code code) {
       return "io";
     case Code::kTimeout:
       return "timeout";
+    case Code::kBusy:
+      return "busy";
     case Code::kCorrupt:
       return "corrupt";
     case Code::kInternal:

@@ -23,6 +23,7 @@ enum class Code {
   kUnauthenticated,     // no valid credentials
   kIo,                  // the disk, a pipe or a child process failed
   kTimeout,             // a deadline passed
+  kBusy,                // someone else holds it (a lock file); retrying later may help
   kCorrupt,             // stored data failed an integrity check
   kInternal,            // a bug or an unexpected library failure
 };
@@ -45,6 +46,7 @@ class [[nodiscard]] Status {
   static Status unauthenticated(std::string msg) { return {Code::kUnauthenticated, std::move(msg)}; }
   static Status io(std::string msg) { return {Code::kIo, std::move(msg)}; }
   static Status timeout(std::string msg) { return {Code::kTimeout, std::move(msg)}; }
+  static Status busy(std::string msg) { return {Code::kBusy, std::move(msg)}; }
   static Status corrupt(std::string msg) { return {Code::kCorrupt, std::move(msg)}; }
   static Status internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
 

@@ -25,9 +25,12 @@ Status git_status(int rc, std::string_view what) {
       return Status::invalid_argument(std::move(msg));
     case GIT_ECONFLICT:
     case GIT_ENONFASTFORWARD:
-    case GIT_ELOCKED:
     case GIT_EMODIFIED:
       return Status::failed_precondition(std::move(msg));
+    case GIT_ELOCKED:
+      // Not "it moved": a git process is writing the reference now, or one
+      // that died left its .lock file behind.
+      return Status::busy(std::move(msg) + " (locked: a git process holds its .lock file, or one that died left it)");
     default:
       return Status::io(std::move(msg));
   }

@@ -41,6 +41,7 @@ struct CommitStep::Merge {
   std::string branch;
   std::string old_tip;  // the upstream's tip this attempt builds on ("" = a new branch)
   std::string new_tip;
+  Status last_refusal = Status::ok();  // why the last attempt must start over
 };
 
 CommitStep::CommitStep(store::Store& store, DataLayout layout, containers::SandboxBackend& backend,
@@ -157,10 +158,13 @@ Status CommitStep::merge(const std::string& task_id) {
     CORRAL_ASSIGN_OR_RETURN(Attempt tried, merge_attempt(merge));
     if (tried == Attempt::kSettled) return Status::ok();
   }
-  return end_task(task_id, store::TaskState::kMergeFailed,
-                  "the upstream's " + merge.branch + " moved during each of " +
-                      std::to_string(options_.max_publish_attempts) + " attempts; retry later",
-                  "merge.failed", {{"branch", merge.branch}});
+  std::string attempts = std::to_string(options_.max_publish_attempts) + " attempts";
+  std::string reason = merge.last_refusal.code() == Code::kBusy
+                           ? "the upstream's " + merge.branch + " was locked at each of " + attempts + " (" +
+                                 merge.last_refusal.message() + "); retry once the lock is gone"
+                           : "the upstream's " + merge.branch + " moved during each of " + attempts + "; retry later";
+  return end_task(task_id, store::TaskState::kMergeFailed, reason, "merge.failed",
+                  {{"branch", merge.branch}, {"locked", merge.last_refusal.code() == Code::kBusy}});
 }
 
 Result<bool> CommitStep::observe_upstream(Merge& merge) {
@@ -342,8 +346,11 @@ Result<CommitStep::Attempt> CommitStep::after_publish(Merge& merge, const Status
     return settled(finish_published(merge));
   }
   CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPending));
-  // The upstream (or the record) moved: start over.
-  if (published.code() == Code::kFailedPrecondition) return Attempt::kRetry;
+  // The upstream (or the record) moved, or a git process holds its lock: start over.
+  if (published.code() == Code::kFailedPrecondition || published.code() == Code::kBusy) {
+    merge.last_refusal = published;
+    return Attempt::kRetry;
+  }
   return settled(end_task(merge.task.id, store::TaskState::kMergeFailed,
                           "publishing to the upstream failed: " + published.message(), "merge.failed",
                           {{"branch", merge.branch}}));

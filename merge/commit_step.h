@@ -83,7 +83,7 @@ class CommitStep {
   // Runs the check command on the merged result; false if it failed (task ended).
   Result<bool> run_check(Merge& merge);
   Result<Attempt> advance_and_publish(Merge& merge);
-  // Done, retry (the upstream moved), or merge_failed, by how publishing went.
+  // Done, retry (the upstream moved, or its lock is held), or merge_failed, by how publishing went.
   Result<Attempt> after_publish(Merge& merge, const Status& published);
   Status set_merge_state(const Merge& merge, store::MergeState state);
   // Ends a task the commit step could not handle (merge_failed, with why).

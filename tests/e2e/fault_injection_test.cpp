@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -468,6 +469,31 @@ TEST_F(DataOnOverlayfs, RunsFallBackToAWorktreeSayWhyAndTheirWorkIsCollected) {
 // The daemon killed (SIGKILL) at random moments while tasks run and merge,
 // restarted each time; once it settles every invariant must hold. The seed is
 // printed; FAULT_SEED=N repeats a run.
+// A git process that died mid-update of the upstream's main left main.lock
+// behind: the merge says the branch is locked (not that it moved), lands
+// nothing, leaves the lock (the upstream is its owner's), and lands once the
+// lock is gone and the task is retried.
+using UpstreamLocked = CommitE2E;
+
+TEST_F(UpstreamLocked, AMergeNamesTheLockLandsNothingAndLandsOnceItIsGone) {
+  settings({{"pin", "autonomous"}});
+  std::string lock = upstream() + "/refs/heads/main.lock";
+  testing::write_file(lock, "");
+  std::printf("tried: a merge into an upstream whose main.lock a dead git process left, then a retry without it\n");
+  std::string task = submit_task("echo through > locked.txt; true", "write through a lock");
+  nlohmann::json failed = wait_for_state(task, "merge_failed", 120);
+  ASSERT_EQ(failed["state"], "merge_failed") << failed.dump();
+  std::string reason = failed["reason"];
+  EXPECT_NE(reason.find("was locked at each of"), std::string::npos) << reason;
+  EXPECT_EQ(reason.find("moved"), std::string::npos) << reason;
+  EXPECT_EQ(upstream_git("rev-parse main"), base_) << "nothing landed";
+  EXPECT_TRUE(std::filesystem::exists(lock)) << "corral leaves the upstream's lock to its owner";
+  std::filesystem::remove(lock);
+  EXPECT_EQ(local("POST", "/v1/tasks/" + task + "/retry", "{}")["state"], "queued");
+  EXPECT_EQ(wait_for_state(task, "merged", 120)["state"], "merged");
+  EXPECT_EQ(upstream_file("main", "locked.txt"), "through\n");
+}
+
 using RandomKills = CommitE2E;
 
 TEST_F(RandomKills, KilledAtRandomDuringRunsAndMergesEveryInvariantHolds) {

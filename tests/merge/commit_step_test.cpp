@@ -5,6 +5,8 @@
 #include "merge/commit_step.h"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "merge/review_desk.h"
@@ -100,6 +102,28 @@ TEST_F(CommitStepTest, AnApprovedTaskMergesOnceAndTheUpstreamHasIt) {
 
 // corral/<task> has done its job once merged: it leaves the repository,
 // unless the owners keep task branches.
+// A lock left in the upstream (a git process that died mid-update of main)
+// is named as a lock when the merge gives up, not read as "the upstream
+// moved"; corral does not remove it (a user's git may hold it).
+TEST_F(CommitStepTest, ALockHeldInTheUpstreamIsReportedAsALock) {
+  std::string id = run_task({{"notes/locked.txt", "locked\n"}});
+  settle();
+  approve_all(id);
+  std::string lock = repo() + "/refs/heads/main.lock";  // the upstream is a bare repository
+  corral::testing::write_file(lock, "");
+  settle();
+  store::QueuedTask ended = task(id);
+  EXPECT_EQ(ended.state, TaskState::kMergeFailed);
+  EXPECT_NE(ended.reason.find("was locked at each of 5 attempts"), std::string::npos) << ended.reason;
+  EXPECT_NE(ended.reason.find("main.lock"), std::string::npos) << "names the lock file: " << ended.reason;
+  EXPECT_EQ(ended.reason.find("moved"), std::string::npos) << ended.reason;
+  auto failed = events_of(id, "merge.failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["payload"]["locked"], true);
+  EXPECT_EQ(commits_on_main(id), 0);
+  EXPECT_TRUE(std::filesystem::exists(lock)) << "the upstream's lock is its owner's to remove";
+}
+
 TEST_F(CommitStepTest, AMergedTasksBranchIsDeletedUnlessTheOwnersKeepThem) {
   auto has_branch = [&](const std::string& id) {
     return corral::testing::sh("git -C " + corral::testing::quote(repo()) +
