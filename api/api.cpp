@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include "api/repo_desk.h"
+#include "api/sessions.h"
 #include "core/url_encoding.h"
 #include "merge/branch_desk.h"
 #include "merge/review_desk.h"
@@ -76,8 +77,18 @@ std::string param(const Query& query, const std::string& name) {
   return it == query.end() ? "" : it->second;
 }
 
+bool only_reads(const std::string& method) { return method == "GET" || method == "HEAD"; }
+
 Result<policy::Caller> caller_of(Service& service, const ApiRequest& request) {
   static constexpr std::string_view kBearer = "bearer ";
+  std::string session = cookie_value(request.cookie, kSessionCookie);
+  if (request.authorization.empty() && !session.empty()) {
+    CORRAL_ASSIGN_OR_RETURN(SessionCaller found, SessionDesk(service).find(session));
+    if (!only_reads(request.method) && !same_secret(request.csrf_token, found.csrf)) {
+      return Status::permission_denied("this request changes something: send the session's CSRF token in X-CSRF-Token");
+    }
+    return found.caller;
+  }
   if (request.authorization.empty() && request.local_caller) return *request.local_caller;
   // RFC 7235 section 2.1: the scheme is case-insensitive.
   if (request.authorization.size() < kBearer.size() ||
@@ -213,6 +224,57 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
   return respond(Status::not_found("no such endpoint"));
 }
 
+// The session cookie: HttpOnly (no script reads it), SameSite=Strict (no
+// other site's page sends it), Secure over TLS.
+std::string session_cookie(const std::string& value, int max_age, bool secure) {
+  return std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) +
+         "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+}
+
+json session_json(const policy::Caller& caller, const std::string& csrf, const std::string& expires_at) {
+  return {{"name", caller.name},
+          {"role", caller.role},
+          {"repo_scope", caller.repo_scope},
+          {"csrf", csrf},
+          {"expires_at", expires_at}};
+}
+
+// /v1/session: signing in needs no caller (the token is in the body).
+ApiResponse session_route(Service& service, const ApiRequest& request) {
+  SessionDesk desk(service);
+  std::string secret = cookie_value(request.cookie, kSessionCookie);
+  if (request.method == "POST") {
+    auto body = parse_body(request.body);
+    if (!body.is_ok()) return respond(body.status());
+    if (!body->is_object() || !body->value("token", json()).is_string()) {
+      return respond(Status::invalid_argument("send {\"token\": \"<API token>\"} to sign in"));
+    }
+    auto signed_in = desk.sign_in((*body)["token"].get<std::string>());
+    if (!signed_in.is_ok()) return respond(signed_in.status());
+    ApiResponse response = respond(session_json(signed_in->caller, signed_in->csrf, signed_in->expires_at), 201);
+    response.headers.push_back(
+        {"Set-Cookie", session_cookie(signed_in->secret, signed_in->max_age_seconds, request.secure)});
+    return response;
+  }
+  if (request.method == "GET") {
+    if (secret.empty()) return respond(Status::unauthenticated("not signed in"));
+    auto found = desk.find(secret);
+    if (!found.is_ok()) return respond(found.status());
+    return respond(session_json(found->caller, found->csrf, found->expires_at));
+  }
+  if (request.method == "DELETE") {
+    // Signing out changes something too: it needs the CSRF token.
+    auto caller = caller_of(service, request);
+    if (!caller.is_ok()) return respond(caller.status());
+    Status ended = desk.sign_out(secret);
+    if (!ended.is_ok()) return respond(ended);
+    ApiResponse response = respond(json{{"signed_out", true}});
+    response.headers.push_back({"Set-Cookie", session_cookie("", 0, request.secure)});
+    return response;
+  }
+  return {405, error_body(Status::invalid_argument(request.method + " is not allowed on /v1/session"))};
+}
+
 }  // namespace
 
 std::string error_body(const Status& status) {
@@ -224,8 +286,9 @@ ApiResponse handle_api(Service& service, const ApiRequest& request) {
   auto [path, query] = split_target(request.target);
   if (path == "/v1/health") return {200, R"({"ok":true})"};
   if (path.rfind("/v1/", 0) != 0) return {404, error_body(Status::not_found("no such endpoint: " + path))};
+  if (path == "/v1/session") return session_route(service, request);
   auto caller = caller_of(service, request);
-  if (!caller.is_ok()) return {401, error_body(caller.status())};
+  if (!caller.is_ok()) return {http_status_for(caller.status()), error_body(caller.status())};
   return route(service, *caller, request.method, split_path(path.substr(3)), query, request.body);
 }
 
@@ -244,7 +307,11 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
   if (!after.is_ok()) return after.status();
   auto repo = service.resolve_repo(param(query, "repo"));
   if (!repo.is_ok()) return repo.status();
-  EventStream stream{*caller, request.authorization, *after, {param(query, "task"), *repo, param(query, "type")}};
+  EventStream stream{*caller,
+                     request.authorization,
+                     cookie_value(request.cookie, kSessionCookie),
+                     *after,
+                     {param(query, "task"), *repo, param(query, "type")}};
   if (!request.last_event_id.empty()) {
     char* end = nullptr;
     long long resumed = std::strtoll(request.last_event_id.c_str(), &end, 10);
@@ -258,9 +325,11 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
 }
 
 Status check_event_stream(Service& service, const EventStream& stream) {
-  if (stream.authorization.empty()) return Status::ok();  // the local peer: no token to revoke
+  if (stream.authorization.empty() && stream.session.empty()) return Status::ok();  // the local peer: no token
   ApiRequest request;
+  request.method = "GET";
   request.authorization = stream.authorization;
+  if (!stream.session.empty()) request.cookie = std::string(kSessionCookie) + "=" + stream.session;
   auto caller = caller_of(service, request);
   if (!caller.is_ok()) return caller.status();
   return policy::check_access(*caller, policy::Action::kRead,

@@ -25,6 +25,13 @@
 //   GET    /v1/tokens                                           (admin)
 //   DELETE /v1/tokens/{id}                                      (admin)
 //   GET    /v1/events?after=&task=&repo=&type=&limit=[&follow=1]
+//   POST   /v1/session               {"token"}: signs in; sets the session cookie (api/sessions.h)
+//   GET    /v1/session               who the session is, and its CSRF token
+//   DELETE /v1/session               signs out
+//
+// A request is its caller's by 'Authorization: Bearer <token>', by the
+// session cookie (then, unless it only reads, with the session's CSRF token
+// in X-CSRF-Token), or as the trusted local peer on the unix socket.
 //
 // follow=1 turns /v1/events into a server-sent event stream, served by the
 // HTTP server with parse_event_stream().
@@ -33,6 +40,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/service.h"
 #include "policy/access.h"
@@ -46,11 +55,15 @@ struct ApiRequest {
   std::string last_event_id;  // the Last-Event-ID header (resuming a stream)
   std::string body;
   std::optional<policy::Caller> local_caller;  // set for a trusted local peer (unix socket)
+  std::string cookie = {};                     // the Cookie header
+  std::string csrf_token = {};                 // the X-CSRF-Token header
+  bool secure = false;                         // it came over TLS: cookies are set Secure
 };
 
 struct ApiResponse {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;                                               // JSON
+  std::vector<std::pair<std::string, std::string>> headers = {};  // more headers (Set-Cookie)
 };
 
 ApiResponse handle_api(Service& service, const ApiRequest& request);
@@ -58,6 +71,7 @@ ApiResponse handle_api(Service& service, const ApiRequest& request);
 struct EventStream {
   policy::Caller caller;
   std::string authorization;  // the header it was opened with ("" for the trusted local peer)
+  std::string session;        // or the session cookie's secret it was opened with
   int64_t after = 0;
   store::EventLog::Filter filter;
 };

@@ -26,6 +26,7 @@
 
 #include "api/api.h"
 #include "api/server_limits.h"
+#include "api/static_files.h"
 #include "core/thread_annotations.h"
 #include "core/url.h"
 
@@ -63,6 +64,7 @@ struct Handlers {
   Handlers(Service& service, asio::thread_pool& workers) : service(service), workers(workers) {}
   Service& service;
   asio::thread_pool& workers;
+  const StaticFiles* ui = nullptr;  // the web UI's files; none: only the API is served
   StreamSlots streams;
   OutputBudget output;
   IdleConnections idle;
@@ -205,10 +207,20 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     request.target = std::string(message.target());
     request.authorization = std::string(message[http::field::authorization]);
     request.last_event_id = std::string(message["Last-Event-ID"]);
+    request.cookie = std::string(message[http::field::cookie]);
+    request.csrf_token = std::string(message["X-CSRF-Token"]);
+    request.secure = kIsTls<Socket>;
     request.body = message.body();
     if (trusted_transport_) request.local_caller = local_caller(beast::get_lowest_layer(socket_).native_handle());
     if (is_event_stream(request)) return open_stream(request);
     bool keep_alive = message.keep_alive();
+    // The web UI's files are in memory: answered here, like a health check.
+    if (handlers_.ui && request.method == "GET" && request.target.rfind("/v1/", 0) != 0) {
+      std::string path = request.target.substr(0, request.target.find('?'));
+      bool gzip = std::string(message[http::field::accept_encoding]).find("gzip") != std::string::npos;
+      StaticAnswer file = handlers_.ui->answer(path, gzip);
+      return reply({file.status, std::move(file.body), std::move(file.headers)}, keep_alive);
+    }
     // Answered here, never queued behind the workers: a health check says
     // the daemon is alive even while every worker waits on a slow upstream.
     if (is_health_check(request)) return reply(handle(request), keep_alive);
@@ -245,6 +257,8 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
     handlers_.output.hold(held);
     auto response = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status), 11);
     response->set(http::field::content_type, "application/json");
+    response->set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : answer.headers) response->set(name, value);
     if (answer.status == 503) response->set(http::field::retry_after, "1");
     response->keep_alive(keep_alive);
     response->body() = std::move(answer.body);
@@ -396,12 +410,18 @@ struct HttpServer::Impl {
   std::unique_ptr<asio::local::stream_protocol::acceptor> unix_acceptor;
   std::unique_ptr<asio::ip::tcp::acceptor> tcp_acceptor;
   std::unique_ptr<asio::ssl::context> tls;  // set: the TCP listener speaks TLS
+  std::optional<StaticFiles> ui;
 };
 
 HttpServer::HttpServer(Service& service) : impl_(std::make_unique<Impl>(service)) {}
 HttpServer::~HttpServer() = default;
 
 void HttpServer::limit_connections(int most) { impl_->handlers.max_connections = most; }
+
+void HttpServer::serve_ui(StaticFiles files) {
+  impl_->ui = std::move(files);
+  impl_->handlers.ui = &*impl_->ui;
+}
 
 Status HttpServer::listen_unix(const std::string& path) {
   ::unlink(path.c_str());  // a stale socket from a crashed daemon

@@ -2,7 +2,8 @@
 // directory, where a peer with the daemon's uid (or root) is a trusted local
 // admin (SO_PEERCRED), and optionally a TCP address, where every request
 // needs a bearer token, over TLS when given a certificate (use_tls). Requests go to handle_api(); /v1/events?follow=1
-// is a server-sent event stream.
+// is a server-sent event stream. With serve_ui(), the web UI is served at
+// every other path.
 //
 // One I/O thread (run()) reads and writes every connection; handlers run on
 // a small pool of worker threads, so a slow handler (a large diff, a fetch, a
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "api/service.h"
+#include "api/static_files.h"
 #include "core/status.h"
 
 namespace corral::api {
@@ -36,6 +38,8 @@ class HttpServer {
   // At most `most` connections at once (default 1024); more are closed as
   // they arrive, logged once. Call before run().
   void limit_connections(int most);
+  // Serves the web UI's files at every GET outside /v1/. Call before run().
+  void serve_ui(StaticFiles files);
 
   // Serves until stop is set (checked every 100 ms).
   void run(const std::atomic<bool>& stop);

@@ -76,6 +76,8 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--max-attempts", options->max_attempts, "Runs per task before an infrastructure failure is final");
   app.add_option("--max-connections", options->max_connections, "API connections open at once (default 1024)")
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--web-root", options->web_root,
+                 "The web UI's built files, served on --listen (default: web/dist, built by scripts/setup.sh)");
   // Hidden (no group): crash tests pause the daemon inside a stage to kill it there.
   app.add_option("--test-pause-at", options->test_pause_at)->group("");
   add_gateway_flags(app, options->gateways);

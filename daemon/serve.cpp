@@ -121,6 +121,14 @@ Status serve(const ServeOptions& options) {
   CORRAL_RETURN_IF_ERROR(server.listen_unix(api_socket_path(options.data_dir)));
   if (!options.tls_cert.empty()) CORRAL_RETURN_IF_ERROR(server.use_tls(options.tls_cert, options.tls_key));
   if (!options.listen_tcp.empty()) CORRAL_RETURN_IF_ERROR(server.listen_tcp(options.listen_tcp));
+  std::string ui_note;
+  if (!options.listen_tcp.empty()) {
+    auto ui = api::StaticFiles::load(options.web_root.empty() ? CORRAL_WEB_ROOT : options.web_root);
+    // A web root named on purpose must be there; the default may be unbuilt.
+    if (!ui.is_ok() && !options.web_root.empty()) return ui.status().with_context("--web-root");
+    ui_note = ui.is_ok() ? "; the web UI at /" : "; " + ui.status().message();
+    if (ui.is_ok()) server.serve_ui(std::move(*ui));
+  }
 
   g_stop = false;
   std::signal(SIGTERM, request_stop);
@@ -132,6 +140,7 @@ Status serve(const ServeOptions& options) {
                                     (options.tls_cert.empty() ? "" : " over TLS"))
                                        .c_str(),
       std::string((*backend)->kind()).c_str());
+  if (!ui_note.empty()) std::printf("corral:%s\n", ui_note.substr(1).c_str());
   std::fflush(stdout);
   Daemon daemon(**store, scheduler, commit_step);
   std::thread engine([&] { daemon.run(g_stop); });

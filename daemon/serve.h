@@ -23,6 +23,7 @@ struct ServeOptions {
   scheduler::Caps caps;
   int max_attempts = 3;
   int max_connections = 1024;        // to the API, both listeners together
+  std::string web_root;              // the web UI's built files; "": the source tree's web/dist
   admission::GatewayFlags gateways;  // as given; checked when serving starts
   runner::WorkspaceOptions workspace;
   // For crash tests only: pause 5 s as this stage begins (core/stage_hook.h).

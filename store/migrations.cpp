@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -154,6 +154,17 @@ ALTER TABLE tasks ADD COLUMN budget_calls INTEGER NOT NULL DEFAULT 0;
     // candidates without sorting the whole queue.
     R"sql(
 CREATE INDEX tasks_by_queue_order ON tasks(state, priority DESC, seq);
+)sql",
+    // 7: web UI sessions (a cookie made by signing in with a token).
+    R"sql(
+CREATE TABLE sessions (
+  hash       TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL,
+  csrf       TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  ended_at   TEXT
+);
 )sql",
 };
 

@@ -24,6 +24,7 @@
 #include "store/outcomes.h"
 #include "store/records.h"
 #include "store/reviews.h"
+#include "store/sessions.h"
 #include "store/task_queue.h"
 #include "store/tokens.h"
 
@@ -40,6 +41,7 @@ struct Transaction {
   MergeLog& merges;
   Outcomes& outcomes;
   Tokens& tokens;
+  Sessions& sessions;
 
   // Runs `body` as one SQLite transaction: committed if it returns ok,
   // rolled back otherwise. Nested calls join the outer transaction.
@@ -65,7 +67,8 @@ class Store {
     std::unique_lock<std::mutex> lock_;
   };
   [[nodiscard]] Locked lock() {
-    return Locked(mutex_, Transaction{*db_, records_, queue_, events_, reviews_, merges_, outcomes_, tokens_});
+    return Locked(mutex_,
+                  Transaction{*db_, records_, queue_, events_, reviews_, merges_, outcomes_, tokens_, sessions_});
   }
 
   // Runs `body(Transaction&)` under the lock and returns what it returns.
@@ -96,6 +99,7 @@ class Store {
   MergeLog merges_;
   Outcomes outcomes_;
   Tokens tokens_;
+  Sessions sessions_;
 };
 
 // An EventSink for threads that hold no Transaction (a run's workers hand it

@@ -322,5 +322,73 @@ TEST_F(ApiTest, EventsArePagedAndFilteredToTheCallersScope) {
   EXPECT_EQ(call("reviewer", "GET", "/v1/events?repo=" + other_).first, 403);
 }
 
+// The web UI's sign-in: a token for a cookie. The cookie is its token's
+// caller; reads need nothing more, changes need the session's CSRF token; a
+// bad token makes no session; signing out and revoking the token end it.
+TEST_F(ApiTest, ASessionCookieIsItsTokensCallerAndChangesNeedTheCsrfToken) {
+  auto sign_in = [&](const std::string& token, bool secure) {
+    ApiRequest request{"POST", "/v1/session", "", "", json{{"token", token}}.dump(), std::nullopt};
+    request.secure = secure;
+    return handle_api(*service_, request);
+  };
+  ApiResponse refused = sign_in("corral-not-a-token", false);
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_TRUE(refused.headers.empty()) << "no cookie for a bad token";
+  EXPECT_EQ(handle_api(*service_, {"POST", "/v1/session", "", "", "[1]", std::nullopt}).status, 400);
+
+  ApiResponse signed_in = sign_in(tokens_["submitter"], false);
+  ASSERT_EQ(signed_in.status, 201) << signed_in.body;
+  ASSERT_EQ(signed_in.headers.size(), 1u);
+  const std::string& set_cookie = signed_in.headers[0].second;
+  EXPECT_EQ(signed_in.headers[0].first, "Set-Cookie");
+  EXPECT_NE(set_cookie.find("; HttpOnly; SameSite=Strict"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("; Max-Age=43200"), std::string::npos) << set_cookie;
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << "plain HTTP: " << set_cookie;
+  EXPECT_NE(sign_in(tokens_["submitter"], true).headers[0].second.find("; Secure"), std::string::npos);
+  json session = json::parse(signed_in.body);
+  EXPECT_EQ(session["role"], "submitter");
+  std::string csrf = session["csrf"];
+  std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  EXPECT_EQ(cookie.find(tokens_["submitter"]), std::string::npos) << "the cookie is not the token";
+
+  auto with_cookie = [&](const std::string& method, const std::string& target, const std::string& body,
+                         const std::string& csrf_header) {
+    ApiRequest request{method, target, "", "", body, std::nullopt};
+    request.cookie = "theme=dark; " + cookie + "; other=1";
+    request.csrf_token = csrf_header;
+    ApiResponse response = handle_api(*service_, request);
+    return std::pair<int, json>{response.status, json::parse(response.body, nullptr, false)};
+  };
+  EXPECT_EQ(with_cookie("GET", "/v1/tasks", "", "").first, 200) << "reading needs no CSRF token";
+  EXPECT_EQ(with_cookie("GET", "/v1/session", "", "").second["csrf"], csrf);
+  size_t tasks = count("tasks");
+  auto forged = with_cookie("POST", "/v1/tasks", task_body(repo_), "");
+  EXPECT_EQ(forged.first, 403) << forged.second.dump();
+  EXPECT_NE(forged.second["error"].value("message", "").find("X-CSRF-Token"), std::string::npos);
+  EXPECT_EQ(with_cookie("POST", "/v1/tasks", task_body(repo_), csrf + "x").first, 403);
+  EXPECT_EQ(count("tasks"), tasks) << "refused changes change nothing";
+  EXPECT_EQ(with_cookie("POST", "/v1/tasks", task_body(repo_), csrf).first, 201);
+  EXPECT_EQ(with_cookie("POST", "/v1/tokens", json{{"name", "x"}, {"role", "admin"}}.dump(), csrf).first, 403)
+      << "a session has its token's role, no more";
+
+  auto sign_out = with_cookie("DELETE", "/v1/session", "", csrf);
+  EXPECT_EQ(sign_out.first, 200) << sign_out.second.dump();
+  EXPECT_EQ(with_cookie("GET", "/v1/tasks", "", "").first, 401) << "signed out";
+
+  // A new session, then its token revoked: the session ends with it.
+  ApiResponse again = sign_in(tokens_["owner"], false);
+  cookie = again.headers[0].second.substr(0, again.headers[0].second.find(';'));
+  EXPECT_EQ(with_cookie("GET", "/v1/tasks", "", "").first, 200);
+  std::string owner_id;
+  json listed_tokens = call_admin("GET", "/v1/tokens").second["tokens"];
+  for (const json& listed : listed_tokens) {
+    if (listed["name"] == "owner@" + repo_) owner_id = listed["id"];
+  }
+  ASSERT_EQ(call_admin("DELETE", "/v1/tokens/" + owner_id).first, 200);
+  auto after_revoke = with_cookie("GET", "/v1/tasks", "", "");
+  EXPECT_EQ(after_revoke.first, 401);
+  EXPECT_NE(after_revoke.second["error"].value("message", "").find("revoked"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace corral::api
