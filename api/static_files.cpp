@@ -71,7 +71,10 @@ Result<StaticFiles> StaticFiles::load(const std::string& root) {
   StaticFiles files;
   for (auto it = fs::recursive_directory_iterator(root, error); !error && it != fs::recursive_directory_iterator();
        it.increment(error)) {
-    if (!it->is_regular_file() || it->path().extension() == ".gz") continue;
+    // Hidden files (the build's stamp) are not the UI's.
+    if (!it->is_regular_file() || it->path().extension() == ".gz" || it->path().filename().string()[0] == '.') {
+      continue;
+    }
     std::string relative = "/" + fs::relative(it->path(), root).generic_string();
     CORRAL_ASSIGN_OR_RETURN(std::string content, read_whole(it->path()));
     File file{std::move(content), std::nullopt, content_type_of(relative), has_content_hash(relative)};

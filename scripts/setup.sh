@@ -11,6 +11,7 @@ packages=(
   runc crun iproute2 procps curl sqlite3 python3 openssl
   clang libclang-rt-14-dev clang-format
   docker.io
+  chromium
 )
 
 missing=()
@@ -44,6 +45,18 @@ if [[ "$(cat "$agents/installed" 2>/dev/null)" != "$wanted" ]]; then
   # shellcheck disable=SC2086 # one argument per package
   npm install --prefix "$agents" --no-audit --no-fund --silent $wanted
   echo "$wanted" > "$agents/installed"
+fi
+
+# The web UI (web/): its npm packages as the lockfile pins them, then built
+# into web/dist, which `corral serve` serves; again only when the lockfile or
+# a source changed since the last build.
+web="$(cd "$(dirname "$0")/.." && pwd)/web"
+stamp="$(cat "$web/package-lock.json" "$web/build.mjs" $(find "$web/src" -type f | sort) | sha256sum | cut -d' ' -f1)"
+if [[ "$(cat "$web/dist/.built-from" 2>/dev/null)" != "$stamp" ]]; then
+  echo "setup: building the web UI into $web/dist"
+  npm ci --prefix "$web" --no-audit --no-fund --silent
+  node "$web/build.mjs"
+  echo "$stamp" > "$web/dist/.built-from"
 fi
 
 # dockerd runs without systemd here (containers, CI): start it where no engine answers.

@@ -1,0 +1,83 @@
+// The daemon's API from the page: same-origin requests carrying the session
+// cookie, and the session's CSRF token on every request that changes
+// something (the server refuses those without it).
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Session {
+  name: string;
+  role: string;
+  repo_scope: string;
+  csrf: string;
+  expires_at: string;
+}
+
+let csrf = "";
+
+export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["X-CSRF-Token"] = csrf;
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new ApiError(response.status, data?.error?.code ?? "", data?.error?.message ?? response.statusText);
+  }
+  return data as T;
+}
+
+export async function signIn(token: string): Promise<Session> {
+  const session = await api<Session>("POST", "/v1/session", { token });
+  csrf = session.csrf;
+  return session;
+}
+
+export async function currentSession(): Promise<Session | null> {
+  try {
+    const session = await api<Session>("GET", "/v1/session");
+    csrf = session.csrf;
+    return session;
+  } catch {
+    return null;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await api("DELETE", "/v1/session");
+  csrf = "";
+}
+
+// The event types corral writes; a server-sent event stream names each
+// event's type, and EventSource hands a named event only to its listeners.
+export const EVENT_TYPES = [
+  "task.queued", "task.started", "task.routed", "task.finished", "task.failed", "task.cancelled", "task.requeued",
+  "task.held", "sandbox.created", "sandbox.destroyed", "tool.invoked", "tool.flagged", "tool.blocked",
+  "egress.allowed", "egress.denied", "llm.call", "llm.refused", "agent.output", "agent.result", "agent.tool_use",
+  "agent.tool_result", "agent.confidence", "agent.escalation", "budget.warning", "budget.exceeded", "diff.proposed",
+  "check.output", "check.passed", "check.failed", "approval.requested", "approval.granted", "approval.rejected",
+  "merge.completed", "merge.conflicted", "merge.failed", "merge.refused", "branch.published", "policy.changed",
+  "tier.changed", "alert.raised", "token.created", "token.revoked",
+];
+
+// Events from /v1/events?follow=1&<query> as they are stored (the session
+// cookie rides along); returns a function that closes the stream.
+export function follow(query: string, onEvent: (event: any) => void): () => void {
+  const source = new EventSource(`/v1/events?follow=1&${query}`);
+  const handle = (message: MessageEvent) => onEvent(JSON.parse(message.data));
+  source.onmessage = handle;
+  for (const type of EVENT_TYPES) source.addEventListener(type, handle as EventListener);
+  return () => source.close();
+}

@@ -1,0 +1,99 @@
+import { useEffect, useState } from "preact/hooks";
+import { html as diffHtml } from "diff2html";
+import { api, ApiError, Session } from "../api";
+
+export function ReviewList() {
+  const [reviews, setReviews] = useState<any[]>([]);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    api("GET", "/v1/reviews").then((page) => setReviews(page.reviews)).catch((caught) => setError(caught.message));
+  }, []);
+  return (
+    <section>
+      <h1>Waiting for review</h1>
+      {error && <p class="error" role="alert">{error}</p>}
+      {reviews.length === 0 && !error && <p>Nothing waits for a review.</p>}
+      <ul class="reviews">
+        {reviews.map((review) => (
+          <li key={review.task}>
+            <a href={`/reviews/${review.task}`}>{review.task}</a> <span class="prompt">{review.prompt}</span> (
+            {review.approvals}/{review.approvals_required} approvals)
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+const REVIEWERS = new Set(["reviewer", "owner", "admin"]);
+
+export function ReviewPage({ id, session }: { id: string; session: Session }) {
+  const [review, setReview] = useState<any>(null);
+  const [layout, setLayout] = useState<"line-by-line" | "side-by-side">("line-by-line");
+  const [notice, setNotice] = useState("");
+  const [reason, setReason] = useState("");
+
+  const load = () =>
+    api("GET", `/v1/reviews/${id}`)
+      .then(setReview)
+      .catch((caught) => setNotice(caught.message));
+  useEffect(() => {
+    load();
+  }, [id]);
+
+  const judge = (verb: "approve" | "reject") => {
+    const body: Record<string, string> = { diff_hash: review.diff_hash };
+    if (verb === "reject") body.reason = reason;
+    api("POST", `/v1/reviews/${id}/${verb}`, body)
+      .then(() => {
+        setNotice(verb === "approve" ? "Approved." : "Rejected.");
+        load();
+      })
+      .catch((caught: ApiError) => {
+        // The diff changed since this page showed it: the server refused;
+        // show the new one.
+        setNotice(caught.status === 409 ? `The diff changed since you opened it: ${caught.message}` : caught.message);
+        if (caught.status === 409) load();
+      });
+  };
+
+  if (!review) return <p>{notice || "Loading…"}</p>;
+  const mayJudge = REVIEWERS.has(session.role) && session.name !== review.submitter && review.state === "review";
+  return (
+    <section>
+      <h1>Review of {id}</h1>
+      <p class="prompt">{review.prompt}</p>
+      <p>
+        Submitted by {review.submitter}; {review.approvals}/{review.approvals_required} approvals; diff{" "}
+        <code data-testid="diff-hash">{review.diff_hash.slice(0, 12)}</code>; state{" "}
+        <span data-testid="review-state">{review.state}</span>
+      </p>
+      {notice && <p class="notice" role="status">{notice}</p>}
+      <h2>Findings</h2>
+      <ul class="findings">
+        {(review.findings ?? []).map((finding: any) => (
+          <li>
+            <strong>{finding.decision}</strong> {finding.rule} {finding.path}
+            {finding.line ? `:${finding.line}` : ""} — {finding.message}
+          </li>
+        ))}
+      </ul>
+      {mayJudge && (
+        <div class="verdict">
+          <button onClick={() => judge("approve")}>Approve</button>
+          <input placeholder="reason to reject" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          <button onClick={() => judge("reject")}>Reject</button>
+        </div>
+      )}
+      <div class="layout">
+        <button onClick={() => setLayout("line-by-line")}>Unified</button>
+        <button onClick={() => setLayout("side-by-side")}>Side by side</button>
+      </div>
+      {/* diff2html escapes every line of the patch: the agent's text stays text. */}
+      <div
+        class="diff"
+        dangerouslySetInnerHTML={{ __html: diffHtml(review.patch ?? "", { outputFormat: layout, drawFileList: true }) }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,177 @@
+// The web UI in a real browser (Debian's Chromium, driven by Playwright)
+// against a real daemon, started by tests/e2e/web_ui_test.cpp, which passes:
+//   UI_URL        the daemon's TCP address (http://127.0.0.1:PORT)
+//   UI_REPO       the repository's id
+//   UI_REVIEWER, UI_SUBMITTER, UI_ADMIN   tokens, named reviewer, submitter, admin
+//   UI_SHOTS      where screenshots go
+// Tasks are submitted through the API with shell commands as their agents.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const env = process.env;
+const url = env.UI_URL;
+mkdirSync(env.UI_SHOTS, { recursive: true });
+
+async function call(token, method, path, body) {
+  const response = await fetch(url + path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json().catch(() => ({})) };
+}
+
+async function submit(agent, prompt) {
+  const made = await call(env.UI_SUBMITTER, "POST", "/v1/tasks", { repo: env.UI_REPO, prompt, agent: `${agent}; true` });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  return made.body.id;
+}
+
+async function waitForState(id, state, seconds = 90) {
+  for (let i = 0; i < seconds * 4; i++) {
+    const task = await call(env.UI_ADMIN, "GET", `/v1/tasks/${id}`);
+    if (task.body.state === state) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.fail(`${id} never reached ${state}`);
+}
+
+// A page that records every dialog (an alert() that ran) and script error.
+async function watchedPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("dialog", (dialog) => {
+    page.problems.push(`dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  // Refused requests (the 401 of not being signed in yet, the refusals the
+  // tests provoke) log "Failed to load resource"; anything else an error
+  // logs (a script error, a Content-Security-Policy violation) is a problem.
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      page.problems.push(`console: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => page.problems.push(`page error: ${error.message}`));
+  return page;
+}
+
+async function signIn(page, token) {
+  await page.goto(url);
+  await page.fill("input[name=token]", token);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-testid=who]");
+}
+
+const browser = await chromium.launch({
+  executablePath: env.UI_CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+let reviewer;
+let waiting;
+
+test("a reviewer watches a task arrive and run live, reads its timeline and diff, approves it, and it merges", async () => {
+  reviewer = await watchedPage(browser);
+  await reviewer.goto(url);
+  await reviewer.screenshot({ path: `${env.UI_SHOTS}/sign-in.png` });
+  await signIn(reviewer, env.UI_REVIEWER);
+  assert.match(await reviewer.textContent("[data-testid=who]"), /reviewer/);
+  const id = await submit("echo reviewed > ui.txt", "write ui.txt");
+  // Live: the row appears without a reload.
+  await reviewer.waitForSelector(`tr[data-task="${id}"]`, { timeout: 30000 });
+  await reviewer.screenshot({ path: `${env.UI_SHOTS}/queue.png` });
+  await reviewer.click(`a[href="/tasks/${id}"]`);
+  await reviewer.waitForSelector('li[data-type="task.queued"]');
+  await reviewer.waitForFunction(
+    () => document.querySelector("[data-testid=task-state]")?.textContent === "review",
+    null,
+    { timeout: 90000 },
+  );
+  await reviewer.waitForSelector('li[data-type="diff.proposed"]');
+  await reviewer.screenshot({ path: `${env.UI_SHOTS}/task.png`, fullPage: true });
+  await reviewer.click(`a[href="/reviews/${id}"]`);
+  await reviewer.waitForSelector(".d2h-file-name");
+  assert.match(await reviewer.textContent(".diff"), /ui\.txt/);
+  await reviewer.screenshot({ path: `${env.UI_SHOTS}/review.png`, fullPage: true });
+  await reviewer.click("text=Approve");
+  await reviewer.waitForSelector("text=Approved.");
+  await waitForState(id, "merged");
+  assert.deepEqual(reviewer.problems, []);
+});
+
+test("the submitter sees no approve button, and an approval forged from its session is refused", async () => {
+  waiting = await submit("echo second > second.txt", "write second.txt");
+  await waitForState(waiting, "review");
+  const page = await watchedPage(browser);
+  await signIn(page, env.UI_SUBMITTER);
+  await page.goto(`${url}/reviews/${waiting}`);
+  await page.waitForSelector("[data-testid=diff-hash]");
+  assert.equal(await page.locator("text=Approve").count(), 0);
+  const forged = await page.evaluate(async (id) => {
+    const session = await (await fetch("/v1/session")).json();
+    const review = await (await fetch(`/v1/reviews/${id}`)).json();
+    const answer = await fetch(`/v1/reviews/${id}/approve`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": session.csrf },
+      body: JSON.stringify({ diff_hash: review.diff_hash }),
+    });
+    return answer.status;
+  }, waiting);
+  assert.equal(forged, 403);
+  assert.equal((await call(env.UI_ADMIN, "GET", `/v1/reviews/${waiting}`)).body.approvals, 0);
+});
+
+test("a change without the CSRF token, or from another site, is refused", async () => {
+  const withoutToken = await reviewer.evaluate(async (id) => {
+    const answer = await fetch(`/v1/tasks/${id}/cancel`, { method: "POST" });
+    return answer.status;
+  }, waiting);
+  assert.equal(withoutToken, 403);
+  // A form on another origin posting to the daemon: the SameSite=Strict
+  // cookie stays home, so it arrives as nobody's.
+  const other = await reviewer.context().newPage();
+  await other.goto("about:blank");
+  await other.setContent(`<form method="post" action="${url}/v1/tasks/${waiting}/cancel"></form>`);
+  const [answer] = await Promise.all([
+    other.waitForResponse((response) => response.url().endsWith("/cancel")),
+    other.evaluate(() => document.forms[0].submit()),
+  ]);
+  assert.equal(answer.status(), 401);
+  assert.equal((await call(env.UI_ADMIN, "GET", `/v1/tasks/${waiting}`)).body.state, "review");
+});
+
+test("a hostile agent's output, file names and diff show as text and run nothing", async () => {
+  const id = await submit(
+    `printf '<script>alert(2)</script>\\n' > '<img src=x onerror=alert(1)>.txt'; echo '<script>alert(3)</script><img src=x onerror=alert(4)>'`,
+    "<b>bold</b><script>alert(5)</script>",
+  );
+  await waitForState(id, "review");
+  await reviewer.goto(url);
+  await reviewer.waitForSelector(`tr[data-task="${id}"]`);
+  assert.match(await reviewer.textContent(`tr[data-task="${id}"] .prompt`), /<script>alert\(5\)<\/script>/);
+  await reviewer.goto(`${url}/tasks/${id}`);
+  await reviewer.waitForSelector('li[data-type="diff.proposed"]');
+  await reviewer.goto(`${url}/reviews/${id}`);
+  await reviewer.waitForSelector(".d2h-file-name");
+  const diff = await reviewer.textContent(".diff");
+  assert.match(diff, /<script>alert\(2\)<\/script>/);
+  assert.match(diff, /<img src=x onerror=alert\(1\)>\.txt/);
+  await reviewer.screenshot({ path: `${env.UI_SHOTS}/hostile-review.png`, fullPage: true });
+  assert.equal(await reviewer.locator(".diff script, .diff img").count(), 0);
+  assert.deepEqual(reviewer.problems, []);
+});
+
+test("a revoked token's session stops working", async () => {
+  const tokens = await call(env.UI_ADMIN, "GET", "/v1/tokens");
+  const id = tokens.body.tokens.find((token) => token.name === "reviewer").id;
+  assert.equal((await call(env.UI_ADMIN, "DELETE", `/v1/tokens/${id}`)).status, 200);
+  const status = await reviewer.evaluate(async () => (await fetch("/v1/tasks")).status);
+  assert.equal(status, 401);
+  await reviewer.goto(url);
+  await reviewer.waitForSelector("input[name=token]");
+});
+
+test.after(() => browser.close());
