@@ -217,6 +217,10 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (method != "DELETE") return method_not_allowed;
     return respond(service.revoke_token(caller, parts[1]));
   }
+  if (collection == "audit" && parts.size() == 1) {
+    if (method != "GET") return method_not_allowed;
+    return respond(service.audit(caller));
+  }
   if (collection == "events" && parts.size() == 1) {
     if (method != "GET") return method_not_allowed;
     return respond(events_page(service, caller, query));

@@ -25,6 +25,7 @@
 //   GET    /v1/tokens                                           (admin)
 //   DELETE /v1/tokens/{id}                                      (admin)
 //   GET    /v1/events?after=&task=&repo=&type=&limit=[&follow=1]
+//   GET    /v1/audit                 the event chain's state (readers of every repository)
 //   POST   /v1/session               {"token"}: signs in; sets the session cookie (api/sessions.h)
 //   GET    /v1/session               who the session is, and its CSRF token
 //   DELETE /v1/session               signs out

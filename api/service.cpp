@@ -286,6 +286,17 @@ Result<json> Service::revoke_token(const policy::Caller& caller, const std::stri
   return json{{"id", id}, {"revoked", true}};
 }
 
+Result<json> Service::audit(const policy::Caller& caller) {
+  CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, "*"));
+  auto report = store_.with([](store::Transaction& tx) { return tx.events.verify(); });
+  if (!report.is_ok()) return report.status();
+  return json{{"intact", report->intact},
+              {"events_checked", report->events_checked},
+              {"first_broken_seq", report->first_broken_seq},
+              {"problem", report->problem},
+              {"head_hash", report->head_hash}};
+}
+
 Result<json> Service::events(const policy::Caller& caller, int64_t after, const store::EventLog::Filter& filter,
                              int limit) {
   CORRAL_RETURN_IF_ERROR(

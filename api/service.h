@@ -57,6 +57,9 @@ class Service {
   Result<std::string> resolve_repo(const std::string& repo);
 
   // For the other desks the API routes to.
+  // The event chain walked from the start (`corral audit verify`): readers of every repository.
+  Result<nlohmann::json> audit(const policy::Caller& caller);
+
   store::Store& store() { return store_; }
   const DataLayout& layout() const { return layout_; }
 

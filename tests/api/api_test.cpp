@@ -390,5 +390,18 @@ TEST_F(ApiTest, ASessionCookieIsItsTokensCallerAndChangesNeedTheCsrfToken) {
   EXPECT_NE(after_revoke.second["error"].value("message", "").find("revoked"), std::string::npos);
 }
 
+// The chain's state, as `corral audit verify` walks it, for readers of every
+// repository; a caller scoped to one repository is refused.
+TEST_F(ApiTest, TheAuditChainIsReadByUnscopedCallers) {
+  submit();
+  auto audit = call("admin", "GET", "/v1/audit");
+  ASSERT_EQ(audit.first, 200) << audit.second.dump();
+  EXPECT_EQ(audit.second["intact"], true);
+  EXPECT_GE(audit.second["events_checked"].get<int64_t>(), 1);
+  EXPECT_EQ(audit.second["head_hash"].get<std::string>().size(), 64u);
+  EXPECT_EQ(call("owner", "GET", "/v1/audit").first, 403) << "scoped to one repository";
+  EXPECT_EQ(call("admin", "POST", "/v1/audit").first, 405);
+}
+
 }  // namespace
 }  // namespace corral::api

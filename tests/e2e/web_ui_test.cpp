@@ -23,7 +23,7 @@ TEST_F(WebUi, AReviewerAndASubmitterInARealBrowser) {
   std::string env = "UI_URL=" + quote(tcp_) + " UI_REPO=" + quote(upstream_id_) +
                     " UI_REVIEWER=" + quote(token("reviewer", "reviewer")) +
                     " UI_SUBMITTER=" + quote(token("submitter", "submitter")) +
-                    " UI_ADMIN=" + quote(token("admin", "admin")) +
+                    " UI_OWNER=" + quote(token("owner", "owner")) + " UI_ADMIN=" + quote(token("admin", "admin")) +
                     " UI_SHOTS=" + quote(std::string(CORRAL_BINARY_DIR) + "/../web-ui-screenshots");
   auto run = sh(env + " timeout 300 node " + quote(testing::source_path("web/tests/ui.test.mjs")));
   std::printf("%s%s", run.out.c_str(), run.err.c_str());

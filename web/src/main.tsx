@@ -11,6 +11,8 @@ import { SignIn } from "./pages/SignIn";
 import { Queue } from "./pages/Queue";
 import { TaskPage } from "./pages/Task";
 import { ReviewList, ReviewPage } from "./pages/Review";
+import { RepositoryList, RepositoryPage } from "./pages/Repository";
+import { AuditPage } from "./pages/Audit";
 
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -26,6 +28,8 @@ function App() {
         <nav>
           <a href="/">Queue</a>
           <a href="/reviews">Reviews</a>
+          <a href="/repos">Repositories</a>
+          <a href="/audit">Audit</a>
         </nav>
         <span class="who" data-testid="who">
           {session.name} ({session.role})
@@ -38,6 +42,9 @@ function App() {
           <Route path="/tasks/:id" component={({ id }: { id: string }) => <TaskPage id={id} />} />
           <Route path="/reviews" component={() => <ReviewList />} />
           <Route path="/reviews/:id" component={({ id }: { id: string }) => <ReviewPage id={id} session={session} />} />
+          <Route path="/repos" component={() => <RepositoryList />} />
+          <Route path="/repos/:id" component={({ id }: { id: string }) => <RepositoryPage id={id} />} />
+          <Route path="/audit" component={() => <AuditPage />} />
           <Route default component={() => <p>No such page.</p>} />
         </Router>
       </main>

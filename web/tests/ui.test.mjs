@@ -2,7 +2,7 @@
 // against a real daemon, started by tests/e2e/web_ui_test.cpp, which passes:
 //   UI_URL        the daemon's TCP address (http://127.0.0.1:PORT)
 //   UI_REPO       the repository's id
-//   UI_REVIEWER, UI_SUBMITTER, UI_ADMIN   tokens, named reviewer, submitter, admin
+//   UI_REVIEWER, UI_SUBMITTER, UI_OWNER, UI_ADMIN   tokens, named by their roles
 //   UI_SHOTS      where screenshots go
 // Tasks are submitted through the API with shell commands as their agents.
 import { test } from "node:test";
@@ -162,6 +162,37 @@ test("a hostile agent's output, file names and diff show as text and run nothing
   await reviewer.screenshot({ path: `${env.UI_SHOTS}/hostile-review.png`, fullPage: true });
   assert.equal(await reviewer.locator(".diff script, .diff img").count(), 0);
   assert.deepEqual(reviewer.problems, []);
+});
+
+test("an owner simulates and applies a setting through the form; a bad value is refused by name", async () => {
+  const page = await watchedPage(browser);
+  await signIn(page, env.UI_OWNER);
+  await page.goto(`${url}/repos/${env.UI_REPO}`);
+  await page.waitForSelector("[data-testid=tier]");
+  const before = (await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings;
+  await page.fill("input[name=check_timeout_seconds]", "soon");
+  await page.click("text=Apply");
+  await page.waitForSelector("[role=status]");
+  assert.match(await page.textContent("[role=status]"), /check_timeout_seconds/);
+  assert.deepEqual((await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings, before);
+  await page.fill("input[name=check_timeout_seconds]", String(before.check_timeout_seconds ?? ""));
+  await page.fill("input[name=pin]", "trusted");
+  await page.click("text=Simulate");
+  await page.waitForSelector("[data-testid=simulation]");
+  assert.match(await page.textContent("[data-testid=simulation]"), /would be trusted/);
+  await page.screenshot({ path: `${env.UI_SHOTS}/repository.png`, fullPage: true });
+  await page.click("text=Apply");
+  await page.waitForSelector("text=Applied.");
+  assert.equal((await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings.pin, "trusted");
+  const changed = await call(env.UI_ADMIN, "GET", `/v1/events?type=policy.changed&repo=${env.UI_REPO}`);
+  const last = changed.body.events.at(-1).payload;
+  assert.equal(last.changed_by, "owner");
+  assert.deepEqual(last.change, { pin: "trusted" }, "the refused value changed nothing and was not sent again");
+  await page.goto(`${url}/audit`);
+  await page.waitForSelector("[data-testid=chain]");
+  assert.match(await page.textContent("[data-testid=chain]"), /intact/);
+  await page.screenshot({ path: `${env.UI_SHOTS}/audit.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
 });
 
 test("a revoked token's session stops working", async () => {

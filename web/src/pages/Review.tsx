@@ -27,6 +27,41 @@ export function ReviewList() {
 
 const REVIEWERS = new Set(["reviewer", "owner", "admin"]);
 
+// What the run did, from its events: what it was granted, where it reached
+// and was refused, which tool calls were blocked or flagged, what it spent.
+function Evidence({ id }: { id: string }) {
+  const [events, setEvents] = useState<any[]>([]);
+  useEffect(() => {
+    api("GET", `/v1/events?task=${encodeURIComponent(id)}&limit=1000`).then((page) => setEvents(page.events));
+  }, [id]);
+  const of = (type: string) => events.filter((event) => event.type === type);
+  const routed = of("task.routed").at(-1)?.payload;
+  const hosts = (type: string) => [...new Set(of(type).map((event) => event.payload?.host ?? "?"))];
+  const calls = of("llm.call");
+  const tokens = calls.reduce(
+    (sum, event) => sum + (event.payload?.input_tokens ?? 0) + (event.payload?.output_tokens ?? 0),
+    0,
+  );
+  const tool = (event: any) => `${event.payload?.tool ?? ""} ${event.payload?.rule ?? ""}: ${event.payload?.reason ?? ""}`;
+  return (
+    <aside class="evidence" data-testid="evidence">
+      <h2>What the run did</h2>
+      <p>Granted: {routed ? JSON.stringify(routed.grant ?? routed) : "—"}</p>
+      <p>Hosts reached: {hosts("egress.allowed").join(", ") || "none"}</p>
+      <p>Hosts refused: {hosts("egress.denied").join(", ") || "none"}</p>
+      <p>Tool calls blocked: {of("tool.blocked").length}, flagged: {of("tool.flagged").length}</p>
+      <ul>
+        {[...of("tool.blocked"), ...of("tool.flagged")].map((event) => (
+          <li key={event.seq}>{tool(event)}</li>
+        ))}
+      </ul>
+      <p>
+        Model calls: {calls.length}, tokens: {tokens}
+      </p>
+    </aside>
+  );
+}
+
 export function ReviewPage({ id, session }: { id: string; session: Session }) {
   const [review, setReview] = useState<any>(null);
   const [layout, setLayout] = useState<"line-by-line" | "side-by-side">("line-by-line");
@@ -85,6 +120,7 @@ export function ReviewPage({ id, session }: { id: string; session: Session }) {
           <button onClick={() => judge("reject")}>Reject</button>
         </div>
       )}
+      <Evidence id={id} />
       <div class="layout">
         <button onClick={() => setLayout("line-by-line")}>Unified</button>
         <button onClick={() => setLayout("side-by-side")}>Side by side</button>

@@ -1,0 +1,115 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError } from "../api";
+
+export function RepositoryList() {
+  const [repos, setRepos] = useState<any[]>([]);
+  useEffect(() => {
+    api("GET", "/v1/repos").then((page) => setRepos(page.repos));
+  }, []);
+  return (
+    <section>
+      <h1>Repositories</h1>
+      <ul>
+        {repos.map((repo) => (
+          <li key={repo.id}>
+            <a href={`/repos/${repo.id}`}>{repo.id}</a> {repo.path}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+// A setting's value as the form edits it, and back.
+const shown = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+function parsed(text: string, was: unknown): unknown {
+  if (text === "") return null;  // resets to the default
+  // Anything else goes as typed, for the server to judge (and name the field).
+  if (typeof was === "number" && text.trim() !== "" && !Number.isNaN(Number(text))) return Number(text);
+  if (typeof was === "boolean" && (text === "true" || text === "false")) return text === "true";
+  return text;
+}
+
+export function RepositoryPage({ id }: { id: string }) {
+  const [repo, setRepo] = useState<any>(null);
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const [simulation, setSimulation] = useState<any>(null);
+  const [message, setMessage] = useState("");
+  const load = () => api("GET", `/v1/repos/${id}`).then(setRepo).catch((caught) => setMessage(caught.message));
+  useEffect(() => {
+    load();
+  }, [id]);
+  if (!repo) return <p>{message || "Loading…"}</p>;
+
+  const scalars = Object.entries(repo.settings).filter(([, value]) => typeof value !== "object" || value === null);
+  const changes = () =>
+    Object.fromEntries(Object.entries(edits).map(([key, text]) => [key, parsed(text, repo.settings[key])]));
+  const simulate = () =>
+    api("POST", `/v1/repos/${id}/simulate`, changes())
+      .then((result) => {
+        setSimulation(result);
+        setMessage("");
+      })
+      .catch((caught: ApiError) => setMessage(caught.message));
+  const apply = () =>
+    api("PATCH", `/v1/repos/${id}/settings`, changes())
+      .then(() => {
+        setEdits({});
+        setSimulation(null);
+        setMessage("Applied.");
+        load();
+      })
+      .catch((caught: ApiError) => setMessage(caught.message));
+
+  return (
+    <section>
+      <h1>Repository {repo.id}</h1>
+      <p>{repo.path}</p>
+      <h2>Tier</h2>
+      <p data-testid="tier">
+        In force: <strong>{repo.tier.in_force}</strong> (earned {repo.tier.earned}; {repo.tier.why}; rule{" "}
+        {repo.tier.rule}; {repo.tier.outcomes_since_change} outcomes since it changed)
+      </p>
+      <h2>Track record</h2>
+      <pre class="kpis">{JSON.stringify(repo.kpis, null, 2)}</pre>
+      <h2>Settings</h2>
+      <form class="settings" onSubmit={(e) => e.preventDefault()}>
+        {scalars.map(([key, value]) => (
+          <label key={key}>
+            {key}
+            <input
+              name={key}
+              value={key in edits ? edits[key] : shown(value)}
+              onInput={(e) => {
+                // A field put back to what it was is no change.
+                const text = (e.target as HTMLInputElement).value;
+                const { [key]: _dropped, ...others } = edits;
+                setEdits(text === shown(value) ? others : { ...others, [key]: text });
+              }}
+            />
+          </label>
+        ))}
+        <div>
+          <button type="button" onClick={simulate}>
+            Simulate
+          </button>
+          <button type="button" onClick={apply}>
+            Apply
+          </button>
+        </div>
+      </form>
+      {message && <p class="notice" role="status">{message}</p>}
+      {simulation && (
+        <div class="simulation" data-testid="simulation">
+          <p>
+            Replayed over {simulation.outcomes} outcomes: the tier would be <strong>{simulation.tier_proposed}</strong>{" "}
+            (now {simulation.tier_now}).
+          </p>
+          <pre>{JSON.stringify(simulation, null, 2)}</pre>
+        </div>
+      )}
+      <h2>Everything else</h2>
+      <pre>{JSON.stringify(repo.settings, null, 2)}</pre>
+    </section>
+  );
+}
