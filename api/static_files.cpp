@@ -89,11 +89,22 @@ Result<StaticFiles> StaticFiles::load(const std::string& root) {
   return files;
 }
 
+namespace {
+
+// The UI's own pages (web/src/main.tsx's routes): they load the app.
+bool is_ui_route(const std::string& path) {
+  for (const char* page : {"/tasks/", "/reviews", "/repos", "/audit"}) {
+    if (path.rfind(page, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 StaticAnswer StaticFiles::answer(const std::string& path, bool accepts_gzip) const {
   auto it = files_.find(path == "/" ? "/index.html" : path);
-  // The UI's own routes load the app; a missing asset (it has an extension)
-  // is a plain 404.
-  if (it == files_.end() && fs::path(path).has_extension()) {
+  // Anything else that is no file is a plain 404.
+  if (it == files_.end() && !is_ui_route(path)) {
     StaticAnswer missing{404, "not found\n", security_headers()};
     missing.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
     return missing;

@@ -7,8 +7,9 @@
 // a file built with a .gz sibling is sent compressed to clients that accept
 // gzip. Every answer carries the UI's security headers (a strict
 // Content-Security-Policy: scripts, styles and connections from the daemon
-// only, no inline script, no framing). A path that is no file gets
-// index.html, so the UI's own routes (/tasks/…) load the app.
+// only, no inline script, no framing). The UI's own pages (/tasks/…,
+// /reviews, /repos, /audit) get index.html; any other path that is no file
+// is a 404.
 #pragma once
 
 #include <map>

@@ -50,7 +50,9 @@ TEST(StaticFiles, ServesWhatWasBuiltWithItsTypeCacheRuleAndGzip) {
   // The UI's routes load the app; a missing asset is a 404; nothing outside
   // the folder is ever read, however the path is spelled.
   EXPECT_EQ(files->answer("/tasks/task-123", false).body, index.body);
+  EXPECT_EQ(files->answer("/reviews", false).body, index.body);
   EXPECT_EQ(files->answer("/missing-ABCDEFGH.js", false).status, 404);
+  EXPECT_EQ(files->answer("/etc", false).status, 404) << "not a page of the UI";
   for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt"}) {
     StaticAnswer answer = files->answer(path, false);
     EXPECT_EQ(answer.body.find("outside the root"), std::string::npos) << path;

@@ -61,7 +61,7 @@ export function TaskPage({ id }: { id: string }) {
       <h2>Timeline</h2>
       <ol class="timeline">
         {events.map((event) => (
-          <li key={event.seq} data-type={event.type}>
+          <li key={event.seq} data-type={event.type} data-seq={event.seq}>
             <span class="time">{event.time}</span> <span class="type">{event.type}</span>{" "}
             <span class="summary">{summary(event)}</span>{" "}
             <button class="link" onClick={() => toggle(event.seq)}>

@@ -1,0 +1,150 @@
+// The web UI's speed in a real browser (Debian's Chromium via Playwright),
+// against a real daemon started here, measured with the page's clock:
+//
+//   queue       navigation to the queue's rows drawn, with N tasks queued
+//               (the daemon runs none: --max-running 0), then a scroll to
+//               the bottom and the next frame
+//   live lines  for a running task whose agent prints a line every 20 ms:
+//               from each event's stored time (the daemon's clock) to its
+//               line in the open timeline (the page's clock; same machine)
+//   timeline    navigation to a finished task's timeline drawn
+//
+// Usage: node bench/web_ui_latency.mjs [TASKS=1000] [LINES=300]
+// (corral from build/bin; the web UI from web/dist; run as root, like corral.)
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const corral = join(root, "build/bin/corral");
+const tasks = Number(process.argv[2] ?? 1000);
+const lines = Number(process.argv[3] ?? 300);
+const dir = mkdtempSync(join(tmpdir(), "corral-web-bench-"));
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+function makeRepo() {
+  const repo = join(dir, "repo");
+  execFileSync("sh", ["-c", `git init -q -b main ${repo} && cd ${repo} && echo hi > README && git add . &&
+    git -c user.name=b -c user.email=b@x commit -qm init`]);
+  return repo;
+}
+
+async function startDaemon(name, flags) {
+  const data = join(dir, name);
+  const daemon = spawn(corral, ["--data-dir", data, "serve", "--listen", "127.0.0.1:0", ...flags], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    daemon.stdout.on("data", (chunk) => {
+      out += chunk;
+      const found = out.match(/\(port (\d+)\)/);
+      if (found) resolve(found[1]);
+    });
+    daemon.on("exit", () => reject(new Error(`corral serve ended: ${out}`)));
+  });
+  const cli = (...args) => execFileSync(corral, ["--data-dir", data, ...args]).toString();
+  const token = cli("token", "create", "--name", "bench", "--role", "admin").match(/\S*corral\S*/g).pop();
+  return { daemon, url: `http://127.0.0.1:${port}`, token, cli };
+}
+
+async function call(d, method, path, body) {
+  const response = await fetch(d.url + path, {
+    method,
+    headers: { Authorization: `Bearer ${d.token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+async function signedInPage(browser, d) {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await page.goto(d.url);
+  await page.fill("input[name=token]", d.token);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-testid=who]");
+  return page;
+}
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const repo = makeRepo();
+try {
+  // The queue with TASKS queued.
+  const idle = await startDaemon("idle", ["--max-running", "0"]);
+  const { id: repoId } = await call(idle, "POST", "/v1/repos", { path: repo });
+  for (let i = 0; i < tasks; i += 100) {
+    const batch = Array.from({ length: Math.min(100, tasks - i) }, (_, k) => ({
+      repo: repoId, prompt: `task ${i + k}`, agent: "true",
+    }));
+    await call(idle, "POST", "/v1/tasks", { tasks: batch });
+  }
+  const queue = await signedInPage(browser, idle);
+  const renders = [];
+  for (let run = 0; run < 5; run++) {
+    const start = Date.now();
+    await queue.goto(idle.url);
+    await queue.waitForFunction((n) => document.querySelectorAll("tr[data-task]").length >= n, Math.min(tasks, 1000));
+    renders.push(Date.now() - start);
+  }
+  const scroll = await queue.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const start = performance.now();
+        window.scrollTo(0, document.body.scrollHeight);
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
+      }),
+  );
+  console.log(`queue: ${tasks} tasks queued, ${Math.min(tasks, 1000)} rows drawn: first render p50 ` +
+    `${percentile(renders, 50)} ms, max ${Math.max(...renders)} ms; scroll to the bottom ${scroll.toFixed(1)} ms`);
+  idle.daemon.kill("SIGTERM");
+
+  // Live lines of a running task.
+  const live = await startDaemon("live", []);
+  const { id: liveRepo } = await call(live, "POST", "/v1/repos", { path: repo });
+  const watcher = await signedInPage(browser, live);
+  const { id } = await call(live, "POST", "/v1/tasks", {
+    repo: liveRepo, prompt: "print lines",
+    agent: `for i in $(seq 1 ${lines}); do echo line $i; sleep 0.02; done; true`,
+  });
+  await watcher.goto(`${live.url}/tasks/${id}`);
+  await watcher.evaluate(() => {
+    window.seen = {};
+    new MutationObserver((mutations) => {
+      for (const mutation of mutations) {
+        for (const node of mutation.addedNodes) {
+          if (node.dataset?.seq) window.seen[node.dataset.seq] = Date.now();
+        }
+      }
+    }).observe(document.querySelector(".timeline"), { childList: true });
+  });
+  for (let i = 0; i < 600; i++) {
+    if ((await call(live, "GET", `/v1/tasks/${id}`)).state !== "running" && i > 4) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const seen = await watcher.evaluate(() => window.seen);
+  const events = (await call(live, "GET", `/v1/events?task=${id}&limit=1000`)).events;
+  const delays = events.filter((e) => seen[e.seq]).map((e) => seen[e.seq] - Date.parse(e.time));
+  console.log(`live lines: ${delays.length} of ${events.length} events drawn while the task ran: stored to shown p50 ` +
+    `${percentile(delays, 50)} ms, p95 ${percentile(delays, 95)} ms, max ${Math.max(...delays)} ms (target p95 <= 200)`);
+
+  const timeline = [];
+  for (let run = 0; run < 5; run++) {
+    const start = Date.now();
+    await watcher.goto(`${live.url}/tasks/${id}`);
+    await watcher.waitForFunction((n) => document.querySelectorAll(".timeline li").length >= n, events.length);
+    timeline.push(Date.now() - start);
+  }
+  console.log(`timeline: ${events.length} events: first render p50 ${percentile(timeline, 50)} ms`);
+  live.daemon.kill("SIGTERM");
+} finally {
+  await browser.close();
+  rmSync(dir, { recursive: true, force: true });
+}
