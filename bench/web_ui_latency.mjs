@@ -16,9 +16,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// Playwright comes with the web UI's packages (web/node_modules).
+const { chromium } = await import(join(root, "web/node_modules/playwright-core/index.mjs"));
 const corral = join(root, "build/bin/corral");
 const tasks = Number(process.argv[2] ?? 1000);
 const lines = Number(process.argv[3] ?? 300);
@@ -36,11 +37,14 @@ function makeRepo() {
   return repo;
 }
 
+const daemons = [];  // stopped at the end, whatever happens
+
 async function startDaemon(name, flags) {
   const data = join(dir, name);
   const daemon = spawn(corral, ["--data-dir", data, "serve", "--listen", "127.0.0.1:0", ...flags], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "ignore"],
   });
+  daemons.push(daemon);
   const port = await new Promise((resolve, reject) => {
     let out = "";
     daemon.stdout.on("data", (chunk) => {
@@ -51,7 +55,8 @@ async function startDaemon(name, flags) {
     daemon.on("exit", () => reject(new Error(`corral serve ended: ${out}`)));
   });
   const cli = (...args) => execFileSync(corral, ["--data-dir", data, ...args]).toString();
-  const token = cli("token", "create", "--name", "bench", "--role", "admin").match(/\S*corral\S*/g).pop();
+  // `token create` prints the token alone on its line.
+  const token = cli("token", "create", "--name", "bench", "--role", "admin").trim().split("\n").pop();
   return { daemon, url: `http://127.0.0.1:${port}`, token, cli };
 }
 
@@ -77,7 +82,9 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
 const repo = makeRepo();
 try {
   // The queue with TASKS queued.
+  console.error("starting a daemon that runs nothing");
   const idle = await startDaemon("idle", ["--max-running", "0"]);
+  console.error(`daemon at ${idle.url}`);
   const { id: repoId } = await call(idle, "POST", "/v1/repos", { path: repo });
   for (let i = 0; i < tasks; i += 100) {
     const batch = Array.from({ length: Math.min(100, tasks - i) }, (_, k) => ({
@@ -85,6 +92,7 @@ try {
     }));
     await call(idle, "POST", "/v1/tasks", { tasks: batch });
   }
+  console.error(`${tasks} tasks queued`);
   const queue = await signedInPage(browser, idle);
   const renders = [];
   for (let run = 0; run < 5; run++) {
@@ -145,6 +153,7 @@ try {
   console.log(`timeline: ${events.length} events: first render p50 ${percentile(timeline, 50)} ms`);
   live.daemon.kill("SIGTERM");
 } finally {
+  for (const daemon of daemons) daemon.kill("SIGTERM");
   await browser.close();
   rmSync(dir, { recursive: true, force: true });
 }
