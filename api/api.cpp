@@ -276,7 +276,9 @@ ApiResponse session_route(Service& service, const ApiRequest& request) {
     response.headers.push_back({"Set-Cookie", session_cookie("", 0, request.secure)});
     return response;
   }
-  return {405, error_body(Status::invalid_argument(request.method + " is not allowed on /v1/session"))};
+  return {
+      405,
+      json{{"error", {{"code", "method_not_allowed"}, {"message", request.method + " is not allowed here"}}}}.dump()};
 }
 
 }  // namespace
