@@ -139,7 +139,8 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     }
     auto repo = service.resolve_repo(param(query, "repo"));
     if (!repo.is_ok()) return respond(repo.status());
-    return respond(service.list_tasks(caller, {*repo, state, static_cast<int>(*limit)}));
+    return respond(service.list_tasks(
+        caller, {*repo, state, static_cast<int>(*limit), param(query, "agent"), param(query, "submitter")}));
   }
   if (collection == "tasks" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;

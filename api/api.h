@@ -4,7 +4,7 @@
 //
 //   GET    /v1/health
 //   POST   /v1/tasks                 one task, or {"tasks": [...]}
-//   GET    /v1/tasks?repo=&state=&limit=
+//   GET    /v1/tasks?repo=&state=&agent=&submitter=&limit=
 //   GET    /v1/tasks/{id}
 //   POST   /v1/tasks/{id}/cancel
 //   POST   /v1/tasks/{id}/retry

@@ -124,8 +124,10 @@ Result<std::optional<QueuedTask>> TaskQueue::find(const std::string& id) {
 
 Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
   std::string state = filter.state ? stored_name(*filter.state) : "";
-  return query("WHERE (? = '' OR repo_id = ?) AND (? = '' OR state = ?)",
-               {filter.repo_id, filter.repo_id, state, state}, filter.limit);
+  return query(
+      "WHERE (? = '' OR repo_id = ?) AND (? = '' OR state = ?) AND (? = '' OR agent = ?) AND (? = '' OR submitter = ?)",
+      {filter.repo_id, filter.repo_id, state, state, filter.agent, filter.agent, filter.submitter, filter.submitter},
+      filter.limit);
 }
 
 Status TaskQueue::transition(const std::string& id, const std::vector<TaskState>& from, TaskState to,

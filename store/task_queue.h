@@ -83,6 +83,8 @@ struct TaskFilter {
   std::string repo_id;             // "" for any
   std::optional<TaskState> state;  // none for any
   int limit = 100;
+  std::string agent = {};      // "" for any
+  std::string submitter = {};  // "" for any
 };
 
 class TaskQueue {

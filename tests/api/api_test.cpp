@@ -168,6 +168,26 @@ TEST_F(ApiTest, ListAndShowTasksWithinTheCallersScope) {
 
 // A `repo` filter is an id or a registered path; any other is an error, not
 // an empty list.
+// The queue's filters (the web UI's too): by agent and by submitter, with
+// the state and repository ones.
+TEST_F(ApiTest, TasksAreFilteredByAgentAndSubmitter) {
+  submit();  // agent "true", by the submitter
+  auto other =
+      call("owner", "POST", "/v1/tasks", task_body(repo_).replace(task_body(repo_).find("\"true\""), 6, "\"echo hi\""));
+  ASSERT_EQ(other.first, 201) << other.second.dump();
+  auto listed = [&](const std::string& query) {
+    std::vector<std::string> ids;
+    json tasks = call("admin", "GET", "/v1/tasks?" + query).second["tasks"];
+    for (const json& task : tasks) ids.push_back(task["id"]);
+    return ids;
+  };
+  EXPECT_EQ(listed("").size(), 2u);
+  EXPECT_EQ(listed("agent=echo%20hi"), std::vector<std::string>{other.second["id"]});
+  EXPECT_EQ(listed("submitter=owner%40" + repo_), std::vector<std::string>{other.second["id"]});
+  EXPECT_EQ(listed("submitter=submitter%40" + repo_ + "&agent=true").size(), 1u);
+  EXPECT_TRUE(listed("submitter=nobody").empty());
+}
+
 TEST_F(ApiTest, RepositoryFiltersTakeAnIdOrAPathAndRefuseUnknownOnes) {
   submit();
   std::string path = percent_encode(dir_ / "repo");

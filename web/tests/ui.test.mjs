@@ -83,6 +83,13 @@ test("a reviewer watches a task arrive and run live, reads its timeline and diff
   // Live: the row appears without a reload.
   await reviewer.waitForSelector(`tr[data-task="${id}"]`, { timeout: 30000 });
   await reviewer.screenshot({ path: `${env.UI_SHOTS}/queue.png` });
+  // The filters ask the server: another submitter's view holds no such row.
+  await reviewer.fill("input[name=submitter-filter]", "nobody");
+  await reviewer.press("input[name=submitter-filter]", "Enter");
+  await reviewer.waitForSelector(`tr[data-task="${id}"]`, { state: "detached" });
+  await reviewer.fill("input[name=submitter-filter]", "submitter");
+  await reviewer.press("input[name=submitter-filter]", "Enter");
+  await reviewer.waitForSelector(`tr[data-task="${id}"]`);
   await reviewer.click(`a[href="/tasks/${id}"]`);
   await reviewer.waitForSelector('li[data-type="task.queued"]');
   await reviewer.waitForFunction(

@@ -10,6 +10,8 @@ export function Queue({ session }: { session: Session }) {
   const [tasks, setTasks] = useState<any[]>([]);
   const [state, setState] = useState("");
   const [repo, setRepo] = useState("");
+  const [agent, setAgent] = useState("");
+  const [submitter, setSubmitter] = useState("");
   const [error, setError] = useState("");
   const reload = useRef<() => void>(() => {});
 
@@ -17,6 +19,8 @@ export function Queue({ session }: { session: Session }) {
     const query = new URLSearchParams({ limit: "1000" });
     if (state) query.set("state", state);
     if (repo) query.set("repo", repo);
+    if (agent) query.set("agent", agent);
+    if (submitter) query.set("submitter", submitter);
     api("GET", `/v1/tasks?${query}`)
       .then((page) => {
         setTasks(page.tasks);
@@ -24,7 +28,7 @@ export function Queue({ session }: { session: Session }) {
       })
       .catch((caught) => setError(caught.message));
   };
-  useEffect(() => reload.current(), [state, repo]);
+  useEffect(() => reload.current(), [state, repo, agent, submitter]);
   // Live: any task's change reloads the page (at most every 200 ms).
   useEffect(() => {
     let pending: number | undefined;
@@ -59,6 +63,18 @@ export function Queue({ session }: { session: Session }) {
         <label>
           Repository
           <input value={repo} onChange={(e) => setRepo((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Agent
+          <input name="agent-filter" value={agent} onChange={(e) => setAgent((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Submitter
+          <input
+            name="submitter-filter"
+            value={submitter}
+            onChange={(e) => setSubmitter((e.target as HTMLInputElement).value)}
+          />
         </label>
       </div>
       {error && <p class="error" role="alert">{error}</p>}
