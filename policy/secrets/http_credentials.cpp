@@ -13,12 +13,6 @@ bool is_base64_char(char c) {
 
 bool is_bearer_char(char c) { return is_base64_char(c) || c == '.' || c == '~'; }
 
-size_t run_length(std::string_view text, size_t at, bool (*in_set)(char), size_t limit) {
-  size_t end = at;
-  while (end < text.size() && end - at < limit && in_set(text[end])) ++end;
-  return end - at;
-}
-
 // "user:password" with a password that is one.
 bool is_user_and_password(std::string_view pair) {
   size_t colon = pair.find(':');
@@ -40,14 +34,14 @@ bool decodes_to_user_and_password(std::string_view encoded) {
 void find_basic_and_bearer(std::string_view line, const std::string& lowered, std::vector<SecretHit>& hits) {
   for (size_t at = lowered.find("basic "); at != std::string::npos; at = lowered.find("basic ", at + 1)) {
     size_t start = at + 6;
-    size_t length = run_length(line, start, is_base64_char, 1024);
+    size_t length = bounded_run(line, start, is_base64_char, 1024);
     if (length >= 8 && decodes_to_user_and_password(line.substr(start, length))) {
       hits.push_back({"basic_auth", 0, start + 1});
     }
   }
   for (size_t at = lowered.find("bearer "); at != std::string::npos; at = lowered.find("bearer ", at + 1)) {
     size_t start = at + 7;
-    size_t length = run_length(line, start, is_bearer_char, 4096);
+    size_t length = bounded_run(line, start, is_bearer_char, 4096);
     std::string_view token = line.substr(start, length);
     bool followed_by_reference =
         start + length < line.size() && (line[start + length] == '$' || line[start + length] == '{');
@@ -95,7 +89,7 @@ void find_docker_auth(std::string_view line, std::vector<SecretHit>& hits) {
     if (colon == std::string_view::npos || line[colon] != ':') continue;
     size_t quote = line.find_first_not_of(" \t", colon + 1);
     if (quote == std::string_view::npos || line[quote] != '"') continue;
-    size_t length = run_length(line, quote + 1, is_base64_char, 4096);
+    size_t length = bounded_run(line, quote + 1, is_base64_char, 4096);
     if (length >= 8 && decodes_to_user_and_password(line.substr(quote + 1, length))) {
       hits.push_back({"docker_config_auth", 0, quote + 2});
     }

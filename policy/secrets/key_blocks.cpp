@@ -19,8 +19,7 @@ std::string_view trimmed(std::string_view text, std::string_view junk = " \t\r\"
 // placeholder (docs write "MIIE..." or "<your key>").
 bool is_key_material(std::string_view text) {
   text = trimmed(text);
-  size_t length = 0;
-  while (length < text.size() && is_base64_char(text[length])) ++length;
+  size_t length = bounded_run(text, 0, is_base64_char, text.size());
   return length >= 40 && !is_placeholder(text.substr(0, length));
 }
 
@@ -99,7 +98,7 @@ void find_putty_keys(const std::vector<std::string_view>& lines, std::vector<Sec
   for (size_t index = 0; index < lines.size(); ++index) {
     std::string_view line = trimmed(lines[index], " \t");
     if (!line.starts_with("PuTTY-User-Key-File-") || line.size() < 24 || line[21] != ':') continue;
-    if (!std::isdigit(static_cast<unsigned char>(line[20]))) continue;
+    if (!is_ascii_digit(line[20])) continue;
     hits.push_back({"private_key", index, lines[index].find("PuTTY") + 1});
   }
 }
@@ -111,8 +110,7 @@ void find_wrapped_keys(const std::vector<std::string_view>& lines, std::vector<S
   for (size_t index = 0; index < lines.size(); ++index) {
     std::string_view line = lines[index];
     for (size_t at = line.find(kEncodedBegin); at != std::string_view::npos; at = line.find(kEncodedBegin, at + 1)) {
-      size_t length = 0;
-      while (at + length < line.size() && length < 120 && is_base64_char(line[at + length])) ++length;
+      size_t length = bounded_run(line, at, is_base64_char, 120);
       auto decoded = decode_base64(line.substr(at, length - length % 4));
       if (decoded && decoded->find("PRIVATE KEY") != std::string::npos) {
         hits.push_back({"private_key", index, at + 1});

@@ -40,8 +40,6 @@ std::vector<std::string> words_of(std::string_view name) {
   return words;
 }
 
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-
 bool is_one_of(const std::string& word, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), word) != set.end();
 }
@@ -54,7 +52,7 @@ NameStrength name_strength(std::string_view name) {
                     {"prod",    "production", "dev", "development", "stage", "staging", "test", "live", "local",
                      "value",   "val",        "raw", "plain",       "b64",   "base64",  "new",  "old",  "current",
                      "primary", "secondary",  "str", "string",      "v1",    "v2",      "v3"}) ||
-          std::all_of(words.back().begin(), words.back().end(), is_digit))) {
+          std::all_of(words.back().begin(), words.back().end(), is_ascii_digit))) {
     words.pop_back();
   }
   if (words.empty()) return NameStrength::kNone;
@@ -102,7 +100,7 @@ bool is_secret_value(std::string_view value, bool literal, NameStrength strength
   if (std::any_of(value.begin(), value.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     return false;
   }
-  if (std::all_of(value.begin(), value.end(), is_digit)) return false;
+  if (std::all_of(value.begin(), value.end(), is_ascii_digit)) return false;
   if (value.starts_with("http://") || value.starts_with("https://") || value.starts_with('/') ||
       value.starts_with("./") || value.starts_with("~/")) {
     return false;  // a URL or a path; passwords inside URLs are the connection-string rule's

@@ -73,6 +73,14 @@ int character_classes(std::string_view text) {
   return int{lower} + int{upper} + int{digit} + int{other};
 }
 
+size_t bounded_run(std::string_view text, size_t at, bool (*in_set)(char), size_t limit) {
+  size_t end = at;
+  while (end < text.size() && end - at < limit && in_set(text[end])) ++end;
+  return end - at;
+}
+
+bool is_ascii_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
 std::string to_lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

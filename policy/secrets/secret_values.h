@@ -40,4 +40,11 @@ std::optional<std::string> decode_base64(std::string_view text);
 
 std::string to_lower(std::string_view text);
 
+// The length of the run of characters in `in_set` at `at`, read no further
+// than `limit`. Every rule reads its candidates this way, bounded, so a
+// hostile line costs linear time.
+size_t bounded_run(std::string_view text, size_t at, bool (*in_set)(char), size_t limit);
+
+bool is_ascii_digit(char c);
+
 }  // namespace corral::policy::secrets

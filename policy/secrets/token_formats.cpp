@@ -197,13 +197,6 @@ size_t run_length(std::string_view line, size_t at, Charset charset, size_t limi
   return end - at;
 }
 
-size_t run_length(std::string_view line, size_t at, bool (*in_set)(char), size_t limit) {
-  size_t end = at;
-  while (end < line.size() && end - at < limit && in_set(line[end])) ++end;
-  return end - at;
-}
-
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 bool is_token_char(char c) { return in_charset(c, Charset::kToken); }
 bool is_webhook_path_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '+'; }
 
@@ -236,7 +229,7 @@ size_t slack_webhook_at(std::string_view line, size_t at, std::vector<SecretHit>
   size_t path = at + kHost.size();
   for (std::string_view kind : {"services/", "workflows/", "triggers/"}) {
     if (line.compare(path, kind.size(), kind) != 0) continue;
-    size_t length = run_length(line, path + kind.size(), is_webhook_path_char, 200);
+    size_t length = bounded_run(line, path + kind.size(), is_webhook_path_char, 200);
     std::string_view rest = line.substr(path + kind.size(), length);
     std::string_view secret = rest.substr(rest.rfind('/') == std::string_view::npos ? 0 : rest.rfind('/') + 1);
     if (length < 40 || secret.size() < 20 || is_placeholder(secret)) return kHost.size();
@@ -251,10 +244,10 @@ size_t discord_webhook_at(std::string_view line, size_t at, std::vector<SecretHi
   for (std::string_view host : {"discord.com/api/webhooks/", "discordapp.com/api/webhooks/"}) {
     if (line.compare(at, host.size(), host) != 0) continue;
     size_t id = at + host.size();
-    size_t id_length = run_length(line, id, is_digit, 21);
+    size_t id_length = bounded_run(line, id, is_ascii_digit, 21);
     if (id_length < 17 || id_length > 20 || id + id_length >= line.size() || line[id + id_length] != '/') return 0;
     size_t token = id + id_length + 1;
-    size_t token_length = run_length(line, token, is_token_char, 101);
+    size_t token_length = bounded_run(line, token, is_token_char, 101);
     if (token_length < 60 || token_length > 100 || is_placeholder(line.substr(token, token_length))) return 0;
     hits.push_back({"discord_webhook", 0, at + 1});
     return token + token_length - at;
@@ -278,10 +271,10 @@ size_t teams_webhook_at(std::string_view line, size_t at, std::vector<SecretHit>
 
 // Telegram's bot tokens: the bot's numeric id, ':', then 35 characters.
 size_t telegram_token_at(std::string_view line, size_t at, std::vector<SecretHit>& hits) {
-  size_t digits = run_length(line, at, is_digit, 13);
+  size_t digits = bounded_run(line, at, is_ascii_digit, 13);
   if (digits < 6 || digits > 12 || at + digits >= line.size() || line[at + digits] != ':') return 0;
   size_t token = at + digits + 1;
-  size_t length = run_length(line, token, is_token_char, 36);
+  size_t length = bounded_run(line, token, is_token_char, 36);
   if (length != 35) return digits;
   std::string_view body = line.substr(token, length);
   if (is_placeholder(body) || character_classes(body) < 2) return digits;
@@ -294,13 +287,13 @@ size_t telegram_token_at(std::string_view line, size_t at, std::vector<SecretHit
 // files all hold them this way.
 size_t jwt_at(std::string_view line, size_t at, std::vector<SecretHit>& hits) {
   if (line.compare(at, 3, "eyJ") != 0) return 0;
-  size_t header = run_length(line, at, is_token_char, 4096);
+  size_t header = bounded_run(line, at, is_token_char, 4096);
   size_t dot = at + header;
   if (header < 10 || dot >= line.size() || line[dot] != '.' || line.compare(dot + 1, 3, "eyJ") != 0) return 0;
-  size_t payload = run_length(line, dot + 1, is_token_char, 16384);
+  size_t payload = bounded_run(line, dot + 1, is_token_char, 16384);
   size_t second_dot = dot + 1 + payload;
   if (payload < 10 || second_dot >= line.size() || line[second_dot] != '.') return 0;
-  size_t signature = run_length(line, second_dot + 1, is_token_char, 4096);
+  size_t signature = bounded_run(line, second_dot + 1, is_token_char, 4096);
   size_t end = second_dot + 1 + signature;
   if (is_documented_example(line.substr(second_dot + 1, signature))) return end - at;
   hits.push_back({"jwt", 0, at + 1});
@@ -313,7 +306,7 @@ size_t azure_client_secret_at(std::string_view line, size_t at, std::vector<Secr
   auto secret_char = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '~' || c == '.';
   };
-  if (at + 6 > line.size() || line.compare(at + 4, 2, "Q~") != 0 || !is_digit(line[at + 3])) return 0;
+  if (at + 6 > line.size() || line.compare(at + 4, 2, "Q~") != 0 || !is_ascii_digit(line[at + 3])) return 0;
   for (size_t i = at; i < at + 3; ++i) {
     if (!secret_char(line[i])) return 0;
   }
@@ -339,7 +332,7 @@ size_t terraform_token_at(std::string_view line, size_t at, std::vector<SecretHi
 size_t mailchimp_key_at(std::string_view line, size_t at, std::vector<SecretHit>& hits) {
   size_t hex = run_length(line, at, Charset::kHex, 33);
   if (hex != 32 || line.compare(at + 32, 3, "-us") != 0) return 0;
-  size_t digits = run_length(line, at + 35, is_digit, 3);
+  size_t digits = bounded_run(line, at + 35, is_ascii_digit, 3);
   if (digits < 1 || digits > 2 || is_placeholder(line.substr(at, 32))) return 0;
   hits.push_back({"mailchimp_key", 0, at + 1});
   return 35 + digits;
@@ -353,15 +346,12 @@ void find_tokens(std::string_view line, std::vector<SecretHit>& hits) {
                                                        teams_webhook_at,       telegram_token_at,  jwt_at,
                                                        azure_client_secret_at, terraform_token_at, mailchimp_key_at};
   for (size_t at = 0; at < line.size(); ++at) {
-    // Webhook hosts start mid-URL ("https://hooks…", "outlook.webhook…");
-    // every other format starts a word.
+    // Every format starts a word but Teams' webhook host, which starts at the
+    // dot after the tenant's name ("contoso.webhook.office.com").
     bool starts_word = at == 0 || !is_word(line[at - 1]);
-    bool starts_host = line[at] == 'h' || line[at] == 'd' || line[at] == '.';
-    if (!starts_word && !starts_host) continue;
+    if (!starts_word && line[at] != '.') continue;
     for (Matcher matcher : kMatchers) {
-      if (!starts_word && matcher != slack_webhook_at && matcher != discord_webhook_at && matcher != teams_webhook_at) {
-        continue;
-      }
+      if (!starts_word && matcher != teams_webhook_at) continue;
       size_t before = hits.size();
       size_t consumed = matcher(line, at, hits);
       if (hits.size() > before) {
