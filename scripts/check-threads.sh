@@ -12,6 +12,7 @@ mapfile -t files < <(grep -rl --include='*.cpp' "$pattern" \
   core store git policy routing containers runner settings admission scheduler merge api daemon cli)
 flags=(-std=c++20 -fsyntax-only -I. -Wthread-safety -Werror=thread-safety
        -DBOOST_ASIO_SEPARATE_COMPILATION -DBOOST_BEAST_SEPARATE_COMPILATION
-       -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED)
+       -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED
+       -DCORRAL_WEB_ROOT='"web/dist"')  # as daemon/CMakeLists.txt defines it
 printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -I{} clang++ "${flags[@]}" {}
 echo "check-threads: ${#files[@]} files pass Clang's thread-safety analysis"
