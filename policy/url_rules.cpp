@@ -1,5 +1,7 @@
 #include "policy/url_rules.h"
 
+#include <cctype>
+
 #include <algorithm>
 
 #include "core/url.h"
@@ -38,6 +40,15 @@ std::string noncanonical(std::string_view url) {
     if (port.size() > 1 && port[0] == '0') return "a zero-padded port";
   }
   if (host.ends_with('.')) return "a trailing dot after the host";
+  // A WHATWG parser maps, encodes or refuses anything else in a name (an
+  // international name is written in its xn-- form); libcurl takes raw bytes.
+  if (!host.starts_with('[')) {
+    for (char c : host) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') {
+        return "a character in the host name other than letters, digits, '-', '_' and '.'";
+      }
+    }
+  }
   return "";
 }
 

@@ -9,7 +9,9 @@
 //   noncanonical_url   not spelled the one way libcurl and a WHATWG parser read
 //                      alike: one or three slashes after the scheme, a
 //                      backslash or percent-encoding in the host part, an empty
-//                      or zero-padded port, a trailing dot after the host
+//                      or zero-padded port, a trailing dot after the host, a
+//                      byte in a host name other than ASCII letters, digits,
+//                      '-', '_' and '.' (IDNs go in their xn-- form)
 //   userinfo           a user or password in the URL ("https://allowed.com@evil.com")
 //   port_not_allowed   not the scheme's default port nor a listed one
 //   ip_literal         an address instead of a name (allowed only if listed exactly)

@@ -113,6 +113,9 @@ std::vector<CorpusCase> url_corpus() {
         "https:///" + host + path,                                       // three slashes
         "https:\\\\" + host + path,                                      // backslashes for slashes
         "https://" + host + "\\@evil.example" + path,                    // WHATWG: host ends at '\\'
+        "https://x\xFF\xFE." + host + path,                              // raw bytes a WHATWG parser refuses
+        "https://\xD0\xB0" + host.substr(1) + path,                      // a Cyrillic letter WHATWG would map
+        "https://x^y." + host + path,                                    // a code point WHATWG forbids in a host
     };
   };
   for (const std::string host : {"api.example.com", "cdn.pkg.example.org"}) {
