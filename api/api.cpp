@@ -310,7 +310,10 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
   auto [path, query] = split_target(request.target);
   auto caller = caller_of(service, request);
   if (!caller.is_ok()) return caller.status();
-  auto after = integer_param(query, "after", 0, 0, INT64_MAX);
+  // after=latest: only what is stored from now on (a page that has just
+  // read the current state, or will on the stream's opening).
+  auto after = param(query, "after") == "latest" ? service.last_event_seq()
+                                                  : integer_param(query, "after", 0, 0, INT64_MAX);
   if (!after.is_ok()) return after.status();
   auto repo = service.resolve_repo(param(query, "repo"));
   if (!repo.is_ok()) return repo.status();

@@ -106,14 +106,16 @@ Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string&
       differing += actual[i]["tier_after"] != simulated[i]["tier_after"];
       steps.push_back(std::move(step));
     }
-    auto last = [&](const json& replayed) {
-      return replayed.empty() ? json(routing::tier_name(settings::effective_tier(*current, routing::Tier::kObserve)))
+    // With no history the tier is what the settings make of the lowest one:
+    // each side under its own settings (a proposed pin shows at once).
+    auto last = [&](const json& replayed, const settings::RepoSettings& under) {
+      return replayed.empty() ? json(routing::tier_name(settings::effective_tier(under, routing::Tier::kObserve)))
                               : replayed.back()["tier_after"];
     };
     return json{{"repo", repo_id},
                 {"outcomes", history.size()},
-                {"tier_now", last(actual)},
-                {"tier_proposed", last(simulated)},
+                {"tier_now", last(actual, *current)},
+                {"tier_proposed", last(simulated, *proposed)},
                 {"steps_with_a_different_tier", differing},
                 {"proposed_settings", settings::settings_json(*proposed)},
                 {"steps", steps}};

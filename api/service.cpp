@@ -313,4 +313,6 @@ Result<json> Service::events(const policy::Caller& caller, int64_t after, const 
   return out;
 }
 
+Result<int64_t> Service::last_event_seq() { return store_.lock().events.last_seq(); }
+
 }  // namespace corral::api

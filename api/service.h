@@ -48,6 +48,9 @@ class Service {
   Result<nlohmann::json> events(const policy::Caller& caller, int64_t after, const store::EventLog::Filter& filter,
                                 int limit);
 
+  // The newest event's seq: where a stream that wants only what comes next starts.
+  Result<int64_t> last_event_seq();
+
   // Called (outside the lock) when a running task is cancelled: the daemon
   // stops its sandbox.
   void set_cancel_hook(std::function<void(const std::string& task_id)> hook) { cancel_hook_ = std::move(hook); }

@@ -111,6 +111,14 @@ Result<std::vector<StoredEvent>> EventLog::after(int64_t seq, const Filter& filt
   return events;
 }
 
+Result<int64_t> EventLog::last_seq() {
+  Statement query(db_.handle(), "SELECT COALESCE(MAX(seq), 0) FROM events");
+  if (!query.ok()) return query.error();
+  Status status;
+  if (!query.step(&status)) return status;
+  return query.integer(0);
+}
+
 Result<std::vector<StoredEvent>> EventLog::for_task(const std::string& task_id) {
   Statement query(db_.handle(), std::string(kSelectColumns) + "WHERE task_id = ? ORDER BY seq");
   if (!query.ok()) return query.error();

@@ -55,6 +55,9 @@ class EventLog final : public EventSink {
   };
   Result<std::vector<StoredEvent>> after(int64_t seq, const Filter& filter, int limit);
 
+  // The newest event's seq (0 when the log is empty).
+  Result<int64_t> last_seq();
+
   // A task's events in order.
   Result<std::vector<StoredEvent>> for_task(const std::string& task_id);
 

@@ -257,6 +257,12 @@ TEST_F(ApiTest, SettingsChangeOnlyByOwnersAndOnlyWhenValid) {
   auto simulated = call("owner", "POST", "/v1/repos/" + repo_ + "/simulate", "{\"exploration_share\": 0.2}");
   EXPECT_EQ(simulated.first, 200) << simulated.second.dump();
   EXPECT_EQ(call("owner", "POST", "/v1/repos/" + repo_ + "/simulate", "{\"exploration_share\": 7}").first, 400);
+  // No outcomes yet: the proposed pin alone decides the proposed tier.
+  auto pinned = call("owner", "POST", "/v1/repos/" + repo_ + "/simulate", "{\"pin\": \"trusted\"}");
+  ASSERT_EQ(pinned.first, 200) << pinned.second.dump();
+  EXPECT_EQ(pinned.second["outcomes"], 0);
+  EXPECT_EQ(pinned.second["tier_proposed"], "trusted");
+  EXPECT_EQ(pinned.second["tier_now"], "observe");
 }
 
 TEST_F(ApiTest, ABranchMovesOnlyForwardAndOnlyForItsOwner) {

@@ -73,11 +73,14 @@ export const EVENT_TYPES = [
 ];
 
 // Events from /v1/events?follow=1&<query> as they are stored (the session
-// cookie rides along); returns a function that closes the stream.
-export function follow(query: string, onEvent: (event: any) => void): () => void {
+// cookie rides along); returns a function that closes the stream. onOpen runs
+// each time the stream (re)opens: with after=latest, what a page reads then
+// misses nothing the stream will not bring.
+export function follow(query: string, onEvent: (event: any) => void, onOpen?: () => void): () => void {
   const source = new EventSource(`/v1/events?follow=1&${query}`);
   const handle = (message: MessageEvent) => onEvent(JSON.parse(message.data));
   source.onmessage = handle;
+  if (onOpen) source.onopen = onOpen;
   for (const type of EVENT_TYPES) source.addEventListener(type, handle as EventListener);
   return () => source.close();
 }

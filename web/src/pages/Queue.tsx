@@ -14,8 +14,12 @@ export function Queue({ session }: { session: Session }) {
   const [submitter, setSubmitter] = useState("");
   const [error, setError] = useState("");
   const reload = useRef<() => void>(() => {});
+  const asked = useRef(0);
 
+  // Only the answer to the latest request is shown: an older one (asked
+  // before a filter changed) may arrive after it.
   reload.current = () => {
+    const mine = ++asked.current;
     const query = new URLSearchParams({ limit: "1000" });
     if (state) query.set("state", state);
     if (repo) query.set("repo", repo);
@@ -23,23 +27,27 @@ export function Queue({ session }: { session: Session }) {
     if (submitter) query.set("submitter", submitter);
     api("GET", `/v1/tasks?${query}`)
       .then((page) => {
+        if (mine !== asked.current) return;
         setTasks(page.tasks);
         setError("");
       })
-      .catch((caught) => setError(caught.message));
+      .catch((caught) => mine === asked.current && setError(caught.message));
   };
   useEffect(() => reload.current(), [state, repo, agent, submitter]);
-  // Live: any task's change reloads the page (at most every 200 ms).
+  // Live: any change stored after the stream opened reloads the page (at most
+  // every 200 ms), and each (re)opening reloads it, so that nothing stored
+  // between a read and the stream's start is missed.
   useEffect(() => {
     let pending: number | undefined;
-    return follow("", () => {
+    const soon = () => {
       if (pending === undefined) {
         pending = window.setTimeout(() => {
           pending = undefined;
           reload.current();
         }, 200);
       }
-    });
+    };
+    return follow("after=latest", soon, soon);
   }, []);
 
   const act = (id: string, verb: string) =>
