@@ -312,8 +312,8 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
   if (!caller.is_ok()) return caller.status();
   // after=latest: only what is stored from now on (a page that has just
   // read the current state, or will on the stream's opening).
-  auto after = param(query, "after") == "latest" ? service.last_event_seq()
-                                                  : integer_param(query, "after", 0, 0, INT64_MAX);
+  auto after =
+      param(query, "after") == "latest" ? service.last_event_seq() : integer_param(query, "after", 0, 0, INT64_MAX);
   if (!after.is_ok()) return after.status();
   auto repo = service.resolve_repo(param(query, "repo"));
   if (!repo.is_ok()) return repo.status();

@@ -27,6 +27,7 @@
 #include "api/api.h"
 #include "api/server_limits.h"
 #include "api/static_files.h"
+#include "api/stream_bell.h"
 #include "core/thread_annotations.h"
 #include "core/url.h"
 
@@ -42,7 +43,9 @@ constexpr uint64_t kBodyLimit = 1 << 20;
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 // An answer must be taken within this: a client that does not read is cut off.
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
-constexpr auto kStreamPoll = std::chrono::milliseconds(200);
+// A stream is woken when an event is stored (StreamBell); it also looks by
+// itself this often (how a revoked token ends it, and its keep-alive).
+constexpr auto kStreamPoll = std::chrono::seconds(1);
 constexpr int kStreamBatch = 500;
 // Threads that run requests' handlers (the store serialises their database
 // work; git and diffs run beside each other).
@@ -61,9 +64,13 @@ std::optional<policy::Caller> local_caller(int fd) {
 // them (a request's handler may take a while: a diff, a fetch, a push; the
 // I/O thread never waits for one), and the event streams' slots.
 struct Handlers {
-  Handlers(Service& service, asio::thread_pool& workers) : service(service), workers(workers) {}
+  Handlers(Service& service, asio::thread_pool& workers, asio::io_context& io)
+      : service(service),
+        workers(workers),
+        bell([&io](std::function<void()> wake) { asio::post(io, std::move(wake)); }) {}
   Service& service;
   asio::thread_pool& workers;
+  StreamBell bell;
   const StaticFiles* ui = nullptr;  // the web UI's files; none: only the API is served
   StreamSlots streams;
   OutputBudget output;
@@ -108,7 +115,7 @@ constexpr bool kIsTls = std::is_same_v<Socket, TlsStream>;
 // worker; or one event stream. Its socket and timer are touched only on the
 // I/O thread.
 template <typename Socket>
-class Session : public std::enable_shared_from_this<Session<Socket>> {
+class Session : public std::enable_shared_from_this<Session<Socket>>, public Napper {
  public:
   Session(Socket socket, Handlers& handlers, bool trusted_transport)
       : socket_(std::move(socket)),
@@ -298,6 +305,7 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   // deadline is cut off; while the output budget is spent, nothing is sent.
   void poll_stream() {
     if (!check_event_stream(handlers_.service, stream_).is_ok()) return close();  // e.g. its token was revoked
+    read_at_ = handlers_.bell.generation();  // what is stored after this rings again
     auto chunk = std::make_shared<std::string>();
     int64_t last = stream_.after;
     auto page = handlers_.service.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
@@ -324,11 +332,25 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
                       });
   }
 
+  // Naps until an event is stored or kStreamPoll passes; at once when one
+  // was stored since the last read.
   void poll_again() {
-    timer_.expires_after(kStreamPoll);  // also ends the write deadline's wait
+    bool news = handlers_.bell.generation() != read_at_;
+    timer_.expires_after(
+        news ? std::chrono::steady_clock::duration::zero()
+             : std::chrono::steady_clock::duration(kStreamPoll));  // also ends the write deadline's wait
+    if (!news) handlers_.bell.wake_at_next_ring(this->shared_from_this());
+    napping_ = true;
     timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
-      if (!error) self->poll_stream();
+      self->napping_ = false;
+      if (!error || std::exchange(self->rung_, false)) self->poll_stream();
     });
+  }
+
+  void wake() override {
+    if (!napping_) return;  // a ring of an earlier nap: the stream is reading or writing now
+    rung_ = true;
+    timer_.cancel();
   }
 
   Socket socket_;
@@ -338,6 +360,9 @@ class Session : public std::enable_shared_from_this<Session<Socket>> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;  // a fresh one per request
   EventStream stream_;
+  uint64_t read_at_ = 0;                     // the bell's generation when the stream last read the log
+  bool napping_ = false;                     // waiting in poll_again
+  bool rung_ = false;                        // woken from the nap (the timer's cancel is not a close)
   std::shared_ptr<void> stream_slot_;        // held while the stream is open
   std::optional<IdleConnections::Id> idle_;  // set while waiting for a request
 };
@@ -401,7 +426,11 @@ void accept_loop(Acceptor& acceptor, Start start, IdleConnections& idle,
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(Service& service) : handlers(service, workers) {}
+  // Streams are woken by the store's appends while the server exists.
+  explicit Impl(Service& service) : handlers(service, workers, io) {
+    service.store().set_event_listener([this] { handlers.bell.ring(); });
+  }
+  ~Impl() { handlers.service.store().set_event_listener(nullptr); }
   asio::io_context io;
   // Destroyed before `io` (members go in reverse): its threads are joined
   // before anything they post to is gone.

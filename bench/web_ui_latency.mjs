@@ -122,6 +122,7 @@ try {
     agent: `for i in $(seq 1 ${lines}); do echo line $i; sleep 0.02; done; true`,
   });
   await watcher.goto(`${live.url}/tasks/${id}`);
+  await watcher.waitForSelector(".timeline");
   await watcher.evaluate(() => {
     window.seen = {};
     new MutationObserver((mutations) => {
@@ -153,7 +154,9 @@ try {
   console.log(`timeline: ${events.length} events: first render p50 ${percentile(timeline, 50)} ms`);
   live.daemon.kill("SIGTERM");
 } finally {
-  for (const daemon of daemons) daemon.kill("SIGTERM");
+  // Each daemon gone (its worktrees unmounted) before its directory is removed.
+  await Promise.all(daemons.filter((daemon) => daemon.exitCode === null && daemon.signalCode === null)
+    .map((daemon) => new Promise((resolve) => { daemon.once("exit", resolve); daemon.kill("SIGTERM"); })));
   await browser.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ class EventLog final : public EventSink {
   };
   Result<std::vector<StoredEvent>> after(int64_t seq, const Filter& filter, int limit);
 
+  // Called after each append (Store::set_event_listener); empty: none.
+  void set_append_listener(std::function<void()> listener) { on_append_ = std::move(listener); }
+
   // The newest event's seq (0 when the log is empty).
   Result<int64_t> last_seq();
 
@@ -67,6 +71,7 @@ class EventLog final : public EventSink {
  private:
   Database& db_;
   const Clock& clock_;
+  std::function<void()> on_append_;
 };
 
 // A stored event as JSON: seq, id, time, type, task, run, repo, agent,

@@ -88,6 +88,14 @@ class Store {
     queue_.set_change_listener(std::move(listener));
   }
 
+  // `listener` is called after every event appended (EventLog), under the
+  // lock, so that what it wakes reads only once the write is over (committed
+  // or rolled back). Set under the lock, as above.
+  void set_event_listener(std::function<void()> listener) {
+    std::lock_guard lock(mutex_);
+    events_.set_append_listener(std::move(listener));
+  }
+
  private:
   std::unique_ptr<Database> db_;
   const Clock& clock_;

@@ -318,7 +318,7 @@ TEST_F(DaemonApi, EventsStreamLiveAndResume) {
   EXPECT_NE(resumed.find("event: task.finished"), std::string::npos);
   std::string from_now = curl("/v1/events?follow=1&after=latest", "-N --max-time 2");
   EXPECT_EQ(from_now.find("event: "), std::string::npos) << "after=latest: nothing stored before it opened\n"
-                                                        << from_now;
+                                                         << from_now;
   EXPECT_NE(from_now.find(": waiting"), std::string::npos) << from_now;
 }
 

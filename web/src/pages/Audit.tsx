@@ -31,8 +31,8 @@ export function AuditPage() {
         </p>
       )}
       <div class="filters">
-        <input placeholder="type (task.queued)" value={type} onChange={(e) => setType((e.target as HTMLInputElement).value)} />
-        <input placeholder="task" value={task} onChange={(e) => setTask((e.target as HTMLInputElement).value)} />
+        <input placeholder="type (task.queued)" onChange={(e) => setType((e.target as HTMLInputElement).value)} />
+        <input placeholder="task" onChange={(e) => setTask((e.target as HTMLInputElement).value)} />
         <button onClick={() => setAfter(events.length ? events[events.length - 1].seq : after)}>Next 200</button>
         <button onClick={() => setAfter(0)}>From the start</button>
       </div>

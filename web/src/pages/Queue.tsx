@@ -59,6 +59,8 @@ export function Queue({ session }: { session: Session }) {
     <section>
       <h1>Queue</h1>
       <SubmitForm onSubmitted={() => reload.current()} canSubmit={session.role !== "reviewer"} />
+      {/* The text filters are left to the browser (no value bound): a live
+          update while someone types must not put back the applied value. */}
       <div class="filters">
         <label>
           State
@@ -70,19 +72,15 @@ export function Queue({ session }: { session: Session }) {
         </label>
         <label>
           Repository
-          <input value={repo} onChange={(e) => setRepo((e.target as HTMLInputElement).value)} />
+          <input name="repo-filter" onChange={(e) => setRepo((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Agent
-          <input name="agent-filter" value={agent} onChange={(e) => setAgent((e.target as HTMLInputElement).value)} />
+          <input name="agent-filter" onChange={(e) => setAgent((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Submitter
-          <input
-            name="submitter-filter"
-            value={submitter}
-            onChange={(e) => setSubmitter((e.target as HTMLInputElement).value)}
-          />
+          <input name="submitter-filter" onChange={(e) => setSubmitter((e.target as HTMLInputElement).value)} />
         </label>
       </div>
       {error && <p class="error" role="alert">{error}</p>}
