@@ -137,10 +137,17 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (!state_name.empty() && !state) {
       return respond(Status::invalid_argument("parameter 'state': '" + state_name + "' is not a task state"));
     }
+    auto offset = integer_param(query, "offset", 0, 0, INT32_MAX);
+    if (!offset.is_ok()) return respond(offset.status());
+    std::string order = param(query, "order");
+    if (order != "" && order != "oldest" && order != "newest") {
+      return respond(Status::invalid_argument("parameter 'order': '" + order + "' is neither oldest nor newest"));
+    }
     auto repo = service.resolve_repo(param(query, "repo"));
     if (!repo.is_ok()) return respond(repo.status());
-    return respond(service.list_tasks(
-        caller, {*repo, state, static_cast<int>(*limit), param(query, "agent"), param(query, "submitter")}));
+    return respond(service.list_tasks(caller, {*repo, state, static_cast<int>(*limit), param(query, "agent"),
+                                               param(query, "submitter"), static_cast<int>(*offset),
+                                               order == "newest"}));
   }
   if (collection == "tasks" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;

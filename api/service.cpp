@@ -117,14 +117,18 @@ Result<json> Service::task_json(store::Transaction& tx, const store::QueuedTask&
   return out;
 }
 
-Result<json> Service::list_tasks(const policy::Caller& caller, const store::TaskFilter& filter) {
-  // Without a repository filter a scoped caller lists its own scope (each row is checked below).
+Result<json> Service::list_tasks(const policy::Caller& caller, store::TaskFilter filter) {
+  // Without a repository filter a scoped caller lists its own scope (and
+  // each row is checked below all the same).
+  if (filter.repo_id.empty() && caller.repo_scope != "*") filter.repo_id = caller.repo_scope;
   CORRAL_RETURN_IF_ERROR(
       policy::check_access(caller, policy::Action::kRead, filter.repo_id.empty() ? caller.repo_scope : filter.repo_id));
   auto tx = store_.lock();
   auto tasks = tx.queue.list(filter);
   if (!tasks.is_ok()) return tasks.status();
-  json out = {{"tasks", json::array()}};
+  auto total = tx.queue.count(filter);
+  if (!total.is_ok()) return total.status();
+  json out = {{"tasks", json::array()}, {"total", *total}, {"offset", filter.offset}};
   for (const auto& task : *tasks) {
     if (!policy::check_access(caller, policy::Action::kRead, task.repo_id).is_ok()) continue;
     auto item = task_json(tx, task);

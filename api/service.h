@@ -32,7 +32,8 @@ class Service {
   // One task object, or {"tasks": [...]} whose tasks may name each other by
   // "ref" in "parents" (a cycle among them is refused).
   Result<nlohmann::json> submit(const policy::Caller& caller, const nlohmann::json& body);
-  Result<nlohmann::json> list_tasks(const policy::Caller& caller, const store::TaskFilter& filter);
+  // {"tasks": [...], "total": tasks matching the filter, "offset": filter.offset}.
+  Result<nlohmann::json> list_tasks(const policy::Caller& caller, store::TaskFilter filter);
   Result<nlohmann::json> show_task(const policy::Caller& caller, const std::string& id);
   Result<nlohmann::json> cancel(const policy::Caller& caller, const std::string& id);
   Result<nlohmann::json> retry(const policy::Caller& caller, const std::string& id);

@@ -1,15 +1,16 @@
 // The web UI's speed in a real browser (Debian's Chromium via Playwright),
 // against a real daemon started here, measured with the page's clock:
 //
-//   queue       navigation to the queue's rows drawn, with N tasks queued
-//               (the daemon runs none: --max-running 0), then a scroll to
-//               the bottom and the next frame
+//   queue       navigation to the queue's first page drawn (200 rows), with
+//               N tasks queued (the daemon runs none: --max-running 0), a
+//               scroll to the bottom and the next frame, ten page turns, and
+//               the API's first and last page
 //   live lines  for a running task whose agent prints a line every 20 ms:
 //               from each event's stored time (the daemon's clock) to its
 //               line in the open timeline (the page's clock; same machine)
 //   timeline    navigation to a finished task's timeline drawn
 //
-// Usage: node bench/web_ui_latency.mjs [TASKS=1000] [LINES=300]
+// Usage: node bench/web_ui_latency.mjs [TASKS=10000] [LINES=300]
 // (corral from build/bin; the web UI from web/dist; run as root, like corral.)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Playwright comes with the web UI's packages (web/node_modules).
 const { chromium } = await import(join(root, "web/node_modules/playwright-core/index.mjs"));
 const corral = join(root, "build/bin/corral");
-const tasks = Number(process.argv[2] ?? 1000);
+const tasks = Number(process.argv[2] ?? 10000);
 const lines = Number(process.argv[3] ?? 300);
 const dir = mkdtempSync(join(tmpdir(), "corral-web-bench-"));
 
@@ -95,10 +96,11 @@ try {
   console.error(`${tasks} tasks queued`);
   const queue = await signedInPage(browser, idle);
   const renders = [];
+  const rows = Math.min(tasks, 200);  // the queue's page
   for (let run = 0; run < 5; run++) {
     const start = Date.now();
     await queue.goto(idle.url);
-    await queue.waitForFunction((n) => document.querySelectorAll("tr[data-task]").length >= n, Math.min(tasks, 1000));
+    await queue.waitForFunction((n) => document.querySelectorAll("tr[data-task]").length >= n, rows);
     renders.push(Date.now() - start);
   }
   const scroll = await queue.evaluate(
@@ -109,8 +111,27 @@ try {
         requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start)));
       }),
   );
-  console.log(`queue: ${tasks} tasks queued, ${Math.min(tasks, 1000)} rows drawn: first render p50 ` +
-    `${percentile(renders, 50)} ms, max ${Math.max(...renders)} ms; scroll to the bottom ${scroll.toFixed(1)} ms`);
+  // Page turns, each until the next page's rows are drawn; then the last page.
+  const turns = [];
+  const pages = Math.ceil(tasks / 200);
+  for (let page = 1; page < Math.min(pages, 11); page++) {
+    const start = Date.now();
+    await queue.click("nav.pager >> nth=0 >> text=Next");
+    await queue.waitForFunction((first) => document.querySelector("[data-testid=shown]")?.textContent
+      .startsWith(`Tasks ${first}–`), page * 200 + 1);
+    turns.push(Date.now() - start);
+  }
+  const shown = await queue.textContent("[data-testid=shown]");
+  console.log(`queue: ${tasks} tasks queued, pages of ${rows} rows: first render p50 ` +
+    `${percentile(renders, 50)} ms, max ${Math.max(...renders)} ms; scroll to the bottom ${scroll.toFixed(1)} ms; ` +
+    (turns.length ? `page turn p50 ${percentile(turns, 50)} ms, max ${Math.max(...turns)} ms ("${shown}")` : ""));
+  const api = [];
+  for (const offset of [0, Math.max(0, tasks - 200)]) {
+    const start = Date.now();
+    const page = await call(idle, "GET", `/v1/tasks?limit=200&offset=${offset}&order=newest`);
+    api.push(`offset ${offset}: ${Date.now() - start} ms (${page.tasks.length} of ${page.total})`);
+  }
+  console.log(`queue API, a page of 200: ${api.join(", ")}`);
   idle.daemon.kill("SIGTERM");
 
   // Live lines of a running task.
@@ -152,6 +173,33 @@ try {
     timeline.push(Date.now() - start);
   }
   console.log(`timeline: ${events.length} events: first render p50 ${percentile(timeline, 50)} ms`);
+
+  // A long timeline: a task that printed 5,000 lines, one event each.
+  const { id: long } = await call(live, "POST", "/v1/tasks", {
+    repo: liveRepo, prompt: "print many lines", agent: "for i in $(seq 1 5000); do echo line $i; sleep 0.005; done; true",
+  });
+  for (let i = 0; i < 1200; i++) {
+    const state = (await call(live, "GET", `/v1/tasks/${long}`)).state;
+    if (state !== "running" && state !== "queued") break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  let stored = 0;
+  for (let after = 0; ; ) {
+    const page = await call(live, "GET", `/v1/events?task=${long}&limit=1000&after=${after}`);
+    stored += page.events.length;
+    if (page.events.length < 1000) break;
+    after = page.last;
+  }
+  const longTimeline = [];
+  for (let run = 0; run < 3; run++) {
+    const start = Date.now();
+    await watcher.goto(`${live.url}/tasks/${long}`);
+    await watcher.waitForFunction((n) => document.querySelectorAll(".timeline li").length >= n, stored,
+      { timeout: 120000 });
+    longTimeline.push(Date.now() - start);
+  }
+  console.log(`timeline: ${stored} events: first render p50 ${percentile(longTimeline, 50)} ms, ` +
+    `max ${Math.max(...longTimeline)} ms`);
   live.daemon.kill("SIGTERM");
 } finally {
   // Each daemon gone (its worktrees unmounted) before its directory is removed.

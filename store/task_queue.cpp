@@ -40,12 +40,13 @@ QueuedTask read_task(const Statement& row) {
 }  // namespace
 
 Result<std::vector<QueuedTask>> TaskQueue::query(const std::string& where, const std::vector<std::string>& args,
-                                                 int limit) {
-  Statement select(db_.handle(), std::string(kColumns) + where + " ORDER BY seq LIMIT ?");
+                                                 int limit, const std::string& order, int64_t offset) {
+  Statement select(db_.handle(), std::string(kColumns) + where + order + " LIMIT ? OFFSET ?");
   if (!select.ok()) return select.error();
   int index = 1;
   for (const std::string& arg : args) select.bind(index++, arg);
-  select.bind(index, static_cast<int64_t>(limit));
+  select.bind(index++, static_cast<int64_t>(limit));
+  select.bind(index, offset);
   std::vector<QueuedTask> tasks;
   Status status;
   while (select.step(&status)) tasks.push_back(read_task(select));
@@ -122,12 +123,31 @@ Result<std::optional<QueuedTask>> TaskQueue::find(const std::string& id) {
   return std::optional<QueuedTask>(tasks->front());
 }
 
-Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
+namespace {
+
+constexpr const char* kFilterWhere =
+    " WHERE (? = '' OR repo_id = ?) AND (? = '' OR state = ?) AND (? = '' OR agent = ?) AND (? = '' OR submitter = ?)";
+
+std::vector<std::string> filter_args(const TaskFilter& filter) {
   std::string state = filter.state ? stored_name(*filter.state) : "";
-  return query(
-      "WHERE (? = '' OR repo_id = ?) AND (? = '' OR state = ?) AND (? = '' OR agent = ?) AND (? = '' OR submitter = ?)",
-      {filter.repo_id, filter.repo_id, state, state, filter.agent, filter.agent, filter.submitter, filter.submitter},
-      filter.limit);
+  return {filter.repo_id, filter.repo_id, state, state, filter.agent, filter.agent, filter.submitter, filter.submitter};
+}
+
+}  // namespace
+
+Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
+  return query(kFilterWhere, filter_args(filter), filter.limit, filter.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq",
+               filter.offset);
+}
+
+Result<int64_t> TaskQueue::count(const TaskFilter& filter) {
+  Statement select(db_.handle(), std::string("SELECT COUNT(*) FROM tasks") + kFilterWhere);
+  if (!select.ok()) return select.error();
+  int index = 1;
+  for (const std::string& arg : filter_args(filter)) select.bind(index++, arg);
+  Status status;
+  if (!select.step(&status)) return status;
+  return select.integer(0);
 }
 
 Status TaskQueue::transition(const std::string& id, const std::vector<TaskState>& from, TaskState to,

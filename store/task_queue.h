@@ -85,6 +85,8 @@ struct TaskFilter {
   int limit = 100;
   std::string agent = {};      // "" for any
   std::string submitter = {};  // "" for any
+  int offset = 0;              // rows skipped: a page of a long list
+  bool newest_first = false;   // otherwise in submission order
 };
 
 class TaskQueue {
@@ -98,6 +100,8 @@ class TaskQueue {
 
   Result<std::optional<QueuedTask>> find(const std::string& id);
   Result<std::vector<QueuedTask>> list(const TaskFilter& filter);
+  // How many tasks match the filter (its limit and offset aside).
+  Result<int64_t> count(const TaskFilter& filter);
   // What a scheduling pass decides on, never the whole queue (scheduling_snapshot.cpp):
   // the running tasks;
   Result<std::vector<TaskSummary>> running_tasks();
@@ -124,7 +128,9 @@ class TaskQueue {
   void set_change_listener(std::function<void()> listener) { on_change_ = std::move(listener); }
 
  private:
-  Result<std::vector<QueuedTask>> query(const std::string& where, const std::vector<std::string>& args, int limit);
+  // `order_and_offset` follows WHERE: " ORDER BY seq" by default.
+  Result<std::vector<QueuedTask>> query(const std::string& where, const std::vector<std::string>& args, int limit,
+                                        const std::string& order = " ORDER BY seq", int64_t offset = 0);
   Result<std::vector<TaskSummary>> summaries(const std::string& where, const std::vector<std::string>& args);
   Status add_parents(std::vector<TaskSummary>& tasks);
   Status load_parents(std::vector<QueuedTask>& tasks);

@@ -166,8 +166,6 @@ TEST_F(ApiTest, ListAndShowTasksWithinTheCallersScope) {
   EXPECT_EQ(call("reviewer", "GET", "/v1/tasks/not-an-id").first, 400);
 }
 
-// A `repo` filter is an id or a registered path; any other is an error, not
-// an empty list.
 // The queue's filters (the web UI's too): by agent and by submitter, with
 // the state and repository ones.
 TEST_F(ApiTest, TasksAreFilteredByAgentAndSubmitter) {
@@ -188,6 +186,32 @@ TEST_F(ApiTest, TasksAreFilteredByAgentAndSubmitter) {
   EXPECT_TRUE(listed("submitter=nobody").empty());
 }
 
+// A long queue comes a page at a time, oldest or newest first, with the
+// count of all that match.
+TEST_F(ApiTest, TasksComeInPagesWithTheirTotal) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) ids.push_back(submit());
+  auto page = [&](const std::string& query) {
+    auto answer = call("reviewer", "GET", "/v1/tasks?" + query);
+    EXPECT_EQ(answer.first, 200) << query << ": " << answer.second.dump();
+    std::vector<std::string> listed;
+    for (const json& task : answer.second["tasks"]) listed.push_back(task["id"]);
+    EXPECT_EQ(answer.second["total"], 7) << query;
+    return listed;
+  };
+  EXPECT_EQ(page("limit=3"), (std::vector<std::string>{ids[0], ids[1], ids[2]}));
+  EXPECT_EQ(page("limit=3&offset=3"), (std::vector<std::string>{ids[3], ids[4], ids[5]}));
+  EXPECT_EQ(page("limit=3&offset=6"), (std::vector<std::string>{ids[6]}));
+  EXPECT_TRUE(page("limit=3&offset=7").empty());
+  EXPECT_EQ(page("limit=2&order=newest"), (std::vector<std::string>{ids[6], ids[5]}));
+  EXPECT_EQ(page("limit=2&offset=2&order=newest"), (std::vector<std::string>{ids[4], ids[3]}));
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?order=sideways").first, 400);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?offset=-1").first, 400);
+  EXPECT_EQ(call("outsider", "GET", "/v1/tasks").second["total"], 0) << "the count is of what the caller may read";
+}
+
+// A `repo` filter is an id or a registered path; any other is an error, not
+// an empty list.
 TEST_F(ApiTest, RepositoryFiltersTakeAnIdOrAPathAndRefuseUnknownOnes) {
   submit();
   std::string path = percent_encode(dir_ / "repo");

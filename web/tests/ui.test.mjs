@@ -131,6 +131,42 @@ test("the submitter sees no approve button, and an approval forged from its sess
   assert.equal((await call(env.UI_ADMIN, "GET", `/v1/reviews/${waiting}`)).body.approvals, 0);
 });
 
+test("a submitter's form sends priority, parents and budget; a bad one is refused by name and makes nothing", async () => {
+  const page = await watchedPage(browser);
+  await signIn(page, env.UI_SUBMITTER);
+  const count = async () => (await call(env.UI_ADMIN, "GET", "/v1/tasks?limit=1")).body.total;
+  const before = await count();
+  await page.fill("input[name=repo]", env.UI_REPO);
+  await page.fill("input[name=prompt]", "stacked on the waiting one");
+  await page.fill("input[name=agent]", "true");
+  await page.click("form.submit summary");
+  await page.fill("input[name=priority]", "high");
+  await page.click("text=Submit task");
+  await page.waitForSelector("form.submit [role=alert]");
+  assert.match(await page.textContent("form.submit [role=alert]"), /priority/);
+  assert.equal(await count(), before, "the refusal made nothing");
+  await page.fill("input[name=priority]", "7");
+  await page.fill("input[name=parents]", waiting);
+  await page.fill("input[name=budget_calls]", "3");
+  await page.click("text=Submit task");
+  await page.waitForFunction(() => !document.querySelector("form.submit [role=alert]"));
+  const listed = (await call(env.UI_ADMIN, "GET", "/v1/tasks?order=newest&limit=1")).body.tasks[0];
+  assert.equal(listed.prompt, "stacked on the waiting one");
+  assert.equal(listed.priority, 7);
+  assert.deepEqual(listed.parents, [waiting]);
+  assert.equal(listed.budget_calls, 3);
+  // The stacked task waits for its parent; its row can cancel it.
+  await page.waitForSelector(`tr[data-task="${listed.id}"]`);
+  assert.match(await page.textContent("[data-testid=shown]"), new RegExp(`of ${before + 1}$`));
+  await page.click(`tr[data-task="${listed.id}"] >> text=Cancel`);
+  await waitForState(listed.id, "cancelled");
+  // The parent's timeline shows each step's facts: the routing decision's tier.
+  await page.goto(`${url}/tasks/${waiting}`);
+  await page.waitForSelector('li[data-type="task.routed"] [data-fact="tier"]');
+  assert.match(await page.textContent('li[data-type="task.routed"] [data-fact="tier"]'), /supervised/);
+  assert.deepEqual(page.problems, []);
+});
+
 test("a change without the CSRF token, or from another site, is refused", async () => {
   const withoutToken = await reviewer.evaluate(async (id) => {
     const answer = await fetch(`/v1/tasks/${id}/cancel`, { method: "POST" });

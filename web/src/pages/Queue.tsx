@@ -1,10 +1,13 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, follow, Session } from "../api";
+import { SubmitForm } from "../parts/SubmitForm";
 
 const STATES = ["", "queued", "running", "held", "review", "merging", "merged", "failed", "cancelled", "refused",
   "conflicted", "checks_failed", "merge_failed", "rejected", "rolled_back", "succeeded"];
 const CANCELLABLE = new Set(["queued", "held", "running"]);
 const RETRYABLE = new Set(["failed", "cancelled", "held", "conflicted", "checks_failed", "merge_failed"]);
+// Rows per page: a long queue (10,000 tasks) is read a page at a time.
+const PAGE = 200;
 
 export function Queue({ session }: { session: Session }) {
   const [tasks, setTasks] = useState<any[]>([]);
@@ -12,6 +15,9 @@ export function Queue({ session }: { session: Session }) {
   const [repo, setRepo] = useState("");
   const [agent, setAgent] = useState("");
   const [submitter, setSubmitter] = useState("");
+  const [newest, setNewest] = useState(true);
+  const [offset, setOffset] = useState(0);
+  const [total, setTotal] = useState(0);
   const [error, setError] = useState("");
   const reload = useRef<() => void>(() => {});
   const asked = useRef(0);
@@ -20,7 +26,7 @@ export function Queue({ session }: { session: Session }) {
   // before a filter changed) may arrive after it.
   reload.current = () => {
     const mine = ++asked.current;
-    const query = new URLSearchParams({ limit: "1000" });
+    const query = new URLSearchParams({ limit: String(PAGE), offset: String(offset), order: newest ? "newest" : "oldest" });
     if (state) query.set("state", state);
     if (repo) query.set("repo", repo);
     if (agent) query.set("agent", agent);
@@ -29,11 +35,19 @@ export function Queue({ session }: { session: Session }) {
       .then((page) => {
         if (mine !== asked.current) return;
         setTasks(page.tasks);
+        setTotal(page.total);
         setError("");
       })
       .catch((caught) => mine === asked.current && setError(caught.message));
   };
-  useEffect(() => reload.current(), [state, repo, agent, submitter]);
+  useEffect(() => reload.current(), [state, repo, agent, submitter, newest, offset]);
+  // Another filter or order starts again at the first page.
+  const refilter =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      setOffset(0);
+      set(value);
+    };
   // Live: any change stored after the stream opened reloads the page (at most
   // every 200 ms), and each (re)opening reloads it, so that nothing stored
   // between a read and the stream's start is missed.
@@ -58,13 +72,20 @@ export function Queue({ session }: { session: Session }) {
   return (
     <section>
       <h1>Queue</h1>
-      <SubmitForm onSubmitted={() => reload.current()} canSubmit={session.role !== "reviewer"} />
+      {session.role !== "reviewer" && <SubmitForm onSubmitted={() => reload.current()} />}
       {/* The text filters are left to the browser (no value bound): a live
           update while someone types must not put back the applied value. */}
       <div class="filters">
         <label>
+          Order
+          <select name="order" onChange={(e) => refilter(setNewest)((e.target as HTMLSelectElement).value === "newest")}>
+            <option value="newest">newest first</option>
+            <option value="oldest">oldest first</option>
+          </select>
+        </label>
+        <label>
           State
-          <select value={state} onChange={(e) => setState((e.target as HTMLSelectElement).value)}>
+          <select value={state} onChange={(e) => refilter(setState)((e.target as HTMLSelectElement).value)}>
             {STATES.map((name) => (
               <option value={name}>{name || "any"}</option>
             ))}
@@ -72,18 +93,19 @@ export function Queue({ session }: { session: Session }) {
         </label>
         <label>
           Repository
-          <input name="repo-filter" onChange={(e) => setRepo((e.target as HTMLInputElement).value)} />
+          <input name="repo-filter" onChange={(e) => refilter(setRepo)((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Agent
-          <input name="agent-filter" onChange={(e) => setAgent((e.target as HTMLInputElement).value)} />
+          <input name="agent-filter" onChange={(e) => refilter(setAgent)((e.target as HTMLInputElement).value)} />
         </label>
         <label>
           Submitter
-          <input name="submitter-filter" onChange={(e) => setSubmitter((e.target as HTMLInputElement).value)} />
+          <input name="submitter-filter" onChange={(e) => refilter(setSubmitter)((e.target as HTMLInputElement).value)} />
         </label>
       </div>
       {error && <p class="error" role="alert">{error}</p>}
+      <Pager offset={offset} shown={tasks.length} total={total} onMove={setOffset} />
       <table class="tasks">
         <thead>
           <tr>
@@ -114,35 +136,23 @@ export function Queue({ session }: { session: Session }) {
           ))}
         </tbody>
       </table>
+      <Pager offset={offset} shown={tasks.length} total={total} onMove={setOffset} />
     </section>
   );
 }
 
-function SubmitForm({ onSubmitted, canSubmit }: { onSubmitted: () => void; canSubmit: boolean }) {
-  const [repo, setRepo] = useState("");
-  const [prompt, setPrompt] = useState("");
-  const [agent, setAgent] = useState("");
-  const [error, setError] = useState("");
-  if (!canSubmit) return null;
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const task: Record<string, string> = { repo, prompt };
-    if (agent) task.agent = agent;
-    api("POST", "/v1/tasks", task)
-      .then(() => {
-        setPrompt("");
-        setError("");
-        onSubmitted();
-      })
-      .catch((caught: ApiError) => setError(caught.message));
-  };
+function Pager({ offset, shown, total, onMove }: { offset: number; shown: number; total: number; onMove: (offset: number) => void }) {
   return (
-    <form class="submit" onSubmit={submit}>
-      <input placeholder="repository (id or path)" value={repo} onInput={(e) => setRepo((e.target as HTMLInputElement).value)} />
-      <input placeholder="prompt" value={prompt} onInput={(e) => setPrompt((e.target as HTMLInputElement).value)} />
-      <input placeholder="agent (optional)" value={agent} onInput={(e) => setAgent((e.target as HTMLInputElement).value)} />
-      <button type="submit">Submit task</button>
-      {error && <span class="error" role="alert">{error}</span>}
-    </form>
+    <nav class="pager">
+      <span data-testid="shown">
+        {shown ? `Tasks ${offset + 1}–${offset + shown} of ${total}` : `No tasks here (${total} in all)`}
+      </span>
+      <button disabled={offset === 0} onClick={() => onMove(Math.max(0, offset - PAGE))}>
+        Previous
+      </button>
+      <button disabled={offset + PAGE >= total} onClick={() => onMove(offset + PAGE)}>
+        Next
+      </button>
+    </nav>
   );
 }

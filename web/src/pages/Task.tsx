@@ -1,13 +1,18 @@
-import { useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, follow } from "../api";
+import { EventLine } from "../parts/EventLine";
 
-// One line of the timeline: what the event says, as text.
-function summary(event: any): string {
-  const payload = event.payload ?? {};
-  if (typeof payload.text === "string") return payload.text;
-  if (typeof payload.reason === "string") return payload.reason;
-  const text = JSON.stringify(payload);
-  return text.length > 240 ? `${text.slice(0, 240)}…` : text;
+// Every stored event of the task, a page (1,000) at a time; resolves with
+// them and the seq the stream goes on from.
+async function allEvents(id: string): Promise<{ events: any[]; last: number }> {
+  const events: any[] = [];
+  let last = 0;
+  for (;;) {
+    const page = await api("GET", `/v1/events?task=${encodeURIComponent(id)}&limit=1000&after=${last}`);
+    events.push(...page.events);
+    last = page.last;
+    if (page.events.length < 1000) return { events, last };
+  }
 }
 
 export function TaskPage({ id }: { id: string }) {
@@ -18,28 +23,48 @@ export function TaskPage({ id }: { id: string }) {
 
   useEffect(() => {
     let stop = () => {};
+    let closed = false;
     api("GET", `/v1/tasks/${id}`).then(setTask).catch((caught) => setError(caught.message));
-    api("GET", `/v1/events?task=${encodeURIComponent(id)}&limit=1000`)
-      .then((page) => {
-        setEvents(page.events);
-        // Live from where the page ends.
-        stop = follow(`task=${encodeURIComponent(id)}&after=${page.last}`, (event) => {
-          setEvents((shown) => (shown.some((e) => e.seq === event.seq) ? shown : [...shown, event]));
+    allEvents(id)
+      .then(({ events: stored, last }) => {
+        if (closed) return;
+        setEvents(stored);
+        // Live from where the log ended. Events that come together are
+        // drawn together, once per frame.
+        let arrived: any[] = [];
+        let newest = last;
+        stop = follow(`task=${encodeURIComponent(id)}&after=${last}`, (event) => {
+          if (event.seq <= newest) return;  // a reconnection sends from its Last-Event-ID, already shown
+          newest = event.seq;
+          if (arrived.length === 0) {
+            requestAnimationFrame(() => {
+              const batch = arrived;
+              arrived = [];
+              setEvents((shown) => [...shown, ...batch]);
+            });
+          }
+          arrived.push(event);
           if (event.type.startsWith("task.") || event.type.startsWith("merge.") || event.type.startsWith("approval.")) {
             api("GET", `/v1/tasks/${id}`).then(setTask);
           }
         });
       })
       .catch((caught) => setError(caught.message));
-    return () => stop();
+    return () => {
+      closed = true;
+      stop();
+    };
   }, [id]);
 
-  const toggle = (seq: number) =>
-    setOpen((now) => {
-      const next = new Set(now);
-      next.has(seq) ? next.delete(seq) : next.add(seq);
-      return next;
-    });
+  const toggle = useCallback(
+    (seq: number) =>
+      setOpen((now) => {
+        const next = new Set(now);
+        next.has(seq) ? next.delete(seq) : next.add(seq);
+        return next;
+      }),
+    [],
+  );
 
   return (
     <section>
@@ -61,14 +86,7 @@ export function TaskPage({ id }: { id: string }) {
       <h2>Timeline</h2>
       <ol class="timeline">
         {events.map((event) => (
-          <li key={event.seq} data-type={event.type} data-seq={event.seq}>
-            <span class="time">{event.time}</span> <span class="type">{event.type}</span>{" "}
-            <span class="summary">{summary(event)}</span>{" "}
-            <button class="link" onClick={() => toggle(event.seq)}>
-              JSON
-            </button>
-            {open.has(event.seq) && <pre>{JSON.stringify(event, null, 2)}</pre>}
-          </li>
+          <EventLine key={event.seq} event={event} open={open.has(event.seq)} onToggle={toggle} />
         ))}
       </ol>
     </section>
