@@ -207,6 +207,48 @@ test("a hostile agent's output, file names and diff show as text and run nothing
   assert.deepEqual(reviewer.problems, []);
 });
 
+test("findings show under their lines; an approval of a diff the page read before it changed is refused and the new one shown", async () => {
+  // A secret on line 3 of notes.txt (refused), and agent instructions changed (a finding of the file).
+  const secret = "ghp_" + Array.from({ length: 36 }, (_, i) => "aB3dE5gH7jK9mN1pQ2sT4vW6yZ8cF0hJ"[(i * 7) % 32]).join("");
+  const refused = await submit(`printf 'one\\ntwo\\nGITHUB_TOKEN=${secret}\\n' > notes.txt; echo hi > AGENTS.md`,
+    "leak a token");
+  await waitForState(refused, "refused");
+  await reviewer.goto(`${url}/reviews/${refused}`);
+  await reviewer.waitForSelector(".inline-finding");
+  const row = reviewer.locator('tr.inline-finding[data-rule="secret"]');
+  assert.equal(await row.count(), 1);
+  assert.match(await row.textContent(), /refuse secret: looks like a credential/);
+  // It sits right under line 3 of notes.txt.
+  const above = await row.evaluate((tr) => tr.previousElementSibling.querySelector(".line-num2")?.textContent.trim());
+  assert.equal(above, "3");
+  assert.equal(await reviewer.locator('div.inline-finding[data-rule="agent_instructions"]').count(), 1);
+  await reviewer.click("text=Side by side");
+  await reviewer.waitForSelector('.d2h-file-side-diff tr.inline-finding[data-rule="secret"]');
+  await reviewer.screenshot({ path: `${env.UI_SHOTS}/findings.png`, fullPage: true });
+
+  // The page read the review before its diff changed: it holds the old hash.
+  const current = (await call(env.UI_ADMIN, "GET", `/v1/reviews/${waiting}`)).body.diff_hash;
+  const stale = "0".repeat(current.length);
+  await reviewer.route(`**/v1/reviews/${waiting}`, async (route) => {
+    const answer = await route.fetch();
+    await route.fulfill({ response: answer, json: { ...(await answer.json()), diff_hash: stale } });
+  });
+  await reviewer.goto(`${url}/reviews/${waiting}`);
+  await reviewer.waitForSelector("[data-testid=diff-hash]");
+  assert.equal(await reviewer.textContent("[data-testid=diff-hash]"), stale.slice(0, 12));
+  await reviewer.unroute(`**/v1/reviews/${waiting}`);
+  await reviewer.click("text=Approve");
+  await reviewer.waitForSelector("text=The diff changed since you opened it");
+  await reviewer.waitForFunction((hash) => document.querySelector("[data-testid=diff-hash]")?.textContent === hash,
+    current.slice(0, 12));
+  assert.equal((await call(env.UI_ADMIN, "GET", `/v1/reviews/${waiting}`)).body.approvals, 0, "nothing was approved");
+  // Approving what is shown now goes through.
+  await reviewer.click("text=Approve");
+  await reviewer.waitForSelector("text=Approved.");
+  await waitForState(waiting, "merged");
+  assert.deepEqual(reviewer.problems, []);
+});
+
 test("an owner simulates and applies a setting through the form; a bad value is refused by name", async () => {
   const page = await watchedPage(browser);
   await signIn(page, env.UI_OWNER);

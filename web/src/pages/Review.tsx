@@ -1,6 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { html as diffHtml } from "diff2html";
 import { api, ApiError, Session } from "../api";
+import { placeFindings } from "../parts/inlineFindings";
 
 export function ReviewList() {
   const [reviews, setReviews] = useState<any[]>([]);
@@ -67,6 +68,7 @@ export function ReviewPage({ id, session }: { id: string; session: Session }) {
   const [layout, setLayout] = useState<"line-by-line" | "side-by-side">("line-by-line");
   const [notice, setNotice] = useState("");
   const [reason, setReason] = useState("");
+  const diff = useRef<HTMLDivElement>(null);
 
   const load = () =>
     api("GET", `/v1/reviews/${id}`)
@@ -75,6 +77,10 @@ export function ReviewPage({ id, session }: { id: string; session: Session }) {
   useEffect(() => {
     load();
   }, [id]);
+  // After each drawing of the diff: the findings under their lines.
+  useEffect(() => {
+    if (diff.current && review) placeFindings(diff.current, review.findings ?? []);
+  }, [review, layout]);
 
   const judge = (verb: "approve" | "reject") => {
     const body: Record<string, string> = { diff_hash: review.diff_hash };
@@ -128,6 +134,7 @@ export function ReviewPage({ id, session }: { id: string; session: Session }) {
       {/* diff2html escapes every line of the patch: the agent's text stays text. */}
       <div
         class="diff"
+        ref={diff}
         dangerouslySetInnerHTML={{ __html: diffHtml(review.patch ?? "", { outputFormat: layout, drawFileList: true }) }}
       />
     </section>
