@@ -145,9 +145,9 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     }
     auto repo = service.resolve_repo(param(query, "repo"));
     if (!repo.is_ok()) return respond(repo.status());
-    return respond(service.list_tasks(caller, {*repo, state, static_cast<int>(*limit), param(query, "agent"),
-                                               param(query, "submitter"), static_cast<int>(*offset),
-                                               order == "newest"}));
+    return respond(
+        service.list_tasks(caller, {*repo, state, static_cast<int>(*limit), param(query, "agent"),
+                                    param(query, "submitter"), static_cast<int>(*offset), order == "newest"}));
   }
   if (collection == "tasks" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;
@@ -184,6 +184,10 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     auto parsed = parse_body(body);
     if (!parsed.is_ok()) return respond(parsed.status());
     return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed));
+  }
+  if (collection == "repos" && parts.size() == 3 && parts[2] == "kpis") {
+    if (method != "GET") return method_not_allowed;
+    return respond(RepoDesk(service.store(), service.layout()).kpi_history(caller, parts[1]));
   }
   if (collection == "repos" && parts.size() == 3 && parts[2] == "branches") {
     if (method != "POST") return method_not_allowed;

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "admission/learning.h"
+#include "core/clock.h"
 #include "routing/grant.h"
+#include "routing/kpi_history.h"
 #include "settings/repo_settings.h"
 #include "store/event_record.h"
 
@@ -119,6 +121,33 @@ Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string&
                 {"steps_with_a_different_tier", differing},
                 {"proposed_settings", settings::settings_json(*proposed)},
                 {"steps", steps}};
+  });
+}
+
+Result<json> RepoDesk::kpi_history(const policy::Caller& caller, const std::string& repo_id) {
+  constexpr size_t kChartPoints = 300;  // per series: a chart's width, not the history's length
+  return store_.with([&](store::Transaction& store) -> Result<json> {
+    auto repo = store.records.find_repo(repo_id);
+    if (!repo.is_ok()) return repo.status();
+    if (!*repo) return Status::not_found("no repository " + repo_id);
+    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, repo_id));
+    auto settings = settings::settings_of(**repo);
+    if (!settings.is_ok()) return settings.status();
+    auto outcomes = store.outcomes.of_repo(repo_id);
+    if (!outcomes.is_ok()) return outcomes.status();
+    std::vector<routing::Outcome> history = admission::to_outcomes(*outcomes);
+    routing::RoutingSettings earning = admission::earning_settings(*settings);
+    json series = json::object();
+    for (const auto& [agent, points] :
+         routing::kpi_history(history, earning.half_life, earning.rollback_window, kChartPoints)) {
+      json& out = series[agent] = json::array();
+      for (const auto& point : points) {
+        json item = admission::kpis_json(point.kpis);
+        item["time"] = format_rfc3339(point.at);
+        out.push_back(std::move(item));
+      }
+    }
+    return json{{"repo", repo_id}, {"outcomes", history.size()}, {"series", series}};
   });
 }
 

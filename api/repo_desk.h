@@ -25,6 +25,10 @@ class RepoDesk {
   // changes applied, beside the settings in force: how the tier would have
   // moved and what each task would have been granted. Changes nothing.
   Result<nlohmann::json> simulate(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+  // The KPIs over time (routing/kpi_history.h): {"repo", "outcomes", "series":
+  // {"": [points], AGENT: [points]}}, each point {"time", KPIs...}; "" is the
+  // whole repository. Readers of the repository.
+  Result<nlohmann::json> kpi_history(const policy::Caller& caller, const std::string& repo_id);
 
  private:
   store::Store& store_;

@@ -136,8 +136,8 @@ std::vector<std::string> filter_args(const TaskFilter& filter) {
 }  // namespace
 
 Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
-  return query(kFilterWhere, filter_args(filter), filter.limit, filter.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq",
-               filter.offset);
+  return query(kFilterWhere, filter_args(filter), filter.limit,
+               filter.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq", filter.offset);
 }
 
 Result<int64_t> TaskQueue::count(const TaskFilter& filter) {

@@ -210,6 +210,29 @@ TEST_F(ApiTest, TasksComeInPagesWithTheirTotal) {
   EXPECT_EQ(call("outsider", "GET", "/v1/tasks").second["total"], 0) << "the count is of what the caller may read";
 }
 
+// The repository page's chart: the KPIs after each outcome, per agent.
+TEST_F(ApiTest, KpisOverTimeAreSeriesForTheRepositoryAndEachAgent) {
+  ASSERT_TRUE(store_
+                  ->with([&](store::Transaction& tx) -> Status {
+                    CORRAL_RETURN_IF_ERROR(tx.outcomes.record(repo_, "t-1", "claude", "merged"));
+                    CORRAL_RETURN_IF_ERROR(tx.outcomes.record(repo_, "t-2", "codex", "rejected"));
+                    return tx.outcomes.record(repo_, "t-3", "claude", "merged");
+                  })
+                  .is_ok());
+  auto answer = call("reviewer", "GET", "/v1/repos/" + repo_ + "/kpis");
+  ASSERT_EQ(answer.first, 200) << answer.second.dump();
+  json series = answer.second["series"];
+  EXPECT_EQ(answer.second["outcomes"], 3);
+  ASSERT_EQ(series[""].size(), 3u) << series.dump();
+  ASSERT_EQ(series["claude"].size(), 2u);
+  ASSERT_EQ(series["codex"].size(), 1u);
+  EXPECT_NEAR(series[""][2]["success_rate"].get<double>(), 2.0 / 3, 0.01);
+  EXPECT_LT(series["claude"][1]["success_lower"].get<double>(), 1.0);
+  EXPECT_FALSE(series["claude"][1]["time"].get<std::string>().empty());
+  EXPECT_EQ(call("outsider", "GET", "/v1/repos/" + repo_ + "/kpis").first, 403);
+  EXPECT_EQ(call("reviewer", "POST", "/v1/repos/" + repo_ + "/kpis", "{}").first, 405);
+}
+
 // A `repo` filter is an id or a registered path; any other is an error, not
 // an empty list.
 TEST_F(ApiTest, RepositoryFiltersTakeAnIdOrAPathAndRefuseUnknownOnes) {

@@ -138,7 +138,8 @@ test("a submitter's form sends priority, parents and budget; a bad one is refuse
   const before = await count();
   await page.fill("input[name=repo]", env.UI_REPO);
   await page.fill("input[name=prompt]", "stacked on the waiting one");
-  await page.fill("input[name=agent]", "true");
+  // Long enough that it is still queued or running when its row cancels it.
+  await page.fill("input[name=agent]", "sleep 60; true");
   await page.click("form.submit summary");
   await page.fill("input[name=priority]", "high");
   await page.click("text=Submit task");
@@ -155,10 +156,13 @@ test("a submitter's form sends priority, parents and budget; a bad one is refuse
   assert.equal(listed.priority, 7);
   assert.deepEqual(listed.parents, [waiting]);
   assert.equal(listed.budget_calls, 3);
-  // The stacked task waits for its parent; its row can cancel it.
+  // Its row can cancel it.
   await page.waitForSelector(`tr[data-task="${listed.id}"]`);
   assert.match(await page.textContent("[data-testid=shown]"), new RegExp(`of ${before + 1}$`));
   await page.click(`tr[data-task="${listed.id}"] >> text=Cancel`);
+  await page.waitForFunction((id) => document.querySelector(`tr[data-task="${id}"] .state`)?.textContent === "cancelled"
+    || document.querySelector("[role=alert]"), listed.id);
+  assert.equal(await page.locator("[role=alert]").count(), 0, await page.locator("[role=alert]").allTextContents());
   await waitForState(listed.id, "cancelled");
   // The parent's timeline shows each step's facts: the routing decision's tier.
   await page.goto(`${url}/tasks/${waiting}`);
@@ -254,6 +258,15 @@ test("an owner simulates and applies a setting through the form; a bad value is 
   await signIn(page, env.UI_OWNER);
   await page.goto(`${url}/repos/${env.UI_REPO}`);
   await page.waitForSelector("[data-testid=tier]");
+  // The track record over time, drawn: one point per outcome so far.
+  const kpis = (await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}/kpis`)).body;
+  assert.ok(kpis.outcomes >= 3, JSON.stringify(kpis));
+  await page.waitForSelector("[data-testid=kpi-chart] canvas");
+  assert.match(await page.textContent("[data-testid=kpi-points]"), new RegExp(`^${kpis.series[""].length} points?;`));
+  const agent = Object.keys(kpis.series).find((name) => name !== "");
+  await page.selectOption("select[name=kpi-series]", agent);
+  await page.waitForFunction((n) => document.querySelector("[data-testid=kpi-points]")?.textContent.startsWith(`${n} point`),
+    kpis.series[agent].length);
   const before = (await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings;
   await page.fill("input[name=check_timeout_seconds]", "soon");
   await page.click("text=Apply");
@@ -265,6 +278,11 @@ test("an owner simulates and applies a setting through the form; a bad value is 
   await page.click("text=Simulate");
   await page.waitForSelector("[data-testid=simulation]");
   assert.match(await page.textContent("[data-testid=simulation]"), /would be trusted/);
+  // Step by step, beside the settings in force: the rows where the tier differs are marked.
+  const replay = (await call(env.UI_OWNER, "POST", `/v1/repos/${env.UI_REPO}/simulate`, { pin: "trusted" })).body;
+  assert.equal(await page.locator(".simulation-steps tbody tr").count(), replay.steps.length);
+  assert.ok(replay.steps_with_a_different_tier > 0);
+  assert.equal(await page.locator(".simulation-steps tr.differs").count(), replay.steps_with_a_different_tier);
   await page.screenshot({ path: `${env.UI_SHOTS}/repository.png`, fullPage: true });
   await page.click("text=Apply");
   await page.waitForSelector("text=Applied.");

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api";
+import { KpiChart } from "../parts/KpiChart";
 
 export function RepositoryList() {
   const [repos, setRepos] = useState<any[]>([]);
@@ -71,7 +72,11 @@ export function RepositoryPage({ id }: { id: string }) {
         {repo.tier.rule}; {repo.tier.outcomes_since_change} outcomes since it changed)
       </p>
       <h2>Track record</h2>
-      <pre class="kpis">{JSON.stringify(repo.kpis, null, 2)}</pre>
+      <KpiChart repo={repo.id} />
+      <details>
+        <summary>The numbers now</summary>
+        <pre class="kpis">{JSON.stringify(repo.kpis, null, 2)}</pre>
+      </details>
       <h2>Settings</h2>
       <form class="settings" onSubmit={(e) => e.preventDefault()}>
         {scalars.map(([key, value]) => (
@@ -105,11 +110,52 @@ export function RepositoryPage({ id }: { id: string }) {
             Replayed over {simulation.outcomes} outcomes: the tier would be <strong>{simulation.tier_proposed}</strong>{" "}
             (now {simulation.tier_now}).
           </p>
-          <pre>{JSON.stringify(simulation, null, 2)}</pre>
+          <SimulationSteps steps={simulation.steps ?? []} />
         </div>
       )}
       <h2>Everything else</h2>
       <pre>{JSON.stringify(repo.settings, null, 2)}</pre>
     </section>
+  );
+}
+
+// The replay step by step, the settings in force beside the proposed ones:
+// each outcome, the tier after it and the approvals a task then needed.
+// Rows where the two differ are marked.
+function SimulationSteps({ steps }: { steps: any[] }) {
+  if (steps.length === 0) return <p>No outcomes to replay yet.</p>;
+  return (
+    <table class="tasks simulation-steps">
+      <thead>
+        <tr>
+          <th>When</th>
+          <th>Task</th>
+          <th>Agent</th>
+          <th>Outcome</th>
+          <th>Tier now</th>
+          <th>Tier proposed</th>
+          <th>Approvals now / proposed</th>
+          <th>Rule (proposed)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {steps.map((step) => (
+          <tr class={step.tier_after !== step.now?.tier_after ? "differs" : ""}>
+            <td>{step.at}</td>
+            <td>
+              <a href={`/tasks/${step.task}`}>{step.task}</a>
+            </td>
+            <td>{step.agent}</td>
+            <td>{step.outcome}</td>
+            <td>{step.now?.tier_after}</td>
+            <td>{step.tier_after}</td>
+            <td>
+              {step.now?.granted?.approvals} / {step.granted?.approvals}
+            </td>
+            <td title={step.reason}>{step.rule}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
