@@ -153,6 +153,10 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (method != "GET") return method_not_allowed;
     return respond(service.show_task(caller, parts[1]));
   }
+  if (collection == "tasks" && parts.size() == 3 && parts[2] == "stack") {
+    if (method != "GET") return method_not_allowed;
+    return respond(service.stack(caller, parts[1]));
+  }
   if (collection == "tasks" && parts.size() == 3 && parts[2] == "rollback") {
     if (method != "POST") return method_not_allowed;
     return created(body, [&](const json& b) {

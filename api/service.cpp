@@ -1,7 +1,9 @@
 #include "api/service.h"
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
 
 #include "admission/learning.h"
 #include "core/hash.h"
@@ -146,6 +148,46 @@ Result<json> Service::show_task(const policy::Caller& caller, const std::string&
   if (!*task) return Status::not_found("no task " + id);
   CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, (*task)->repo_id));
   return task_json(tx, **task);
+}
+
+Result<json> Service::stack(const policy::Caller& caller, const std::string& id) {
+  if (!is_valid_id(id, "t")) return Status::invalid_argument("'" + id + "' is not a task id");
+  auto tx = store_.lock();
+  auto first = tx.queue.find(id);
+  if (!first.is_ok()) return first.status();
+  if (!*first) return Status::not_found("no task " + id);
+  CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, (*first)->repo_id));
+  // Breadth first both ways: parents and children are one repository's tasks.
+  std::vector<store::QueuedTask> found = {**first};
+  std::set<std::string> seen = {id};
+  bool truncated = false;
+  for (size_t next = 0; next < found.size(); ++next) {
+    auto children = tx.queue.children(found[next].id);
+    if (!children.is_ok()) return children.status();
+    std::vector<std::string> linked = found[next].parents;
+    linked.insert(linked.end(), children->begin(), children->end());
+    for (const std::string& other : linked) {
+      if (seen.count(other)) continue;
+      if (found.size() == kStackLimit) {
+        truncated = true;
+        break;
+      }
+      auto task = tx.queue.find(other);
+      if (!task.is_ok()) return task.status();
+      if (!*task) continue;
+      seen.insert(other);
+      found.push_back(**task);
+    }
+  }
+  json tasks = json::array();
+  for (const auto& task : found) {
+    tasks.push_back({{"id", task.id},
+                     {"state", task.state},
+                     {"prompt", task.prompt},
+                     {"agent", task.agent},
+                     {"parents", task.parents}});
+  }
+  return json{{"task", id}, {"tasks", tasks}, {"truncated", truncated}};
 }
 
 Result<json> Service::cancel(const policy::Caller& caller, const std::string& id) {

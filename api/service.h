@@ -35,6 +35,11 @@ class Service {
   // {"tasks": [...], "total": tasks matching the filter, "offset": filter.offset}.
   Result<nlohmann::json> list_tasks(const policy::Caller& caller, store::TaskFilter filter);
   Result<nlohmann::json> show_task(const policy::Caller& caller, const std::string& id);
+  // The stack `id` belongs to: every task linked to it through parents and
+  // children, transitively (at most kStackLimit), each {"id", "state",
+  // "prompt", "agent", "parents"}; "truncated" when there were more.
+  static constexpr size_t kStackLimit = 500;
+  Result<nlohmann::json> stack(const policy::Caller& caller, const std::string& id);
   Result<nlohmann::json> cancel(const policy::Caller& caller, const std::string& id);
   Result<nlohmann::json> retry(const policy::Caller& caller, const std::string& id);
 

@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 7> kMigrations = {
+constexpr std::array<std::string_view, 8> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -165,6 +165,10 @@ CREATE TABLE sessions (
   expires_at TEXT NOT NULL,
   ended_at   TEXT
 );
+)sql",
+    // 8: a task's children found without reading every link (a stack's view).
+    R"sql(
+CREATE INDEX task_parents_by_parent ON task_parents(parent_id);
 )sql",
 };
 

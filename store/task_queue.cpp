@@ -140,6 +140,19 @@ Result<std::vector<QueuedTask>> TaskQueue::list(const TaskFilter& filter) {
                filter.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq", filter.offset);
 }
 
+Result<std::vector<std::string>> TaskQueue::children(const std::string& id) {
+  Statement select(db_.handle(),
+                   "SELECT p.task_id FROM task_parents p JOIN tasks t ON t.id = p.task_id WHERE p.parent_id = ? "
+                   "ORDER BY t.seq");
+  if (!select.ok()) return select.error();
+  select.bind(1, id);
+  std::vector<std::string> ids;
+  Status status;
+  while (select.step(&status)) ids.push_back(select.text(0));
+  CORRAL_RETURN_IF_ERROR(status);
+  return ids;
+}
+
 Result<int64_t> TaskQueue::count(const TaskFilter& filter) {
   Statement select(db_.handle(), std::string("SELECT COUNT(*) FROM tasks") + kFilterWhere);
   if (!select.ok()) return select.error();

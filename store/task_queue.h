@@ -100,6 +100,8 @@ class TaskQueue {
 
   Result<std::optional<QueuedTask>> find(const std::string& id);
   Result<std::vector<QueuedTask>> list(const TaskFilter& filter);
+  // The ids of the tasks that name `id` as a parent, in submission order.
+  Result<std::vector<std::string>> children(const std::string& id);
   // How many tasks match the filter (its limit and offset aside).
   Result<int64_t> count(const TaskFilter& filter);
   // What a scheduling pass decides on, never the whole queue (scheduling_snapshot.cpp):

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 #include "api/service.h"
 #include "core/ids.h"
 #include "core/url_encoding.h"
@@ -208,6 +210,32 @@ TEST_F(ApiTest, TasksComeInPagesWithTheirTotal) {
   EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?order=sideways").first, 400);
   EXPECT_EQ(call("reviewer", "GET", "/v1/tasks?offset=-1").first, 400);
   EXPECT_EQ(call("outsider", "GET", "/v1/tasks").second["total"], 0) << "the count is of what the caller may read";
+}
+
+// A stack: a diamond (a; b and c after a; d after b and c) and a task apart.
+TEST_F(ApiTest, AStackIsEveryTaskLinkedThroughParentsAndChildren) {
+  auto made = call("submitter", "POST", "/v1/tasks",
+                   "{\"tasks\": [" + task_body(repo_, ", \"ref\": \"a\"") + ", " +
+                       task_body(repo_, ", \"ref\": \"b\", \"parents\": [\"a\"]") + ", " +
+                       task_body(repo_, ", \"ref\": \"c\", \"parents\": [\"a\"]") + ", " +
+                       task_body(repo_, ", \"ref\": \"d\", \"parents\": [\"b\", \"c\"]") + "]}");
+  ASSERT_EQ(made.first, 201) << made.second.dump();
+  std::vector<std::string> ids;
+  for (const json& task : made.second["tasks"]) ids.push_back(task["id"]);
+  ASSERT_EQ(ids.size(), 4u);
+  std::string apart = submit();
+  for (const std::string& from : {ids[0], ids[3], ids[1]}) {
+    auto stack = call("reviewer", "GET", "/v1/tasks/" + from + "/stack");
+    ASSERT_EQ(stack.first, 200) << stack.second.dump();
+    std::set<std::string> listed;
+    for (const json& task : stack.second["tasks"]) listed.insert(task["id"].get<std::string>());
+    EXPECT_EQ(listed, std::set<std::string>(ids.begin(), ids.end())) << "from " << from;
+    EXPECT_EQ(stack.second["truncated"], false);
+  }
+  auto alone = call("reviewer", "GET", "/v1/tasks/" + apart + "/stack");
+  ASSERT_EQ(alone.second["tasks"].size(), 1u);
+  EXPECT_EQ(call("outsider", "GET", "/v1/tasks/" + ids[0] + "/stack").first, 403);
+  EXPECT_EQ(call("reviewer", "GET", "/v1/tasks/not-an-id/stack").first, 400);
 }
 
 // The repository page's chart: the KPIs after each outcome, per agent.

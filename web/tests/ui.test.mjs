@@ -164,6 +164,12 @@ test("a submitter's form sends priority, parents and budget; a bad one is refuse
     || document.querySelector("[role=alert]"), listed.id);
   assert.equal(await page.locator("[role=alert]").count(), 0, await page.locator("[role=alert]").allTextContents());
   await waitForState(listed.id, "cancelled");
+  // The stack as its DAG: the parent in the first column, the stacked task after it.
+  assert.equal(await page.locator(`tr[data-task="${listed.id}"] td.after a[href="/tasks/${waiting}"]`).count(), 1);
+  await page.goto(`${url}/tasks/${listed.id}`);
+  await page.waitForSelector("[data-testid=stack]");
+  assert.equal(await page.locator(`.stack-column[data-depth="0"] li[data-task="${waiting}"]`).count(), 1);
+  assert.equal(await page.locator(`.stack-column[data-depth="1"] li[data-task="${listed.id}"].current`).count(), 1);
   // The parent's timeline shows each step's facts: the routing decision's tier.
   await page.goto(`${url}/tasks/${waiting}`);
   await page.waitForSelector('li[data-type="task.routed"] [data-fact="tier"]');

@@ -114,6 +114,7 @@ export function Queue({ session }: { session: Session }) {
             <th>Agent</th>
             <th>Submitter</th>
             <th>Prompt</th>
+            <th>After</th>
             <th></th>
           </tr>
         </thead>
@@ -127,6 +128,13 @@ export function Queue({ session }: { session: Session }) {
               <td>{task.agent}</td>
               <td>{task.submitter}</td>
               <td class="prompt">{task.prompt}</td>
+              <td class="after">
+                {task.parents.map((parent: string) => (
+                  <a href={`/tasks/${parent}`} title="waits for this task; its page shows the whole stack">
+                    {parent.slice(-6)}{" "}
+                  </a>
+                ))}
+              </td>
               <td>
                 {task.state === "review" && <a href={`/reviews/${task.id}`}>review</a>}
                 {CANCELLABLE.has(task.state) && <button onClick={() => act(task.id, "cancel")}>Cancel</button>}

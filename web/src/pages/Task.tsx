@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, follow } from "../api";
 import { EventLine } from "../parts/EventLine";
+import { Stack } from "../parts/Stack";
 
 // Every stored event of the task, a page (1,000) at a time; resolves with
 // them and the seq the stream goes on from.
@@ -83,6 +84,7 @@ export function TaskPage({ id }: { id: string }) {
         </dl>
       )}
       {task?.state === "review" && <a href={`/reviews/${id}`}>Open the review</a>}
+      <Stack id={id} refresh={task?.state} />
       <h2>Timeline</h2>
       <ol class="timeline">
         {events.map((event) => (
