@@ -1,6 +1,7 @@
 #include "admission/run_boundaries.h"
 
 #include "core/ids.h"
+#include "core/token_prices.h"
 #include "runner/agent_profiles.h"
 
 namespace corral::admission {
@@ -85,6 +86,10 @@ Status apply_llm(runner::RunRequest& request, const runner::AgentProfile* profil
   llm.provider = provider->second;
   llm.run_token = new_secret("crt_");
   llm.budgets = inputs.budgets;
+  for (const auto& [model, text] : inputs.settings.model_prices) {
+    auto prices = parse_token_prices(text);  // checked when the setting was made
+    if (prices.is_ok()) llm.prices[model] = *prices;
+  }
   ModelVariables variables = model_variables(name, profile);
   std::string url = "http://127.0.0.1:" + std::to_string(runner::kLlmPort) + variables.suffix;
   for (const std::string& variable : variables.url) request.extra_env.push_back(variable + "=" + url);

@@ -26,6 +26,9 @@ struct BoundarySettings {
   policy::Enforcement tool_enforcement = policy::Enforcement::kBlock;
   int64_t task_tokens = 0, task_calls = 0, daily_tokens = 0, daily_calls = 0;
   std::map<std::string, std::string> models;  // agent profile -> model name
+  // model name -> "IN/OUT[/CACHE_READ[/CACHE_WRITE]]" (core/token_prices.h):
+  // what each call costs, recorded with it
+  std::map<std::string, std::string> model_prices;
 };
 
 }  // namespace corral::settings

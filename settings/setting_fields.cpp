@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/token_prices.h"
 #include "git/upstream.h"
 #include "settings/setting_values.h"
 
@@ -45,6 +46,18 @@ Status check_models(const std::string& key, const json& value) {
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                            "0123456789.-_:/@") == std::string::npos;
     if (!plain) return invalid_setting(key + "." + profile, "must be a model name (letters, digits, . - _ : / @)");
+  }
+  return Status::ok();
+}
+
+Status check_prices(const std::string& key, const json& value) {
+  for (const auto& [model, prices] : value.items()) {
+    std::string text = prices.get<std::string>();
+    if (!parse_token_prices(text).is_ok()) {
+      return invalid_setting(
+          key + "." + model,
+          "must be IN/OUT[/CACHE_READ[/CACHE_WRITE]] in US dollars per million tokens, not '" + text + "'");
+    }
   }
   return Status::ok();
 }
@@ -108,6 +121,9 @@ const std::vector<Field> kFields = {
    [](RepoSettings& s, Tier) -> Slot { return &s.boundaries.tool_enforcement; }, 0, kUnbounded, {"flag", "block"}},
   {"models", "--model", "PROFILE=MODEL: the model an agent profile uses here (repeatable; replaces the map)",
    [](RepoSettings& s, Tier) -> Slot { return &s.boundaries.models; }, 0, kUnbounded, {}, check_models},
+  {"model_prices", "--price", "MODEL=IN/OUT[/CACHE_READ[/CACHE_WRITE]]: US dollars per million tokens, so that each "
+   "model call records its cost (repeatable; replaces the map)",
+   [](RepoSettings& s, Tier) -> Slot { return &s.boundaries.model_prices; }, 0, kUnbounded, {}, check_prices},
   {"egress.hosts", "--egress-host", "A host runs may reach: HOST or *.DOMAIN (repeatable; replaces the list)",
    [](RepoSettings& s, Tier) -> Slot { return &s.boundaries.egress_hosts; }, 0, kUnbounded, {}, check_hosts},
   {"egress.internal_hosts", "--egress-internal-host", "An allowlisted host that may resolve to an internal address "

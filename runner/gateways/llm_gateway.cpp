@@ -299,6 +299,10 @@ class LlmConnection {
                               {"first_byte_ms", ms(call_.first_byte)},
                               {"ms", ms(clock_.monotonic())}};
     put_usage(payload, call_.usage);
+    if (auto price = config_.prices.find(call_.model); price != config_.prices.end()) {
+      const TokenUsage& used = call_.usage;
+      payload["cost_usd"] = price->second.cost_usd(used.input, used.output, used.cache_read, used.cache_write);
+    }
     if (!call_.error.empty()) payload["error"] = call_.error;
     emit_("llm.call", payload);
     for (const auto& budget : config_.budgets) charge(*budget);

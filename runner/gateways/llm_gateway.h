@@ -16,11 +16,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/token_prices.h"
 #include "runner/gateways/gateway_events.h"
 #include "runner/gateways/socket_server.h"
 #include "runner/gateways/token_budget.h"
@@ -39,6 +41,7 @@ struct LlmGatewayConfig {
   LlmProvider provider;
   std::string run_token;  // what the sandbox presents as its key
   std::vector<std::shared_ptr<TokenBudget>> budgets;
+  std::map<std::string, TokenPrices> prices;             // by model name: a priced call records its cost_usd
   std::function<void(const std::string& why)> stop_run;  // a budget is spent
 };
 

@@ -41,6 +41,9 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   LlmGatewayConfig llm;
   llm.provider = {p.name, provider.base_url(), "real-key-" + p.name, provider.ca_file()};
   llm.run_token = "crt_token";
+  // Priced models record each call's cost (the cheaper one is never called).
+  for (const char* model : {"claude-x", "gpt-x", "gemini-x"}) llm.prices[model] = {2, 10, 0.5, 4};
+  llm.prices["another-model"] = {0, 0};
   plan.llm = llm;
   plan.dir = dir / "run";
   std::mutex mutex;
@@ -85,6 +88,12 @@ TEST_P(LlmGateway, SwapsTheTokenForTheKeyAndCountsStreamedTokens) {
   EXPECT_GT(calls[0]["input_tokens"].get<int64_t>(), 0);
   EXPECT_EQ(calls[0]["output_tokens"], 3) << "'streamed hello' is 3 tokens by the server's count";
   EXPECT_FALSE(calls[0]["model"].get<std::string>().empty());
+  double expected_cost =
+      (2.0 * calls[0]["input_tokens"].get<double>() + 10.0 * 3 + 0.5 * calls[0]["cache_read_tokens"].get<double>() +
+       4.0 * calls[0]["cache_write_tokens"].get<double>()) /
+      1e6;
+  ASSERT_TRUE(calls[0].contains("cost_usd")) << calls[0].dump();
+  EXPECT_NEAR(calls[0]["cost_usd"].get<double>(), expected_cost, 1e-12);
   EXPECT_EQ(refused.size(), 2u);
 }
 

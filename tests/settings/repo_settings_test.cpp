@@ -108,6 +108,7 @@ TEST(RepoSettings, BadValuesNameTheField) {
       {{{"egress", {{"ports", {80, 0}}}}}, "setting 'egress.ports' holds 0, which is not a whole number from 1"},
       {{{"egress", {{"hosts", {"a.test", "http://b.test/"}}}}}, "holds 'http://b.test/', which is not a host"},
       {{{"models", {{"codex", "gpt; rm"}}}}, "setting 'models.codex' must be a model name"},
+      {{{"model_prices", {{"gpt-5.2", "3 dollars"}}}}, "setting 'model_prices.gpt-5.2' must be IN/OUT"},
       {{{"tool_enforcement", "maybe"}}, "setting 'tool_enforcement' must be one of \"flag\", \"block\""},
       {{{"tier_limits", "strict"}}, "setting 'tier_limits' must map tiers"},
   };
@@ -194,6 +195,7 @@ TEST(SettingFields, CommandLineFlagsBuildAChangeDocument) {
   ASSERT_TRUE(add_flag_text(change, *find_field("egress.hosts"), "*.b.test").is_ok());
   ASSERT_TRUE(add_flag_text(change, *find_field("egress.ports"), "8443").is_ok());
   ASSERT_TRUE(add_flag_text(change, *find_field("models"), "codex=gpt-5.2").is_ok());
+  ASSERT_TRUE(add_flag_text(change, *find_field("model_prices"), "gpt-5.2=1.25/10").is_ok());
   ASSERT_TRUE(add_flag_text(change, *find_field("require_human"), "true").is_ok());
   ASSERT_TRUE(add_flag_text(change, *find_field("hysteresis"), "0.2").is_ok());
   ASSERT_TRUE(add_flag_text(change, *find_field("half_life_days"), "7").is_ok());
@@ -201,7 +203,7 @@ TEST(SettingFields, CommandLineFlagsBuildAChangeDocument) {
   ASSERT_TRUE(add_group_flag_text(change, *find_group("tier_limits"), "trusted.approvals=1").is_ok());
   ASSERT_TRUE(add_group_flag_text(change, *find_group("thresholds"), "trusted.min_success_lower=0.7").is_ok());
   EXPECT_EQ(change, json::parse(R"({"egress": {"hosts": ["a.test", "*.b.test"], "ports": [8443]},
-      "models": {"codex": "gpt-5.2"}, "require_human": true, "hysteresis": 0.2, "half_life_days": 7,
+      "models": {"codex": "gpt-5.2"}, "model_prices": {"gpt-5.2": "1.25/10"}, "require_human": true, "hysteresis": 0.2, "half_life_days": 7,
       "budget": {"task_calls": 3}, "tier_limits": {"trusted": {"approvals": 1}},
       "thresholds": {"trusted": {"min_success_lower": 0.7}}})"));
   EXPECT_TRUE(parse_settings(change).is_ok());

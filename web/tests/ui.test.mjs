@@ -280,6 +280,16 @@ test("an owner simulates and applies a setting through the form; a bad value is 
   assert.match(await page.textContent("[role=status]"), /check_timeout_seconds/);
   assert.deepEqual((await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings, before);
   await page.fill("input[name=check_timeout_seconds]", String(before.check_timeout_seconds ?? ""));
+  // A group is edited as JSON; a bad price is refused by its name.
+  await page.fill("textarea[name=model_prices]", '{"claude-x": "free"}');
+  await page.click("text=Apply");
+  await page.waitForFunction(() => /model_prices\.claude-x/.test(document.querySelector("[role=status]")?.textContent));
+  assert.deepEqual((await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings, before);
+  await page.fill("textarea[name=model_prices]", '{"claude-x": "3/15"}');
+  await page.click("text=Apply");
+  await page.waitForSelector("text=Applied.");
+  assert.deepEqual((await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings.model_prices,
+    { "claude-x": "3/15" });
   await page.fill("input[name=pin]", "trusted");
   await page.click("text=Simulate");
   await page.waitForSelector("[data-testid=simulation]");

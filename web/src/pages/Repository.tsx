@@ -21,10 +21,19 @@ export function RepositoryList() {
   );
 }
 
-// A setting's value as the form edits it, and back.
-const shown = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+// A setting's value as the form edits it, and back: scalars as text, lists
+// and groups (egress, budget, thresholds, models, model_prices...) as JSON.
+const shown = (value: unknown) =>
+  value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value, null, 1) : String(value);
 function parsed(text: string, was: unknown): unknown {
   if (text === "") return null;  // resets to the default
+  if (typeof was === "object" && was !== null) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;  // not JSON: the server says what the setting must be
+    }
+  }
   // Anything else goes as typed, for the server to judge (and name the field).
   if (typeof was === "number" && text.trim() !== "" && !Number.isNaN(Number(text))) return Number(text);
   if (typeof was === "boolean" && (text === "true" || text === "false")) return text === "true";
@@ -42,7 +51,15 @@ export function RepositoryPage({ id }: { id: string }) {
   }, [id]);
   if (!repo) return <p>{message || "Loading…"}</p>;
 
-  const scalars = Object.entries(repo.settings).filter(([, value]) => typeof value !== "object" || value === null);
+  const entries = Object.entries(repo.settings);
+  const scalars = entries.filter(([, value]) => typeof value !== "object" || value === null);
+  const groups = entries.filter(([, value]) => typeof value === "object" && value !== null);
+  // A field put back to what it was is no change.
+  const edit = (key: string, value: unknown) => (e: Event) => {
+    const text = (e.target as HTMLInputElement | HTMLTextAreaElement).value;
+    const { [key]: _dropped, ...others } = edits;
+    setEdits(text === shown(value) ? others : { ...others, [key]: text });
+  };
   const changes = () =>
     Object.fromEntries(Object.entries(edits).map(([key, text]) => [key, parsed(text, repo.settings[key])]));
   const simulate = () =>
@@ -82,16 +99,13 @@ export function RepositoryPage({ id }: { id: string }) {
         {scalars.map(([key, value]) => (
           <label key={key}>
             {key}
-            <input
-              name={key}
-              value={key in edits ? edits[key] : shown(value)}
-              onInput={(e) => {
-                // A field put back to what it was is no change.
-                const text = (e.target as HTMLInputElement).value;
-                const { [key]: _dropped, ...others } = edits;
-                setEdits(text === shown(value) ? others : { ...others, [key]: text });
-              }}
-            />
+            <input name={key} value={key in edits ? edits[key] : shown(value)} onInput={edit(key, value)} />
+          </label>
+        ))}
+        {groups.map(([key, value]) => (
+          <label key={key} class="group">
+            {key}
+            <textarea name={key} rows={4} value={key in edits ? edits[key] : shown(value)} onInput={edit(key, value)} />
           </label>
         ))}
         <div>
@@ -113,8 +127,6 @@ export function RepositoryPage({ id }: { id: string }) {
           <SimulationSteps steps={simulation.steps ?? []} />
         </div>
       )}
-      <h2>Everything else</h2>
-      <pre>{JSON.stringify(repo.settings, null, 2)}</pre>
     </section>
   );
 }

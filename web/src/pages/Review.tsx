@@ -43,6 +43,8 @@ function Evidence({ id }: { id: string }) {
     (sum, event) => sum + (event.payload?.input_tokens ?? 0) + (event.payload?.output_tokens ?? 0),
     0,
   );
+  const priced = calls.filter((event) => typeof event.payload?.cost_usd === "number");
+  const cost = priced.reduce((sum, event) => sum + event.payload.cost_usd, 0);
   const tool = (event: any) => `${event.payload?.tool ?? ""} ${event.payload?.rule ?? ""}: ${event.payload?.reason ?? ""}`;
   return (
     <aside class="evidence" data-testid="evidence">
@@ -58,6 +60,7 @@ function Evidence({ id }: { id: string }) {
       </ul>
       <p>
         Model calls: {calls.length}, tokens: {tokens}
+        {priced.length > 0 && `, cost: $${cost.toFixed(4)}${priced.length < calls.length ? " (of the priced calls)" : ""}`}
       </p>
     </aside>
   );

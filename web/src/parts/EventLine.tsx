@@ -12,7 +12,7 @@ const FACTS: Record<string, string[]> = {
   "tool.blocked": ["tool", "rule", "reason", "argument", "arguments"],
   "egress.allowed": ["method", "host", "port", "address"],
   "egress.denied": ["method", "host", "port", "rule", "reason"],
-  "llm.call": ["model", "status", "input_tokens", "output_tokens", "cache_read_tokens", "ms", "first_byte_ms", "error"],
+  "llm.call": ["model", "status", "input_tokens", "output_tokens", "cache_read_tokens", "cost_usd", "ms", "first_byte_ms", "error"],
   "llm.refused": ["model", "rule", "reason"],
   "agent.confidence": ["value", "reason"],
   "agent.escalation": ["reason"],
