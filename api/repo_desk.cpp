@@ -147,7 +147,15 @@ Result<json> RepoDesk::kpi_history(const policy::Caller& caller, const std::stri
         out.push_back(std::move(item));
       }
     }
-    return json{{"repo", repo_id}, {"outcomes", history.size()}, {"series", series}};
+    constexpr size_t kRecent = 20;
+    json recent = json::array();
+    for (size_t i = history.size() > kRecent ? history.size() - kRecent : 0; i < history.size(); ++i) {
+      recent.push_back({{"at", format_rfc3339(history[i].at)},
+                        {"task", history[i].task},
+                        {"agent", history[i].agent},
+                        {"outcome", routing::outcome_name(history[i].kind)}});
+    }
+    return json{{"repo", repo_id}, {"outcomes", history.size()}, {"series", series}, {"recent", recent}};
   });
 }
 

@@ -26,8 +26,8 @@ class RepoDesk {
   // moved and what each task would have been granted. Changes nothing.
   Result<nlohmann::json> simulate(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
   // The KPIs over time (routing/kpi_history.h): {"repo", "outcomes", "series":
-  // {"": [points], AGENT: [points]}}, each point {"time", KPIs...}; "" is the
-  // whole repository. Readers of the repository.
+  // {"": [points], AGENT: [points]}, "recent": the last 20 outcomes}, each
+  // point {"time", KPIs...}; "" is the whole repository. Readers of the repository.
   Result<nlohmann::json> kpi_history(const policy::Caller& caller, const std::string& repo_id);
 
  private:

@@ -257,6 +257,9 @@ TEST_F(ApiTest, KpisOverTimeAreSeriesForTheRepositoryAndEachAgent) {
   EXPECT_NEAR(series[""][2]["success_rate"].get<double>(), 2.0 / 3, 0.01);
   EXPECT_LT(series["claude"][1]["success_lower"].get<double>(), 1.0);
   EXPECT_FALSE(series["claude"][1]["time"].get<std::string>().empty());
+  ASSERT_EQ(answer.second["recent"].size(), 3u);
+  EXPECT_EQ(answer.second["recent"][1]["task"], "t-2");
+  EXPECT_EQ(answer.second["recent"][1]["outcome"], "rejected");
   EXPECT_EQ(call("outsider", "GET", "/v1/repos/" + repo_ + "/kpis").first, 403);
   EXPECT_EQ(call("reviewer", "POST", "/v1/repos/" + repo_ + "/kpis", "{}").first, 405);
 }

@@ -269,6 +269,7 @@ test("an owner simulates and applies a setting through the form; a bad value is 
   assert.ok(kpis.outcomes >= 3, JSON.stringify(kpis));
   await page.waitForSelector("[data-testid=kpi-chart] canvas");
   assert.match(await page.textContent("[data-testid=kpi-points]"), new RegExp(`^${kpis.series[""].length} points?;`));
+  assert.equal(await page.locator("[data-testid=recent-outcomes] li").count(), kpis.recent.length);
   const agent = Object.keys(kpis.series).find((name) => name !== "");
   await page.selectOption("select[name=kpi-series]", agent);
   await page.waitForFunction((n) => document.querySelector("[data-testid=kpi-points]")?.textContent.startsWith(`${n} point`),

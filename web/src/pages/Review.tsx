@@ -32,9 +32,13 @@ const REVIEWERS = new Set(["reviewer", "owner", "admin"]);
 // and was refused, which tool calls were blocked or flagged, what it spent.
 function Evidence({ id }: { id: string }) {
   const [events, setEvents] = useState<any[]>([]);
+  const [task, setTask] = useState<any>(null);
   useEffect(() => {
     api("GET", `/v1/events?task=${encodeURIComponent(id)}&limit=1000`).then((page) => setEvents(page.events));
+    api("GET", `/v1/tasks/${encodeURIComponent(id)}`).then(setTask);
   }, [id]);
+  // Spent against the task's own budget, where it has one (0: none of its own).
+  const against = (spent: number, budget: number | undefined) => (budget ? `${spent} of ${budget}` : `${spent}`);
   const of = (type: string) => events.filter((event) => event.type === type);
   const routed = of("task.routed").at(-1)?.payload;
   const hosts = (type: string) => [...new Set(of(type).map((event) => event.payload?.host ?? "?"))];
@@ -59,7 +63,7 @@ function Evidence({ id }: { id: string }) {
         ))}
       </ul>
       <p>
-        Model calls: {calls.length}, tokens: {tokens}
+        Model calls: {against(calls.length, task?.budget_calls)}, tokens: {against(tokens, task?.budget_tokens)}
         {priced.length > 0 && `, cost: $${cost.toFixed(4)}${priced.length < calls.length ? " (of the priced calls)" : ""}`}
       </p>
     </aside>

@@ -8,13 +8,17 @@ import { api } from "../api";
 // read (success's lower, rollback's upper), for the repository or one agent.
 export function KpiChart({ repo }: { repo: string }) {
   const [series, setSeries] = useState<Record<string, any[]> | null>(null);
+  const [recent, setRecent] = useState<any[]>([]);
   const [shown, setShown] = useState("");
   const [error, setError] = useState("");
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     api("GET", `/v1/repos/${encodeURIComponent(repo)}/kpis`)
-      .then((answer) => setSeries(answer.series))
+      .then((answer) => {
+        setSeries(answer.series);
+        setRecent(answer.recent ?? []);
+      })
       .catch((caught) => setError(caught.message));
   }, [repo]);
 
@@ -78,6 +82,19 @@ export function KpiChart({ repo }: { repo: string }) {
         </p>
       )}
       <div ref={box} />
+      {recent.length > 0 && (
+        <details>
+          <summary>Recent outcomes ({recent.length})</summary>
+          <ol class="recent-outcomes" data-testid="recent-outcomes">
+            {[...recent].reverse().map((outcome) => (
+              <li>
+                {outcome.at} <a href={`/tasks/${outcome.task}`}>{outcome.task}</a> {outcome.outcome}
+                {outcome.agent && ` (agent ${outcome.agent})`}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
     </div>
   );
 }
