@@ -336,7 +336,8 @@ Result<EventStream> parse_event_stream(Service& service, const ApiRequest& reque
                      request.authorization,
                      cookie_value(request.cookie, kSessionCookie),
                      *after,
-                     {param(query, "task"), *repo, param(query, "type")}};
+                     {param(query, "task"), *repo, param(query, "type")},
+                     param(query, "typed") != "0"};
   if (!request.last_event_id.empty()) {
     char* end = nullptr;
     long long resumed = std::strtoll(request.last_event_id.c_str(), &end, 10);

@@ -75,6 +75,9 @@ struct EventStream {
   std::string session;        // or the session cookie's secret it was opened with
   int64_t after = 0;
   store::EventLog::Filter filter;
+  // typed=0: no "event:" line, so every event is a plain message (a browser's
+  // EventSource then hands each to one listener, whatever its type).
+  bool typed = true;
 };
 
 // True for GET /v1/events?…follow=1.

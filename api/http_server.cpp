@@ -311,9 +311,9 @@ class Session : public std::enable_shared_from_this<Session<Socket>>, public Nap
     auto page = handlers_.service.events(stream_.caller, stream_.after, stream_.filter, kStreamBatch);
     if (page.is_ok()) {
       for (const auto& event : (*page)["events"]) {
-        *chunk += "id: " + std::to_string(event["seq"].get<int64_t>()) +
-                  "\nevent: " + event["type"].get<std::string>() +
-                  "\ndata: " + event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+        *chunk += "id: " + std::to_string(event["seq"].get<int64_t>()) + "\n";
+        if (stream_.typed) *chunk += "event: " + event["type"].get<std::string>() + "\n";
+        *chunk += "data: " + event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
       }
       last = (*page)["last"].get<int64_t>();
     }

@@ -316,6 +316,9 @@ TEST_F(DaemonApi, EventsStreamLiveAndResume) {
       curl("/v1/events?follow=1&task=" + task, "-N --max-time 2 -H 'Last-Event-ID: " + std::to_string(third) + "'");
   EXPECT_EQ(resumed.find("event: task.queued"), std::string::npos) << "resumed after event " << third;
   EXPECT_NE(resumed.find("event: task.finished"), std::string::npos);
+  std::string untyped = curl("/v1/events?follow=1&typed=0&task=" + task, "-N --max-time 2");
+  EXPECT_EQ(untyped.find("event: "), std::string::npos) << "typed=0: plain messages\n" << untyped;
+  EXPECT_NE(untyped.find("\"type\":\"task.finished\""), std::string::npos) << untyped;
   std::string from_now = curl("/v1/events?follow=1&after=latest", "-N --max-time 2");
   EXPECT_EQ(from_now.find("event: "), std::string::npos) << "after=latest: nothing stored before it opened\n"
                                                          << from_now;
