@@ -2,6 +2,7 @@
 
 #include "api/repo_desk.h"
 #include "api/sessions.h"
+#include "api/settings_versions.h"
 #include "core/url_encoding.h"
 #include "merge/branch_desk.h"
 #include "merge/review_desk.h"
@@ -181,13 +182,32 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (method != "PATCH") return method_not_allowed;
     auto parsed = parse_body(body);
     if (!parsed.is_ok()) return respond(parsed.status());
-    return respond(RepoDesk(service.store(), service.layout()).change(caller, parts[1], *parsed));
+    return respond(
+        RepoDesk(service.store(), service.layout()).change(caller, parts[1], *parsed, param(query, "reason")));
+  }
+  if (collection == "repos" && parts.size() == 4 && parts[2] == "settings" && parts[3] == "history") {
+    if (method != "GET") return method_not_allowed;
+    return respond(SettingsVersionsDesk(service.store()).history(caller, parts[1]));
+  }
+  if (collection == "repos" && parts.size() == 4 && parts[2] == "settings" && parts[3] == "rollback") {
+    if (method != "POST") return method_not_allowed;
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    return respond(SettingsVersionsDesk(service.store()).rollback(caller, parts[1], *parsed));
   }
   if (collection == "repos" && parts.size() == 3 && parts[2] == "simulate") {
     if (method != "POST") return method_not_allowed;
     auto parsed = parse_body(body);
     if (!parsed.is_ok()) return respond(parsed.status());
-    return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed));
+    // version=N: the changes apply to settings version N, compared with the settings in force.
+    if (param(query, "version").empty()) {
+      return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed));
+    }
+    auto version = integer_param(query, "version", 0, 1, INT64_MAX);
+    if (!version.is_ok()) return respond(version.status());
+    auto base = SettingsVersionsDesk(service.store()).settings_at(caller, parts[1], *version);
+    if (!base.is_ok()) return respond(base.status());
+    return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed, &*base));
   }
   if (collection == "repos" && parts.size() == 3 && parts[2] == "kpis") {
     if (method != "GET") return method_not_allowed;

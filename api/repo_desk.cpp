@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admission/learning.h"
+#include "api/settings_versions.h"
 #include "core/clock.h"
 #include "routing/grant.h"
 #include "routing/kpi_history.h"
@@ -86,7 +87,8 @@ json replay_json(const std::vector<routing::Outcome>& history, const settings::R
 
 }  // namespace
 
-Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string& repo_id, const json& body) {
+Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string& repo_id, const json& body,
+                                const settings::RepoSettings* base) {
   return store_.with([&](store::Transaction& store) -> Result<json> {
     auto repo = store.records.find_repo(repo_id);
     if (!repo.is_ok()) return repo.status();
@@ -94,7 +96,7 @@ Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string&
     CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, repo_id));
     auto current = settings::settings_of(**repo);
     if (!current.is_ok()) return current.status();
-    auto proposed = settings::change_settings(*current, body);
+    auto proposed = settings::change_settings(base ? *base : *current, body);
     if (!proposed.is_ok()) return proposed.status();
     auto outcomes = store.outcomes.of_repo(repo_id);
     if (!outcomes.is_ok()) return outcomes.status();
@@ -171,7 +173,8 @@ Result<json> RepoDesk::show(const policy::Caller& caller, const std::string& rep
   });
 }
 
-Result<json> RepoDesk::change(const policy::Caller& caller, const std::string& repo_id, const json& body) {
+Result<json> RepoDesk::change(const policy::Caller& caller, const std::string& repo_id, const json& body,
+                              const std::string& reason) {
   return store_.with([&](store::Transaction& store) -> Result<json> {
     auto repo = store.records.find_repo(repo_id);
     if (!repo.is_ok()) return repo.status();
@@ -181,20 +184,13 @@ Result<json> RepoDesk::change(const policy::Caller& caller, const std::string& r
     if (!before.is_ok()) return before.status();
     auto after = settings::change_settings(*before, body);
     if (!after.is_ok()) return after.status();
-    json stored = settings::settings_json(*after);
-    Status saved = store.db.in_transaction([&]() -> Status {
-      CORRAL_RETURN_IF_ERROR(store.records.set_repo_settings(repo_id, stored.dump()));
-      return store::RepoEvent("policy.changed", repo_id)
-          .payload({{"changed_by", caller.name},
-                    {"change", body},
-                    {"before", settings::settings_json(*before)},
-                    {"after", stored}})
-          .record(store.events);
-    });
-    if (!saved.is_ok()) return saved;
+    auto version = apply_settings(store, **repo, *before, *after, {body, caller.name, reason});
+    if (!version.is_ok()) return version.status();
     store::RepoRecord updated = **repo;
-    updated.settings = stored.dump();
-    return describe(store, updated, *after, store_.clock().now());
+    updated.settings = version->settings;
+    auto out = describe(store, updated, *after, store_.clock().now());
+    if (out.is_ok()) (*out)["version"] = version->version;
+    return out;
   });
 }
 

@@ -1,6 +1,7 @@
 // A repository's settings for the people who own it: read them (with the
 // tier's limits in force), change them (owners and admins; each change is a
-// policy.changed event with the values before and after).
+// numbered version and a policy.changed event with the values before and
+// after: settings_versions.h), simulate a change, and the KPIs over time.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -9,6 +10,7 @@
 
 #include "core/data_layout.h"
 #include "policy/access.h"
+#include "settings/repo_settings.h"
 #include "store/store.h"
 
 namespace corral::api {
@@ -19,12 +21,17 @@ class RepoDesk {
 
   // {"id", "path", "settings", "limits"} (limits: the tier's, overrides applied).
   Result<nlohmann::json> show(const policy::Caller& caller, const std::string& repo_id);
-  // body: the settings to change (null resets one); invalid settings change nothing.
-  Result<nlohmann::json> change(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+  // body: the settings to change (null resets one); invalid settings change
+  // nothing. Each change is a new settings version (settings_versions.h).
+  Result<nlohmann::json> change(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body,
+                                const std::string& reason);
   // Replays the repository's real outcomes under its settings with `body`'s
   // changes applied, beside the settings in force: how the tier would have
   // moved and what each task would have been granted. Changes nothing.
-  Result<nlohmann::json> simulate(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
+  // `base`: the changes apply to these settings (an earlier version) instead
+  // of the ones in force.
+  Result<nlohmann::json> simulate(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body,
+                                  const settings::RepoSettings* base = nullptr);
   // The KPIs over time (routing/kpi_history.h): {"repo", "outcomes", "series":
   // {"": [points], AGENT: [points]}, "recent": the last 20 outcomes}, each
   // point {"time", KPIs...}; "" is the whole repository. Readers of the repository.

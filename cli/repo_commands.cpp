@@ -142,6 +142,8 @@ void add_set(CLI::App& app, const GlobalOptions& globals, const PendingAction& a
   }
   auto resets = std::make_shared<std::vector<std::string>>();
   set->add_option("--reset", *resets, "A setting to return to its default (repeatable): " + setting_names());
+  auto reason = std::make_shared<std::string>();
+  set->add_option("--reason", *reason, "Why: kept with the new settings version");
   set->add_flag("--json", *json_output);
   set->callback([=, &globals] {
     *action = [=, &globals] {
@@ -151,8 +153,65 @@ void add_set(CLI::App& app, const GlobalOptions& globals, const PendingAction& a
       if (body->empty()) return report_error(Status::invalid_argument("nothing to change: give a setting"));
       auto id = repo_id_of(globals, *repo);
       if (!id.is_ok()) return report_error(id.status());
-      return print(client(globals).call("PATCH", "/v1/repos/" + percent_encode(*id) + "/settings", body->dump()),
-                   *json_output, print_repo);
+      std::string target = "/v1/repos/" + percent_encode(*id) + "/settings";
+      if (!reason->empty()) target += "?reason=" + percent_encode(*reason);
+      return print(client(globals).call("PATCH", target, body->dump()), *json_output, print_repo);
+    };
+  });
+}
+
+// corral repo history REPO: every settings version, newest last.
+void add_history(CLI::App& app, const GlobalOptions& globals, const PendingAction& action) {
+  auto json_output = std::make_shared<bool>(false);
+  auto repo = std::make_shared<std::string>();
+  CLI::App* history = app.add_subcommand("history", "Every version of a repository's settings: who, when, what, why");
+  history->add_option("repo", *repo, "Repository id or path")->required();
+  history->add_flag("--json", *json_output);
+  history->callback([=, &globals] {
+    *action = [=, &globals] {
+      auto id = repo_id_of(globals, *repo);
+      if (!id.is_ok()) return report_error(id.status());
+      return print(
+          client(globals).call("GET", "/v1/repos/" + percent_encode(*id) + "/settings/history"), *json_output,
+          [](const json& page) {
+            for (const json& version : page["versions"]) {
+              std::string what =
+                  version["change"].is_null() ? "(the settings before their history began)" : version["change"].dump();
+              std::printf("%lld  %s  %s  %s%s\n", static_cast<long long>(version["version"].get<int64_t>()),
+                          visible_inline(version["at"].get<std::string>()).c_str(),
+                          visible_inline(version["changed_by"].get<std::string>()).c_str(),
+                          visible_inline(what).c_str(),
+                          version["reason"].get<std::string>().empty()
+                              ? ""
+                              : ("  because: " + visible_inline(version["reason"].get<std::string>())).c_str());
+            }
+          });
+    };
+  });
+}
+
+// corral repo rollback REPO VERSION --reason WHY (owners).
+void add_rollback(CLI::App& app, const GlobalOptions& globals, const PendingAction& action) {
+  auto json_output = std::make_shared<bool>(false);
+  auto repo = std::make_shared<std::string>();
+  auto version = std::make_shared<int64_t>(0);
+  auto reason = std::make_shared<std::string>();
+  CLI::App* rollback = app.add_subcommand("rollback", "Restore a settings version exactly, as a new version (owners)");
+  rollback->add_option("repo", *repo, "Repository id or path")->required();
+  rollback->add_option("version", *version, "The version to restore (corral repo history)")->required();
+  rollback->add_option("--reason", *reason, "Why (required)")->required();
+  rollback->add_flag("--json", *json_output);
+  rollback->callback([=, &globals] {
+    *action = [=, &globals] {
+      auto id = repo_id_of(globals, *repo);
+      if (!id.is_ok()) return report_error(id.status());
+      json body = {{"version", *version}, {"reason", *reason}};
+      return print(client(globals).call("POST", "/v1/repos/" + percent_encode(*id) + "/settings/rollback", body.dump()),
+                   *json_output, [](const json& made) {
+                     std::printf("restored version %lld as version %lld\n",
+                                 static_cast<long long>(made["restored"].get<int64_t>()),
+                                 static_cast<long long>(made["version"].get<int64_t>()));
+                   });
     };
   });
 }
@@ -236,6 +295,8 @@ CommandAction add_repo_command(CLI::App& app, const GlobalOptions& globals) {
   });
 
   add_set(app, globals, action);
+  add_history(app, globals, action);
+  add_rollback(app, globals, action);
   add_move_branch(app, globals, action);
   return [action] { return (*action)(); };
 }

@@ -59,16 +59,23 @@ CommandAction add_routing_command(CLI::App& app, const GlobalOptions& globals) {
   auto json_output = std::make_shared<bool>(false);
   CLI::App* simulate = app.add_subcommand("simulate", "Replay a repository's history under proposed settings");
   simulate->add_option("repo", *repo, "Repository id or path")->required();
-  simulate->add_option("--settings", *file, "JSON file with the settings to change (as in repo set)")->required();
+  auto version = std::make_shared<int64_t>(0);
+  simulate->add_option("--settings", *file, "JSON file with the settings to change (as in repo set)");
+  simulate->add_option("--version", *version,
+                       "Replay settings version N (corral repo history), with --settings' changes on top");
   simulate->add_flag("--json", *json_output);
   simulate->callback([=, &globals] {
     *action = [=, &globals] {
-      auto settings = read_settings_file(*file);
+      if (file->empty() && *version == 0) {
+        return report_error(Status::invalid_argument("give --settings FILE, --version N, or both"));
+      }
+      auto settings = file->empty() ? Result<json>(json::object()) : read_settings_file(*file);
       if (!settings.is_ok()) return report_error(settings.status());
       auto id = repo_id_of(globals, *repo);
       if (!id.is_ok()) return report_error(id.status());
-      return print(client(globals).call("POST", "/v1/repos/" + percent_encode(*id) + "/simulate", settings->dump()),
-                   *json_output, print_simulation);
+      std::string target = "/v1/repos/" + percent_encode(*id) + "/simulate";
+      if (*version != 0) target += "?version=" + std::to_string(*version);
+      return print(client(globals).call("POST", target, settings->dump()), *json_output, print_simulation);
     };
   });
   return [action] { return (*action)(); };

@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 8> kMigrations = {
+constexpr std::array<std::string_view, 9> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -169,6 +169,20 @@ CREATE TABLE sessions (
     // 8: a task's children found without reading every link (a stack's view).
     R"sql(
 CREATE INDEX task_parents_by_parent ON task_parents(parent_id);
+)sql",
+    // 9: every version of a repository's settings (settings_history.h).
+    R"sql(
+CREATE TABLE settings_versions (
+  repo_id    TEXT NOT NULL REFERENCES repos(id),
+  version    INTEGER NOT NULL,
+  settings   TEXT NOT NULL,
+  change     TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  restored   INTEGER NOT NULL DEFAULT 0,
+  at         TEXT NOT NULL,
+  PRIMARY KEY (repo_id, version)
+);
 )sql",
 };
 

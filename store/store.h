@@ -25,6 +25,7 @@
 #include "store/records.h"
 #include "store/reviews.h"
 #include "store/sessions.h"
+#include "store/settings_history.h"
 #include "store/task_queue.h"
 #include "store/tokens.h"
 
@@ -42,6 +43,7 @@ struct Transaction {
   Outcomes& outcomes;
   Tokens& tokens;
   Sessions& sessions;
+  SettingsHistory& settings_history;
 
   // Runs `body` as one SQLite transaction: committed if it returns ok,
   // rolled back otherwise. Nested calls join the outer transaction.
@@ -67,8 +69,8 @@ class Store {
     std::unique_lock<std::mutex> lock_;
   };
   [[nodiscard]] Locked lock() {
-    return Locked(mutex_,
-                  Transaction{*db_, records_, queue_, events_, reviews_, merges_, outcomes_, tokens_, sessions_});
+    return Locked(mutex_, Transaction{*db_, records_, queue_, events_, reviews_, merges_, outcomes_, tokens_, sessions_,
+                                      settings_history_});
   }
 
   // Runs `body(Transaction&)` under the lock and returns what it returns.
@@ -108,6 +110,7 @@ class Store {
   Outcomes outcomes_;
   Tokens tokens_;
   Sessions sessions_;
+  SettingsHistory settings_history_;
 };
 
 // An EventSink for threads that hold no Transaction (a run's workers hand it

@@ -343,6 +343,60 @@ TEST_F(ApiTest, SettingsChangeOnlyByOwnersAndOnlyWhenValid) {
   EXPECT_EQ(pinned.second["tier_now"], "observe");
 }
 
+// Every change is a numbered version; a rollback restores one exactly, as a
+// new version, and says so in two events.
+TEST_F(ApiTest, SettingsHaveAHistoryAndARollbackRestoresAVersionExactly) {
+  std::string target = "/v1/repos/" + repo_ + "/settings";
+  json original = call("owner", "GET", target).second["settings"];
+  ASSERT_EQ(call("owner", "PATCH", target + "?reason=faster%20checks", "{\"check_command\": \"make quick\"}").first,
+            200);
+  auto second = call("owner", "PATCH", target + "?reason=more%20hosts", R"({"egress": {"hosts": ["pypi.org"]}})");
+  ASSERT_EQ(second.first, 200) << second.second.dump();
+  EXPECT_EQ(second.second["version"], 3);
+  json changed = call("owner", "GET", target).second["settings"];
+
+  auto history = call("reviewer", "GET", target + "/history");
+  ASSERT_EQ(history.first, 200) << history.second.dump();
+  json versions = history.second["versions"];
+  ASSERT_EQ(versions.size(), 3u) << "the settings before their history began, then each change";
+  EXPECT_EQ(versions[0]["settings"], original);
+  EXPECT_EQ(versions[1]["changed_by"], "owner@" + repo_);
+  EXPECT_EQ(versions[1]["reason"], "faster checks");
+  EXPECT_EQ(versions[1]["change"], json({{"check_command", "make quick"}}));
+  EXPECT_EQ(versions[2]["settings"], changed);
+  EXPECT_FALSE(versions[2]["at"].get<std::string>().empty());
+
+  // Refusals change nothing.
+  std::string rollback = target + "/rollback";
+  EXPECT_EQ(call("reviewer", "POST", rollback, R"({"version": 1, "reason": "r"})").first, 403);
+  EXPECT_EQ(call("owner", "POST", rollback, R"({"version": 9, "reason": "r"})").first, 404);
+  EXPECT_EQ(call("owner", "POST", rollback, R"({"version": 1})").first, 400) << "a reason is required";
+  EXPECT_EQ(call("owner", "POST", rollback, R"({"version": 1, "reason": "  "})").first, 400);
+  EXPECT_EQ(call("owner", "POST", rollback, R"({"version": "one", "reason": "r"})").first, 400);
+  EXPECT_EQ(call("owner", "GET", target).second["settings"], changed);
+  EXPECT_EQ(call("owner", "GET", target + "/history").second["versions"].size(), 3u);
+
+  auto restored = call("owner", "POST", rollback, R"({"version": 1, "reason": "the checks broke"})");
+  ASSERT_EQ(restored.first, 200) << restored.second.dump();
+  EXPECT_EQ(restored.second["version"], 4);
+  EXPECT_EQ(restored.second["restored"], 1);
+  EXPECT_EQ(call("owner", "GET", target).second["settings"], original) << "restored exactly";
+  auto rolled = call_admin("GET", "/v1/events?type=policy.rolled_back").second["events"];
+  ASSERT_EQ(rolled.size(), 1u);
+  EXPECT_EQ(rolled[0]["payload"]["restored"], 1);
+  EXPECT_EQ(rolled[0]["payload"]["reason"], "the checks broke");
+  auto policy_changes = call_admin("GET", "/v1/events?type=policy.changed").second["events"];
+  ASSERT_EQ(policy_changes.size(), 3u);
+  EXPECT_EQ(policy_changes[2]["payload"]["version"], 4);
+
+  // A simulation against a version: version 3's settings beside those in force.
+  auto against = call("owner", "POST", "/v1/repos/" + repo_ + "/simulate?version=3", "{}");
+  ASSERT_EQ(against.first, 200) << against.second.dump();
+  EXPECT_EQ(against.second["proposed_settings"], changed);
+  EXPECT_EQ(call("owner", "POST", "/v1/repos/" + repo_ + "/simulate?version=99", "{}").first, 404);
+  EXPECT_EQ(call("owner", "POST", "/v1/repos/" + repo_ + "/simulate?version=x", "{}").first, 400);
+}
+
 TEST_F(ApiTest, ABranchMovesOnlyForwardAndOnlyForItsOwner) {
   std::string head = corral::testing::sh_ok("git -C " + corral::testing::quote(dir_ / "repo") + " rev-parse HEAD");
   std::string target = "/v1/repos/" + repo_ + "/branches";

@@ -88,6 +88,33 @@ TEST_F(RoutingE2E, MergedWorkEarnsATierARollbackTakesItAwayAtOnce) {
   EXPECT_NE(human.out.find("the tier is observe now and would be observe"), std::string::npos) << human.out;
 }
 
+// Settings history from the command line: a change with its reason, the
+// history, a rollback that restores a version exactly, and a simulation of
+// an earlier version.
+TEST_F(RoutingE2E, AnOwnerSeesTheSettingsHistoryAndRollsBackOneVersion) {
+  json original = local("GET", "/v1/repos/" + upstream_id_)["settings"];
+  auto set = corral("repo set " + quote(upstream()) + " --check 'make quick' --reason 'faster checks'");
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  auto history = corral("repo history " + quote(upstream()));
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("(the settings before their history began)"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("because: faster checks"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("\"check_command\":\"make quick\""), std::string::npos) << history.out;
+
+  auto simulated = corral("routing simulate " + quote(upstream()) + " --version 2 --json");
+  ASSERT_EQ(simulated.exit_code, 0) << simulated.err;
+  EXPECT_EQ(json::parse(simulated.out)["proposed_settings"]["check_command"], "make quick");
+
+  auto missing = corral("repo rollback " + quote(upstream()) + " 99 --reason 'no such'");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("no settings version 99"), std::string::npos) << missing.err;
+  auto rolled = corral("repo rollback " + quote(upstream()) + " 1 --reason 'the checks hang'");
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  EXPECT_NE(rolled.out.find("restored version 1 as version 3"), std::string::npos) << rolled.out;
+  EXPECT_EQ(local("GET", "/v1/repos/" + upstream_id_)["settings"], original) << "restored exactly";
+  EXPECT_EQ(last_event("policy.rolled_back")["payload"]["reason"], "the checks hang");
+}
+
 TEST_F(RoutingE2E, ATaskWithoutAnAgentIsRoutedToAnAllowedProfile) {
   settings({{"pin", "autonomous"}, {"agents", {"echo routed > routed.txt; true"}}});
   json body = {{"repo", upstream()}, {"prompt", "pick an agent for me"}};
