@@ -43,7 +43,7 @@ function App() {
           <Route path="/reviews" component={() => <ReviewList />} />
           <Route path="/reviews/:id" component={({ id }: { id: string }) => <ReviewPage id={id} session={session} />} />
           <Route path="/repos" component={() => <RepositoryList />} />
-          <Route path="/repos/:id" component={({ id }: { id: string }) => <RepositoryPage id={id} />} />
+          <Route path="/repos/:id" component={({ id }: { id: string }) => <RepositoryPage id={id} session={session} />} />
           <Route path="/audit" component={() => <AuditPage />} />
           <Route default component={() => <p>No such page.</p>} />
         </Router>

@@ -301,6 +301,7 @@ test("an owner simulates and applies a setting through the form; a bad value is 
   assert.ok(replay.steps_with_a_different_tier > 0);
   assert.equal(await page.locator(".simulation-steps tr.differs").count(), replay.steps_with_a_different_tier);
   await page.screenshot({ path: `${env.UI_SHOTS}/repository.png`, fullPage: true });
+  await page.fill("input[name=change-reason]", "earned enough");
   await page.click("text=Apply");
   await page.waitForSelector("text=Applied.");
   assert.equal((await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings.pin, "trusted");
@@ -308,6 +309,18 @@ test("an owner simulates and applies a setting through the form; a bad value is 
   const last = changed.body.events.at(-1).payload;
   assert.equal(last.changed_by, "owner");
   assert.deepEqual(last.change, { pin: "trusted" }, "the refused value changed nothing and was not sent again");
+  assert.equal(last.reason, "earned enough");
+  // The history, newest first; rolling back to the version before the form's changes restores it exactly.
+  const history = (await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}/settings/history`)).body.versions;
+  const first = history.find((version) => JSON.stringify(version.settings) === JSON.stringify(before));
+  assert.ok(first, "a version holds the settings the page started from");
+  await page.waitForSelector(`[data-testid=settings-history] tr[data-version="${history.at(-1).version}"]`);
+  assert.match(await page.textContent(`tr[data-version="${history.at(-1).version}"]`), /earned enough/);
+  await page.fill("input[name=rollback-reason]", "back to what it was");
+  await page.click(`tr[data-version="${first.version}"] >> text=Roll back to this`);
+  await page.waitForSelector(`text=Restored version ${first.version} as version ${history.at(-1).version + 1}.`);
+  assert.deepEqual((await call(env.UI_ADMIN, "GET", `/v1/repos/${env.UI_REPO}`)).body.settings, before);
+  await page.waitForFunction((pin) => document.querySelector("input[name=pin]")?.value === pin, before.pin ?? "");
   await page.goto(`${url}/audit`);
   await page.waitForSelector("[data-testid=chain]");
   assert.match(await page.textContent("[data-testid=chain]"), /intact/);

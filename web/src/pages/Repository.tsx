@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "../api";
+import { api, ApiError, Session } from "../api";
 import { KpiChart } from "../parts/KpiChart";
+import { SettingsHistory } from "../parts/SettingsHistory";
 
 export function RepositoryList() {
   const [repos, setRepos] = useState<any[]>([]);
@@ -40,11 +41,16 @@ function parsed(text: string, was: unknown): unknown {
   return text;
 }
 
-export function RepositoryPage({ id }: { id: string }) {
+// Who may change settings and roll them back (the server decides; this only
+// hides what a role cannot do).
+const OWNERS = new Set(["owner", "admin"]);
+
+export function RepositoryPage({ id, session }: { id: string; session: Session }) {
   const [repo, setRepo] = useState<any>(null);
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [simulation, setSimulation] = useState<any>(null);
   const [message, setMessage] = useState("");
+  const [reason, setReason] = useState("");  // kept with the settings version a change makes
   const load = () => api("GET", `/v1/repos/${id}`).then(setRepo).catch((caught) => setMessage(caught.message));
   useEffect(() => {
     load();
@@ -70,7 +76,7 @@ export function RepositoryPage({ id }: { id: string }) {
       })
       .catch((caught: ApiError) => setMessage(caught.message));
   const apply = () =>
-    api("PATCH", `/v1/repos/${id}/settings`, changes())
+    api("PATCH", `/v1/repos/${id}/settings?${new URLSearchParams({ reason })}`, changes())
       .then(() => {
         setEdits({});
         setSimulation(null);
@@ -112,6 +118,12 @@ export function RepositoryPage({ id }: { id: string }) {
           <button type="button" onClick={simulate}>
             Simulate
           </button>
+          <input
+            name="change-reason"
+            placeholder="why (kept in the history)"
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+          />
           <button type="button" onClick={apply}>
             Apply
           </button>
@@ -127,6 +139,8 @@ export function RepositoryPage({ id }: { id: string }) {
           <SimulationSteps steps={simulation.steps ?? []} />
         </div>
       )}
+      <h2>Settings history</h2>
+      <SettingsHistory repo={repo.id} canRollBack={OWNERS.has(session.role)} changed={repo.settings} onRolledBack={load} />
     </section>
   );
 }
