@@ -1,5 +1,6 @@
 #include "api/api.h"
 
+#include "api/kill_switch_desk.h"
 #include "api/repo_desk.h"
 #include "api/sessions.h"
 #include "api/settings_versions.h"
@@ -172,6 +173,20 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (method == "GET") return respond(service.list_repos(caller));
     if (method != "POST") return method_not_allowed;
     return created(body, [&](const json& b) { return service.add_repo(caller, b); });
+  }
+  if (collection == "killswitches" && parts.size() == 1) {
+    if (method == "GET") return respond(KillSwitchDesk(service.store()).list(caller));
+    if (method != "POST") return method_not_allowed;
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    std::string repo_id;
+    if (parsed->is_object() && parsed->contains("repo") && (*parsed)["repo"].is_string()) {
+      auto resolved = service.resolve_repo((*parsed)["repo"]);
+      if (!resolved.is_ok()) return respond(resolved.status());
+      repo_id = *resolved;
+      if (repo_id.empty()) return respond(Status::invalid_argument("'repo' is empty: name a repository"));
+    }
+    return respond(KillSwitchDesk(service.store()).set(caller, *parsed, repo_id));
   }
   if (collection == "repos" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;

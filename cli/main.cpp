@@ -16,7 +16,7 @@ struct Command {
   corral::cli::CommandAction (*add)(CLI::App&, const corral::cli::GlobalOptions&);
 };
 
-constexpr std::array<Command, 11> kCommands = {{
+constexpr std::array<Command, 12> kCommands = {{
     {"run", "Run one task now, without a daemon: agent in a sandbox, changes on branch corral/<task>",
      corral::cli::add_run_command},
     {"serve", "Run the daemon: queue, scheduler and HTTP API", corral::cli::add_serve_command},
@@ -28,6 +28,8 @@ constexpr std::array<Command, 11> kCommands = {{
     {"routing", "Replay a repository's history under proposed routing settings (daemon)",
      corral::cli::add_routing_command},
     {"policy", "Check a tool call against the validation rules: allow, flag or block", corral::cli::add_policy_command},
+    {"kill", "Kill switches: stop every run, a repository's or an agent's, and start none (daemon)",
+     corral::cli::add_kill_command},
     {"token", "Create, list and revoke API tokens (daemon, admin)", corral::cli::add_token_command},
     {"events", "Print a task's events, or follow the daemon's live events", corral::cli::add_events_command},
     {"audit", "Check the event log's hash chain", corral::cli::add_audit_command},

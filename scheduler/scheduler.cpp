@@ -107,16 +107,29 @@ Status Scheduler::tick() {
   reap_finished();
   retry_unrecorded_ends();
   std::set<std::string> backing_off = tasks_backing_off();
+  std::vector<std::pair<std::string, std::string>> to_stop;  // (task, why): runs a kill switch covers
   auto snapshot = store_.with([&](store::Transaction& store) -> Result<std::vector<store::TaskSummary>> {
     CORRAL_ASSIGN_OR_RETURN(auto running, store.queue.running_tasks());
+    CORRAL_ASSIGN_OR_RETURN(auto switches, store.kill_switches.all());
+    store::Stopped stopped = store::stopped_by(switches);
+    for (const auto& task : running) {
+      if (const store::KillSwitch* covering = stopped.covering(switches, task.repo_id, task.agent)) {
+        to_stop.emplace_back(
+            task.id, "the " + covering->scope + " kill switch is on (" + covering->by + ": " + covering->reason + ")");
+      }
+    }
     Room room = room_left(views_of(running), options_.caps);
+    // No start where a kill switch is on; the tasks wait in the queue.
+    room.full_repos.insert(room.full_repos.end(), stopped.repos.begin(), stopped.repos.end());
+    room.full_agents.insert(room.full_agents.end(), stopped.agents.begin(), stopped.agents.end());
     // Enough candidates to fill the room even where one repository or agent
     // takes only some; a start wakes the next pass for the rest.
     return store.queue.scheduling_snapshot({room.full_repos, room.full_agents,
                                             std::vector<std::string>(backing_off.begin(), backing_off.end()),
-                                            room.global > 0 ? kCandidatesPerPass : 0});
+                                            room.global > 0 && !stopped.global ? kCandidatesPerPass : 0});
   });
   if (!snapshot.is_ok()) return snapshot.status();
+  for (const auto& [task_id, why] : to_stop) stop_for_kill_switch(task_id, why);
   std::vector<TaskView> views = views_of(*snapshot);
   std::erase_if(views, [&](const TaskView& task) { return backing_off.count(task.id) > 0; });
   for (const Decision& decision : schedule(views, options_.caps)) {
@@ -270,12 +283,32 @@ Status Scheduler::record_end(const std::string& task_id, const std::string& run_
     jitter = std::uniform_real_distribution<double>(0.75, 1.25)(jitter_);
   }
   std::optional<std::chrono::milliseconds> back_off;  // set when corral's failure requeues the task
+  std::optional<std::string> switched_off;            // why, when a kill switch stopped the run
+  {
+    MutexLock lock(mutex_);
+    if (auto it = switched_off_.find(task_id); it != switched_off_.end()) switched_off = it->second;
+  }
   auto write_end = [&](store::Transaction& store) -> Status {
     auto task = store.queue.find(task_id);
     if (!task.is_ok() || !*task) return Status::not_found("task " + task_id + " vanished");
     store::RunRecord run;
     run.id = run_id;
     bool cancelled = (*task)->state == store::TaskState::kCancelled;
+    if (switched_off) {
+      // Stopped by a kill switch: not the agent's failure nor an attempt; the
+      // task waits in the queue until the switch is off.
+      run.state = cancelled ? "cancelled" : store::state::kFailed;
+      run.reason = "stopped by corral: " + *switched_off;
+      CORRAL_RETURN_IF_ERROR(store.records.finish_run(run));
+      if (cancelled) return Status::ok();
+      CORRAL_RETURN_IF_ERROR(store.queue.forgive_attempt(task_id));
+      CORRAL_RETURN_IF_ERROR(
+          store.queue.transition(task_id, {store::TaskState::kRunning}, store::TaskState::kQueued, run.reason));
+      return store::TaskEvent("task.requeued", **task)
+          .run(run_id)
+          .payload({{"reason", run.reason}, {"kill_switch", true}})
+          .record(store.events);
+    }
     if (!outcome.is_ok()) {
       // corral could not do its part: retry within the budget.
       run.state = cancelled ? "cancelled" : store::state::kFailed;
@@ -328,6 +361,10 @@ Status Scheduler::record_end(const std::string& task_id, const std::string& run_
   };
   // The run's row, the task's state, the outcome and the event: all or none.
   Status status = store_.with([&](store::Transaction& tx) { return tx.atomically([&] { return write_end(tx); }); });
+  if (switched_off && (status.is_ok() || status.code() == Code::kNotFound)) {
+    MutexLock lock(mutex_);
+    switched_off_.erase(task_id);
+  }
   if (status.code() == Code::kNotFound) {
     spdlog::warn("the end of {}: {}", task_id, status.to_string());  // nothing left to record it on
     return Status::ok();
@@ -357,6 +394,20 @@ void Scheduler::reap_finished() {
     }
   }
   for (auto& run : finished) run->thread.join();
+}
+
+void Scheduler::stop_for_kill_switch(const std::string& task_id, const std::string& why) {
+  std::string run_id;
+  {
+    MutexLock lock(mutex_);
+    auto it = running_.find(task_id);
+    if (it == running_.end() || switched_off_.count(task_id)) return;  // not ours to run, or stopping already
+    switched_off_[task_id] = why;
+    run_id = it->second->run_id;
+  }
+  spdlog::warn("stopping {}: {}", task_id, why);
+  Status killed = backend_.kill(runner::sandbox_name(run_id));
+  if (!killed.is_ok()) spdlog::warn("stopping {}: {}", task_id, killed.to_string());
 }
 
 void Scheduler::cancel_running(const std::string& task_id) {

@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 9> kMigrations = {
+constexpr std::array<std::string_view, 10> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -182,6 +182,16 @@ CREATE TABLE settings_versions (
   restored   INTEGER NOT NULL DEFAULT 0,
   at         TEXT NOT NULL,
   PRIMARY KEY (repo_id, version)
+);
+)sql",
+    // 10: kill switches (kill_switches.h).
+    R"sql(
+CREATE TABLE kill_switches (
+  scope  TEXT PRIMARY KEY,
+  is_on  INTEGER NOT NULL,
+  by     TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at     TEXT NOT NULL
 );
 )sql",
 };

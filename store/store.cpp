@@ -13,7 +13,8 @@ Store::Store(std::unique_ptr<Database> db, const Clock& clock)
       outcomes_(*db_, clock),
       tokens_(*db_, clock),
       sessions_(*db_, clock),
-      settings_history_(*db_, clock) {}
+      settings_history_(*db_, clock),
+      kill_switches_(*db_, clock) {}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, const Clock& clock) {
   auto db = Database::open(path);

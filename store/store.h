@@ -20,6 +20,7 @@
 #include "core/status.h"
 #include "store/database.h"
 #include "store/event_log.h"
+#include "store/kill_switches.h"
 #include "store/merges.h"
 #include "store/outcomes.h"
 #include "store/records.h"
@@ -44,6 +45,7 @@ struct Transaction {
   Tokens& tokens;
   Sessions& sessions;
   SettingsHistory& settings_history;
+  KillSwitches& kill_switches;
 
   // Runs `body` as one SQLite transaction: committed if it returns ok,
   // rolled back otherwise. Nested calls join the outer transaction.
@@ -70,7 +72,7 @@ class Store {
   };
   [[nodiscard]] Locked lock() {
     return Locked(mutex_, Transaction{*db_, records_, queue_, events_, reviews_, merges_, outcomes_, tokens_, sessions_,
-                                      settings_history_});
+                                      settings_history_, kill_switches_});
   }
 
   // Runs `body(Transaction&)` under the lock and returns what it returns.
@@ -83,10 +85,12 @@ class Store {
   const Clock& clock() const { return clock_; }
 
   // `listener` is called after every task submission and state change
-  // (TaskQueue::set_change_listener), under the lock; empty: none. Set under
+  // (TaskQueue::set_change_listener) and kill switch change, under the lock;
+  // empty: none. Set under
   // the lock too, so once this returns the old listener is never called again.
   void set_task_listener(std::function<void()> listener) {
     std::lock_guard lock(mutex_);
+    kill_switches_.set_change_listener(listener);
     queue_.set_change_listener(std::move(listener));
   }
 
@@ -111,6 +115,7 @@ class Store {
   Tokens tokens_;
   Sessions sessions_;
   SettingsHistory settings_history_;
+  KillSwitches kill_switches_;
 };
 
 // An EventSink for threads that hold no Transaction (a run's workers hand it
