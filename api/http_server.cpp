@@ -343,7 +343,8 @@ class Session : public std::enable_shared_from_this<Session<Socket>>, public Nap
     napping_ = true;
     timer_.async_wait([self = this->shared_from_this()](beast::error_code error) {
       self->napping_ = false;
-      if (!error || std::exchange(self->rung_, false)) self->poll_stream();
+      bool woken = std::exchange(self->rung_, false);  // cleared whatever ended the nap
+      if (!error || woken) self->poll_stream();
     });
   }
 

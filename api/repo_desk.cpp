@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admission/learning.h"
+#include "api/repo_access.h"
 #include "api/settings_versions.h"
 #include "core/clock.h"
 #include "routing/grant.h"
@@ -90,11 +91,9 @@ json replay_json(const std::vector<routing::Outcome>& history, const settings::R
 Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string& repo_id, const json& body,
                                 const settings::RepoSettings* base) {
   return store_.with([&](store::Transaction& store) -> Result<json> {
-    auto repo = store.records.find_repo(repo_id);
+    auto repo = repo_for(store, caller, repo_id, policy::Action::kRead);
     if (!repo.is_ok()) return repo.status();
-    if (!*repo) return Status::not_found("no repository " + repo_id);
-    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, repo_id));
-    auto current = settings::settings_of(**repo);
+    auto current = settings::settings_of(*repo);
     if (!current.is_ok()) return current.status();
     auto proposed = settings::change_settings(base ? *base : *current, body);
     if (!proposed.is_ok()) return proposed.status();
@@ -129,11 +128,9 @@ Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string&
 Result<json> RepoDesk::kpi_history(const policy::Caller& caller, const std::string& repo_id) {
   constexpr size_t kChartPoints = 300;  // per series: a chart's width, not the history's length
   return store_.with([&](store::Transaction& store) -> Result<json> {
-    auto repo = store.records.find_repo(repo_id);
+    auto repo = repo_for(store, caller, repo_id, policy::Action::kRead);
     if (!repo.is_ok()) return repo.status();
-    if (!*repo) return Status::not_found("no repository " + repo_id);
-    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, repo_id));
-    auto settings = settings::settings_of(**repo);
+    auto settings = settings::settings_of(*repo);
     if (!settings.is_ok()) return settings.status();
     auto outcomes = store.outcomes.of_repo(repo_id);
     if (!outcomes.is_ok()) return outcomes.status();
@@ -163,30 +160,26 @@ Result<json> RepoDesk::kpi_history(const policy::Caller& caller, const std::stri
 
 Result<json> RepoDesk::show(const policy::Caller& caller, const std::string& repo_id) {
   return store_.with([&](store::Transaction& store) -> Result<json> {
-    auto repo = store.records.find_repo(repo_id);
+    auto repo = repo_for(store, caller, repo_id, policy::Action::kRead);
     if (!repo.is_ok()) return repo.status();
-    if (!*repo) return Status::not_found("no repository " + repo_id);
-    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, repo_id));
-    auto settings = settings::settings_of(**repo);
+    auto settings = settings::settings_of(*repo);
     if (!settings.is_ok()) return settings.status();
-    return describe(store, **repo, *settings, store_.clock().now());
+    return describe(store, *repo, *settings, store_.clock().now());
   });
 }
 
 Result<json> RepoDesk::change(const policy::Caller& caller, const std::string& repo_id, const json& body,
                               const std::string& reason) {
   return store_.with([&](store::Transaction& store) -> Result<json> {
-    auto repo = store.records.find_repo(repo_id);
+    auto repo = repo_for(store, caller, repo_id, policy::Action::kManageRepo);
     if (!repo.is_ok()) return repo.status();
-    if (!*repo) return Status::not_found("no repository " + repo_id);
-    CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kManageRepo, repo_id));
-    auto before = settings::settings_of(**repo);
+    auto before = settings::settings_of(*repo);
     if (!before.is_ok()) return before.status();
     auto after = settings::change_settings(*before, body);
     if (!after.is_ok()) return after.status();
-    auto version = apply_settings(store, **repo, *before, *after, {body, caller.name, reason});
+    auto version = apply_settings(store, *repo, *before, *after, {body, caller.name, reason});
     if (!version.is_ok()) return version.status();
-    store::RepoRecord updated = **repo;
+    store::RepoRecord updated = *repo;
     updated.settings = version->settings;
     auto out = describe(store, updated, *after, store_.clock().now());
     if (out.is_ok()) (*out)["version"] = version->version;

@@ -1,5 +1,6 @@
 #include "api/settings_versions.h"
 
+#include "api/repo_access.h"
 #include "core/json_fields.h"
 #include "store/event_record.h"
 
@@ -17,15 +18,6 @@ json version_json(const store::SettingsVersion& version) {
               {"settings", json::parse(version.settings, nullptr, false)}};
   if (version.restored) out["restored"] = version.restored;
   return out;
-}
-
-Result<store::RepoRecord> repo_for(store::Transaction& store, const policy::Caller& caller, const std::string& repo_id,
-                                   policy::Action action) {
-  auto repo = store.records.find_repo(repo_id);
-  if (!repo.is_ok()) return repo.status();
-  if (!*repo) return Status::not_found("no repository " + repo_id);
-  CORRAL_RETURN_IF_ERROR(policy::check_access(caller, action, repo_id));
-  return **repo;
 }
 
 Result<store::SettingsVersion> version_of(store::Transaction& store, const std::string& repo_id, int64_t number) {
