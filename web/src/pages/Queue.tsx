@@ -61,7 +61,11 @@ export function Queue({ session }: { session: Session }) {
         }, 200);
       }
     };
-    return follow("after=latest", soon, soon);
+    const stop = follow("after=latest", soon, soon);
+    return () => {
+      stop();
+      window.clearTimeout(pending);
+    };
   }, []);
 
   const act = (id: string, verb: string) =>
