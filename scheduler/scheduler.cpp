@@ -286,7 +286,7 @@ Status Scheduler::record_end(const std::string& task_id, const std::string& run_
   std::optional<std::string> switched_off;            // why, when a kill switch stopped the run
   {
     MutexLock lock(mutex_);
-    if (auto it = switched_off_.find(task_id); it != switched_off_.end()) switched_off = it->second;
+    if (auto it = switched_off_.find(task_id); it != switched_off_.end()) switched_off = it->second.why;
   }
   auto write_end = [&](store::Transaction& store) -> Status {
     auto task = store.queue.find(task_id);
@@ -398,16 +398,23 @@ void Scheduler::reap_finished() {
 
 void Scheduler::stop_for_kill_switch(const std::string& task_id, const std::string& why) {
   std::string run_id;
+  bool first = false, overdue = false;
+  MonotonicPoint now = store_.clock().monotonic();
   {
     MutexLock lock(mutex_);
     auto it = running_.find(task_id);
-    if (it == running_.end() || switched_off_.count(task_id)) return;  // not ours to run, or stopping already
-    switched_off_[task_id] = why;
+    if (it == running_.end()) return;  // not ours to run
     run_id = it->second->run_id;
+    auto [stopping, inserted] = switched_off_.try_emplace(task_id, SwitchedOff{why, now});
+    first = inserted;
+    overdue = !inserted && !stopping->second.killed && now - stopping->second.asked >= kKillSwitchGrace;
+    if (overdue) stopping->second.killed = true;
   }
-  spdlog::warn("stopping {}: {}", task_id, why);
-  Status killed = backend_.kill(runner::sandbox_name(run_id));
-  if (!killed.is_ok()) spdlog::warn("stopping {}: {}", task_id, killed.to_string());
+  // Asked first (SIGTERM, as a budget cut asks); killed on a pass after the grace.
+  std::string sandbox = runner::sandbox_name(run_id);
+  if (first) spdlog::warn("stopping {}: {}", task_id, why);
+  Status done = first ? backend_.terminate(sandbox) : overdue ? backend_.kill(sandbox) : Status::ok();
+  if (!done.is_ok()) spdlog::warn("stopping {}: {}", task_id, done.to_string());
 }
 
 void Scheduler::cancel_running(const std::string& task_id) {

@@ -79,9 +79,11 @@ class Scheduler {
   void wake() { wakeup_.notify(); }
   // Stops the sandbox of a running task (the API already marked it cancelled).
   void cancel_running(const std::string& task_id);
-  // Stops the sandbox of a running task a kill switch covers (each pass looks);
-  // its end puts the task back in the queue, with `why`, no attempt counted.
+  // Stops the sandbox of a running task a kill switch covers (each pass looks):
+  // asks it to stop, and kills it on a pass kKillSwitchGrace later; its end
+  // puts the task back in the queue, with `why`, no attempt counted.
   void stop_for_kill_switch(const std::string& task_id, const std::string& why);
+  static constexpr std::chrono::seconds kKillSwitchGrace{10};
 
   int running_count();
 
@@ -127,7 +129,12 @@ class Scheduler {
   Mutex mutex_;
   std::map<std::string, std::unique_ptr<Running>> running_ CORRAL_GUARDED_BY(mutex_);  // by task id
   std::map<std::string, MonotonicPoint> not_before_ CORRAL_GUARDED_BY(mutex_);         // backing off, by task id
-  std::map<std::string, std::string> switched_off_ CORRAL_GUARDED_BY(mutex_);          // stopped by a kill switch: why
+  struct SwitchedOff {
+    std::string why;
+    MonotonicPoint asked;  // when it was asked to stop
+    bool killed = false;
+  };
+  std::map<std::string, SwitchedOff> switched_off_ CORRAL_GUARDED_BY(mutex_);  // stopped by a kill switch
   struct RunEnd {
     std::string task_id, run_id;
     Result<runner::RunResult> outcome;

@@ -24,7 +24,9 @@ class KillSwitchE2E : public CommitE2E {
 
 TEST_F(KillSwitchE2E, ARepositorysSwitchStopsItsRunAndStartsNothingUntilOff) {
   std::string owner = token("owner", "owner");
-  std::string running = submit_task("echo started > started.txt; sleep 120; true", "a long run");
+  // It is asked to stop first (SIGTERM), as a budget cut asks.
+  std::string running = submit_task(
+      "trap 'echo asked to stop; exit 0' TERM; echo started > started.txt; sleep 120 & wait; true", "a long run");
   ASSERT_EQ(wait_for_state(running, "running", 60)["state"], "running");
   ASSERT_TRUE(testing::wait_for(
       [&] { return !local("GET", "/v1/events?type=sandbox.created&task=" + running)["events"].empty(); },
@@ -41,6 +43,9 @@ TEST_F(KillSwitchE2E, ARepositorysSwitchStopsItsRunAndStartsNothingUntilOff) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["payload"]["kill_switch"], true);
   EXPECT_EQ(local("GET", "/v1/tasks/" + running)["attempts"], 0) << "not the task's attempt";
+  EXPECT_NE(local("GET", "/v1/events?type=agent.output&task=" + running).dump().find("asked to stop"),
+            std::string::npos)
+      << "the agent was asked before anything was killed";
 
   // Nothing starts under it: a new task waits too.
   std::string waiting = submit_task("echo later > later.txt; true", "after the stop");
@@ -70,6 +75,23 @@ TEST_F(KillSwitchE2E, ARepositorysSwitchStopsItsRunAndStartsNothingUntilOff) {
   EXPECT_TRUE(starts(waiting));
   EXPECT_NE(wait_for_state(running, "running", 60)["state"], "queued") << "the stopped task runs again";
   local("POST", "/v1/tasks/" + running + "/cancel", "{}");
+}
+
+// An agent that ignores the request is killed after the grace.
+TEST_F(KillSwitchE2E, AnAgentThatIgnoresTheStopIsKilledAfterTheGrace) {
+  std::string stubborn = submit_task("trap '' TERM; sleep 300; true", "ignores SIGTERM");
+  ASSERT_EQ(wait_for_state(stubborn, "running", 60)["state"], "running");
+  ASSERT_TRUE(testing::wait_for(
+      [&] { return !local("GET", "/v1/events?type=sandbox.created&task=" + stubborn)["events"].empty(); },
+      std::chrono::seconds(30)));
+  auto asked = std::chrono::steady_clock::now();
+  ASSERT_FALSE(local("POST", "/v1/killswitches", json{{"on", true}, {"reason", "stop it"}}.dump()).contains("error"));
+  json requeued = wait_for_state(stubborn, "queued", 60);
+  ASSERT_EQ(requeued["state"], "queued") << requeued.dump();
+  auto waited = std::chrono::steady_clock::now() - asked;
+  EXPECT_GE(waited, std::chrono::seconds(9)) << "killed only after the grace (10 s)";
+  EXPECT_LE(waited, std::chrono::seconds(30));
+  local("POST", "/v1/tasks/" + stubborn + "/cancel", "{}");
 }
 
 TEST_F(KillSwitchE2E, OnlyAdminsTurnGlobalAndAgentSwitchesAndEveryChangeNeedsAReason) {
