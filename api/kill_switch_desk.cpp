@@ -11,11 +11,8 @@ namespace {
 using json = nlohmann::json;
 
 json switch_json(const store::KillSwitch& kill_switch) {
-  return {{"scope", kill_switch.scope},
-          {"on", kill_switch.on},
-          {"by", kill_switch.by},
-          {"reason", kill_switch.reason},
-          {"at", kill_switch.at}};
+  return {{"scope", kill_switch.scope}, {"on", kill_switch.on},         {"hold_merges", kill_switch.hold_merges},
+          {"by", kill_switch.by},       {"reason", kill_switch.reason}, {"at", kill_switch.at}};
 }
 
 }  // namespace
@@ -40,6 +37,7 @@ Result<json> KillSwitchDesk::set(const policy::Caller& caller, const json& body,
                                       {{"on", FieldType::kBoolean, true},
                                        {"reason", FieldType::kString, true},
                                        {"repo", FieldType::kString},
+                                       {"hold_merges", FieldType::kBoolean},
                                        {"agent", FieldType::kString}},
                                       "the kill switch"));
   std::string reason = body["reason"], agent = body.value("agent", "");
@@ -64,7 +62,7 @@ Result<json> KillSwitchDesk::set(const policy::Caller& caller, const json& body,
   return store_.with([&](store::Transaction& store) -> Result<json> {
     store::KillSwitch saved;
     Status status = store.atomically([&]() -> Status {
-      auto made = store.kill_switches.set({scope, on, caller.name, reason, ""});
+      auto made = store.kill_switches.set({scope, on, on && body.value("hold_merges", false), caller.name, reason, ""});
       if (!made.is_ok()) return made.status();
       saved = *made;
       json payload = switch_json(saved);

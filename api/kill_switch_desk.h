@@ -21,7 +21,8 @@ class KillSwitchDesk {
   // agent switches, and those of the repositories the caller may read.
   Result<nlohmann::json> list(const policy::Caller& caller);
   // body {"on": bool, "reason": WHY, "repo": ID (resolved) | "agent": PROFILE
-  // | neither for global}. Refusals change nothing.
+  // | neither for global, "hold_merges": bool (approved work waits too)}.
+  // Refusals change nothing.
   Result<nlohmann::json> set(const policy::Caller& caller, const nlohmann::json& body, const std::string& repo_id);
 
  private:

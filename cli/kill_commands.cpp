@@ -16,8 +16,9 @@ namespace {
 using json = nlohmann::json;
 
 void print_switch(const json& kill_switch) {
-  std::printf("%s %s  %s  %s: %s\n", visible_inline(kill_switch["scope"].get<std::string>()).c_str(),
+  std::printf("%s %s%s  %s  %s: %s\n", visible_inline(kill_switch["scope"].get<std::string>()).c_str(),
               kill_switch["on"].get<bool>() ? "ON" : "off",
+              kill_switch.value("hold_merges", false) ? " (merges held)" : "",
               visible_inline(kill_switch["at"].get<std::string>()).c_str(),
               visible_inline(kill_switch["by"].get<std::string>()).c_str(),
               visible_inline(kill_switch["reason"].get<std::string>()).c_str());
@@ -32,6 +33,7 @@ CommandAction add_kill_command(CLI::App& app, const GlobalOptions& globals) {
   auto repo = std::make_shared<std::string>();
   auto agent = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>();
+  auto hold_merges = std::make_shared<bool>(false);
   for (bool on : {true, false}) {
     CLI::App* turn =
         app.add_subcommand(on ? "on" : "off", on ? "Stop every run a switch covers and start none (global: admins)"
@@ -39,10 +41,12 @@ CommandAction add_kill_command(CLI::App& app, const GlobalOptions& globals) {
     turn->add_option("--repo", *repo, "One repository (id or path; its owners may)");
     turn->add_option("--agent", *agent, "One agent profile (admins)");
     turn->add_option("--reason", *reason, "Why (required)")->required();
+    if (on) turn->add_flag("--hold-merges", *hold_merges, "Approved work waits too, instead of merging");
     turn->add_flag("--json", *json_output);
     turn->callback([=, &globals] {
       *action = [=, &globals] {
         json body = {{"on", on}, {"reason", *reason}};
+        if (*hold_merges) body["hold_merges"] = true;
         if (!repo->empty()) {
           auto id = repo_id_of(globals, *repo);
           if (!id.is_ok()) return report_error(id.status());

@@ -80,12 +80,15 @@ Result<bool> CommitStep::work_once() {
 }
 
 // The oldest merging task whose parents are all merged, or one whose parent
-// will never merge (to be held).
+// will never merge (to be held); none that a kill switch holding merges covers.
 Result<std::optional<CommitStep::MergeCandidate>> CommitStep::next_merge() {
   return store_.with([](store::Transaction& store) -> Result<std::optional<MergeCandidate>> {
     auto merging = store.queue.list({"", store::TaskState::kMerging, 1000});
     if (!merging.is_ok()) return merging.status();
+    auto switches = store.kill_switches.all();
+    if (!switches.is_ok()) return switches.status();
     for (const store::QueuedTask& task : *merging) {
+      if (store::covering(*switches, task.repo_id, task.agent, /*merging=*/true)) continue;  // waits until off
       MergeCandidate candidate{task.id, ""};
       bool ready = true;
       for (const std::string& parent_id : task.parents) {

@@ -113,7 +113,7 @@ Status Scheduler::tick() {
     CORRAL_ASSIGN_OR_RETURN(auto switches, store.kill_switches.all());
     store::Stopped stopped = store::stopped_by(switches);
     for (const auto& task : running) {
-      if (const store::KillSwitch* covering = stopped.covering(switches, task.repo_id, task.agent)) {
+      if (const store::KillSwitch* covering = store::covering(switches, task.repo_id, task.agent)) {
         to_stop.emplace_back(
             task.id, "the " + covering->scope + " kill switch is on (" + covering->by + ": " + covering->reason + ")");
       }

@@ -15,13 +15,12 @@ Stopped stopped_by(const std::vector<KillSwitch>& switches) {
   return stopped;
 }
 
-const KillSwitch* Stopped::covering(const std::vector<KillSwitch>& switches, const std::string& repo_id,
-                                    const std::string& agent) const {
-  if (global) return global;
+const KillSwitch* covering(const std::vector<KillSwitch>& switches, const std::string& repo_id,
+                           const std::string& agent, bool merging) {
   for (const KillSwitch& kill_switch : switches) {
-    if (kill_switch.on && (kill_switch.scope == repo_scope(repo_id) || kill_switch.scope == agent_scope(agent))) {
-      return &kill_switch;
-    }
+    bool covers = kill_switch.scope == "global" || kill_switch.scope == repo_scope(repo_id) ||
+                  kill_switch.scope == agent_scope(agent);
+    if (kill_switch.on && covers && (!merging || kill_switch.hold_merges)) return &kill_switch;
   }
   return nullptr;
 }
@@ -29,22 +28,24 @@ const KillSwitch* Stopped::covering(const std::vector<KillSwitch>& switches, con
 Result<KillSwitch> KillSwitches::set(KillSwitch kill_switch) {
   kill_switch.at = format_rfc3339(clock_.now());
   Statement upsert(db_.handle(),
-                   "INSERT INTO kill_switches(scope, is_on, by, reason, at) VALUES (?,?,?,?,?) "
-                   "ON CONFLICT(scope) DO UPDATE SET is_on = excluded.is_on, by = excluded.by, "
-                   "reason = excluded.reason, at = excluded.at");
-  upsert.bind(1, kill_switch.scope).bind(2, static_cast<int64_t>(kill_switch.on)).bind(3, kill_switch.by);
-  upsert.bind(4, kill_switch.reason).bind(5, kill_switch.at);
+                   "INSERT INTO kill_switches(scope, is_on, hold_merges, by, reason, at) VALUES (?,?,?,?,?,?) "
+                   "ON CONFLICT(scope) DO UPDATE SET is_on = excluded.is_on, hold_merges = excluded.hold_merges, "
+                   "by = excluded.by, reason = excluded.reason, at = excluded.at");
+  upsert.bind(1, kill_switch.scope).bind(2, static_cast<int64_t>(kill_switch.on));
+  upsert.bind(3, static_cast<int64_t>(kill_switch.hold_merges)).bind(4, kill_switch.by);
+  upsert.bind(5, kill_switch.reason).bind(6, kill_switch.at);
   CORRAL_RETURN_IF_ERROR(upsert.run().with_context("saving a kill switch"));
   if (on_change_) on_change_();
   return kill_switch;
 }
 
 Result<std::vector<KillSwitch>> KillSwitches::all() {
-  Statement select(db_.handle(), "SELECT scope, is_on, by, reason, at FROM kill_switches ORDER BY scope");
+  Statement select(db_.handle(), "SELECT scope, is_on, hold_merges, by, reason, at FROM kill_switches ORDER BY scope");
   std::vector<KillSwitch> switches;
   Status status;
   while (select.step(&status)) {
-    switches.push_back({select.text(0), select.integer(1) != 0, select.text(2), select.text(3), select.text(4)});
+    switches.push_back({select.text(0), select.integer(1) != 0, select.integer(2) != 0, select.text(3), select.text(4),
+                        select.text(5)});
   }
   if (!status.is_ok()) return status;
   return switches;

@@ -16,6 +16,7 @@ namespace corral::store {
 struct KillSwitch {
   std::string scope;  // "global", "repo:ID" or "agent:PROFILE"
   bool on = false;
+  bool hold_merges = false;  // while on, approved work waits too instead of merging
   std::string by;
   std::string reason;
   std::string at;  // RFC 3339, set when saved
@@ -29,11 +30,12 @@ inline std::string agent_scope(const std::string& agent) { return "agent:" + age
 struct Stopped {
   const KillSwitch* global = nullptr;
   std::vector<std::string> repos, agents;
-  // The switch that is on and covers a run of `agent` on `repo_id`, if any.
-  const KillSwitch* covering(const std::vector<KillSwitch>& switches, const std::string& repo_id,
-                             const std::string& agent) const;
 };
 Stopped stopped_by(const std::vector<KillSwitch>& switches);
+// The switch that is on and covers a run of `agent` on `repo_id`, if any
+// (`merging`: only one that also holds merges).
+const KillSwitch* covering(const std::vector<KillSwitch>& switches, const std::string& repo_id,
+                           const std::string& agent, bool merging = false);
 
 class KillSwitches {
  public:

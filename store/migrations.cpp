@@ -189,6 +189,7 @@ CREATE TABLE settings_versions (
 CREATE TABLE kill_switches (
   scope  TEXT PRIMARY KEY,
   is_on  INTEGER NOT NULL,
+  hold_merges INTEGER NOT NULL DEFAULT 0,
   by     TEXT NOT NULL,
   reason TEXT NOT NULL,
   at     TEXT NOT NULL

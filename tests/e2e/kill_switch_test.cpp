@@ -77,6 +77,26 @@ TEST_F(KillSwitchE2E, ARepositorysSwitchStopsItsRunAndStartsNothingUntilOff) {
   local("POST", "/v1/tasks/" + running + "/cancel", "{}");
 }
 
+// A switch that holds merges: approved work waits, and merges once it is off;
+// one that does not hold them lets it merge.
+TEST_F(KillSwitchE2E, ASwitchThatHoldsMergesKeepsApprovedWorkFromTheBranchUntilOff) {
+  settings({{"pin", "supervised"}});  // one approval
+  std::string reviewer = token("reviewer", "reviewer");
+  std::string task = submit_task("echo held > held.txt; true", "approved during the stop");
+  ASSERT_EQ(wait_for_state(task, "review", 60)["state"], "review");
+  auto on = corral("kill on --repo " + quote(upstream()) + " --hold-merges --reason 'freeze the branch'");
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  EXPECT_NE(on.out.find("ON (merges held)"), std::string::npos) << on.out;
+  ASSERT_EQ(judge(task, "approve", reviewer, diff_hash(task)).substr(0, 3), "201");
+  ASSERT_EQ(wait_for_state(task, "merging", 30)["state"], "merging");
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_EQ(local("GET", "/v1/tasks/" + task)["state"], "merging") << "held while the switch is on";
+  EXPECT_EQ(commits_of_task_on_main(task), 0);
+  ASSERT_EQ(corral("kill off --repo " + quote(upstream()) + " --reason 'thawed'").exit_code, 0);
+  EXPECT_EQ(wait_for_state(task, "merged", 60)["state"], "merged");
+  EXPECT_EQ(commits_of_task_on_main(task), 1);
+}
+
 // An agent that ignores the request is killed after the grace.
 TEST_F(KillSwitchE2E, AnAgentThatIgnoresTheStopIsKilledAfterTheGrace) {
   std::string stubborn = submit_task("trap '' TERM; sleep 300; true", "ignores SIGTERM");
