@@ -215,14 +215,9 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     auto parsed = parse_body(body);
     if (!parsed.is_ok()) return respond(parsed.status());
     // version=N: the changes apply to settings version N, compared with the settings in force.
-    if (param(query, "version").empty()) {
-      return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed));
-    }
     auto version = integer_param(query, "version", 0, 1, INT64_MAX);
     if (!version.is_ok()) return respond(version.status());
-    auto base = SettingsVersionsDesk(service.store()).settings_at(caller, parts[1], *version);
-    if (!base.is_ok()) return respond(base.status());
-    return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed, &*base));
+    return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed, *version));
   }
   if (collection == "repos" && parts.size() == 3 && parts[2] == "kpis") {
     if (method != "GET") return method_not_allowed;

@@ -89,13 +89,15 @@ json replay_json(const std::vector<routing::Outcome>& history, const settings::R
 }  // namespace
 
 Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string& repo_id, const json& body,
-                                const settings::RepoSettings* base) {
+                                int64_t version) {
   return store_.with([&](store::Transaction& store) -> Result<json> {
     auto repo = repo_for(store, caller, repo_id, policy::Action::kRead);
     if (!repo.is_ok()) return repo.status();
     auto current = settings::settings_of(*repo);
     if (!current.is_ok()) return current.status();
-    auto proposed = settings::change_settings(base ? *base : *current, body);
+    auto base = version ? settings_of_version(store, repo_id, version) : Result<settings::RepoSettings>(*current);
+    if (!base.is_ok()) return base.status();
+    auto proposed = settings::change_settings(*base, body);
     if (!proposed.is_ok()) return proposed.status();
     auto outcomes = store.outcomes.of_repo(repo_id);
     if (!outcomes.is_ok()) return outcomes.status();

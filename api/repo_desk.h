@@ -10,7 +10,6 @@
 
 #include "core/data_layout.h"
 #include "policy/access.h"
-#include "settings/repo_settings.h"
 #include "store/store.h"
 
 namespace corral::api {
@@ -28,10 +27,10 @@ class RepoDesk {
   // Replays the repository's real outcomes under its settings with `body`'s
   // changes applied, beside the settings in force: how the tier would have
   // moved and what each task would have been granted. Changes nothing.
-  // `base`: the changes apply to these settings (an earlier version) instead
-  // of the ones in force.
+  // `version` (0: none): the changes apply to that settings version instead
+  // of the settings in force.
   Result<nlohmann::json> simulate(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body,
-                                  const settings::RepoSettings* base = nullptr);
+                                  int64_t version = 0);
   // The KPIs over time (routing/kpi_history.h): {"repo", "outcomes", "series":
   // {"": [points], AGENT: [points]}, "recent": the last 20 outcomes}, each
   // point {"time", KPIs...}; "" is the whole repository. Readers of the repository.

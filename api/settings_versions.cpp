@@ -105,15 +105,11 @@ Result<json> SettingsVersionsDesk::rollback(const policy::Caller& caller, const 
   });
 }
 
-Result<settings::RepoSettings> SettingsVersionsDesk::settings_at(const policy::Caller& caller,
-                                                                 const std::string& repo_id, int64_t number) {
-  return store_.with([&](store::Transaction& store) -> Result<settings::RepoSettings> {
-    auto repo = repo_for(store, caller, repo_id, policy::Action::kRead);
-    if (!repo.is_ok()) return repo.status();
-    auto version = version_of(store, repo_id, number);
-    if (!version.is_ok()) return version.status();
-    return settings::parse_settings(json::parse(version->settings, nullptr, false));
-  });
+Result<settings::RepoSettings> settings_of_version(store::Transaction& store, const std::string& repo_id,
+                                                   int64_t number) {
+  auto version = version_of(store, repo_id, number);
+  if (!version.is_ok()) return version.status();
+  return settings::parse_settings(json::parse(version->settings, nullptr, false));
 }
 
 }  // namespace corral::api

@@ -27,6 +27,10 @@ Result<store::SettingsVersion> apply_settings(store::Transaction& store, const s
                                               const settings::RepoSettings& before, const settings::RepoSettings& after,
                                               const SettingsChange& change);
 
+// Version `number`'s settings (not_found naming it); the caller checked access.
+Result<settings::RepoSettings> settings_of_version(store::Transaction& store, const std::string& repo_id,
+                                                   int64_t number);
+
 class SettingsVersionsDesk {
  public:
   explicit SettingsVersionsDesk(store::Store& store) : store_(store) {}
@@ -37,8 +41,6 @@ class SettingsVersionsDesk {
   // body {"version": N, "reason": WHY}: version N's settings, exactly, as a new
   // version (policy.changed, then policy.rolled_back). Owners; reason required.
   Result<nlohmann::json> rollback(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body);
-  // Version N's settings, for a simulation to compare against.
-  Result<settings::RepoSettings> settings_at(const policy::Caller& caller, const std::string& repo_id, int64_t version);
 
  private:
   store::Store& store_;

@@ -50,7 +50,7 @@ function shown(value: unknown): string {
 }
 
 // The line's text when its type has no facts listed (or none are present).
-export function summary(event: any): string {
+function summary(event: any): string {
   const payload = event.payload ?? {};
   if (typeof payload.text === "string") return payload.text;
   if (typeof payload.reason === "string") return payload.reason;
