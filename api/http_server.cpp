@@ -429,9 +429,10 @@ void accept_loop(Acceptor& acceptor, Start start, IdleConnections& idle,
 struct HttpServer::Impl {
   // Streams are woken by the store's appends while the server exists.
   explicit Impl(Service& service) : handlers(service, workers, io) {
-    service.store().set_event_listener([this] { handlers.bell.ring(); });
+    bell_listener = service.store().add_event_listener([this] { handlers.bell.ring(); });
   }
-  ~Impl() { handlers.service.store().set_event_listener(nullptr); }
+  ~Impl() { handlers.service.store().remove_event_listener(bell_listener); }
+  int bell_listener = 0;
   asio::io_context io;
   // Destroyed before `io` (members go in reverse): its threads are joined
   // before anything they post to is gone.

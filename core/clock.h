@@ -4,7 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/wakeup.h"
 
@@ -44,5 +47,9 @@ class SystemClock final : public Clock {
 
 // RFC 3339 in UTC with milliseconds, e.g. "2026-11-24T04:31:14.123Z".
 std::string format_rfc3339(TimePoint time);
+// The reverse, for exactly that form; nullopt for anything else.
+std::optional<TimePoint> parse_rfc3339(std::string_view text);
+// Milliseconds since the Unix epoch: how times are kept where they are compared.
+int64_t epoch_ms(TimePoint time);
 
 }  // namespace corral

@@ -24,8 +24,11 @@ char status_letter(git_delta_t status) {
   }
 }
 
-void collect_added_lines(git_patch* patch, FileChange& change) {
+void collect_hunks(git_patch* patch, FileChange& change) {
   for (size_t hunk = 0; hunk < git_patch_num_hunks(patch); ++hunk) {
+    const git_diff_hunk* header = nullptr;
+    if (git_patch_get_hunk(&header, nullptr, patch, hunk) == 0)
+      change.base_ranges.emplace_back(header->old_start, header->old_lines);
     int lines = git_patch_num_lines_in_hunk(patch, hunk);
     for (int i = 0; i < lines; ++i) {
       const git_diff_line* line = nullptr;
@@ -65,7 +68,7 @@ Result<FileChange> describe(git_repository* repo, git_diff* diff, size_t index) 
   if (patch) {
     git_patch_line_stats(&context, &additions, &deletions, patch.get());
     change.binary = change.binary || (git_patch_get_delta(patch.get())->flags & GIT_DIFF_FLAG_BINARY);
-    if (!change.binary) collect_added_lines(patch.get(), change);
+    if (!change.binary) collect_hunks(patch.get(), change);
   }
   change.insertions = static_cast<int>(additions);
   change.deletions = static_cast<int>(deletions);
@@ -128,6 +131,12 @@ void to_json(nlohmann::json& out, const DiffSummary& summary) {
                            {"deletions", change.deletions},
                            {"binary", change.binary}};
     if (!change.old_path.empty()) file["old_path"] = change.old_path;
+    if (!change.base_ranges.empty()) {
+      auto ranges = nlohmann::json::array();
+      for (size_t i = 0; i < change.base_ranges.size() && i < kMaxRangesShown; ++i)
+        ranges.push_back({change.base_ranges[i].first, change.base_ranges[i].second});
+      file["ranges"] = std::move(ranges);
+    }
     if (change.old_mode != change.new_mode && change.old_mode && change.new_mode) {
       char modes[32];
       std::snprintf(modes, sizeof modes, "%06o -> %06o", change.old_mode, change.new_mode);

@@ -27,6 +27,9 @@ struct FileChange {
   bool binary = false;
   std::string link_target;       // new mode 0120000: the link's target
   std::vector<AddedLine> added;  // every added line (empty for binary files)
+  // Each hunk's lines in the old file: (first line, count); a pure insertion
+  // has count 0 and the line it follows. What two changes of one base overlap on.
+  std::vector<std::pair<int, int>> base_ranges;
 };
 
 struct DiffSummary {
@@ -41,7 +44,9 @@ struct DiffSummary {
 Result<DiffSummary> diff_commits(const std::string& repo_path, const std::string& from_commit,
                                  const std::string& to_commit);
 
-// {"files_changed", "insertions", "deletions", "files": [{status, path, ...}]}
+// {"files_changed", "insertions", "deletions", "files": [{status, path, ..., "ranges": [[first, count]]}]}
+// (at most kMaxRangesShown ranges a file)
+inline constexpr size_t kMaxRangesShown = 100;
 void to_json(nlohmann::json& out, const DiffSummary& summary);
 
 }  // namespace corral::git

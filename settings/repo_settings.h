@@ -14,6 +14,7 @@
 #include "policy/diff_checks.h"
 #include "routing/tier.h"
 #include "routing/tier_policy.h"
+#include "settings/alert_settings.h"
 #include "settings/boundary_settings.h"
 #include "store/records.h"
 
@@ -35,6 +36,7 @@ struct RepoSettings {
   double exploration_share = 0.10;  // of low-risk tasks, at most this share goes to a newer profile
   policy::DiffRules extra_rules;    // owners' additions (limits unused here)
   BoundarySettings boundaries;      // egress allowlist, tool enforcement, budgets
+  AlertSettings alerts;             // the alert rules' thresholds here
 };
 
 // Reads stored settings or a whole settings document; unknown keys, wrong

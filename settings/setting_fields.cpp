@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "core/token_prices.h"
 #include "git/upstream.h"
 #include "settings/setting_values.h"
@@ -46,6 +48,15 @@ Status check_models(const std::string& key, const json& value) {
                                            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                            "0123456789.-_:/@") == std::string::npos;
     if (!plain) return invalid_setting(key + "." + profile, "must be a model name (letters, digits, . - _ : / @)");
+  }
+  return Status::ok();
+}
+
+Status check_alert_rules(const std::string& key, const json& value) {
+  for (const json& rule : value) {
+    std::string name = rule.get<std::string>();
+    if (std::find(kAlertRules.begin(), kAlertRules.end(), name) == kAlertRules.end())
+      return invalid_setting(key, "holds '" + name + "', which is not an alert rule");
   }
   return Status::ok();
 }
@@ -139,6 +150,21 @@ const std::vector<Field> kFields = {
    [](RepoSettings& s, Tier) -> Slot { return &s.boundaries.daily_tokens; }},
   {"budget.daily_calls", "", "Model calls the repository may make a day (0: no limit)",
    [](RepoSettings& s, Tier) -> Slot { return &s.boundaries.daily_calls; }},
+  {"alerts.failures", "", "Failed tasks of the repository or of one agent profile, within the window, that raise "
+   "repeated_failures",
+   [](RepoSettings& s, Tier) -> Slot { return &s.alerts.failures; }, 1, 1000},
+  {"alerts.failure_window_minutes", "", "The window repeated_failures counts in, in minutes",
+   [](RepoSettings& s, Tier) -> Slot { return &s.alerts.failure_window_minutes; }, 1, 10080},
+  {"alerts.blocked_per_run", "", "Blocked tool calls and denied egress requests in one run that raise blocked_calls",
+   [](RepoSettings& s, Tier) -> Slot { return &s.alerts.blocked_per_run; }, 1, 100000},
+  {"alerts.min_confidence", "", "An agent's confidence report below this raises low_confidence",
+   [](RepoSettings& s, Tier) -> Slot { return &s.alerts.min_confidence; }, 0, 1},
+  {"alerts.burn_share", "", "The share of a daily budget spent within one hour that raises budget_burn",
+   [](RepoSettings& s, Tier) -> Slot { return &s.alerts.burn_share; }, 0.01, 1},
+  {"alerts.cooldown_minutes", "", "The least time between two alerts of one rule about the same thing, in minutes",
+   [](RepoSettings& s, Tier) -> Slot { return &s.alerts.cooldown_minutes; }, 0, 10080},
+  {"alerts.muted", "", "Rules that raise nothing for this repository (a list of rule names)",
+   [](RepoSettings& s, Tier) -> Slot { return &s.alerts.muted; }, 0, kUnbounded, {}, check_alert_rules},
   {"thresholds.min_success_lower", "", "The lowest success bound that enters the tier",
    [](RepoSettings& s, Tier t) -> Slot { return &thresholds(s, t).min_success_lower; }, 0, 1},
   {"thresholds.max_rollback_upper", "", "The highest rollback bound that enters the tier",
@@ -156,6 +182,7 @@ const std::vector<Field> kFields = {
 const std::vector<Group> kGroups = {
   {"egress", "", "where runs may connect"},
   {"budget", "--budget", "a model budget, 0 for none (repeatable)"},
+  {"alerts", "--alert", "an alert rule's threshold (repeatable)"},
   {"thresholds", "--threshold", "what a tier needs of the record (repeatable)",
    {Tier::kSupervised, Tier::kTrusted, Tier::kAutonomous},
    [](const RepoSettings& s, Tier t) { return s.routing.thresholds.count(t) > 0; },

@@ -131,6 +131,13 @@ Result<std::vector<StoredEvent>> EventLog::for_task(const std::string& task_id) 
   return events;
 }
 
+Result<std::optional<StoredEvent>> EventLog::last_of_type(const std::string& task_id, const std::string& type) {
+  Statement query(db_.handle(),
+                  std::string(kSelectColumns) + "WHERE task_id = ? AND type = ? ORDER BY seq DESC LIMIT 1");
+  query.bind(1, task_id).bind(2, type);
+  return query_one<StoredEvent>(query, read_row);
+}
+
 Result<ChainReport> EventLog::verify() {
   Statement query(db_.handle(), std::string(kSelectColumns) + "ORDER BY seq");
   if (!query.ok()) return query.error();

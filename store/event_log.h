@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,11 +57,14 @@ class EventLog final : public EventSink {
   };
   Result<std::vector<StoredEvent>> after(int64_t seq, const Filter& filter, int limit);
 
-  // Called after each append (Store::set_event_listener); empty: none.
+  // Called after each append (the Store calls its event listeners); empty: none.
   void set_append_listener(std::function<void()> listener) { on_append_ = std::move(listener); }
 
   // The newest event's seq (0 when the log is empty).
   Result<int64_t> last_seq();
+
+  // A task's newest event of `type`, if it has one.
+  Result<std::optional<StoredEvent>> last_of_type(const std::string& task_id, const std::string& type);
 
   // A task's events in order.
   Result<std::vector<StoredEvent>> for_task(const std::string& task_id);

@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 10> kMigrations = {
+constexpr std::array<std::string_view, 11> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -194,6 +194,70 @@ CREATE TABLE kill_switches (
   reason TEXT NOT NULL,
   at     TEXT NOT NULL
 );
+)sql",
+    // 11: alerts, the rules' place in the event log, webhook destinations
+    // and the outbox of deliveries (alerts.h, alert_outbox.h).
+    R"sql(
+CREATE TABLE alerts (
+  id           TEXT PRIMARY KEY,
+  seq          INTEGER NOT NULL,
+  rule         TEXT NOT NULL,
+  severity     TEXT NOT NULL,
+  repo_id      TEXT NOT NULL DEFAULT '',
+  task_id      TEXT NOT NULL DEFAULT '',
+  agent        TEXT NOT NULL DEFAULT '',
+  subject      TEXT NOT NULL,
+  summary      TEXT NOT NULL,
+  facts        TEXT NOT NULL,
+  state        TEXT NOT NULL DEFAULT 'open',
+  raised_at    TEXT NOT NULL,
+  raised_ms    INTEGER NOT NULL,
+  acked_by     TEXT NOT NULL DEFAULT '',
+  acked_at     TEXT NOT NULL DEFAULT '',
+  ack_note     TEXT NOT NULL DEFAULT '',
+  resolved_by  TEXT NOT NULL DEFAULT '',
+  resolved_at  TEXT NOT NULL DEFAULT '',
+  resolve_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX alerts_by_subject ON alerts(rule, subject, seq);
+CREATE INDEX alerts_by_seq ON alerts(seq);
+CREATE TABLE alert_tools_seen (
+  repo_id   TEXT NOT NULL,
+  tool      TEXT NOT NULL,
+  first_run TEXT NOT NULL,
+  PRIMARY KEY (repo_id, tool)
+);
+CREATE TABLE alert_cursor (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  seq  INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE alert_destinations (
+  name         TEXT PRIMARY KEY,
+  repo_id      TEXT NOT NULL DEFAULT '',
+  format       TEXT NOT NULL,
+  url          TEXT NOT NULL,
+  secret       TEXT NOT NULL DEFAULT '',
+  chat_id      TEXT NOT NULL DEFAULT '',
+  rules        TEXT NOT NULL DEFAULT '[]',
+  min_severity TEXT NOT NULL DEFAULT 'info',
+  healthy      INTEGER NOT NULL DEFAULT 1,
+  last_error   TEXT NOT NULL DEFAULT '',
+  created_by   TEXT NOT NULL,
+  created_at   TEXT NOT NULL
+);
+CREATE TABLE alert_deliveries (
+  id              TEXT PRIMARY KEY,
+  alert_id        TEXT NOT NULL REFERENCES alerts(id),
+  destination     TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at      TEXT NOT NULL,
+  finished_at     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX deliveries_due ON alert_deliveries(state, next_attempt_ms);
 )sql",
 };
 

@@ -14,7 +14,13 @@ Store::Store(std::unique_ptr<Database> db, const Clock& clock)
       tokens_(*db_, clock),
       sessions_(*db_, clock),
       settings_history_(*db_, clock),
-      kill_switches_(*db_, clock) {}
+      kill_switches_(*db_, clock),
+      alerts_(*db_, clock),
+      outbox_(*db_, clock) {
+  events_.set_append_listener([this] {
+    for (const auto& [handle, listener] : event_listeners_) listener();
+  });
+}
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, const Clock& clock) {
   auto db = Database::open(path);

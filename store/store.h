@@ -13,11 +13,14 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "store/alert_outbox.h"
+#include "store/alerts.h"
 #include "store/database.h"
 #include "store/event_log.h"
 #include "store/kill_switches.h"
@@ -46,6 +49,8 @@ struct Transaction {
   Sessions& sessions;
   SettingsHistory& settings_history;
   KillSwitches& kill_switches;
+  Alerts& alerts;
+  AlertOutbox& outbox;
 
   // Runs `body` as one SQLite transaction: committed if it returns ok,
   // rolled back otherwise. Nested calls join the outer transaction.
@@ -72,7 +77,7 @@ class Store {
   };
   [[nodiscard]] Locked lock() {
     return Locked(mutex_, Transaction{*db_, records_, queue_, events_, reviews_, merges_, outcomes_, tokens_, sessions_,
-                                      settings_history_, kill_switches_});
+                                      settings_history_, kill_switches_, alerts_, outbox_});
   }
 
   // Runs `body(Transaction&)` under the lock and returns what it returns.
@@ -94,12 +99,18 @@ class Store {
     queue_.set_change_listener(std::move(listener));
   }
 
-  // `listener` is called after every event appended (EventLog), under the
+  // Adds `listener`, called after every event appended (EventLog) under the
   // lock, so that what it wakes reads only once the write is over (committed
-  // or rolled back). Set under the lock, as above.
-  void set_event_listener(std::function<void()> listener) {
+  // or rolled back). Returns the handle that removes it; once
+  // remove_event_listener returns, the listener is never called again.
+  int add_event_listener(std::function<void()> listener) {
     std::lock_guard lock(mutex_);
-    events_.set_append_listener(std::move(listener));
+    event_listeners_.emplace(++last_listener_, std::move(listener));
+    return last_listener_;
+  }
+  void remove_event_listener(int handle) {
+    std::lock_guard lock(mutex_);
+    event_listeners_.erase(handle);
   }
 
  private:
@@ -116,6 +127,10 @@ class Store {
   Sessions sessions_;
   SettingsHistory settings_history_;
   KillSwitches kill_switches_;
+  Alerts alerts_;
+  AlertOutbox outbox_;
+  std::map<int, std::function<void()>> event_listeners_;  // called by events_ (under mutex_)
+  int last_listener_ = 0;
 };
 
 // An EventSink for threads that hold no Transaction (a run's workers hand it

@@ -1,0 +1,127 @@
+#include "alerts/watcher.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "core/ids.h"
+
+namespace corral::alerts {
+namespace {
+
+// Events read in one transaction: long enough to be cheap per event, short
+// enough that the store's lock is not held for long.
+constexpr int kBatch = 500;
+constexpr std::chrono::milliseconds kBackstop{60000};
+constexpr std::chrono::milliseconds kRetryDelay{1000};
+
+bool takes(const store::AlertDestination& destination, const store::AlertRecord& alert) {
+  if (!destination.repo_id.empty() && destination.repo_id != alert.repo_id) return false;
+  if (!destination.rules.empty() &&
+      std::find(destination.rules.begin(), destination.rules.end(), alert.rule) == destination.rules.end())
+    return false;
+  return severity_rank(alert.severity) >= severity_rank(destination.min_severity);
+}
+
+}  // namespace
+
+AlertWatcher::AlertWatcher(store::Store& store, std::function<void()> delivery_queued)
+    : store_(store), delivery_queued_(std::move(delivery_queued)) {
+  listener_ = store_.add_event_listener([this] { wakeup_.notify(); });
+}
+
+AlertWatcher::~AlertWatcher() { store_.remove_event_listener(listener_); }
+
+Result<int> AlertWatcher::pass() {
+  bool queued = false;
+  auto read = store_.with([&](store::Transaction& tx) -> Result<int> {
+    int count = 0;
+    Status status = tx.atomically([&]() -> Status {
+      CORRAL_ASSIGN_OR_RETURN(store::AlertCursor cursor, tx.alerts.cursor());
+      if (!book_) book_.emplace(cursor.hash);
+      CORRAL_ASSIGN_OR_RETURN(auto events, tx.events.after(cursor.seq, {}, kBatch));
+      if (events.empty()) return Status::ok();
+      StoreContext context(tx, settings_);
+      for (const store::StoredEvent& stored : events) {
+        if (stored.event.type == "policy.changed") settings_.erase(stored.event.repo_id);
+        for (const RaisedAlert& raised : book_->observe(stored, context))
+          CORRAL_RETURN_IF_ERROR(keep(tx, context, raised, queued));
+        CORRAL_RETURN_IF_ERROR(context.error());
+      }
+      count = static_cast<int>(events.size());
+      return tx.alerts.set_cursor({events.back().seq, events.back().hash});
+    });
+    if (!status.is_ok()) return status;
+    return count;
+  });
+  if (!read.is_ok()) {
+    // What the rules remember ran ahead of the cursor, which did not move:
+    // they start again from it.
+    book_.reset();
+    settings_.clear();
+    queued = false;
+  }
+  if (queued && delivery_queued_) delivery_queued_();
+  return read;
+}
+
+Status AlertWatcher::keep(store::Transaction& tx, StoreContext& context, const RaisedAlert& raised, bool& queued) {
+  const settings::AlertSettings& limits = context.settings_of(raised.repo_id).alerts;
+  if (std::find(limits.muted.begin(), limits.muted.end(), raised.rule) != limits.muted.end()) return Status::ok();
+  if (!raised.recorded && limits.cooldown_minutes > 0) {
+    CORRAL_ASSIGN_OR_RETURN(auto last, tx.alerts.last_raised_ms(raised.rule, raised.subject));
+    int64_t cooldown_ms = int64_t{limits.cooldown_minutes} * 60 * 1000;
+    if (last && *last > epoch_ms(store_.clock().now()) - cooldown_ms) return Status::ok();
+  }
+  store::AlertRecord alert;
+  alert.id = new_id("alr");
+  alert.rule = raised.rule;
+  alert.severity = raised.severity;
+  alert.repo_id = raised.repo_id;
+  alert.task_id = raised.task_id;
+  alert.agent = raised.agent;
+  alert.subject = raised.subject;
+  alert.summary = raised.summary;
+  alert.facts = nlohmann::json({{"facts", raised.facts}, {"events", raised.events}}).dump();
+  if (raised.recorded) {
+    alert.seq = raised.events.front();
+  } else {
+    Event event;
+    event.type = "alert.raised";
+    event.task_id = raised.task_id;
+    event.run_id = raised.run_id;
+    event.repo_id = raised.repo_id;
+    event.agent = raised.agent;
+    event.correlation_id = raised.run_id.empty() ? raised.task_id : raised.run_id;
+    set_payload(event, {{"alert", alert.id},
+                        {"rule", raised.rule},
+                        {"severity", raised.severity},
+                        {"summary", raised.summary},
+                        {"facts", raised.facts},
+                        {"events", raised.events}});
+    CORRAL_ASSIGN_OR_RETURN(store::StoredEvent appended, tx.events.append(event));
+    alert.seq = appended.seq;
+  }
+  CORRAL_RETURN_IF_ERROR(tx.alerts.insert(alert));
+  CORRAL_ASSIGN_OR_RETURN(auto destinations, tx.outbox.destinations());
+  for (const store::AlertDestination& destination : destinations) {
+    if (!takes(destination, alert)) continue;
+    CORRAL_RETURN_IF_ERROR(tx.outbox.enqueue(alert.id, destination.name));
+    queued = true;
+  }
+  return Status::ok();
+}
+
+void AlertWatcher::run(const std::atomic<bool>& stop) {
+  while (!stop) {
+    auto read = pass();
+    if (!read.is_ok()) {
+      spdlog::error("alert rules: {}", read.status().to_string());
+      store_.clock().sleep(kRetryDelay);
+      continue;
+    }
+    if (*read < kBatch) (void)store_.clock().wait(wakeup_, kBackstop);
+  }
+}
+
+}  // namespace corral::alerts

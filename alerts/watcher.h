@@ -1,0 +1,47 @@
+// The alert watcher: reads each stored event once, in order, from where it
+// stopped (its cursor, kept in the store in the same transaction as what it
+// raised, so a restart neither skips nor repeats an event), puts it to the
+// rules, and keeps what they raise: the alert (unless its rule is muted for
+// the repository or its cooldown is running), an alert.raised event, and a
+// pending delivery to every destination whose filter takes it. Woken by the
+// store's appends: nothing scans the log on a timer.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+
+#include "alerts/rule_book.h"
+#include "alerts/store_context.h"
+#include "core/thread_annotations.h"
+#include "core/wakeup.h"
+#include "store/store.h"
+
+namespace corral::alerts {
+
+class AlertWatcher {
+ public:
+  // `delivery_queued` is called after a pass that queued a delivery (it wakes
+  // the courier); empty: none.
+  AlertWatcher(store::Store& store, std::function<void()> delivery_queued);
+  ~AlertWatcher();
+
+  // Reads up to one batch of new events; returns how many it read.
+  Result<int> pass();
+  // Passes until `stop`, each time something is stored (and once a minute).
+  void run(const std::atomic<bool>& stop);
+  void wake() { wakeup_.notify(); }
+
+ private:
+  Status keep(store::Transaction& tx, StoreContext& context, const RaisedAlert& raised, bool& queued);
+
+  store::Store& store_;
+  std::function<void()> delivery_queued_;
+  int listener_ = 0;
+  Wakeup wakeup_;
+  // Used by the thread in pass() alone.
+  std::optional<RuleBook> book_;  // made from the cursor; dropped when a pass fails
+  SettingsCache settings_;
+};
+
+}  // namespace corral::alerts
