@@ -1,5 +1,6 @@
 #include "api/api.h"
 
+#include "api/alert_desk.h"
 #include "api/kill_switch_desk.h"
 #include "api/repo_desk.h"
 #include "api/sessions.h"
@@ -123,11 +124,64 @@ ApiResponse created(const std::string& body, Handler handler) {
   return respond(handler(*parsed), 201);
 }
 
+ApiResponse method_not_allowed_for(const std::string& method) {
+  return {405, json{{"error", {{"code", "method_not_allowed"}, {"message", method + " is not allowed here"}}}}.dump()};
+}
+
+// /v1/alerts[/ID[/ack|/resolve]] and /v1/alerts/destinations[/NAME[/test]].
+ApiResponse route_alerts(Service& service, const policy::Caller& caller, const std::string& method,
+                         const std::vector<std::string>& parts, const Query& query, const std::string& body) {
+  AlertDesk desk(service.store());
+  bool destinations = parts.size() >= 2 && parts[1] == "destinations";
+  if (destinations && parts.size() == 2) {
+    if (method == "GET") return respond(desk.destinations(caller));
+    if (method != "POST") return method_not_allowed_for(method);
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    std::string repo_id;
+    if (parsed->is_object() && parsed->contains("repo") && (*parsed)["repo"].is_string()) {
+      auto resolved = service.resolve_repo((*parsed)["repo"]);
+      if (!resolved.is_ok()) return respond(resolved.status());
+      repo_id = *resolved;
+    }
+    return respond(desk.add_destination(caller, *parsed, repo_id), 201);
+  }
+  if (destinations && parts.size() == 3) {
+    if (method != "DELETE") return method_not_allowed_for(method);
+    return respond(desk.remove_destination(caller, parts[2]));
+  }
+  if (destinations && parts.size() == 4 && parts[3] == "test") {
+    if (method != "POST") return method_not_allowed_for(method);
+    return respond(desk.test_destination(caller, parts[2]));
+  }
+  if (parts.size() == 1) {
+    if (method != "GET") return method_not_allowed_for(method);
+    auto limit = integer_param(query, "limit", 100, 1, kMaxListLimit);
+    if (!limit.is_ok()) return respond(limit.status());
+    auto before = integer_param(query, "before", 0, 0, INT64_MAX);
+    if (!before.is_ok()) return respond(before.status());
+    auto repo = service.resolve_repo(param(query, "repo"));
+    if (!repo.is_ok()) return respond(repo.status());
+    return respond(desk.list(caller, {param(query, "state"), *repo, param(query, "rule"), param(query, "severity"),
+                                      *before, static_cast<int>(*limit)}));
+  }
+  if (parts.size() == 2) {
+    if (method != "GET") return method_not_allowed_for(method);
+    return respond(desk.show(caller, parts[1]));
+  }
+  if (parts.size() == 3 && (parts[2] == "ack" || parts[2] == "resolve")) {
+    if (method != "POST") return method_not_allowed_for(method);
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    return respond(desk.settle(caller, parts[1], *parsed, parts[2] == "resolve"));
+  }
+  return respond(Status::not_found("no such endpoint"));
+}
+
 // Dispatches on the path segments after /v1.
 ApiResponse route(Service& service, const policy::Caller& caller, const std::string& method,
                   const std::vector<std::string>& parts, const Query& query, const std::string& body) {
-  const ApiResponse method_not_allowed = {
-      405, json{{"error", {{"code", "method_not_allowed"}, {"message", method + " is not allowed here"}}}}.dump()};
+  const ApiResponse method_not_allowed = method_not_allowed_for(method);
   const std::string& collection = parts[0];
   if (collection == "tasks" && parts.size() == 1) {
     if (method == "POST") return created(body, [&](const json& b) { return service.submit(caller, b); });
@@ -174,6 +228,7 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (method != "POST") return method_not_allowed;
     return created(body, [&](const json& b) { return service.add_repo(caller, b); });
   }
+  if (collection == "alerts") return route_alerts(service, caller, method, parts, query, body);
   if (collection == "killswitches" && parts.size() == 1) {
     if (method == "GET") return respond(KillSwitchDesk(service.store()).list(caller));
     if (method != "POST") return method_not_allowed;

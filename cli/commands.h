@@ -31,6 +31,7 @@ CommandAction add_token_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_review_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_routing_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_kill_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_alert_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_policy_command(CLI::App& app, const GlobalOptions& globals);
 
 // Prints the daemon's live events (filters may be empty) until interrupted.

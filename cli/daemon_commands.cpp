@@ -78,13 +78,21 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
       ->check(CLI::Range(1, 1000000));
   app.add_option("--web-root", options->web_root,
                  "The web UI's built files, served on --listen (default: web/dist, built by scripts/setup.sh)");
+  auto retry_ms = std::make_shared<int64_t>(options->alert_retries.first_delay.count());
+  app.add_option("--alert-attempts", options->alert_retries.max_attempts,
+                 "Attempts to deliver an alert to a destination before it is marked unhealthy (default 8)")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--alert-retry-ms", *retry_ms,
+                 "The wait before an alert delivery's second attempt, doubled for each next one (default 5000)")
+      ->check(CLI::Range(10, 3600000));
   // Hidden (no group): crash tests pause the daemon inside a stage to kill it there.
   app.add_option("--test-pause-at", options->test_pause_at)->group("");
   add_gateway_flags(app, options->gateways);
   add_workspace_flags(app, options->workspace);
-  return [options, &globals] {
+  return [options, retry_ms, &globals] {
     options->data_dir = globals.data_dir;
     options->supervisor_path = supervisor_path();
+    options->alert_retries.first_delay = std::chrono::milliseconds(*retry_ms);
     Status served = daemon::serve(*options);
     return served.is_ok() ? 0 : report_error(served);
   };

@@ -16,8 +16,13 @@ constexpr std::chrono::milliseconds kCommitRetryDelay{200};
 
 }  // namespace
 
-Daemon::Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step)
-    : store_(store), scheduler_(scheduler), commit_step_(commit_step) {
+Daemon::Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step,
+               const alerts::RetryPolicy& alert_retries)
+    : store_(store),
+      scheduler_(scheduler),
+      commit_step_(commit_step),
+      courier_(store, alert_retries),
+      watcher_(store, [this] { courier_.wake(); }) {
   store.set_task_listener([this] { wake(); });
 }
 
@@ -27,6 +32,8 @@ Daemon::~Daemon() { store_.set_task_listener(nullptr); }
 void Daemon::wake() {
   scheduler_.wake();
   commit_wakeup_.notify();
+  watcher_.wake();
+  courier_.wake();
 }
 
 void Daemon::commit_loop(const std::atomic<bool>& stop) {
@@ -43,8 +50,12 @@ void Daemon::commit_loop(const std::atomic<bool>& stop) {
 
 void Daemon::run(const std::atomic<bool>& stop) {
   std::thread committer([this, &stop] { commit_loop(stop); });
+  std::thread watcher([this, &stop] { watcher_.run(stop); });
+  std::thread courier([this, &stop] { courier_.run(stop); });
   scheduler_.run(stop);
   committer.join();
+  watcher.join();
+  courier.join();
 }
 
 }  // namespace corral::daemon

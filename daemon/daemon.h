@@ -1,12 +1,15 @@
 // `corral serve`'s engine: the scheduler and the commit step, each on its own
 // thread, both woken by every change to a task (store::Store's task
-// listener) rather than by a timer. The HTTP server runs beside it
-// (daemon/serve).
+// listener) rather than by a timer; and the alerts: the watcher, woken by
+// every stored event, and the courier, woken by every queued delivery. The
+// HTTP server runs beside it (daemon/serve).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 
+#include "alerts/courier.h"
+#include "alerts/watcher.h"
 #include "core/wakeup.h"
 #include "merge/commit_step.h"
 #include "scheduler/scheduler.h"
@@ -17,7 +20,8 @@ namespace corral::daemon {
 class Daemon {
  public:
   // Does not own its arguments. Becomes `store`'s task listener, until it goes.
-  Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step);
+  Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step,
+         const alerts::RetryPolicy& alert_retries = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -26,7 +30,7 @@ class Daemon {
   // called. The scheduler puts running tasks back in the queue; a merge under
   // way is finished first.
   void run(const std::atomic<bool>& stop);
-  // Wakes both threads (a task changed, or `stop` was set). Thread-safe.
+  // Wakes every thread (a task changed, or `stop` was set). Thread-safe.
   void wake();
 
  private:
@@ -36,6 +40,8 @@ class Daemon {
   scheduler::Scheduler& scheduler_;
   merge::CommitStep& commit_step_;
   Wakeup commit_wakeup_;
+  alerts::Courier courier_;
+  alerts::AlertWatcher watcher_;  // wakes courier_: made after it
 };
 
 }  // namespace corral::daemon

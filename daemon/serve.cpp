@@ -142,7 +142,7 @@ Status serve(const ServeOptions& options) {
       std::string((*backend)->kind()).c_str());
   if (!ui_note.empty()) std::printf("corral:%s\n", ui_note.substr(1).c_str());
   std::fflush(stdout);
-  Daemon daemon(**store, scheduler, commit_step);
+  Daemon daemon(**store, scheduler, commit_step, options.alert_retries);
   std::thread engine([&] { daemon.run(g_stop); });
   server.run(g_stop);
   daemon.wake();  // g_stop is set: the engine's threads see it now

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "admission/gateway_options.h"
+#include "alerts/courier.h"
 #include "core/status.h"
 #include "runner/workspace/workspace.h"
 #include "scheduler/decisions.h"
@@ -26,6 +27,7 @@ struct ServeOptions {
   std::string web_root;              // the web UI's built files; "": the source tree's web/dist
   admission::GatewayFlags gateways;  // as given; checked when serving starts
   runner::WorkspaceOptions workspace;
+  alerts::RetryPolicy alert_retries;  // how alert deliveries are retried
   // For crash tests only: pause 5 s as this stage begins (core/stage_hook.h).
   std::string test_pause_at;
 };
