@@ -25,8 +25,9 @@ bool takes(const store::AlertDestination& destination, const store::AlertRecord&
 
 }  // namespace
 
-AlertWatcher::AlertWatcher(store::Store& store, std::function<void()> delivery_queued)
-    : store_(store), delivery_queued_(std::move(delivery_queued)) {
+AlertWatcher::AlertWatcher(store::Store& store, std::function<void()> delivery_queued,
+                           std::function<void(const store::StoredEvent&)> read)
+    : store_(store), delivery_queued_(std::move(delivery_queued)), read_(std::move(read)) {
   listener_ = store_.add_event_listener([this] { wakeup_.notify(); });
 }
 
@@ -34,12 +35,13 @@ AlertWatcher::~AlertWatcher() { store_.remove_event_listener(listener_); }
 
 Result<int> AlertWatcher::pass() {
   bool queued = false;
+  std::vector<store::StoredEvent> events;
   auto read = store_.with([&](store::Transaction& tx) -> Result<int> {
     int count = 0;
     Status status = tx.atomically([&]() -> Status {
       CORRAL_ASSIGN_OR_RETURN(store::AlertCursor cursor, tx.alerts.cursor());
       if (!book_) book_.emplace(cursor.hash);
-      CORRAL_ASSIGN_OR_RETURN(auto events, tx.events.after(cursor.seq, {}, kBatch));
+      CORRAL_ASSIGN_OR_RETURN(events, tx.events.after(cursor.seq, {}, kBatch));
       if (events.empty()) return Status::ok();
       StoreContext context(tx, settings_);
       for (const store::StoredEvent& stored : events) {
@@ -62,6 +64,8 @@ Result<int> AlertWatcher::pass() {
     queued = false;
   }
   if (queued && delivery_queued_) delivery_queued_();
+  if (read.is_ok() && read_)
+    for (const store::StoredEvent& stored : events) read_(stored);
   return read;
 }
 

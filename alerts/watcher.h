@@ -22,8 +22,10 @@ namespace corral::alerts {
 class AlertWatcher {
  public:
   // `delivery_queued` is called after a pass that queued a delivery (it wakes
-  // the courier); empty: none.
-  AlertWatcher(store::Store& store, std::function<void()> delivery_queued);
+  // the courier); `read` with each event once its pass is committed (the
+  // metrics count them); empty: none.
+  AlertWatcher(store::Store& store, std::function<void()> delivery_queued,
+               std::function<void(const store::StoredEvent&)> read = nullptr);
   ~AlertWatcher();
 
   // Reads up to one batch of new events; returns how many it read.
@@ -37,6 +39,7 @@ class AlertWatcher {
 
   store::Store& store_;
   std::function<void()> delivery_queued_;
+  std::function<void(const store::StoredEvent&)> read_;
   int listener_ = 0;
   Wakeup wakeup_;
   // Used by the thread in pass() alone.

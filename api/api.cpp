@@ -382,6 +382,16 @@ ApiResponse session_route(Service& service, const ApiRequest& request) {
       json{{"error", {{"code", "method_not_allowed"}, {"message", request.method + " is not allowed here"}}}}.dump()};
 }
 
+// GET /metrics: the Prometheus text format, authorised like the API.
+ApiResponse metrics_route(Service& service, const ApiRequest& request) {
+  if (request.method != "GET") return method_not_allowed_for(request.method);
+  auto caller = caller_of(service, request);
+  if (!caller.is_ok()) return {http_status_for(caller.status()), error_body(caller.status())};
+  auto text = service.metrics(*caller);
+  if (!text.is_ok()) return {http_status_for(text.status()), error_body(text.status())};
+  return {200, std::move(*text), {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}}};
+}
+
 }  // namespace
 
 std::string error_body(const Status& status) {
@@ -392,6 +402,7 @@ std::string error_body(const Status& status) {
 ApiResponse handle_api(Service& service, const ApiRequest& request) {
   auto [path, query] = split_target(request.target);
   if (path == "/v1/health") return {200, R"({"ok":true})"};
+  if (path == "/metrics") return metrics_route(service, request);
   if (path.rfind("/v1/", 0) != 0) return {404, error_body(Status::not_found("no such endpoint: " + path))};
   if (path == "/v1/session") return session_route(service, request);
   auto caller = caller_of(service, request);

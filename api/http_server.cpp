@@ -222,8 +222,8 @@ class Session : public std::enable_shared_from_this<Session<Socket>>, public Nap
     if (is_event_stream(request)) return open_stream(request);
     bool keep_alive = message.keep_alive();
     // The web UI's files are in memory: answered here, like a health check.
-    if (handlers_.ui && request.method == "GET" && request.target.rfind("/v1/", 0) != 0) {
-      std::string path = request.target.substr(0, request.target.find('?'));
+    std::string path = request.target.substr(0, request.target.find('?'));
+    if (handlers_.ui && request.method == "GET" && request.target.rfind("/v1/", 0) != 0 && path != "/metrics") {
       bool gzip = std::string(message[http::field::accept_encoding]).find("gzip") != std::string::npos;
       StaticAnswer file = handlers_.ui->answer(path, gzip);
       return reply({file.status, std::move(file.body), std::move(file.headers)}, keep_alive);

@@ -361,4 +361,10 @@ Result<json> Service::events(const policy::Caller& caller, int64_t after, const 
 
 Result<int64_t> Service::last_event_seq() { return store_.lock().events.last_seq(); }
 
+Result<std::string> Service::metrics(const policy::Caller& caller) {
+  CORRAL_RETURN_IF_ERROR(policy::check_access(caller, policy::Action::kRead, ""));
+  if (!metrics_source_) return Status::not_found("this daemon serves no metrics");
+  return metrics_source_();
+}
+
 }  // namespace corral::api

@@ -61,6 +61,12 @@ class Service {
   // stops its sandbox.
   void set_cancel_hook(std::function<void(const std::string& task_id)> hook) { cancel_hook_ = std::move(hook); }
 
+  // What GET /metrics answers (the Prometheus text), set by the daemon;
+  // unset: not_found.
+  void set_metrics_source(std::function<Result<std::string>()> source) { metrics_source_ = std::move(source); }
+  // For unscoped readers: the metrics cover every repository.
+  Result<std::string> metrics(const policy::Caller& caller);
+
   // A `repo` filter as callers give it, an id or a registered path, as its
   // id; "" stays "" (no filter); not_found names one that is not registered.
   Result<std::string> resolve_repo(const std::string& repo);
@@ -92,6 +98,7 @@ class Service {
   store::Store& store_;
   DataLayout layout_;
   std::function<void(const std::string&)> cancel_hook_;
+  std::function<Result<std::string>()> metrics_source_;
 };
 
 // Maps a Status code to the HTTP status the API answers with.

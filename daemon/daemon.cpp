@@ -17,12 +17,16 @@ constexpr std::chrono::milliseconds kCommitRetryDelay{200};
 }  // namespace
 
 Daemon::Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step,
-               const alerts::RetryPolicy& alert_retries)
+               const alerts::RetryPolicy& alert_retries, metrics::EventMetrics* metrics)
     : store_(store),
       scheduler_(scheduler),
       commit_step_(commit_step),
       courier_(store, alert_retries),
-      watcher_(store, [this] { courier_.wake(); }) {
+      watcher_(
+          store, [this] { courier_.wake(); },
+          metrics ? std::function<void(const store::StoredEvent&)>(
+                        [metrics](const store::StoredEvent& stored) { metrics->observe(stored); })
+                  : nullptr) {
   store.set_task_listener([this] { wake(); });
 }
 

@@ -12,6 +12,7 @@
 #include "alerts/watcher.h"
 #include "core/wakeup.h"
 #include "merge/commit_step.h"
+#include "metrics/event_metrics.h"
 #include "scheduler/scheduler.h"
 #include "store/store.h"
 
@@ -20,8 +21,9 @@ namespace corral::daemon {
 class Daemon {
  public:
   // Does not own its arguments. Becomes `store`'s task listener, until it goes.
+  // `metrics`, if any, counts every event as the alert watcher reads it.
   Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step,
-         const alerts::RetryPolicy& alert_retries = {});
+         const alerts::RetryPolicy& alert_retries = {}, metrics::EventMetrics* metrics = nullptr);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;

@@ -116,6 +116,8 @@ Status serve(const ServeOptions& options) {
   service.set_cancel_hook([&scheduler](const std::string& task_id) { scheduler.cancel_running(task_id); });
   CORRAL_RETURN_IF_ERROR(scheduler.recover().with_context("recovering"));
 
+  metrics::EventMetrics metrics;
+  service.set_metrics_source([&]() { return metrics.exposition(**store); });
   api::HttpServer server(service);
   server.limit_connections(options.max_connections);
   CORRAL_RETURN_IF_ERROR(server.listen_unix(api_socket_path(options.data_dir)));
@@ -142,7 +144,7 @@ Status serve(const ServeOptions& options) {
       std::string((*backend)->kind()).c_str());
   if (!ui_note.empty()) std::printf("corral:%s\n", ui_note.substr(1).c_str());
   std::fflush(stdout);
-  Daemon daemon(**store, scheduler, commit_step, options.alert_retries);
+  Daemon daemon(**store, scheduler, commit_step, options.alert_retries, &metrics);
   std::thread engine([&] { daemon.run(g_stop); });
   server.run(g_stop);
   daemon.wake();  // g_stop is set: the engine's threads see it now

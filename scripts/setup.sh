@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev clang-format
   docker.io
   chromium
+  prometheus  # the metrics test scrapes the daemon with its own server (and checks with promtool)
 )
 
 missing=()

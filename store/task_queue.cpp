@@ -153,6 +153,12 @@ Result<std::vector<std::string>> TaskQueue::children(const std::string& id) {
   return ids;
 }
 
+Result<std::vector<std::pair<std::string, int64_t>>> TaskQueue::count_by_state() {
+  Statement select(db_.handle(), "SELECT state, COUNT(*) FROM tasks GROUP BY state ORDER BY state");
+  return query_all<std::pair<std::string, int64_t>>(
+      select, [](const Statement& row) { return std::pair(row.text(0), row.integer(1)); });
+}
+
 Result<int64_t> TaskQueue::count(const TaskFilter& filter) {
   Statement select(db_.handle(), std::string("SELECT COUNT(*) FROM tasks") + kFilterWhere);
   if (!select.ok()) return select.error();

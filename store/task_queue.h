@@ -104,6 +104,8 @@ class TaskQueue {
   Result<std::vector<std::string>> children(const std::string& id);
   // How many tasks match the filter (its limit and offset aside).
   Result<int64_t> count(const TaskFilter& filter);
+  // How many tasks are in each state that has any (stored names).
+  Result<std::vector<std::pair<std::string, int64_t>>> count_by_state();
   // What a scheduling pass decides on, never the whole queue (scheduling_snapshot.cpp):
   // the running tasks;
   Result<std::vector<TaskSummary>> running_tasks();
