@@ -85,14 +85,21 @@ std::vector<RaisedAlert> RuleBook::observe(const store::StoredEvent& stored, Rul
       "egress.denied", "tool.invoked",    "tool.flagged",      "agent.confidence", "agent.escalation",
       "llm.call",      "budget.exceeded", "rollback.recorded", "alert.raised",     "diff.proposed"};
   if (std::find(kRead.begin(), kRead.end(), type) == kRead.end()) return out;
+  if (type == "task.failed" || type == "task.finished" || type == "task.requeued" || type == "task.cancelled")
+    refusals_.erase(stored.event.run_id);
+  if (type == "task.finished" || type == "task.requeued" || type == "task.cancelled") return out;
+  if (type == "tool.blocked" || type == "egress.denied") {
+    refused(stored, context, out);
+    return out;
+  }
   json payload = json::parse(stored.event.payload, nullptr, false);
   if (!payload.is_object()) payload = json::object();
-  int64_t ms = epoch_ms(parse_rfc3339(stored.time).value_or(TimePoint{}));
+  // Only the windows need the time.
+  int64_t ms =
+      type == "task.failed" || type == "llm.call" ? epoch_ms(parse_rfc3339(stored.time).value_or(TimePoint{})) : 0;
   const settings::AlertSettings& limits = context.settings_of(stored.event.repo_id).alerts;
 
   if (type == "task.failed") failed(stored, ms, context, out);
-  if (type == "task.failed" || type == "task.finished" || type == "task.requeued" || type == "task.cancelled")
-    refusals_.erase(stored.event.run_id);
   if (type == "task.failed" && (payload.value("timed_out", false) || payload.value("oom_killed", false))) {
     RaisedAlert alert = about(stored, "run_killed", severity::kWarning, run_or_task(stored));
     std::string limit = payload.value("timed_out", false) ? "time" : "memory";
@@ -106,7 +113,6 @@ std::vector<RaisedAlert> RuleBook::observe(const store::StoredEvent& stored, Rul
     alert.facts = payload;
     out.push_back(std::move(alert));
   }
-  if (type == "tool.blocked" || type == "egress.denied") refused(stored, context, out);
   if ((type == "tool.invoked" || type == "tool.flagged") && !text(payload, "tool").empty()) {
     std::string tool = text(payload, "tool");
     if (context.first_use_of_tool(stored.event.repo_id, tool, stored.event.run_id)) {
@@ -159,11 +165,10 @@ std::vector<RaisedAlert> RuleBook::observe(const store::StoredEvent& stored, Rul
 
 void RuleBook::check_chain(const store::StoredEvent& stored, std::vector<RaisedAlert>& out) {
   const std::string& expected = chain_head_.empty() ? kGenesis : chain_head_;
+  // The link alone, per event: re-hashing every event is the sweep's job
+  // (watcher.h), off the path of new events.
   std::string problem;
-  if (stored.prev_hash != expected)
-    problem = "its prev_hash is not the hash of the event before it";
-  else if (store::chain_hash(stored) != stored.hash)
-    problem = "its hash does not match its content";
+  if (stored.prev_hash != expected) problem = "its prev_hash is not the hash of the event before it";
   chain_head_ = stored.hash;
   if (problem.empty()) return;
   RaisedAlert alert = about(stored, "broken_chain", severity::kCritical, "log");
@@ -217,14 +222,14 @@ void RuleBook::spent(const store::StoredEvent& stored, const json& payload, int6
   const settings::RepoSettings& repo = context.settings_of(stored.event.repo_id);
   int64_t tokens = number(payload, "input_tokens") + number(payload, "output_tokens") +
                    number(payload, "cache_read_tokens") + number(payload, "cache_write_tokens");
-  auto& hour = spend_[stored.event.repo_id];
-  hour.push_back({ms, tokens, 1, stored.seq});
-  while (!hour.empty() && hour.front().ms <= ms - kHourMs) hour.pop_front();
-  int64_t hour_tokens = 0, hour_calls = 0;
-  for (const Spend& call : hour) {
-    hour_tokens += call.tokens;
-    hour_calls += call.calls;
+  Hour& hour = spend_[stored.event.repo_id];
+  hour.calls.push_back({ms, tokens});
+  hour.tokens += tokens;
+  while (!hour.calls.empty() && hour.calls.front().first <= ms - kHourMs) {
+    hour.tokens -= hour.calls.front().second;
+    hour.calls.pop_front();
   }
+  int64_t hour_tokens = hour.tokens, hour_calls = static_cast<int64_t>(hour.calls.size());
   auto check = [&](const char* what, int64_t used, int64_t daily) {
     if (daily <= 0 || static_cast<double>(used) < repo.alerts.burn_share * static_cast<double>(daily)) return;
     RaisedAlert alert = about(stored, "budget_burn", severity::kWarning, "repo:" + stored.event.repo_id + ":" + what);

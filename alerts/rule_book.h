@@ -52,8 +52,10 @@ class RuleBook {
   std::vector<RaisedAlert> observe(const store::StoredEvent& event, RuleContext& context);
 
  private:
-  struct Spend {
-    int64_t ms, tokens, calls, seq;
+  // A repository's model calls of the last hour, (ms, tokens) each, and their sum.
+  struct Hour {
+    std::deque<std::pair<int64_t, int64_t>> calls;
+    int64_t tokens = 0;
   };
   struct Refusals {
     int count = 0;
@@ -71,7 +73,7 @@ class RuleBook {
   std::string chain_head_;
   std::map<std::string, std::deque<std::pair<int64_t, int64_t>>> failures_;  // "repo:ID"/"agent:P" -> (ms, seq)
   std::map<std::string, Refusals> refusals_;                                 // run id ->
-  std::map<std::string, std::deque<Spend>> spend_;                           // repo id -> the last hour's calls
+  std::map<std::string, Hour> spend_;                                        // by repository
 };
 
 }  // namespace corral::alerts

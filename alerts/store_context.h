@@ -1,10 +1,11 @@
 // The RuleContext the watcher gives the rules: the store under one
-// transaction, and a cache of repositories' settings that lives across
-// passes (the watcher drops a repository's entry when its policy.changed
-// goes by).
+// transaction, and what it keeps across passes: repositories' settings (the
+// watcher drops a repository's entry when its policy.changed goes by) and the
+// tools known to be used in each repository (asked of the store only once).
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "alerts/rule_book.h"
@@ -12,11 +13,14 @@
 
 namespace corral::alerts {
 
-using SettingsCache = std::map<std::string, settings::RepoSettings>;
+struct ContextCache {
+  std::map<std::string, settings::RepoSettings> settings;
+  std::set<std::pair<std::string, std::string>> tools;  // (repository, tool) used there before
+};
 
 class StoreContext final : public RuleContext {
  public:
-  StoreContext(store::Transaction& tx, SettingsCache& cache) : tx_(tx), cache_(cache) {}
+  StoreContext(store::Transaction& tx, ContextCache& cache) : tx_(tx), cache_(cache) {}
 
   const settings::RepoSettings& settings_of(const std::string& repo_id) override;
   std::vector<InFlightChange> in_flight(const std::string& repo_id, const std::string& except_task) override;
@@ -31,7 +35,7 @@ class StoreContext final : public RuleContext {
   }
 
   store::Transaction& tx_;
-  SettingsCache& cache_;
+  ContextCache& cache_;
   Status error_;
 };
 

@@ -12,7 +12,12 @@ namespace {
 // Events read in one transaction: long enough to be cheap per event, short
 // enough that the store's lock is not held for long.
 constexpr int kBatch = 500;
-constexpr std::chrono::milliseconds kBackstop{60000};
+constexpr std::chrono::milliseconds kSweepEvery{1000};
+// Once woken, the watcher lets this long's events gather: a pass per append
+// would cost a transaction per event at a busy daemon's rates.
+constexpr std::chrono::milliseconds kGather{50};
+constexpr int kSweepPart = 1000;
+const std::string kGenesis(64, '0');
 constexpr std::chrono::milliseconds kRetryDelay{1000};
 
 bool takes(const store::AlertDestination& destination, const store::AlertRecord& alert) {
@@ -43,9 +48,9 @@ Result<int> AlertWatcher::pass() {
       if (!book_) book_.emplace(cursor.hash);
       CORRAL_ASSIGN_OR_RETURN(events, tx.events.after(cursor.seq, {}, kBatch));
       if (events.empty()) return Status::ok();
-      StoreContext context(tx, settings_);
+      StoreContext context(tx, cache_);
       for (const store::StoredEvent& stored : events) {
-        if (stored.event.type == "policy.changed") settings_.erase(stored.event.repo_id);
+        if (stored.event.type == "policy.changed") cache_.settings.erase(stored.event.repo_id);
         for (const RaisedAlert& raised : book_->observe(stored, context))
           CORRAL_RETURN_IF_ERROR(keep(tx, context, raised, queued));
         CORRAL_RETURN_IF_ERROR(context.error());
@@ -60,7 +65,7 @@ Result<int> AlertWatcher::pass() {
     // What the rules remember ran ahead of the cursor, which did not move:
     // they start again from it.
     book_.reset();
-    settings_.clear();
+    cache_ = {};
     queued = false;
   }
   if (queued && delivery_queued_) delivery_queued_();
@@ -116,7 +121,37 @@ Status AlertWatcher::keep(store::Transaction& tx, StoreContext& context, const R
   return Status::ok();
 }
 
+Status AlertWatcher::sweep() {
+  bool queued = false;
+  Status status = store_.with([&](store::Transaction& tx) -> Status {
+    CORRAL_ASSIGN_OR_RETURN(
+        store::ChainReport part,
+        tx.events.verify_part(swept_seq_, swept_hash_.empty() ? kGenesis : swept_hash_, kSweepPart));
+    if (part.intact) {
+      bool at_end = part.events_checked < kSweepPart;
+      swept_seq_ = at_end ? 0 : part.last_seq;
+      swept_hash_ = at_end ? "" : part.head_hash;
+      return Status::ok();
+    }
+    swept_seq_ = 0;
+    swept_hash_.clear();
+    RaisedAlert broken;
+    broken.rule = "broken_chain";
+    broken.severity = severity::kCritical;
+    broken.subject = "log";
+    broken.summary =
+        "the event log's hash chain is broken at event " + std::to_string(part.first_broken_seq) + ": " + part.problem;
+    broken.facts = {{"seq", part.first_broken_seq}, {"problem", part.problem}, {"found_by", "sweep"}};
+    broken.events = {part.first_broken_seq};
+    StoreContext context(tx, cache_);
+    return tx.atomically([&] { return keep(tx, context, broken, queued); });
+  });
+  if (queued && delivery_queued_) delivery_queued_();
+  return status;
+}
+
 void AlertWatcher::run(const std::atomic<bool>& stop) {
+  MonotonicPoint swept{};
   while (!stop) {
     auto read = pass();
     if (!read.is_ok()) {
@@ -124,7 +159,13 @@ void AlertWatcher::run(const std::atomic<bool>& stop) {
       store_.clock().sleep(kRetryDelay);
       continue;
     }
-    if (*read < kBatch) (void)store_.clock().wait(wakeup_, kBackstop);
+    if (*read == kBatch) continue;
+    if (store_.clock().since(swept) >= kSweepEvery) {
+      Status status = sweep();
+      if (!status.is_ok()) spdlog::error("alert rules, sweeping the chain: {}", status.to_string());
+      swept = store_.clock().monotonic();
+    }
+    if (store_.clock().wait(wakeup_, kSweepEvery)) store_.clock().sleep(kGather);
   }
 }
 

@@ -4,7 +4,14 @@
 // rules, and keeps what they raise: the alert (unless its rule is muted for
 // the repository or its cooldown is running), an alert.raised event, and a
 // pending delivery to every destination whose filter takes it. Woken by the
-// store's appends: nothing scans the log on a timer.
+// store's appends (and reading what 50 ms gathered): nothing looks for new
+// events on a timer.
+//
+// The rules check each new event's link to the one before. Re-hashing every
+// event, which finds a row altered after it was written, is a sweep instead:
+// while no new event waits, a part of the log (kSweepPart events) a second,
+// from the first event to the last and round again, so a long log is
+// verified within log size / kSweepPart seconds without slowing ingest.
 #pragma once
 
 #include <atomic>
@@ -30,7 +37,10 @@ class AlertWatcher {
 
   // Reads up to one batch of new events; returns how many it read.
   Result<int> pass();
-  // Passes until `stop`, each time something is stored (and once a minute).
+  // Verifies the next part of the chain; a break raises broken_chain and the
+  // next sweep starts from the first event.
+  Status sweep();
+  // Passes until `stop`, each time something is stored; sweeps while idle.
   void run(const std::atomic<bool>& stop);
   void wake() { wakeup_.notify(); }
 
@@ -44,7 +54,9 @@ class AlertWatcher {
   Wakeup wakeup_;
   // Used by the thread in pass() alone.
   std::optional<RuleBook> book_;  // made from the cursor; dropped when a pass fails
-  SettingsCache settings_;
+  ContextCache cache_;
+  int64_t swept_seq_ = 0;   // the sweep's place: it goes on after this event, whose hash is
+  std::string swept_hash_;  // this ("" before the first event)
 };
 
 }  // namespace corral::alerts

@@ -138,12 +138,17 @@ Result<std::optional<StoredEvent>> EventLog::last_of_type(const std::string& tas
   return query_one<StoredEvent>(query, read_row);
 }
 
-Result<ChainReport> EventLog::verify() {
-  Statement query(db_.handle(), std::string(kSelectColumns) + "ORDER BY seq");
+Result<ChainReport> EventLog::verify() { return verify_part(0, kGenesisHash, 0); }
+
+Result<ChainReport> EventLog::verify_part(int64_t after_seq, const std::string& prev_hash, int limit) {
+  Statement query(db_.handle(), std::string(kSelectColumns) + "WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!query.ok()) return query.error();
+  query.bind(1, after_seq).bind(2, limit > 0 ? static_cast<int64_t>(limit) : int64_t{-1});
   ChainReport report;
-  std::string expected_prev = kGenesisHash;
-  int64_t expected_seq = 1;
+  report.last_seq = after_seq;
+  report.head_hash = prev_hash;
+  std::string expected_prev = prev_hash;
+  int64_t expected_seq = after_seq + 1;
   Status status;
   while (query.step(&status)) {
     StoredEvent stored = read_row(query);
@@ -166,6 +171,7 @@ Result<ChainReport> EventLog::verify() {
     expected_prev = stored.hash;
     expected_seq = stored.seq + 1;
     report.head_hash = stored.hash;
+    report.last_seq = stored.seq;
   }
   if (!status.is_ok()) return status;
   return report;

@@ -37,6 +37,7 @@ struct ChainReport {
   int64_t first_broken_seq = 0;  // 0 when intact
   std::string problem;           // what is wrong at first_broken_seq
   std::string head_hash;         // hash of the last event checked
+  int64_t last_seq = 0;          // the last event checked
 };
 
 class EventLog final : public EventSink {
@@ -71,6 +72,9 @@ class EventLog final : public EventSink {
 
   // Walks the whole chain from the first event.
   Result<ChainReport> verify();
+  // Walks at most `limit` events (0: all) after `after_seq`, whose hash is
+  // `prev_hash`: a long log verified a part at a time.
+  Result<ChainReport> verify_part(int64_t after_seq, const std::string& prev_hash, int limit);
 
  private:
   Database& db_;

@@ -153,6 +153,20 @@ Result<std::vector<std::string>> TaskQueue::children(const std::string& id) {
   return ids;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> TaskQueue::in_states(const std::string& repo_id,
+                                                                              const std::vector<TaskState>& states,
+                                                                              int limit) {
+  std::string marks;
+  for (size_t i = 0; i < states.size(); ++i) marks += i ? ",?" : "?";
+  Statement select(db_.handle(),
+                   "SELECT id, state FROM tasks WHERE state IN (" + marks + ") AND repo_id = ? ORDER BY seq LIMIT ?");
+  int index = 1;
+  for (TaskState state : states) select.bind(index++, stored_name(state));
+  select.bind(index++, repo_id).bind(index, static_cast<int64_t>(limit));
+  return query_all<std::pair<std::string, std::string>>(
+      select, [](const Statement& row) { return std::pair(row.text(0), row.text(1)); });
+}
+
 Result<std::vector<std::pair<std::string, int64_t>>> TaskQueue::count_by_state() {
   Statement select(db_.handle(), "SELECT state, COUNT(*) FROM tasks GROUP BY state ORDER BY state");
   return query_all<std::pair<std::string, int64_t>>(

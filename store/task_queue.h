@@ -104,6 +104,9 @@ class TaskQueue {
   Result<std::vector<std::string>> children(const std::string& id);
   // How many tasks match the filter (its limit and offset aside).
   Result<int64_t> count(const TaskFilter& filter);
+  // The ids and states (stored names) of `repo_id`'s tasks in any of `states`, at most `limit`.
+  Result<std::vector<std::pair<std::string, std::string>>> in_states(const std::string& repo_id,
+                                                                     const std::vector<TaskState>& states, int limit);
   // How many tasks are in each state that has any (stored names).
   Result<std::vector<std::pair<std::string, int64_t>>> count_by_state();
   // What a scheduling pass decides on, never the whole queue (scheduling_snapshot.cpp):

@@ -147,18 +147,34 @@ TEST_F(AlertRules, ARunKilledByItsLimitsAndARollback) {
   EXPECT_EQ(raised("rollback").size(), 1u);
 }
 
-TEST_F(AlertRules, ABrokenChainIsCritical) {
+TEST_F(AlertRules, ABrokenLinkIsCriticalAsItIsRead) {
   record("task.started", json::object());
   EXPECT_TRUE(raised("broken_chain").empty());
   record("task.started", json::object());
   store_->with([&](store::Transaction& tx) {
     ASSERT_TRUE(tx.db.exec("DROP TRIGGER IF EXISTS events_are_append_only_update").is_ok());
-    ASSERT_TRUE(
-        tx.db.exec("UPDATE events SET payload = '{\"forged\":1}' WHERE seq = (SELECT MAX(seq) FROM events)").is_ok());
+    ASSERT_TRUE(tx.db.exec("UPDATE events SET prev_hash = hash WHERE seq = (SELECT MAX(seq) FROM events)").is_ok());
   });
   auto alerts = raised("broken_chain");
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].severity, "critical");
+}
+
+TEST_F(AlertRules, TheSweepFindsARowAlteredAfterItWasRead) {
+  for (int i = 0; i < 5; ++i) record("task.started", json::object());
+  EXPECT_TRUE(raised("broken_chain").empty());
+  ASSERT_TRUE(watcher_->sweep().is_ok());
+  EXPECT_TRUE(raised("broken_chain").empty()) << "an intact log";
+  store_->with([&](store::Transaction& tx) {
+    ASSERT_TRUE(tx.db.exec("DROP TRIGGER IF EXISTS events_are_append_only_update").is_ok());
+    ASSERT_TRUE(tx.db.exec("UPDATE events SET payload = '{\"forged\":1}' WHERE seq = 2").is_ok());
+  });
+  EXPECT_TRUE(raised("broken_chain").empty()) << "nothing new to read";
+  ASSERT_TRUE(watcher_->sweep().is_ok());  // the last sweep ended at the end: this one starts over
+  auto alerts = raised("broken_chain");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(json::parse(alerts[0].facts)["facts"]["seq"], 2);
+  EXPECT_NE(alerts[0].summary.find("row altered"), std::string::npos) << alerts[0].summary;
 }
 
 TEST_F(AlertRules, OverlapOfTasksInFlightOnTheSameFiles) {
