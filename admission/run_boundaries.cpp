@@ -29,14 +29,9 @@ void apply_profile(runner::RunRequest& request, const runner::AgentProfile& prof
 // The proxy's allowlist: the owner's hosts and the profile's.
 std::optional<runner::EgressPolicy> egress_policy(const settings::BoundarySettings& settings,
                                                   const runner::AgentProfile* profile, const GatewayOptions& options) {
-  std::vector<std::string> hosts = settings.egress_hosts;
-  if (profile) hosts.insert(hosts.end(), profile->hosts.begin(), profile->hosts.end());
-  if (hosts.empty()) return std::nullopt;
   runner::EgressPolicy egress;
-  egress.urls.allowed_hosts = hosts;
-  egress.urls.internal_hosts = settings.egress_internal_hosts;
-  egress.urls.schemes = {"https", "http"};
-  egress.urls.extra_ports = settings.egress_ports;
+  egress.urls = egress_urls(settings, profile ? profile->hosts : std::vector<std::string>{});
+  if (egress.urls.allowed_hosts.empty()) return std::nullopt;
   egress.fixed_hosts = options.egress_hosts;
   return egress;
 }
@@ -99,6 +94,16 @@ Status apply_llm(runner::RunRequest& request, const runner::AgentProfile* profil
 }
 
 }  // namespace
+
+policy::UrlPolicy egress_urls(const settings::BoundarySettings& settings, const std::vector<std::string>& more_hosts) {
+  policy::UrlPolicy urls;
+  urls.allowed_hosts = settings.egress_hosts;
+  urls.allowed_hosts.insert(urls.allowed_hosts.end(), more_hosts.begin(), more_hosts.end());
+  urls.internal_hosts = settings.egress_internal_hosts;
+  urls.schemes = {"https", "http"};
+  urls.extra_ports = settings.egress_ports;
+  return urls;
+}
 
 Status apply_run_boundaries(runner::RunRequest& request, const RunBoundaryInputs& inputs,
                             const GatewayOptions& options) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admission/gateway_options.h"
+#include "policy/url_rules.h"
 #include "runner/task_run.h"
 #include "settings/boundary_settings.h"
 
@@ -23,6 +24,10 @@ struct RunBoundaryInputs {
   std::vector<std::shared_ptr<runner::TokenBudget>> budgets;
   std::string run_dir;
 };
+
+// The egress allowlist as the proxy (and a fetch tool) check it: the owner's
+// hosts, internal hosts and ports, and `more_hosts` (a profile's).
+policy::UrlPolicy egress_urls(const settings::BoundarySettings& settings, const std::vector<std::string>& more_hosts);
 
 // Sets request.agent_command (a profile's), extra_env, read_only_mounts,
 // and gateways (in inputs.run_dir). failed_precondition if the profile needs a model

@@ -274,6 +274,15 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (!version.is_ok()) return respond(version.status());
     return respond(RepoDesk(service.store(), service.layout()).simulate(caller, parts[1], *parsed, *version));
   }
+  if (collection == "repos" && parts.size() == 4 && parts[2] == "policy" && parts[3] == "replay") {
+    if (method != "POST") return method_not_allowed;
+    auto parsed = parse_body(body);
+    if (!parsed.is_ok()) return respond(parsed.status());
+    auto days = integer_param(query, "days", 7, 1, 365);
+    if (!days.is_ok()) return respond(days.status());
+    return respond(
+        RepoDesk(service.store(), service.layout()).replay_policy(caller, parts[1], *parsed, static_cast<int>(*days)));
+  }
   if (collection == "repos" && parts.size() == 3 && parts[2] == "kpis") {
     if (method != "GET") return method_not_allowed;
     return respond(RepoDesk(service.store(), service.layout()).kpi_history(caller, parts[1]));

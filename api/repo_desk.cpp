@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admission/learning.h"
+#include "admission/policy_replay.h"
 #include "api/repo_access.h"
 #include "api/settings_versions.h"
 #include "core/clock.h"
@@ -87,6 +88,36 @@ json replay_json(const std::vector<routing::Outcome>& history, const settings::R
 }
 
 }  // namespace
+
+Result<json> RepoDesk::replay_policy(const policy::Caller& caller, const std::string& repo_id, const json& body,
+                                     int days) {
+  return store_.with([&](store::Transaction& store) -> Result<json> {
+    CORRAL_ASSIGN_OR_RETURN(store::RepoRecord repo, repo_for(store, caller, repo_id, policy::Action::kRead));
+    CORRAL_ASSIGN_OR_RETURN(settings::RepoSettings current, settings::settings_of(repo));
+    CORRAL_ASSIGN_OR_RETURN(settings::RepoSettings proposed, settings::change_settings(current, body));
+    std::string since = format_rfc3339(store_.clock().now() - std::chrono::hours(24) * days);
+    CORRAL_ASSIGN_OR_RETURN(admission::PolicyReplay replay,
+                            admission::replay_policy(store, repo_id, proposed.boundaries, since));
+    json changed = json::array();
+    for (const auto& decision : replay.changed)
+      changed.push_back({{"seq", decision.seq},
+                         {"task", decision.task},
+                         {"kind", decision.kind},
+                         {"what", decision.what},
+                         {"was", decision.was},
+                         {"would_be", decision.would_be},
+                         {"rule", decision.rule},
+                         {"reason", decision.reason}});
+    return json{{"repo", repo_id},
+                {"since", since},
+                {"days", days},
+                {"tool_calls", replay.tool_calls},
+                {"egress_requests", replay.egress_requests},
+                {"changes", replay.changes},
+                {"changed", changed},
+                {"truncated", replay.truncated}};
+  });
+}
 
 Result<json> RepoDesk::simulate(const policy::Caller& caller, const std::string& repo_id, const json& body,
                                 int64_t version) {

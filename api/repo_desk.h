@@ -31,6 +31,13 @@ class RepoDesk {
   // of the settings in force.
   Result<nlohmann::json> simulate(const policy::Caller& caller, const std::string& repo_id, const nlohmann::json& body,
                                   int64_t version = 0);
+  // The tool calls and egress requests of the last `days` days decided again
+  // with `body`'s changes applied to the settings in force
+  // (admission/policy_replay.h): {"repo", "since", "tool_calls",
+  // "egress_requests", "changes": {"allowed -> blocked": N}, "changed": [...],
+  // "truncated"}. Readers of the repository; changes nothing.
+  Result<nlohmann::json> replay_policy(const policy::Caller& caller, const std::string& repo_id,
+                                       const nlohmann::json& body, int days);
   // The KPIs over time (routing/kpi_history.h): {"repo", "outcomes", "series":
   // {"": [points], AGENT: [points]}, "recent": the last 20 outcomes}, each
   // point {"time", KPIs...}; "" is the whole repository. Readers of the repository.

@@ -148,8 +148,10 @@ int run_scan(const ScanOptions& options) {
 
 }  // namespace
 
-CommandAction add_policy_command(CLI::App& app, const GlobalOptions&) {
+CommandAction add_policy_command(CLI::App& app, const GlobalOptions& globals) {
   app.require_subcommand(1);
+  auto replay_action = std::make_shared<std::function<int()>>();
+  add_policy_replay(app, globals, *replay_action);
   auto options = std::make_shared<CheckOptions>();
   CLI::App* check = app.add_subcommand("check", "Check one tool call against the rules: allow, flag or block");
   check->add_option("--tool", options->tool, "Tool name (Read, Write, Edit, Bash, WebFetch, read_file, shell, ...)")
@@ -173,7 +175,10 @@ CommandAction add_policy_command(CLI::App& app, const GlobalOptions&) {
                    "A sensitive path pattern besides the defaults, or !PATTERN for what is not (repeatable)");
   scan->add_flag("--json", scan_options->json_output);
 
-  return [options, scan_options, check] { return check->parsed() ? run_check(*options) : run_scan(*scan_options); };
+  return [options, scan_options, check, scan, replay_action] {
+    if (check->parsed()) return run_check(*options);
+    return scan->parsed() ? run_scan(*scan_options) : (*replay_action)();
+  };
 }
 
 }  // namespace corral::cli

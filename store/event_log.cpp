@@ -138,6 +138,17 @@ Result<std::optional<StoredEvent>> EventLog::last_of_type(const std::string& tas
   return query_one<StoredEvent>(query, read_row);
 }
 
+Result<int64_t> EventLog::first_seq_since(const std::string& time) {
+  // Times grow with seq (one writer stamps both), so the first match is found by seq.
+  Statement select(db_.handle(), "SELECT seq FROM events WHERE time >= ? ORDER BY seq LIMIT 1");
+  select.bind(1, time);
+  auto found = query_one<int64_t>(select, [](const Statement& row) { return row.integer(0); });
+  if (!found.is_ok()) return found.status();
+  if (*found) return **found;
+  CORRAL_ASSIGN_OR_RETURN(int64_t last, last_seq());
+  return last + 1;
+}
+
 Result<ChainReport> EventLog::verify() { return verify_part(0, kGenesisHash, 0); }
 
 Result<ChainReport> EventLog::verify_part(int64_t after_seq, const std::string& prev_hash, int limit) {

@@ -61,6 +61,9 @@ class EventLog final : public EventSink {
   // Called after each append (the Store calls its event listeners); empty: none.
   void set_append_listener(std::function<void()> listener) { on_append_ = std::move(listener); }
 
+  // The first event stored at or after `time` (RFC 3339); one past the last when none.
+  Result<int64_t> first_seq_since(const std::string& time);
+
   // The newest event's seq (0 when the log is empty).
   Result<int64_t> last_seq();
 

@@ -68,6 +68,45 @@ TEST_F(EgressE2E, ObserveHasNoNetworkAndHigherTiersReachOnlyTheAllowlist) {
   EXPECT_EQ(denied[0]["payload"]["rule"], "host_not_allowed");
 }
 
+// `corral policy replay`: the run's real tool calls and egress requests,
+// decided again under proposed settings; nothing changes.
+TEST_F(EgressE2E, PolicyReplayDecidesHistoryAgainUnderProposedSettings) {
+  json egress = {
+      {"hosts", {"models.corral.test"}}, {"internal_hosts", {"models.corral.test"}}, {"ports", {server_.port()}}};
+  local("PATCH", "/v1/repos/" + repo_id_ + "/settings", json{{"egress", egress}, {"pin", "supervised"}}.dump());
+  // A tool call through the run's hook as an agent's would go: sudo, blocked.
+  std::string hook =
+      "printf '%s' '{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"sudo ls\"}}' "
+      "| $CORRAL_TOOL_HOOK; ";
+  std::string task = submit(
+      hook + fetcher("models.corral.test", "out.txt") + " && " + fetcher("elsewhere.test", "other.txt") + "; true",
+      "a tool call and two requests");
+  ASSERT_EQ(wait_for_state(task, "review", 60)["state"], "review");
+  ASSERT_EQ(events_of(task, "tool.blocked").size(), 1u) << local("GET", "/v1/events?task=" + task).dump();
+  json before = local("GET", "/v1/repos/" + repo_id_ + "/settings");
+
+  json proposed = {
+      {"tool_enforcement", "flag"},
+      {"egress", {{"hosts", {"elsewhere.test"}}, {"internal_hosts", {"elsewhere.test"}}, {"ports", {server_.port()}}}}};
+  testing::write_file(dir_ / "proposed.json", proposed.dump());
+  auto replayed = corral("policy replay " + quote(repo()) + " --settings " + quote(dir_ / "proposed.json") + " --json");
+  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
+  json replay = json::parse(replayed.out);
+  EXPECT_EQ(replay["tool_calls"], 1);
+  EXPECT_EQ(replay["egress_requests"], 2);
+  EXPECT_EQ(replay["changes"], (json{{"allowed -> blocked", 1}, {"blocked -> allowed", 1}, {"blocked -> flagged", 1}}))
+      << replay.dump(2);
+  auto human = corral("policy replay " + quote(repo()) + " --settings " + quote(dir_ / "proposed.json") + " --days 1");
+  EXPECT_NE(human.out.find("egress models.corral.test:" + std::to_string(server_.port()) + ": allowed -> blocked"),
+            std::string::npos)
+      << human.out;
+  EXPECT_EQ(local("GET", "/v1/repos/" + repo_id_ + "/settings"), before) << "a replay changes nothing";
+  testing::write_file(dir_ / "bad.json", R"({"tool_enforcement": "sometimes"})");
+  auto bad = corral("policy replay " + quote(repo()) + " --settings " + quote(dir_ / "bad.json"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("tool_enforcement"), std::string::npos) << bad.err;
+}
+
 TEST_F(EgressE2E, ADaemonKilledMidRunLeavesNoRunDirectoryBehind) {
   std::string task = submit("sleep 600; true", "outlive the daemon");
   json running = wait_for_state(task, "running", 30);
