@@ -3,6 +3,7 @@
 #include "api/alert_desk.h"
 #include "api/kill_switch_desk.h"
 #include "api/repo_desk.h"
+#include "api/scorecard_desk.h"
 #include "api/sessions.h"
 #include "api/settings_versions.h"
 #include "core/url_encoding.h"
@@ -229,6 +230,14 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     return created(body, [&](const json& b) { return service.add_repo(caller, b); });
   }
   if (collection == "alerts") return route_alerts(service, caller, method, parts, query, body);
+  if (collection == "scorecard" && parts.size() == 1) {
+    if (method != "GET") return method_not_allowed;
+    auto days = integer_param(query, "since", 30, 1, 365);
+    if (!days.is_ok()) return respond(days.status());
+    auto repo = service.resolve_repo(param(query, "repo"));
+    if (!repo.is_ok()) return respond(repo.status());
+    return respond(scorecard(service.store(), caller, *repo, static_cast<int>(*days)));
+  }
   if (collection == "killswitches" && parts.size() == 1) {
     if (method == "GET") return respond(KillSwitchDesk(service.store()).list(caller));
     if (method != "POST") return method_not_allowed;

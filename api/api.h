@@ -15,6 +15,17 @@
 //   PATCH  /v1/repos/{id}/settings   settings to change (null resets)    (owner)
 //   POST   /v1/repos/{id}/branches   {"branch", "commit", "force"?}      (owner; only forward)
 //   POST   /v1/repos/{id}/simulate   proposed settings: the history replayed under them
+//   POST   /v1/repos/{id}/policy/replay?days=7  proposed settings: tool calls and egress decided again
+//   GET    /v1/repos/{id}/settings/history, POST /v1/repos/{id}/settings/rollback {"version", "reason"} (owner)
+//   GET    /v1/killswitches, POST /v1/killswitches {"on", "reason", "repo"? | "agent"?, "hold_merges"?}
+//   GET    /v1/alerts?state=&repo=&rule=&severity=&before=&limit=
+//   GET    /v1/alerts/{id}           the alert and its deliveries
+//   POST   /v1/alerts/{id}/ack | /resolve  {"note"}                     (owner)
+//   GET    /v1/alerts/destinations, POST {"name", "format", "url", "secret"?, "chat_id"?, "rules"?,
+//          "min_severity"?, "repo"?}, DELETE /v1/alerts/destinations/{name}, POST .../{name}/test
+//                                                   (global: admin; a repository's: owner)
+//   GET    /v1/scorecard?repo=&since=DAYS
+//   GET    /metrics                  Prometheus text (unscoped readers)
 //   GET    /v1/reviews?repo=         diffs waiting for review
 //   GET    /v1/reviews/{task}        one diff: findings, verdicts, patch
 //          ?files_offset=0&files_limit=1000&patch_bytes=1048576: a page of its files (next_offset

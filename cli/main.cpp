@@ -16,7 +16,7 @@ struct Command {
   corral::cli::CommandAction (*add)(CLI::App&, const corral::cli::GlobalOptions&);
 };
 
-constexpr std::array<Command, 13> kCommands = {{
+constexpr std::array<Command, 14> kCommands = {{
     {"run", "Run one task now, without a daemon: agent in a sandbox, changes on branch corral/<task>",
      corral::cli::add_run_command},
     {"serve", "Run the daemon: queue, scheduler and HTTP API", corral::cli::add_serve_command},
@@ -33,6 +33,10 @@ constexpr std::array<Command, 13> kCommands = {{
      corral::cli::add_kill_command},
     {"alert", "Alerts: list, show, acknowledge, resolve; webhook destinations and their test (daemon)",
      corral::cli::add_alert_command},
+    {"scorecard",
+     "Per repository and agent: merged without a person, false positives, time to remediate, cost, "
+     "least privilege (daemon)",
+     corral::cli::add_scorecard_command},
     {"token", "Create, list and revoke API tokens (daemon, admin)", corral::cli::add_token_command},
     {"events", "Print a task's events, or follow the daemon's live events", corral::cli::add_events_command},
     {"audit", "Check the event log's hash chain", corral::cli::add_audit_command},

@@ -141,5 +141,35 @@ TEST_F(AlertsE2E, RepeatedFailuresReachAReceiverThatComesBackAfterARestart) {
   EXPECT_NE(destinations.out.find("flaky  json  global  healthy"), std::string::npos) << destinations.out;
 }
 
+// The scorecard over real runs: a failure put right by the next merge on its
+// file, work merged without a person, and grants wider than what was used.
+TEST_F(AlertsE2E, TheScorecardCountsRemediationAndSuggestsTighterGrants) {
+  settings({{"pin", "autonomous"}, {"egress", {{"hosts", {"unused.example"}}}}, {"budget", {{"task_tokens", 100000}}}});
+  std::string failed = submit_task("echo broken > shared.txt; exit 1", "breaks shared.txt");
+  ASSERT_EQ(wait_for_state(failed, "failed", 60)["state"], "failed");
+  std::string fixed = submit_task("echo fixed > shared.txt; true", "fixes shared.txt");
+  ASSERT_EQ(wait_for_state(fixed, "merged", 90)["state"], "merged");
+
+  auto card = corral("scorecard --repo " + quote(upstream()) + " --since 1 --json");
+  ASSERT_EQ(card.exit_code, 0) << card.err;
+  json rows = json::parse(card.out)["rows"];
+  ASSERT_EQ(rows.size(), 2u) << rows.dump(2);  // one per agent profile (each task's command is its own)
+  json total = {{"tasks", 0}, {"merged", 0}, {"merged_without_human", 0}, {"remediations", 0}};
+  json suggestions = json::array();
+  for (const json& row : rows) {
+    for (auto& [key, value] : total.items()) value = value.get<int>() + row[key].get<int>();
+    for (const json& suggestion : row["least_privilege"]["suggestions"]) suggestions.push_back(suggestion["setting"]);
+    EXPECT_EQ(row["least_privilege"]["runs"], 1);
+    EXPECT_TRUE(row["least_privilege"]["memory_used_bytes"].is_null()) << "not recorded: said so, not made up";
+  }
+  EXPECT_EQ(total, (json{{"tasks", 2}, {"merged", 1}, {"merged_without_human", 1}, {"remediations", 1}}))
+      << rows.dump(2);
+  EXPECT_NE(std::find(suggestions.begin(), suggestions.end(), "egress.hosts"), suggestions.end()) << suggestions;
+  EXPECT_NE(std::find(suggestions.begin(), suggestions.end(), "budget.task_tokens"), suggestions.end()) << suggestions;
+  auto human = corral("scorecard --since 1");
+  EXPECT_NE(human.out.find("merged 1, of which without a person 1"), std::string::npos) << human.out;
+  EXPECT_NE(corral("scorecard --since 0").exit_code, 0) << "bad input is refused";
+}
+
 }  // namespace
 }  // namespace corral::e2e
