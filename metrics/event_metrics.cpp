@@ -121,7 +121,7 @@ void EventMetrics::timed(const store::StoredEvent& stored, double at) {
   const std::string& task = stored.event.task_id;
   const std::string& repo = stored.event.repo_id;
   if (task.empty()) return;
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   if (type == "task.queued" || type == "task.requeued") queued_at_[task] = at;
   if (type == "task.routed") routed_at_[task] = at;
   if (type == "task.started") {

@@ -9,9 +9,9 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <string>
 
+#include "core/thread_annotations.h"
 #include "metrics/registry.h"
 #include "store/store.h"
 
@@ -30,9 +30,12 @@ class EventMetrics {
   void timed(const store::StoredEvent& stored, double at);
 
   Registry registry_;
-  std::mutex mutex_;  // guards the maps below
+  Mutex mutex_;
   // When each task's timed step began (seconds since the epoch); dropped when it ends.
-  std::map<std::string, double> queued_at_, routed_at_, started_at_, mergeable_at_;
+  std::map<std::string, double> queued_at_ CORRAL_GUARDED_BY(mutex_);
+  std::map<std::string, double> routed_at_ CORRAL_GUARDED_BY(mutex_);
+  std::map<std::string, double> started_at_ CORRAL_GUARDED_BY(mutex_);
+  std::map<std::string, double> mergeable_at_ CORRAL_GUARDED_BY(mutex_);
 };
 
 }  // namespace corral::metrics

@@ -43,19 +43,19 @@ std::string label_text(const std::vector<std::string>& names, const LabelValues&
 }  // namespace
 
 void Registry::counter(const std::string& name, const std::string& help, std::vector<std::string> labels) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   families_[name] = {help, "counter", std::move(labels), {}, {}};
 }
 
 void Registry::gauge(const std::string& name, const std::string& help, std::vector<std::string> labels) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   families_[name] = {help, "gauge", std::move(labels), {}, {}};
 }
 
 void Registry::histogram(const std::string& name, const std::string& help, std::vector<std::string> labels,
                          std::vector<double> buckets) {
   std::sort(buckets.begin(), buckets.end());
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   families_[name] = {help, "histogram", std::move(labels), std::move(buckets), {}};
 }
 
@@ -70,14 +70,14 @@ Registry::Series& Registry::series_of(Family& family, const LabelValues& values)
 }
 
 void Registry::add(const std::string& name, const LabelValues& values, double by) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto family = families_.find(name);
   if (family == families_.end() || family->second.labels.size() != values.size()) return;
   series_of(family->second, values).value += by;
 }
 
 void Registry::observe(const std::string& name, const LabelValues& values, double value) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto family = families_.find(name);
   if (family == families_.end() || family->second.labels.size() != values.size()) return;
   Series& series = series_of(family->second, values);
@@ -89,7 +89,7 @@ void Registry::observe(const std::string& name, const LabelValues& values, doubl
 }
 
 void Registry::set_all(const std::string& name, const std::vector<std::pair<LabelValues, double>>& series) {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   auto family = families_.find(name);
   if (family == families_.end()) return;
   family->second.series.clear();
@@ -98,7 +98,7 @@ void Registry::set_all(const std::string& name, const std::vector<std::pair<Labe
 }
 
 std::string Registry::exposition() const {
-  std::lock_guard lock(mutex_);
+  MutexLock lock(mutex_);
   std::string out;
   for (const auto& [name, family] : families_) {
     out += "# HELP " + name + " " + family.help + "\n# TYPE " + name + " " + family.type + "\n";

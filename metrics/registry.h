@@ -7,9 +7,10 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "core/thread_annotations.h"
 
 namespace corral::metrics {
 
@@ -44,10 +45,10 @@ class Registry {
     std::vector<double> buckets;
     std::map<LabelValues, Series> series;
   };
-  Series& series_of(Family& family, const LabelValues& values);
+  static Series& series_of(Family& family, const LabelValues& values);
 
-  mutable std::mutex mutex_;
-  std::map<std::string, Family> families_;
+  mutable Mutex mutex_;
+  std::map<std::string, Family> families_ CORRAL_GUARDED_BY(mutex_);
 };
 
 }  // namespace corral::metrics
