@@ -262,7 +262,15 @@ Status add_group_flag_text(json& change, const Group& group, std::string_view te
                                     std::string(group.key));
   auto value = value_from_text(*field, pair->value, flag + " " + pair->key);
   if (!value.is_ok()) return value.status();
-  place(change, *field, tier) = *value;
+  RepoSettings probe;
+  Slot slot = field->slot(probe, Tier::kSupervised);
+  bool list =
+      std::holds_alternative<std::vector<std::string>*>(slot) || std::holds_alternative<std::vector<int>*>(slot);
+  // A list's items one flag each: --alert muted=new_tool --alert muted=overlap.
+  if (list)
+    place(change, *field, tier).push_back(*value);
+  else
+    place(change, *field, tier) = *value;
   return Status::ok();
 }
 

@@ -110,6 +110,10 @@ TEST(RepoSettings, BadValuesNameTheField) {
       {{{"models", {{"codex", "gpt; rm"}}}}, "setting 'models.codex' must be a model name"},
       {{{"model_prices", {{"gpt-5.2", "3 dollars"}}}}, "setting 'model_prices.gpt-5.2' must be IN/OUT"},
       {{{"tool_enforcement", "maybe"}}, "setting 'tool_enforcement' must be one of \"flag\", \"block\""},
+      {{{"alerts", {{"muted", {"overlap", "typos"}}}}},
+       "setting 'alerts.muted' holds 'typos', which is not an alert rule"},
+      {{{"alerts", {{"failures", 0}}}}, "setting 'alerts.failures' must be a whole number from 1"},
+      {{{"alerts", {{"min_confidence", 2}}}}, "setting 'alerts.min_confidence' must be a number from 0 to 1"},
       {{{"tier_limits", "strict"}}, "setting 'tier_limits' must map tiers"},
   };
   auto settings = parse_settings(json::object());
@@ -164,6 +168,14 @@ TEST(SettingFields, NullReturnsEverySettingToItsDefault) {
       {"models", {{"codex", "m"}}},
       {"egress", {{"hosts", {"h.test"}}, {"internal_hosts", {"h.test"}}, {"ports", {8443}}}},
       {"budget", {{"task_tokens", 1}, {"task_calls", 2}, {"daily_tokens", 3}, {"daily_calls", 4}}},
+      {"alerts",
+       {{"failures", 5},
+        {"failure_window_minutes", 30},
+        {"blocked_per_run", 9},
+        {"min_confidence", 0.3},
+        {"burn_share", 0.5},
+        {"cooldown_minutes", 5},
+        {"muted", {"new_tool"}}}},
       {"thresholds", {{"trusted", {{"min_samples", 2}, {"min_success_lower", 0.5}, {"max_rollback_upper", 0.5}}}}},
       {"tier_limits", {{"observe", {{"approvals", 3}, {"max_files", 4}, {"max_lines", 5}}}}}};
   auto settings = parse_settings(changed);
@@ -187,6 +199,17 @@ TEST(SettingFields, OneFieldOfAGroupResetsAlone) {
   ASSERT_TRUE(changed.is_ok());
   EXPECT_EQ(changed->boundaries.task_calls, 0);
   EXPECT_EQ(changed->boundaries.daily_calls, 7);
+}
+
+TEST(SettingFields, AListInAGroupTakesOneItemAFlag) {
+  json change = json::object();
+  ASSERT_TRUE(add_group_flag_text(change, *find_group("alerts"), "muted=new_tool").is_ok());
+  ASSERT_TRUE(add_group_flag_text(change, *find_group("alerts"), "muted=overlap").is_ok());
+  ASSERT_TRUE(add_group_flag_text(change, *find_group("alerts"), "failures=4").is_ok());
+  EXPECT_EQ(change, (json{{"alerts", {{"muted", {"new_tool", "overlap"}}, {"failures", 4}}}}));
+  auto settings = parse_settings(change);
+  ASSERT_TRUE(settings.is_ok()) << settings.status().to_string();
+  EXPECT_EQ(settings->alerts.muted, (std::vector<std::string>{"new_tool", "overlap"}));
 }
 
 TEST(SettingFields, CommandLineFlagsBuildAChangeDocument) {
