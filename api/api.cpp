@@ -129,6 +129,15 @@ ApiResponse method_not_allowed_for(const std::string& method) {
   return {405, json{{"error", {{"code", "method_not_allowed"}, {"message", method + " is not allowed here"}}}}.dump()};
 }
 
+// The repository a body names in "repo" (an id or a path) as its id; "" when
+// it names none; not_found or invalid_argument when it names one badly.
+Result<std::string> body_repo(Service& service, const json& body) {
+  if (!body.is_object() || !body.contains("repo") || !body["repo"].is_string()) return std::string();
+  CORRAL_ASSIGN_OR_RETURN(std::string repo_id, service.resolve_repo(body["repo"]));
+  if (repo_id.empty()) return Status::invalid_argument("'repo' is empty: name a repository");
+  return repo_id;
+}
+
 // /v1/alerts[/ID[/ack|/resolve]] and /v1/alerts/destinations[/NAME[/test]].
 ApiResponse route_alerts(Service& service, const policy::Caller& caller, const std::string& method,
                          const std::vector<std::string>& parts, const Query& query, const std::string& body) {
@@ -139,13 +148,9 @@ ApiResponse route_alerts(Service& service, const policy::Caller& caller, const s
     if (method != "POST") return method_not_allowed_for(method);
     auto parsed = parse_body(body);
     if (!parsed.is_ok()) return respond(parsed.status());
-    std::string repo_id;
-    if (parsed->is_object() && parsed->contains("repo") && (*parsed)["repo"].is_string()) {
-      auto resolved = service.resolve_repo((*parsed)["repo"]);
-      if (!resolved.is_ok()) return respond(resolved.status());
-      repo_id = *resolved;
-    }
-    return respond(desk.add_destination(caller, *parsed, repo_id), 201);
+    auto repo_id = body_repo(service, *parsed);
+    if (!repo_id.is_ok()) return respond(repo_id.status());
+    return respond(desk.add_destination(caller, *parsed, *repo_id), 201);
   }
   if (destinations && parts.size() == 3) {
     if (method != "DELETE") return method_not_allowed_for(method);
@@ -243,14 +248,9 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     if (method != "POST") return method_not_allowed;
     auto parsed = parse_body(body);
     if (!parsed.is_ok()) return respond(parsed.status());
-    std::string repo_id;
-    if (parsed->is_object() && parsed->contains("repo") && (*parsed)["repo"].is_string()) {
-      auto resolved = service.resolve_repo((*parsed)["repo"]);
-      if (!resolved.is_ok()) return respond(resolved.status());
-      repo_id = *resolved;
-      if (repo_id.empty()) return respond(Status::invalid_argument("'repo' is empty: name a repository"));
-    }
-    return respond(KillSwitchDesk(service.store()).set(caller, *parsed, repo_id));
+    auto repo_id = body_repo(service, *parsed);
+    if (!repo_id.is_ok()) return respond(repo_id.status());
+    return respond(KillSwitchDesk(service.store()).set(caller, *parsed, *repo_id));
   }
   if (collection == "repos" && parts.size() == 2) {
     if (method != "GET") return method_not_allowed;

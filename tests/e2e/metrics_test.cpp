@@ -1,9 +1,6 @@
 // GET /metrics against a real daemon with real sandboxes: authorised like the
 // API, valid for `promtool check metrics`, and scraped by a real Prometheus
 // server (Debian's), whose queries then see corral's runs.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -12,6 +9,7 @@
 #include <thread>
 
 #include "tests/e2e/commit_fixture.h"
+#include "tests/support/loopback_http.h"
 
 namespace corral::e2e {
 namespace {
@@ -19,15 +17,9 @@ namespace {
 using nlohmann::json;
 
 int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  int port = 0;
+  ::close(testing::listen_on_loopback(&port));
+  return port;
 }
 
 class MetricsE2E : public CommitE2E {

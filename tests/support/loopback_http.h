@@ -11,6 +11,9 @@
 
 namespace corral::testing {
 
+// A listening TCP socket on 127.0.0.1 at a free port (set in *port).
+int listen_on_loopback(int* port);
+
 class LoopbackHttpServer {
  public:
   LoopbackHttpServer();

@@ -1,7 +1,5 @@
 #include "tests/support/webhook_receiver.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,20 +7,12 @@
 #include <chrono>
 #include <sstream>
 
+#include "tests/support/loopback_http.h"
+
 namespace corral::testing {
 
 WebhookReceiver::WebhookReceiver() {
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int yes = 1;
-  ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::listen(listener_, 16);
-  socklen_t size = sizeof address;
-  ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
-  port_ = ntohs(address.sin_port);
+  listener_ = listen_on_loopback(&port_);
   thread_ = std::thread([this] {
     for (;;) {
       int client = ::accept(listener_, nullptr, nullptr);
