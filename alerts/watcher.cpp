@@ -34,6 +34,17 @@ AlertWatcher::AlertWatcher(store::Store& store, std::function<void()> delivery_q
                            std::function<void(const store::StoredEvent&)> read)
     : store_(store), delivery_queued_(std::move(delivery_queued)), read_(std::move(read)) {
   listener_ = store_.add_event_listener([this] { wakeup_.notify(); });
+  // The first start (a new data directory, or one from before alerts) begins
+  // at the log's end: alerts are about what happens from now on, not a storm
+  // about the past.
+  Status started = store_.with([&](store::Transaction& tx) -> Status {
+    CORRAL_ASSIGN_OR_RETURN(auto cursor, tx.alerts.stored_cursor());
+    if (cursor) return Status::ok();
+    CORRAL_ASSIGN_OR_RETURN(int64_t last, tx.events.last_seq());
+    CORRAL_ASSIGN_OR_RETURN(auto tail, tx.events.after(last - 1, {}, 1));
+    return tx.alerts.set_cursor({last, tail.empty() ? "" : tail.front().hash});
+  });
+  if (!started.is_ok()) spdlog::error("alert rules: finding where to start: {}", started.to_string());
 }
 
 AlertWatcher::~AlertWatcher() { store_.remove_event_listener(listener_); }

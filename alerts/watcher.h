@@ -1,6 +1,8 @@
 // The alert watcher: reads each stored event once, in order, from where it
 // stopped (its cursor, kept in the store in the same transaction as what it
-// raised, so a restart neither skips nor repeats an event), puts it to the
+// raised, so a restart neither skips nor repeats an event; the first start
+// begins at the log's end, so a log from before alerts raises no storm about
+// the past), puts it to the
 // rules, and keeps what they raise: the alert (unless its rule is muted for
 // the repository or its cooldown is running), an alert.raised event, and a
 // pending delivery to every destination whose filter takes it. Woken by the

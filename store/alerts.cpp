@@ -126,13 +126,14 @@ Result<bool> Alerts::first_use_of_tool(const std::string& repo_id, const std::st
   return found->has_value();
 }
 
-Result<AlertCursor> Alerts::cursor() {
+Result<std::optional<AlertCursor>> Alerts::stored_cursor() {
   Statement select(db_.handle(), "SELECT seq, hash FROM alert_cursor WHERE id = 1");
-  auto found = query_one<AlertCursor>(select, [](const Statement& row) {
-    return AlertCursor{row.integer(0), row.text(1)};
-  });
-  if (!found.is_ok()) return found.status();
-  return found->value_or(AlertCursor{});
+  return query_one<AlertCursor>(select, [](const Statement& row) { return AlertCursor{row.integer(0), row.text(1)}; });
+}
+
+Result<AlertCursor> Alerts::cursor() {
+  CORRAL_ASSIGN_OR_RETURN(auto found, stored_cursor());
+  return found.value_or(AlertCursor{});
 }
 
 Status Alerts::set_cursor(const AlertCursor& cursor) {

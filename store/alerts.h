@@ -70,6 +70,8 @@ class Alerts {
   // repository's first run has nothing to compare with).
   Result<bool> first_use_of_tool(const std::string& repo_id, const std::string& tool, const std::string& run_id);
 
+  // Where the rules are; nullopt before they first started.
+  Result<std::optional<AlertCursor>> stored_cursor();
   Result<AlertCursor> cursor();
   Status set_cursor(const AlertCursor& cursor);
 

@@ -253,6 +253,21 @@ TEST_F(AlertRules, ARestartedWatcherGoesOnFromItsCursor) {
   EXPECT_TRUE(raised("broken_chain").empty()) << "the chain is checked across the restart, and holds";
 }
 
+TEST_F(AlertRules, TheFirstStartBeginsAtTheLogsEndNotWithTheHistory) {
+  testing::TempDir other;
+  auto old = std::move(*store::Store::open(other / "corral.db", clock_));
+  Event escalation{"agent.escalation", "task-1", "run-1", "repo-1", "claude", "run-1", R"({"reason":"old"})"};
+  ASSERT_TRUE(old->with([&](store::Transaction& tx) { return tx.events.record(escalation); }).is_ok());
+  AlertWatcher late(*old, nullptr);
+  EXPECT_EQ(*late.pass(), 0) << "the past raises nothing";
+  escalation.payload = R"({"reason":"new"})";
+  ASSERT_TRUE(old->with([&](store::Transaction& tx) { return tx.events.record(escalation); }).is_ok());
+  EXPECT_EQ(*late.pass(), 1);
+  auto alerts = old->with([&](store::Transaction& tx) { return tx.alerts.list({}); });
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_NE(alerts->front().summary.find("new"), std::string::npos);
+}
+
 TEST_F(AlertRules, DeliveriesAreQueuedForTheDestinationsWhoseFilterTakesTheAlert) {
   std::string other = add_repo("/src/b");
   store_->with([&](store::Transaction& tx) {
