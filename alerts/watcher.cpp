@@ -171,7 +171,8 @@ void AlertWatcher::run(const std::atomic<bool>& stop) {
       continue;
     }
     if (*read == kBatch) continue;
-    if (store_.clock().since(swept) >= kSweepEvery) {
+    // The sweep takes idle time only: a busy log is read, not re-hashed.
+    if (*read == 0 && store_.clock().since(swept) >= kSweepEvery) {
       Status status = sweep();
       if (!status.is_ok()) spdlog::error("alert rules, sweeping the chain: {}", status.to_string());
       swept = store_.clock().monotonic();

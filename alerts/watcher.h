@@ -11,7 +11,7 @@
 //
 // The rules check each new event's link to the one before. Re-hashing every
 // event, which finds a row altered after it was written, is a sweep instead:
-// while no new event waits, a part of the log (kSweepPart events) a second,
+// when a pass found no new event, a part of the log (kSweepPart events) a second,
 // from the first event to the last and round again, so a long log is
 // verified within log size / kSweepPart seconds without slowing ingest.
 #pragma once
