@@ -153,7 +153,8 @@ std::vector<RaisedAlert> RuleBook::observe(const store::StoredEvent& stored, Rul
               kind == "kill_switch_off" ? severity::kInfo : severity::kCritical, "event:" + std::to_string(stored.seq));
     alert.summary = switch_kind
                         ? (kind == "kill_switch_on" ? "a kill switch was turned on" : "a kill switch was turned off")
-                        : "a rewrite of a shared branch's history was refused";
+                    : kind == "shared_history_lost" ? "a shared branch's history was rewritten outside corral"
+                                                    : "a rewrite of a shared branch's history was refused";
     if (!text(payload, "reason").empty()) alert.summary += ": " + text(payload, "reason");
     alert.facts = payload;
     alert.recorded = true;
