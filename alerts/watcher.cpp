@@ -19,6 +19,8 @@ constexpr std::chrono::milliseconds kGather{50};
 constexpr int kSweepPart = 1000;
 const std::string kGenesis(64, '0');
 constexpr std::chrono::milliseconds kRetryDelay{1000};
+// Events held as handed over at most; beyond, the watcher reads the log.
+constexpr size_t kMaxHandedOver = 20000;
 
 bool takes(const store::AlertDestination& destination, const store::AlertRecord& alert) {
   if (!destination.repo_id.empty() && destination.repo_id != alert.repo_id) return false;
@@ -33,7 +35,7 @@ bool takes(const store::AlertDestination& destination, const store::AlertRecord&
 AlertWatcher::AlertWatcher(store::Store& store, std::function<void()> delivery_queued,
                            std::function<void(const store::StoredEvent&)> read)
     : store_(store), delivery_queued_(std::move(delivery_queued)), read_(std::move(read)) {
-  listener_ = store_.add_event_listener([this] { wakeup_.notify(); });
+  listener_ = store_.add_event_listener([this](const store::StoredEvent& stored) { handed_over(stored); });
   // The first start (a new data directory, or one from before alerts) begins
   // at the log's end: alerts are about what happens from now on, not a storm
   // about the past.
@@ -49,6 +51,41 @@ AlertWatcher::AlertWatcher(store::Store& store, std::function<void()> delivery_q
 
 AlertWatcher::~AlertWatcher() { store_.remove_event_listener(listener_); }
 
+void AlertWatcher::handed_over(const store::StoredEvent& stored) {
+  {
+    MutexLock lock(handed_mutex_);
+    // A seq given again: the events handed over from it were rolled back.
+    while (!handed_.empty() && handed_.back().seq >= stored.seq) handed_.pop_back();
+    if (handed_.size() >= kMaxHandedOver) handed_.clear();
+    handed_.push_back(stored);
+  }
+  wakeup_.notify();
+}
+
+Result<std::vector<store::StoredEvent>> AlertWatcher::next_events(store::Transaction& tx, int64_t seq) {
+  std::vector<store::StoredEvent> handed;
+  {
+    MutexLock lock(handed_mutex_);
+    while (!handed_.empty() && handed_.front().seq <= seq) handed_.pop_front();
+    if (!handed_.empty() && handed_.front().seq == seq + 1) {
+      size_t count = std::min<size_t>(handed_.size(), kBatch);
+      handed.assign(std::make_move_iterator(handed_.begin()), std::make_move_iterator(handed_.begin() + count));
+      handed_.erase(handed_.begin(), handed_.begin() + static_cast<std::ptrdiff_t>(count));
+    }
+  }
+  if (!handed.empty()) {
+    // No write is under way (this holds the store's lock). The chain makes
+    // the last event stand for all before it: if it is stored as handed
+    // over, so are they; if not, one was rolled back.
+    CORRAL_ASSIGN_OR_RETURN(auto last, tx.events.after(handed.back().seq - 1, {}, 1));
+    const store::StoredEvent& back = handed.back();
+    if (!last.empty() && last.front().seq == back.seq && last.front().hash == back.hash &&
+        last.front().prev_hash == back.prev_hash)
+      return handed;
+  }
+  return tx.events.after(seq, {}, kBatch);
+}
+
 Result<int> AlertWatcher::pass() {
   bool queued = false;
   std::vector<store::StoredEvent> events;
@@ -57,7 +94,7 @@ Result<int> AlertWatcher::pass() {
     Status status = tx.atomically([&]() -> Status {
       CORRAL_ASSIGN_OR_RETURN(store::AlertCursor cursor, tx.alerts.cursor());
       if (!book_) book_.emplace(cursor.hash);
-      CORRAL_ASSIGN_OR_RETURN(events, tx.events.after(cursor.seq, {}, kBatch));
+      CORRAL_ASSIGN_OR_RETURN(events, next_events(tx, cursor.seq));
       if (events.empty()) return Status::ok();
       StoreContext context(tx, cache_);
       for (const store::StoredEvent& stored : events) {

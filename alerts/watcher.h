@@ -7,7 +7,9 @@
 // the repository or its cooldown is running), an alert.raised event, and a
 // pending delivery to every destination whose filter takes it. Woken by the
 // store's appends (and reading what 50 ms gathered): nothing looks for new
-// events on a timer.
+// events on a timer. The appends hand their events over too, so the log is
+// read back only to catch up (after a restart, a rolled-back append, or
+// falling far behind).
 //
 // The rules check each new event's link to the one before. Re-hashing every
 // event, which finds a row altered after it was written, is a sweep instead:
@@ -17,8 +19,10 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "alerts/rule_book.h"
 #include "alerts/store_context.h"
@@ -48,12 +52,19 @@ class AlertWatcher {
 
  private:
   Status keep(store::Transaction& tx, StoreContext& context, const RaisedAlert& raised, bool& queued);
+  // The store's append listener (under the store's lock).
+  void handed_over(const store::StoredEvent& stored);
+  // The events after `seq`: those handed over when they follow on from it and
+  // are as stored, else read from the log.
+  Result<std::vector<store::StoredEvent>> next_events(store::Transaction& tx, int64_t seq);
 
   store::Store& store_;
   std::function<void()> delivery_queued_;
   std::function<void(const store::StoredEvent&)> read_;
   int listener_ = 0;
   Wakeup wakeup_;
+  Mutex handed_mutex_;
+  std::deque<store::StoredEvent> handed_ CORRAL_GUARDED_BY(handed_mutex_);  // in seq order
   // Used by the thread in pass() alone.
   std::optional<RuleBook> book_;  // made from the cursor; dropped when a pass fails
   ContextCache cache_;

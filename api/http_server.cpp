@@ -429,7 +429,7 @@ void accept_loop(Acceptor& acceptor, Start start, IdleConnections& idle,
 struct HttpServer::Impl {
   // Streams are woken by the store's appends while the server exists.
   explicit Impl(Service& service) : handlers(service, workers, io) {
-    bell_listener = service.store().add_event_listener([this] { handlers.bell.ring(); });
+    bell_listener = service.store().add_event_listener([this](const store::StoredEvent&) { handlers.bell.ring(); });
   }
   ~Impl() { handlers.service.store().remove_event_listener(bell_listener); }
   int bell_listener = 0;

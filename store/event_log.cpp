@@ -92,7 +92,7 @@ Result<StoredEvent> EventLog::append(const Event& event) {
     return insert.run();
   });
   if (!status.is_ok()) return status.with_context("recording event " + event.type);
-  if (on_append_) on_append_();
+  if (on_append_) on_append_(stored);
   return stored;
 }
 

@@ -59,7 +59,7 @@ class EventLog final : public EventSink {
   Result<std::vector<StoredEvent>> after(int64_t seq, const Filter& filter, int limit);
 
   // Called after each append (the Store calls its event listeners); empty: none.
-  void set_append_listener(std::function<void()> listener) { on_append_ = std::move(listener); }
+  void set_append_listener(std::function<void(const StoredEvent&)> listener) { on_append_ = std::move(listener); }
 
   // The first event stored at or after `time` (RFC 3339); one past the last when none.
   Result<int64_t> first_seq_since(const std::string& time);
@@ -82,7 +82,7 @@ class EventLog final : public EventSink {
  private:
   Database& db_;
   const Clock& clock_;
-  std::function<void()> on_append_;
+  std::function<void(const StoredEvent&)> on_append_;
 };
 
 // A stored event as JSON: seq, id, time, type, task, run, repo, agent,

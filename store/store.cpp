@@ -17,8 +17,8 @@ Store::Store(std::unique_ptr<Database> db, const Clock& clock)
       kill_switches_(*db_, clock),
       alerts_(*db_, clock),
       outbox_(*db_, clock) {
-  events_.set_append_listener([this] {
-    for (const auto& [handle, listener] : event_listeners_) listener();
+  events_.set_append_listener([this](const StoredEvent& stored) {
+    for (const auto& [handle, listener] : event_listeners_) listener(stored);
   });
 }
 

@@ -99,11 +99,12 @@ class Store {
     queue_.set_change_listener(std::move(listener));
   }
 
-  // Adds `listener`, called after every event appended (EventLog) under the
-  // lock, so that what it wakes reads only once the write is over (committed
-  // or rolled back). Returns the handle that removes it; once
+  // Adds `listener`, called with every event appended (EventLog) under the
+  // lock, so that what it wakes reads only once the write is over. The event
+  // may yet be rolled back with its transaction: then the next one appended
+  // has the same seq. Returns the handle that removes it; once
   // remove_event_listener returns, the listener is never called again.
-  int add_event_listener(std::function<void()> listener) {
+  int add_event_listener(std::function<void(const StoredEvent&)> listener) {
     std::lock_guard lock(mutex_);
     event_listeners_.emplace(++last_listener_, std::move(listener));
     return last_listener_;
@@ -129,7 +130,7 @@ class Store {
   KillSwitches kill_switches_;
   Alerts alerts_;
   AlertOutbox outbox_;
-  std::map<int, std::function<void()>> event_listeners_;  // called by events_ (under mutex_)
+  std::map<int, std::function<void(const StoredEvent&)>> event_listeners_;  // called by events_ (under mutex_)
   int last_listener_ = 0;
 };
 

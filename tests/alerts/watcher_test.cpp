@@ -253,6 +253,27 @@ TEST_F(AlertRules, ARestartedWatcherGoesOnFromItsCursor) {
   EXPECT_TRUE(raised("broken_chain").empty()) << "the chain is checked across the restart, and holds";
 }
 
+TEST_F(AlertRules, AnEventRolledBackWithItsTransactionIsNeverEvaluated) {
+  auto ghost = [&](const std::string& reason) {
+    Status rolled_back = store_->with([&](store::Transaction& tx) {
+      return tx.atomically([&]() -> Status {
+        Event event{"agent.escalation", "task-1", "run-1", repo_, "claude", "run-1", "{}"};
+        set_payload(event, {{"reason", reason}});
+        CORRAL_RETURN_IF_ERROR(tx.events.record(event));  // handed over to the watcher here
+        return Status::internal("the rest of the transaction failed");
+      });
+    });
+    ASSERT_FALSE(rolled_back.is_ok());
+  };
+  ghost("ghost at the tail");
+  EXPECT_TRUE(raised("escalation").empty());
+  ghost("ghost in the middle");
+  record("agent.escalation", {{"reason", "real"}});
+  auto alerts = raised("escalation");
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_NE(alerts[0].summary.find("real"), std::string::npos) << alerts[0].summary;
+}
+
 TEST_F(AlertRules, TheFirstStartBeginsAtTheLogsEndNotWithTheHistory) {
   testing::TempDir other;
   auto old = std::move(*store::Store::open(other / "corral.db", clock_));
