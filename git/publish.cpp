@@ -1,5 +1,7 @@
 #include "git/publish.h"
 
+#include <filesystem>
+
 #include "git/git_handles.h"
 
 namespace corral::git {
@@ -28,6 +30,9 @@ Status publish_branch(const std::string& mirror_path, const std::string& target_
   int rc = git_remote_fetch(remote.get(), &refspecs, &options, nullptr);
   CORRAL_RETURN_IF_ERROR(git_status(rc, "copying " + branch + " into " + target_path));
 
+  // A corral killed while creating this ref left its lock (found by RandomKills).
+  std::error_code ignored;
+  std::filesystem::remove(std::filesystem::path(git_repository_path(target->get())) / (ref + ".lock"), ignored);
   git_reference* created = nullptr;
   rc = git_reference_create(&created, target->get(), ref.c_str(), &tip, /*force=*/0, "corral: publish task branch");
   ReferencePtr owned(created);

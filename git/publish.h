@@ -13,7 +13,9 @@ namespace corral::git {
 // from the mirror (libgit2 cannot push into a non-bare repository), then the
 // branch is created without force: already_exists if the target has that
 // branch, whatever it points at. No other ref and no working-tree file of the
-// target changes.
+// target changes. The branch is corral's alone and its caller holds the
+// mirror's lock, so a lock file of that ref is one a killed corral left:
+// it is removed, not waited on.
 Status publish_branch(const std::string& mirror_path, const std::string& target_path, const std::string& branch);
 
 }  // namespace corral::git

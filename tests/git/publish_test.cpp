@@ -1,5 +1,7 @@
 #include "git/publish.h"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "git/snapshot.h"
@@ -47,6 +49,17 @@ TEST_F(PublishTest, NeverOverwritesAnExistingBranch) {
   Status status = publish_branch(mirror(), source(), branch());
   EXPECT_EQ(status.code(), Code::kAlreadyExists);
   EXPECT_EQ(sh_ok("git -C " + quote(source()) + " rev-parse " + branch()), base_);
+}
+
+// A corral killed while it created the ref left the ref's lock file behind.
+TEST_F(PublishTest, ALockTheRefsLastWriterLeftBehindDoesNotStopIt) {
+  std::string head = make_task_commit();
+  std::string lock = source() + "/.git/refs/heads/" + branch() + ".lock";
+  sh_ok("mkdir -p " + quote(std::filesystem::path(lock).parent_path().string()) + " && touch " + quote(lock));
+  Status status = publish_branch(mirror(), source(), branch());
+  ASSERT_TRUE(status.is_ok()) << status.to_string();
+  EXPECT_EQ(sh_ok("git -C " + quote(source()) + " rev-parse " + branch()), head);
+  EXPECT_FALSE(std::filesystem::exists(lock));
 }
 
 TEST_F(PublishTest, WorksIntoABareRepository) {
