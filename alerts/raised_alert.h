@@ -20,6 +20,13 @@ inline constexpr const char* kCritical = "critical";
 // 0 info, 1 warning, 2 critical; -1 for a name that is none of them.
 int severity_rank(const std::string& name);
 
+// The rule and severity of an alert.raised another module recorded (kill
+// switches, refused or outside rewrites), by its payload's "kind".
+struct KindRule {
+  std::string rule, severity;
+};
+KindRule rule_of_kind(const std::string& kind);
+
 struct RaisedAlert {
   std::string rule;
   std::string severity = severity::kWarning;

@@ -68,6 +68,12 @@ ChangedFiles changed_files(const json& stats) {
   return files;
 }
 
+KindRule rule_of_kind(const std::string& kind) {
+  if (kind.starts_with("kill_switch"))
+    return {"kill_switch", kind == "kill_switch_off" ? severity::kInfo : severity::kCritical};
+  return {"history_rewrite", severity::kCritical};
+}
+
 int severity_rank(const std::string& name) {
   if (name == severity::kInfo) return 0;
   if (name == severity::kWarning) return 1;
@@ -147,10 +153,10 @@ std::vector<RaisedAlert> RuleBook::observe(const store::StoredEvent& stored, Rul
     // Raised by another module as it acted (a kill switch, a refused rewrite):
     // kept and delivered as it is, under its rule.
     std::string kind = text(payload, "kind");
-    bool switch_kind = kind.starts_with("kill_switch");
+    KindRule of_kind = rule_of_kind(kind);
+    bool switch_kind = of_kind.rule == "kill_switch";
     RaisedAlert alert =
-        about(stored, switch_kind ? "kill_switch" : "history_rewrite",
-              kind == "kill_switch_off" ? severity::kInfo : severity::kCritical, "event:" + std::to_string(stored.seq));
+        about(stored, of_kind.rule.c_str(), of_kind.severity.c_str(), "event:" + std::to_string(stored.seq));
     alert.summary = switch_kind
                         ? (kind == "kill_switch_on" ? "a kill switch was turned on" : "a kill switch was turned off")
                     : kind == "shared_history_lost" ? "a shared branch's history was rewritten outside corral"

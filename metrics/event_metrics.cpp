@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/raised_alert.h"
 #include "core/clock.h"
 #include "routing/tier.h"
 #include "settings/repo_settings.h"
@@ -105,10 +106,11 @@ void EventMetrics::observe(const store::StoredEvent& stored) {
   if (type == "merge.refused") registry_.add("corral_merge_refusals_total", {repo});
   if (type == "rollback.recorded") registry_.add("corral_rollbacks_total", {repo});
   if (type == "alert.raised") {
-    std::string rule = text(payload, "rule");
-    if (rule.empty()) rule = text(payload, "kind").starts_with("kill_switch") ? "kill_switch" : "history_rewrite";
-    registry_.add("corral_alerts_raised_total",
-                  {rule, payload.contains("severity") ? text(payload, "severity") : "critical"});
+    // The watcher's own carry their rule; another module's, a kind.
+    alerts::KindRule of_kind = payload.contains("rule")
+                                   ? alerts::KindRule{text(payload, "rule"), text(payload, "severity")}
+                                   : alerts::rule_of_kind(text(payload, "kind"));
+    registry_.add("corral_alerts_raised_total", {of_kind.rule, of_kind.severity});
   }
   if (type == "alert.delivered" || type == "alert.delivery_failed")
     registry_.add("corral_alert_deliveries_total",

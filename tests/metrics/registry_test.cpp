@@ -55,6 +55,8 @@ TEST(EventMetrics, CountsRunsAndTimesThemFromTheirEvents) {
   feed("llm.call", 5, R"({"input_tokens":10,"output_tokens":5,"cost_usd":0.25})");
   feed("tool.blocked", 6, R"({"rule":"command"})");
   feed("task.failed", 20);
+  feed("alert.raised", 21, R"({"kind":"kill_switch_off"})");  // another module's: by its kind
+  feed("alert.raised", 22, R"({"alert":"alr-1","rule":"escalation","severity":"warning"})");
   auto text = metrics.exposition(*store);
   ASSERT_TRUE(text.is_ok()) << text.status().to_string();
   for (const char* expected : {"corral_dispatch_delay_seconds_sum{repo=\"repo-1\"} 3\n",
@@ -63,7 +65,9 @@ TEST(EventMetrics, CountsRunsAndTimesThemFromTheirEvents) {
                                "corral_llm_tokens_total{repo=\"repo-1\",agent=\"claude\",kind=\"input\"} 10\n",
                                "corral_llm_cost_usd_total{repo=\"repo-1\",agent=\"claude\"} 0.25\n",
                                "corral_tool_calls_total{repo=\"repo-1\",verdict=\"blocked\",rule=\"command\"} 1\n",
-                               "corral_alert_outbox_depth 0\n"})
+                               "corral_alert_outbox_depth 0\n",
+        "corral_alerts_raised_total{rule=\"kill_switch\",severity=\"info\"} 1\n",
+        "corral_alerts_raised_total{rule=\"escalation\",severity=\"warning\"} 1\n"})
     EXPECT_NE(text->find(expected), std::string::npos) << expected << "\n" << *text;
 }
 
