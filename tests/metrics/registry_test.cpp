@@ -59,14 +59,14 @@ TEST(EventMetrics, CountsRunsAndTimesThemFromTheirEvents) {
   feed("alert.raised", 22, R"({"alert":"alr-1","rule":"escalation","severity":"warning"})");
   auto text = metrics.exposition(*store);
   ASSERT_TRUE(text.is_ok()) << text.status().to_string();
-  for (const char* expected : {"corral_dispatch_delay_seconds_sum{repo=\"repo-1\"} 3\n",
-                               "corral_run_duration_seconds_sum{repo=\"repo-1\",outcome=\"failed\"} 17\n",
-                               "corral_runs_ended_total{repo=\"repo-1\",agent=\"claude\",outcome=\"failed\"} 1\n",
-                               "corral_llm_tokens_total{repo=\"repo-1\",agent=\"claude\",kind=\"input\"} 10\n",
-                               "corral_llm_cost_usd_total{repo=\"repo-1\",agent=\"claude\"} 0.25\n",
-                               "corral_tool_calls_total{repo=\"repo-1\",verdict=\"blocked\",rule=\"command\"} 1\n",
-                               "corral_alert_outbox_depth 0\n",
-        "corral_alerts_raised_total{rule=\"kill_switch\",severity=\"info\"} 1\n",
+  for (const char* expected :
+       {"corral_dispatch_delay_seconds_sum{repo=\"repo-1\"} 3\n",
+        "corral_run_duration_seconds_sum{repo=\"repo-1\",outcome=\"failed\"} 17\n",
+        "corral_runs_ended_total{repo=\"repo-1\",agent=\"claude\",outcome=\"failed\"} 1\n",
+        "corral_llm_tokens_total{repo=\"repo-1\",agent=\"claude\",kind=\"input\"} 10\n",
+        "corral_llm_cost_usd_total{repo=\"repo-1\",agent=\"claude\"} 0.25\n",
+        "corral_tool_calls_total{repo=\"repo-1\",verdict=\"blocked\",rule=\"command\"} 1\n",
+        "corral_alert_outbox_depth 0\n", "corral_alerts_raised_total{rule=\"kill_switch\",severity=\"info\"} 1\n",
         "corral_alerts_raised_total{rule=\"escalation\",severity=\"warning\"} 1\n"})
     EXPECT_NE(text->find(expected), std::string::npos) << expected << "\n" << *text;
 }
