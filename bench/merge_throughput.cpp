@@ -2,7 +2,7 @@
 // N small approved tasks (one new file each, all built on the same base) are
 // merged one after another into main of a bare upstream repository.
 //
-//   corral   CommitStep::merge per task: fetch the upstream branch, rebase the
+//   corral   the merge queue, one task at a time: fetch the upstream branch, rebase the
 //            task's commit on its tip, re-check the diff (the tip moved),
 //            intent log, compare-and-swap of corral's record, publish without
 //            force, bookkeeping in SQLite with events. No check command.
@@ -122,13 +122,21 @@ Measured measure_corral(const fs::path& dir, int tasks) {
   merge::CommitStep commit_step(db, layout, **backend, {});
   Measured measured;
   auto start = Steady::now();
-  for (const std::string& id : ids) {
-    auto t0 = Steady::now();
-    Status merged = commit_step.merge(id);
-    measured.merge_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
-    must(merged.is_ok(), "merge " + id + ": " + merged.to_string());
+  auto last = start;
+  // The queue merges one task after another: one merge is the time from the last one's end.
+  db.add_event_listener([&](const store::StoredEvent& stored) {
+    if (stored.event.type != "merge.completed") return;
+    auto now = Steady::now();
+    measured.merge_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
+    last = now;
+  });
+  for (;;) {
+    auto worked = commit_step.work_once();
+    must(worked.is_ok(), "merging: " + (worked.is_ok() ? std::string() : worked.status().to_string()));
+    if (!*worked) break;
   }
   measured.total_s = std::chrono::duration<double>(Steady::now() - start).count();
+  must(measured.merge_ms.size() == ids.size(), "every task merged");
   must(run("git -C " + upstream + " rev-list --count main") == std::to_string(tasks + 1), "every task on main");
   return measured;
 }

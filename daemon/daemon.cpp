@@ -17,10 +17,13 @@ constexpr std::chrono::milliseconds kCommitRetryDelay{200};
 }  // namespace
 
 Daemon::Daemon(store::Store& store, scheduler::Scheduler& scheduler, merge::CommitStep& commit_step,
-               const alerts::RetryPolicy& alert_retries, metrics::EventMetrics* metrics)
+               const alerts::RetryPolicy& alert_retries, metrics::EventMetrics* metrics,
+               const merge::QueueBackoff& queue_backoff)
     : store_(store),
       scheduler_(scheduler),
       commit_step_(commit_step),
+      queues_(
+          commit_step.merger(), commit_step.board(), [this] { commit_wakeup_.notify(); }, queue_backoff),
       courier_(store, alert_retries),
       watcher_(
           store, [this] { courier_.wake(); },
@@ -40,16 +43,23 @@ void Daemon::wake() {
   courier_.wake();
 }
 
+// Proposals on this thread; each merge queue with work on its own
+// (merge::MergeQueues), started here and reaped here when it ends.
 void Daemon::commit_loop(const std::atomic<bool>& stop) {
   while (!stop) {
-    auto worked = commit_step_.work_once();
-    if (!worked.is_ok()) {
-      spdlog::error("commit step: {}", worked.status().to_string());
+    auto proposed = commit_step_.propose_all();
+    if (!proposed.is_ok()) spdlog::error("commit step: {}", proposed.status().to_string());
+    auto next_due = queues_.dispatch();
+    if (!next_due.is_ok()) spdlog::error("merge queues: {}", next_due.status().to_string());
+    if (!proposed.is_ok() || !next_due.is_ok()) {
       store_.clock().sleep(kCommitRetryDelay);
       continue;
     }
-    if (!*worked) (void)store_.clock().wait(commit_wakeup_, kCommitBackstop);
+    auto wait =
+        next_due->has_value() ? std::min(kCommitBackstop, **next_due + std::chrono::milliseconds(1)) : kCommitBackstop;
+    (void)store_.clock().wait(commit_wakeup_, wait);
   }
+  queues_.stop();
 }
 
 void Daemon::run(const std::atomic<bool>& stop) {

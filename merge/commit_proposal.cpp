@@ -104,7 +104,7 @@ Result<bool> CommitStep::propose_next() {
   Status proposed = propose(task_id, run_id);
   // A task the commit step cannot handle ends, with the reason, rather than
   // block the tasks behind it; retrying it is the owner's call.
-  if (!proposed.is_ok()) CORRAL_RETURN_IF_ERROR(give_up(task_id, store::TaskState::kSucceeded, proposed));
+  if (!proposed.is_ok()) CORRAL_RETURN_IF_ERROR(merger_.give_up(task_id, store::TaskState::kSucceeded, proposed));
   return true;
 }
 

@@ -30,6 +30,8 @@ struct RepoSettings {
   std::string check_command;        // "" = none; run with /bin/sh -c in a sandbox
   bool keep_task_branches = false;  // corral/<task> stays in the repository after its merge
   int check_timeout_seconds = 600;
+  int merge_queue_depth = 4;        // how many tasks of a queue are checked at once, each on those ahead
+  bool conflict_follow_up = false;  // a conflicted task queues a follow-up for its agent on the new tip
   routing::RoutingSettings routing = routing::default_routing_settings();  // pin, cap, thresholds, ...
   std::map<routing::Tier, routing::TierLimits> tier_limits;                // overrides of the defaults
   std::vector<std::string> agents;  // agent profiles (command lines) allowed here; empty: any

@@ -99,6 +99,12 @@ const std::vector<Field> kFields = {
    [](RepoSettings& s, Tier) -> Slot { return &s.keep_task_branches; }},
   {"check_timeout_seconds", "--check-timeout", "Seconds the check may take",
    [](RepoSettings& s, Tier) -> Slot { return &s.check_timeout_seconds; }, 1, 86400},
+  {"merge_queue_depth", "--queue-depth", "How many tasks of a merge queue are checked at once, each on top of "
+   "the tasks ahead of it (1: one at a time)",
+   [](RepoSettings& s, Tier) -> Slot { return &s.merge_queue_depth; }, 1, 16},
+  {"conflict_follow_up", "--conflict-follow-up", "When a task conflicts with the branch, queue a follow-up task "
+   "for the same agent on the new tip (default: send the task back)",
+   [](RepoSettings& s, Tier) -> Slot { return &s.conflict_follow_up; }},
   {"pin", "--pin", "Fix the tier whatever the record: observe, supervised, trusted or autonomous",
    [](RepoSettings& s, Tier) -> Slot { return &s.routing.pin; }},
   {"cap", "--cap", "The highest tier the repository may earn",

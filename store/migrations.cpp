@@ -9,7 +9,7 @@
 namespace corral::store {
 namespace {
 
-constexpr std::array<std::string_view, 11> kMigrations = {
+constexpr std::array<std::string_view, 12> kMigrations = {
     // 1: repos, tasks, runs and the append-only, hash-chained event log.
     R"sql(
 CREATE TABLE repos (
@@ -258,6 +258,12 @@ CREATE TABLE alert_deliveries (
   finished_at     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX deliveries_due ON alert_deliveries(state, next_attempt_ms);
+)sql",
+    // 12: the merge queue: the diff a reviewer approved, kept when a rebase
+    // changed the change and sent it back to them (what the interdiff compares).
+    R"sql(
+ALTER TABLE reviews ADD COLUMN approved_base TEXT NOT NULL DEFAULT '';
+ALTER TABLE reviews ADD COLUMN approved_head TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -7,24 +7,26 @@ namespace {
 
 constexpr const char* kReviewColumns =
     "SELECT r.task_id, r.run_id, r.diff_hash, r.base_commit, r.head_commit, r.decision, r.approvals_required, "
-    "r.findings, r.created_at FROM reviews r ";
+    "r.findings, r.created_at, r.approved_base, r.approved_head FROM reviews r ";
 
 ReviewRecord read_review(const Statement& row) {
   return {
       row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), static_cast<int>(row.integer(6)),
-      row.text(7), row.text(8)};
+      row.text(7), row.text(8), row.text(9), row.text(10)};
 }
 
 }  // namespace
 
 Status Reviews::put(const ReviewRecord& review) {
-  Statement upsert(db_.handle(),
-                   "INSERT OR REPLACE INTO reviews(task_id, run_id, diff_hash, base_commit, head_commit, decision, "
-                   "approvals_required, findings, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
+  Statement upsert(
+      db_.handle(),
+      "INSERT OR REPLACE INTO reviews(task_id, run_id, diff_hash, base_commit, head_commit, decision, "
+      "approvals_required, findings, created_at, approved_base, approved_head) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   if (!upsert.ok()) return upsert.error();
   upsert.bind(1, review.task_id).bind(2, review.run_id).bind(3, review.diff_hash).bind(4, review.base_commit);
   upsert.bind(5, review.head_commit).bind(6, review.decision).bind(7, static_cast<int64_t>(review.approvals_required));
   upsert.bind(8, review.findings).bind(9, format_rfc3339(clock_.now()));
+  upsert.bind(10, review.approved_base).bind(11, review.approved_head);
   return upsert.run().with_context("saving the review of " + review.task_id);
 }
 

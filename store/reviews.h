@@ -22,6 +22,10 @@ struct ReviewRecord {
   int approvals_required = 0;
   std::string findings = "[]";  // JSON array
   std::string created_at;
+  // Set when a rebase changed an approved change and sent it back to review:
+  // the diff approved before, which the reviewer sees the new one against.
+  std::string approved_base = {};
+  std::string approved_head = {};
 };
 
 struct Verdict {

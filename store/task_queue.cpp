@@ -218,6 +218,21 @@ Status TaskQueue::set_agent(const std::string& id, const std::string& agent) {
   return Status::ok();
 }
 
+Result<int> TaskQueue::replace_parent(const std::string& parent, const std::string& replacement,
+                                      const std::vector<TaskState>& states) {
+  std::string in_states;
+  for (TaskState state : states) in_states += std::string(in_states.empty() ? "'" : ",'") + stored_name(state) + "'";
+  Statement update(db_.handle(),
+                   "UPDATE task_parents SET parent_id = ? WHERE parent_id = ? AND task_id IN "
+                   "(SELECT id FROM tasks WHERE state IN (" +
+                       in_states + "))");
+  if (!update.ok()) return update.error();
+  CORRAL_RETURN_IF_ERROR(update.bind(1, replacement).bind(2, parent).run());
+  int moved = db_.changes();
+  if (moved > 0) changed();
+  return moved;
+}
+
 Status TaskQueue::set_base_rev(const std::string& id, const std::string& base_rev) {
   Statement update(db_.handle(), "UPDATE tasks SET base_rev = ?, updated_at = ? WHERE id = ?");
   if (!update.ok()) return update.error();

@@ -128,6 +128,11 @@ class TaskQueue {
   Status set_base_rev(const std::string& id, const std::string& base_rev);
   // The agent routing chose for a task submitted without one.
   Status set_agent(const std::string& id, const std::string& agent);
+  // Makes `replacement` the parent, in `parent`'s place, of every child of
+  // `parent` in one of `states` (a follow-up task takes over a conflicted
+  // one's place in the DAG); how many children moved.
+  Result<int> replace_parent(const std::string& parent, const std::string& replacement,
+                             const std::vector<TaskState>& states);
 
   // Called after every submission and state change (inside the caller's
   // transaction, under the Store's lock: it must only wake someone up). Set

@@ -31,8 +31,8 @@ class CommitStepTest : public corral::testing::InProcess {
   }
   void TearDown() override { scheduler_.reset(); }
 
-  static CommitStepOptions commit_options(const std::string& supervisor_path) {
-    CommitStepOptions options;
+  static MergerOptions commit_options(const std::string& supervisor_path) {
+    MergerOptions options;
     options.supervisor_path = supervisor_path;
     return options;
   }

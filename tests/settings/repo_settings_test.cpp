@@ -20,6 +20,8 @@ TEST(RepoSettings, ANewRepositoryStartsAtTheLowestTierWithSafeDefaults) {
   EXPECT_EQ(effective_tier(*settings, Tier::kObserve), Tier::kObserve);
   EXPECT_EQ(limits_of(*settings, Tier::kObserve).approvals, 2);
   EXPECT_EQ(settings->merge_method, MergeMethod::kRebase);
+  EXPECT_EQ(settings->merge_queue_depth, 4);
+  EXPECT_FALSE(settings->conflict_follow_up);
   EXPECT_TRUE(is_protected(*settings, "main", "main"));
   EXPECT_TRUE(is_protected(*settings, "release/1.0", "main"));
   EXPECT_FALSE(is_protected(*settings, "feature/main", "main"));
@@ -33,6 +35,8 @@ TEST(RepoSettings, RoundTripsThroughJson) {
                    {"merge_method", "merge"},
                    {"check_command", "make test"},
                    {"check_timeout_seconds", 120},
+                   {"merge_queue_depth", 8},
+                   {"conflict_follow_up", true},
                    {"pin", "trusted"},
                    {"require_human", true},
                    {"half_life_days", 7},
@@ -56,6 +60,8 @@ TEST(RepoSettings, RoundTripsThroughJson) {
   EXPECT_TRUE(is_protected(*settings, "stable/2", "main"));
   EXPECT_FALSE(is_protected(*settings, "release/1", "main"));
   EXPECT_EQ(diff_rules(*settings, tier).max_lines, 800);
+  EXPECT_EQ(settings->merge_queue_depth, 8);
+  EXPECT_TRUE(settings->conflict_follow_up);
   EXPECT_EQ(diff_rules(*settings, tier).forbidden_paths.back(), "migrations/");
   auto again = parse_settings(settings_json(*settings));
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
@@ -92,6 +98,8 @@ TEST(RepoSettings, BadValuesNameTheField) {
       {{{"upstream", "relative/path"}}, "setting 'upstream' must be an absolute path"},
       {{{"credentials", "ghp_literal_token"}}, "credentials must be \"env:NAME\""},
       {{{"check_timeout_seconds", 0}}, "setting 'check_timeout_seconds' must be a whole number from 1"},
+      {{{"merge_queue_depth", 0}}, "setting 'merge_queue_depth' must be a whole number from 1 to 16"},
+      {{{"conflict_follow_up", "yes"}}, "setting 'conflict_follow_up'"},
       {{{"tier_limits", {{"observe", {{"approvals", -1}}}}}}, "'tier_limits.observe.approvals'"},
       {{{"tier_limits", {{"legend", {{"approvals", 1}}}}}}, "setting 'tier_limits' has no tier 'legend'"},
       {{{"thresholds", {{"observe", {{"min_samples", 1}}}}}},

@@ -49,12 +49,12 @@ class EventLogTest : public ::testing::Test {
 };
 
 TEST_F(EventLogTest, MigrationsApplyOnceAndReopenCleanly) {
-  EXPECT_EQ(db_->schema_version(), 11);
+  EXPECT_EQ(db_->schema_version(), 12);
   append_events(2);
   db_.reset();
   auto reopened = Database::open(dir_ / "corral.db");
   ASSERT_TRUE(reopened.is_ok());
-  EXPECT_EQ((*reopened)->schema_version(), 11);
+  EXPECT_EQ((*reopened)->schema_version(), 12);
   EventLog log(**reopened, clock_);
   EXPECT_EQ(log.for_task("t-1")->size(), 2u);
 }
