@@ -71,6 +71,7 @@ ChangedFiles changed_files(const json& stats) {
 KindRule rule_of_kind(const std::string& kind) {
   if (kind.starts_with("kill_switch"))
     return {"kill_switch", kind == "kill_switch_off" ? severity::kInfo : severity::kCritical};
+  if (kind == "merge_queue_stalled") return {"merge_queue", severity::kWarning};
   return {"history_rewrite", severity::kCritical};
 }
 
@@ -160,6 +161,7 @@ std::vector<RaisedAlert> RuleBook::observe(const store::StoredEvent& stored, Rul
     alert.summary = switch_kind
                         ? (kind == "kill_switch_on" ? "a kill switch was turned on" : "a kill switch was turned off")
                     : kind == "shared_history_lost" ? "a shared branch's history was rewritten outside corral"
+                    : kind == "merge_queue_stalled" ? "a merge queue cannot reach its upstream"
                                                     : "a rewrite of a shared branch's history was refused";
     if (!text(payload, "reason").empty()) alert.summary += ": " + text(payload, "reason");
     alert.facts = payload;

@@ -8,6 +8,7 @@
 #include "api/settings_versions.h"
 #include "core/url_encoding.h"
 #include "merge/branch_desk.h"
+#include "merge/queue_desk.h"
 #include "merge/review_desk.h"
 
 #include <nlohmann/json.hpp>
@@ -242,6 +243,13 @@ ApiResponse route(Service& service, const policy::Caller& caller, const std::str
     auto repo = service.resolve_repo(param(query, "repo"));
     if (!repo.is_ok()) return respond(repo.status());
     return respond(scorecard(service.store(), caller, *repo, static_cast<int>(*days)));
+  }
+  if (collection == "queues" && parts.size() == 1) {
+    if (method != "GET") return method_not_allowed;
+    auto repo = service.resolve_repo(param(query, "repo"));
+    if (!repo.is_ok()) return respond(repo.status());
+    return respond(
+        merge::QueueDesk(service.store(), service.queue_board()).show(caller, *repo, param(query, "branch")));
   }
   if (collection == "killswitches" && parts.size() == 1) {
     if (method == "GET") return respond(KillSwitchDesk(service.store()).list(caller));

@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/data_layout.h"
+#include "merge/queue_board.h"
 #include "policy/access.h"
 #include "store/store.h"
 
@@ -66,6 +67,9 @@ class Service {
   void set_metrics_source(std::function<Result<std::string>()> source) { metrics_source_ = std::move(source); }
   // For unscoped readers: the metrics cover every repository.
   Result<std::string> metrics(const policy::Caller& caller);
+  // What the daemon's merge queues are doing (checks, backoff), for /v1/queues; unset: the order only.
+  void set_queue_board(const merge::QueueBoard* board) { queue_board_ = board; }
+  const merge::QueueBoard* queue_board() const { return queue_board_; }
 
   // A `repo` filter as callers give it, an id or a registered path, as its
   // id; "" stays "" (no filter); not_found names one that is not registered.
@@ -99,6 +103,7 @@ class Service {
   DataLayout layout_;
   std::function<void(const std::string&)> cancel_hook_;
   std::function<Result<std::string>()> metrics_source_;
+  const merge::QueueBoard* queue_board_ = nullptr;
 };
 
 // Maps a Status code to the HTTP status the API answers with.

@@ -33,6 +33,7 @@ CommandAction add_routing_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_kill_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_alert_command(CLI::App& app, const GlobalOptions& globals);
 CommandAction add_scorecard_command(CLI::App& app, const GlobalOptions& globals);
+CommandAction add_queue_command(CLI::App& app, const GlobalOptions& globals);
 // `policy replay` (policy_replay_command.cpp), added to `policy`; sets `action` when chosen.
 void add_policy_replay(CLI::App& policy, const GlobalOptions& globals, std::function<int()>& action);
 CommandAction add_policy_command(CLI::App& app, const GlobalOptions& globals);

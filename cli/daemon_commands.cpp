@@ -85,14 +85,20 @@ CommandAction add_serve_command(CLI::App& app, const GlobalOptions& globals) {
   app.add_option("--alert-retry-ms", *retry_ms,
                  "The wait before an alert delivery's second attempt, doubled for each next one (default 5000)")
       ->check(CLI::Range(10, 3600000));
+  auto queue_retry_ms = std::make_shared<int64_t>(options->queue_backoff.first.count());
+  app.add_option("--queue-retry-ms", *queue_retry_ms,
+                 "The wait before a merge queue whose upstream failed tries again, doubled for each next failure "
+                 "up to 5 minutes (default 1000); an alert after 5 failures in a row")
+      ->check(CLI::Range(10, 3600000));
   // Hidden (no group): crash tests pause the daemon inside a stage to kill it there.
   app.add_option("--test-pause-at", options->test_pause_at)->group("");
   add_gateway_flags(app, options->gateways);
   add_workspace_flags(app, options->workspace);
-  return [options, retry_ms, &globals] {
+  return [options, retry_ms, queue_retry_ms, &globals] {
     options->data_dir = globals.data_dir;
     options->supervisor_path = supervisor_path();
     options->alert_retries.first_delay = std::chrono::milliseconds(*retry_ms);
+    options->queue_backoff.first = std::chrono::milliseconds(*queue_retry_ms);
     Status served = daemon::serve(*options);
     return served.is_ok() ? 0 : report_error(served);
   };

@@ -16,7 +16,7 @@ struct Command {
   corral::cli::CommandAction (*add)(CLI::App&, const corral::cli::GlobalOptions&);
 };
 
-constexpr std::array<Command, 14> kCommands = {{
+constexpr std::array<Command, 15> kCommands = {{
     {"run", "Run one task now, without a daemon: agent in a sandbox, changes on branch corral/<task>",
      corral::cli::add_run_command},
     {"serve", "Run the daemon: queue, scheduler and HTTP API", corral::cli::add_serve_command},
@@ -25,6 +25,8 @@ constexpr std::array<Command, 14> kCommands = {{
     {"repo", "Register repositories, read and change their settings, move protected branches (daemon)",
      corral::cli::add_repo_command},
     {"review", "List, show, approve and reject diffs waiting for review (daemon)", corral::cli::add_review_command},
+    {"queue", "Show the merge queues: each task's place, why it waits, what its check runs on (daemon)",
+     corral::cli::add_queue_command},
     {"routing", "Replay a repository's history under proposed routing settings (daemon)",
      corral::cli::add_routing_command},
     {"policy", "Check a tool call or files against the rules; replay recent history under proposed settings",

@@ -113,6 +113,7 @@ Status serve(const ServeOptions& options) {
   scheduling.at_stage = at_stage;
   scheduler::Scheduler scheduler(**store, layout, **backend, scheduling);
   merge::CommitStep commit_step(**store, layout, **backend, {options.image, options.supervisor_path, 5, at_stage});
+  service.set_queue_board(&commit_step.board());
   service.set_cancel_hook([&scheduler](const std::string& task_id) { scheduler.cancel_running(task_id); });
   CORRAL_RETURN_IF_ERROR(scheduler.recover().with_context("recovering"));
 
@@ -144,7 +145,7 @@ Status serve(const ServeOptions& options) {
       std::string((*backend)->kind()).c_str());
   if (!ui_note.empty()) std::printf("corral:%s\n", ui_note.substr(1).c_str());
   std::fflush(stdout);
-  Daemon daemon(**store, scheduler, commit_step, options.alert_retries, &metrics);
+  Daemon daemon(**store, scheduler, commit_step, options.alert_retries, &metrics, options.queue_backoff);
   std::thread engine([&] { daemon.run(g_stop); });
   server.run(g_stop);
   daemon.wake();  // g_stop is set: the engine's threads see it now

@@ -8,6 +8,7 @@
 #include "admission/gateway_options.h"
 #include "alerts/courier.h"
 #include "core/status.h"
+#include "merge/merge_queues.h"
 #include "runner/workspace/workspace.h"
 #include "scheduler/decisions.h"
 
@@ -28,6 +29,7 @@ struct ServeOptions {
   admission::GatewayFlags gateways;  // as given; checked when serving starts
   runner::WorkspaceOptions workspace;
   alerts::RetryPolicy alert_retries;  // how alert deliveries are retried
+  merge::QueueBackoff queue_backoff;  // how a merge queue whose upstream fails waits
   // For crash tests only: pause 5 s as this stage begins (core/stage_hook.h).
   std::string test_pause_at;
 };

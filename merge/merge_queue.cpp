@@ -191,6 +191,8 @@ Result<bool> MergeQueue::add_entry(const RepoContext& repo, const std::string& t
     if (!kept) return true;
   }
   Entry entry{std::move(merge), onto, commit};
+  for (const Entry& below : chain_)
+    if (below.check != Check::kFailed) entry.ahead.push_back(below.merge.task.id);
   if (integrated->unchanged || repo.settings.check_command.empty()) {
     entry.check = Check::kPassed;
     entry.recorded = true;
@@ -223,13 +225,11 @@ Status MergeQueue::collect_checks(const RepoContext& repo) {
       return why;
     }
     entry.recorded = true;
-    json ahead = json::array();
-    for (size_t j = 0; j < i; ++j) ahead.push_back(chain_[j].merge.task.id);
     json payload = {{"check", "command"},
                     {"command", repo.settings.check_command},
                     {"commit", entry.commit},
                     {"onto", entry.onto},
-                    {"ahead", ahead},
+                    {"ahead", entry.ahead},
                     {"exit_code", result->exit.exit_code},
                     {"output_tail", result->output_tail}};
     if (result->succeeded()) {

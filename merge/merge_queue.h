@@ -67,6 +67,7 @@ class MergeQueue {
     TaskMerge merge;
     std::string onto;
     std::string commit;
+    std::vector<std::string> ahead;  // the tasks whose changes `onto` holds, first to last
     Check check = Check::kChecking;
     std::unique_ptr<CheckJob> job;  // none: no check command, or nothing changed
     bool recorded = false;          // its check's end is in the event log (or it has none)

@@ -5,6 +5,7 @@
 #include "admission/learning.h"
 #include "core/json_fields.h"
 #include "git/diff.h"
+#include "git/patch_id.h"
 #include "store/event_record.h"
 
 namespace corral::merge {
@@ -37,7 +38,9 @@ json review_json(const store::ReviewRecord& review, const store::QueuedTask& tas
           {"approvals", approved},
           {"verdicts", approvals},
           {"findings", json::parse(review.findings, nullptr, false)},
-          {"proposed_at", review.created_at}};
+          {"proposed_at", review.created_at},
+          {"approved_base", review.approved_base},
+          {"approved_head", review.approved_head}};
 }
 
 // `stats` with its files cut to the page, and the patch cut at a line end
@@ -104,6 +107,12 @@ Result<json> ReviewDesk::show(const policy::Caller& caller, const std::string& t
   if (!diff.is_ok()) return diff.status();
   json stats = *diff;
   put_page(stats, out, diff->patch, page);
+  if (!out["approved_base"].get<std::string>().empty()) {
+    // A rebase changed the change they approved: what changed since.
+    auto changed = git::interdiff(mirror, out["approved_base"], out["approved_head"], out["base"], out["head"]);
+    if (!changed.is_ok()) return changed.status();
+    out["interdiff"] = *changed;
+  }
   return out;
 }
 

@@ -31,7 +31,8 @@ class ReviewDesk {
   Result<nlohmann::json> list(const policy::Caller& caller, const std::string& repo);
   // The review of one task: findings, approvals so far, stats with a page of
   // its files ("files_total", "next_offset" when more follow) and the patch,
-  // cut at a line within `page.patch_bytes` ("patch_truncated", "patch_bytes_total").
+  // cut at a line within `page.patch_bytes` ("patch_truncated", "patch_bytes_total"); when a rebase
+  // changed a change already approved, "interdiff": what changed since (git/patch_id.h).
   Result<nlohmann::json> show(const policy::Caller& caller, const std::string& task_id, const DiffPage& page = {});
   // body: {"diff_hash": "...", "reason": "..."} (reason required to reject).
   Result<nlohmann::json> approve(const policy::Caller& caller, const std::string& task_id, const nlohmann::json& body);

@@ -14,7 +14,7 @@
 namespace corral::settings {
 
 // Every rule an alert can come from, as alert.raised and the API name it.
-inline constexpr std::array<std::string_view, 12> kAlertRules = {
+inline constexpr std::array<std::string_view, 13> kAlertRules = {
     "repeated_failures",  // a repository's or an agent profile's tasks failing, `failures` within the window
     "blocked_calls",      // blocked tool calls and denied egress in one run reach `blocked_per_run`
     "new_tool",           // a tool the repository's agents never used before
@@ -27,6 +27,7 @@ inline constexpr std::array<std::string_view, 12> kAlertRules = {
     "run_killed",         // a run was killed by its limits (time, memory, budget)
     "overlap",            // two tasks in flight change the same files
     "kill_switch",        // a kill switch was turned on or off
+    "merge_queue",        // a merge queue's upstream failed again and again: its tasks wait
 };
 
 struct AlertSettings {
