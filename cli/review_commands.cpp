@@ -55,6 +55,14 @@ void print_review(const json& review) {
   std::printf("findings   %s\n", review["findings"].empty() ? "none" : "");
   print_findings(review["findings"]);
   print_files(review.value("stats", json()));
+  if (review.contains("interdiff")) {
+    // A rebase changed what was approved: what changed is shown first.
+    std::string changed = review.value("interdiff", std::string());
+    std::printf("changed    since the approved diff %s..%s (a rebase changed it)\n\n%s\n",
+                text(review, "approved_base").substr(0, 12).c_str(),
+                text(review, "approved_head").substr(0, 12).c_str(),
+                changed.empty() ? "(only in where it applies)\n" : shown_patch(changed).c_str());
+  }
   std::printf("prompt     %s\n\n%s", text(review, "prompt").c_str(),
               shown_patch(review.value("patch", std::string())).c_str());
   if (review.value("patch_truncated", false)) {
