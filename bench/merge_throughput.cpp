@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/bench_support.h"
+#include "bench/approved_tasks.h"
 #include "core/clock.h"
 #include "core/data_layout.h"
 #include "git/mirror.h"
@@ -30,49 +30,21 @@
 namespace {
 
 using corral::bench::must;
+constexpr auto& run = corral::bench::run_command;
 using corral::bench::percentile;
 
 namespace fs = std::filesystem;
 using Steady = std::chrono::steady_clock;
 using namespace corral;
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  must(pipe != nullptr, command);
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  must(::pclose(pipe) == 0, command + ": " + out);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
 struct Measured {
   std::vector<double> merge_ms;
   double total_s = 0;
 };
 
-// The sample repository: FILES files in a few folders, one commit; and one
-// branch per task, each adding one file on that base.
 void make_history(const fs::path& dir, int tasks, int files) {
   std::string work = (dir / "work").string();
-  run("git init -q -b main " + work);
-  for (int i = 0; i < files; ++i) {
-    fs::create_directories(work + "/src/m" + std::to_string(i % 10));
-    FILE* file = std::fopen((work + "/src/m" + std::to_string(i % 10) + "/f" + std::to_string(i) + ".c").c_str(), "w");
-    std::fprintf(file, "int f%d(void) { return %d; }\n", i, i);
-    std::fclose(file);
-  }
-  const std::string commit = " && git -c user.name=b -c user.email=b@x commit -q -m ";
-  run("cd " + work + " && git add -A" + commit + "base");
-  for (int i = 0; i < tasks; ++i) {
-    std::string name = "t-bench" + std::to_string(i);
-    run("cd " + work + " && git checkout -q -B corral/" + name + " main && echo " + std::to_string(i) + " > task" +
-        std::to_string(i) + ".txt && git add -A" + commit + "'task " + std::to_string(i) +
-        "' -m 'Corral-Task: " + name + "'");
-  }
-  run("cd " + work + " && git checkout -q main");
+  bench::make_task_history(work, tasks, files);
   run("git clone -q --bare " + work + " " + (dir / "corral-upstream.git").string());
   run("git clone -q --bare " + work + " " + (dir / "git-upstream.git").string());
 }
@@ -85,38 +57,7 @@ Measured measure_corral(const fs::path& dir, int tasks) {
   must(opened.is_ok(), "database");
   store::Store& db = **opened;
   std::string upstream = (dir / "corral-upstream.git").string();
-  std::string base = run("git -C " + upstream + " rev-parse main");
-  auto repo = db.with([&](store::Transaction& store) {
-    return store.records.ensure_repo(upstream, [&](const std::string& id) { return layout.mirror(id); });
-  });
-  must(repo.is_ok(), "repository");
-  must(git::sync_mirror(upstream, repo->mirror_path).is_ok(), "mirror");
-  // The task branches as finished, approved runs (what the daemon leaves).
-  std::vector<std::string> ids;
-  for (int i = 0; i < tasks; ++i) {
-    std::string id = "t-bench" + std::to_string(i);
-    std::string head = run("git -C " + upstream + " rev-parse corral/" + id);
-    run("git -C " + repo->mirror_path + " fetch -q " + upstream + " corral/" + id + ":refs/heads/corral/" + id);
-    Status stored = db.with([&](store::Transaction& store) -> Status {
-      store::NewTask task;
-      task.id = id;
-      task.repo_id = repo->id;
-      task.prompt = "task " + std::to_string(i);
-      task.agent = "bench";
-      auto submitted = store.queue.submit({task});
-      if (!submitted.is_ok()) return submitted.status();
-      store::RunRecord record{"r-bench" + std::to_string(i), id, store::state::kRunning, base, "", {}, "", "", {}};
-      CORRAL_RETURN_IF_ERROR(store.records.insert_run(record));
-      record.state = store::state::kSucceeded;
-      record.head_commit = head;
-      record.exit_code = 0;
-      CORRAL_RETURN_IF_ERROR(store.records.finish_run(record));
-      CORRAL_RETURN_IF_ERROR(store.reviews.put({id, record.id, "hash", base, head, "pass", 0, "[]", ""}));
-      return store.queue.transition(id, {store::TaskState::kQueued}, store::TaskState::kMerging, "");
-    });
-    must(stored.is_ok(), "task records: " + stored.to_string());
-    ids.push_back(id);
-  }
+  bench::store_approved_tasks(db, layout, upstream, tasks);
   auto backend = scheduler::backend_for_run(layout, "runc", "");  // unused: no check command
   must(backend.is_ok(), "backend");
   merge::CommitStep commit_step(db, layout, **backend, {});
@@ -136,7 +77,7 @@ Measured measure_corral(const fs::path& dir, int tasks) {
     if (!*worked) break;
   }
   measured.total_s = std::chrono::duration<double>(Steady::now() - start).count();
-  must(measured.merge_ms.size() == ids.size(), "every task merged");
+  must(measured.merge_ms.size() == static_cast<size_t>(tasks), "every task merged");
   must(run("git -C " + upstream + " rev-list --count main") == std::to_string(tasks + 1), "every task on main");
   return measured;
 }
