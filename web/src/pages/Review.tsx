@@ -117,6 +117,19 @@ export function ReviewPage({ id, session }: { id: string; session: Session }) {
         <span data-testid="review-state">{review.state}</span>
       </p>
       {notice && <p class="notice" role="status">{notice}</p>}
+      {review.interdiff !== undefined && (
+        <>
+          <h2>Changed since the approved diff</h2>
+          <p>
+            A rebase onto the branch's new tip changed the change approved before (
+            <code>{review.approved_base.slice(0, 12)}</code>..<code>{review.approved_head.slice(0, 12)}</code>): what
+            differs between the two diffs.
+          </p>
+          <pre class="interdiff" data-testid="interdiff">
+            {review.interdiff || "(only where it applies)"}
+          </pre>
+        </>
+      )}
       <h2>Findings</h2>
       <ul class="findings">
         {(review.findings ?? []).map((finding: any) => (
