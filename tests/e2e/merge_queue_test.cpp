@@ -175,6 +175,9 @@ TEST_F(MergeQueueE2E, AnUnreachableUpstreamHoldsOnlyItsOwnQueue) {
   EXPECT_GE(queue.value("failures", 0), 5) << queue.dump();
   EXPECT_NE(queue.value("last_error", ""), "") << queue.dump();
   EXPECT_NE(corral("queue show " + upstream_id_).out.find("backing off"), std::string::npos);
+  auto unknown = corral("queue show " + std::string(dir_ / "not-a-repository"));
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("not-a-repository"), std::string::npos) << unknown.err;
   EXPECT_TRUE(testing::wait_for([&] { return !local("GET", "/v1/alerts?rule=merge_queue")["alerts"].empty(); },
                                 std::chrono::seconds(30)))
       << "the alert rules saw it";

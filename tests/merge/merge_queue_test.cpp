@@ -69,6 +69,36 @@ TEST_F(MergeQueueTest, ChecksRunAtOnceEachOnTheTasksAheadAndAFailedCheckTakesOnl
   EXPECT_EQ(backend_.running(), 0u) << "no check left running";
 }
 
+// The branch moved outside corral while checks ran: the checks built on the
+// old tip are stopped and built again on the new one, which nothing forces
+// away.
+TEST_F(MergeQueueTest, TheBranchMovingOutsideCorralRestartsTheChecksOnTheNewTip) {
+  set_settings({{"pin", "autonomous"}, {"check_command", "make check"}});
+  std::vector<std::string> ids = {run_task({{"queue/a.txt", "a\n"}}), run_task({{"queue/b.txt", "b\n"}})};
+  for (const std::string& id : ids) backend_.script(id, {{}, 0, true});
+  std::thread commit([&] { settle(); });
+  ASSERT_TRUE(backend_.wait_running(2, std::chrono::seconds(30)));
+  std::string old_tip = commit_step_->board().all()[0].tip;
+
+  std::string outside = dir_ / "outside";
+  corral::testing::sh_ok("git clone -q " + corral::testing::quote(repo()) + " " + corral::testing::quote(outside));
+  corral::testing::write_file(outside + "/outside.txt", "pushed by a person\n");
+  corral::testing::sh_ok("cd " + corral::testing::quote(outside) +
+                         " && git add -A && git -c user.name=p -c user.email=p@x commit -q -m outside && git push -q "
+                         "origin main");
+  std::string pushed = repo_git("rev-parse main");
+  for (const std::string& id : ids) backend_.release(id);
+  commit.join();
+
+  for (const std::string& id : ids) EXPECT_EQ(task(id).state, TaskState::kMerged) << id;
+  EXPECT_EQ(repo_git("rev-list --count " + old_tip + "..main"), "3") << "the person's commit, then both tasks";
+  EXPECT_EQ(repo_git("merge-base --is-ancestor " + pushed + " main && echo kept"), "kept");
+  auto passed = events_of(ids[0], "check.passed");
+  ASSERT_FALSE(passed.empty());
+  EXPECT_EQ(passed.back()["payload"]["onto"], pushed) << "checked again on the new tip";
+  EXPECT_EQ(tasks_on_main(repo()), ids);
+}
+
 // The approval binds to the change: a rebase that leaves the hunks as they
 // were carries it over; one that changed a hunk asks the reviewer again and
 // shows them only what changed.
