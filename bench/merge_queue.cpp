@@ -11,7 +11,10 @@
 // Prints, for each depth, merges per minute and the delay from approval to
 // merge (every task is approved when the run starts), and the ratios to the
 // serial run; also the bound no serial merge can beat (TASKS x CHECK).
-// Usage: bench_merge_queue [TASKS=100] [CHECK_SECONDS=2] [DEPTHS=1,2,4,8]
+// With `busy`, the check is a fixed amount of CPU work instead of a sleep
+// (hashing 320 MB per second asked, about that long on one core of this
+// machine): the checks then share the machine's cores.
+// Usage: bench_merge_queue [TASKS=100] [CHECK_SECONDS=2] [DEPTHS=1,2,4,8] [sleep|busy]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,7 +45,7 @@ struct Measured {
   double per_minute() const { return static_cast<double>(delay_s.size()) / total_s * 60; }
 };
 
-Measured measure(const fs::path& dir, const std::string& work, int tasks, int check_seconds, int depth) {
+Measured measure(const fs::path& dir, const std::string& work, int tasks, const std::string& check, int depth) {
   fs::path here = dir / ("depth-" + std::to_string(depth));
   std::string upstream = (here / "upstream.git").string();
   bench::run_command("git clone -q --bare " + work + " " + upstream);
@@ -53,7 +56,7 @@ Measured measure(const fs::path& dir, const std::string& work, int tasks, int ch
   must(opened.is_ok(), "database");
   store::Store& db = **opened;
   std::string repo_id = bench::store_approved_tasks(db, layout, upstream, tasks);
-  nlohmann::json settings = {{"check_command", "sleep " + std::to_string(check_seconds)}, {"merge_queue_depth", depth}};
+  nlohmann::json settings = {{"check_command", check}, {"merge_queue_depth", depth}};
   must(db.with([&](store::Transaction& tx) { return tx.records.set_repo_settings(repo_id, settings.dump()); }).is_ok(),
        "settings");
   auto backend = scheduler::backend_for_run(layout, "runc", "");
@@ -89,16 +92,20 @@ int main(int argc, char** argv) {
   std::vector<int> depths;
   std::istringstream listed(argc > 3 ? argv[3] : "1,2,4,8");
   for (std::string depth; std::getline(listed, depth, ',');) depths.push_back(std::atoi(depth.c_str()));
+  bool busy = argc > 4 && std::string(argv[4]) == "busy";
   must(tasks > 0 && check_seconds >= 0 && !depths.empty() && depths.front() == 1, "arguments (depths start at 1)");
+  std::string seconds = std::to_string(check_seconds);
+  std::string check =
+      busy ? "head -c " + std::to_string(320 * check_seconds) + "M /dev/zero | sha256sum" : "sleep " + seconds;
   fs::path dir = fs::temp_directory_path() / ("corral-bench-queue-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::string work = (dir / "work").string();
   bench::make_task_history(work, tasks, 200);
-  std::printf("%d approved one-file tasks, a %d s check command in a runc sandbox on each merged result\n", tasks,
-              check_seconds);
+  std::printf("%d approved one-file tasks, a %d s check command (%s) in a runc sandbox on each merged result\n", tasks,
+              check_seconds, busy ? "a fixed amount of CPU work" : "sleeping");
   std::vector<Measured> runs;
   for (int depth : depths) {
-    runs.push_back(measure(dir, work, tasks, check_seconds, depth));
+    runs.push_back(measure(dir, work, tasks, check, depth));
     const Measured& m = runs.back();
     std::printf("depth %2d  %6.1f merges/min  approval to merge p50 %6.1f s  p90 %6.1f s  (total %.1f s)\n", depth,
                 m.per_minute(), percentile(m.delay_s, 0.5), percentile(m.delay_s, 0.9), m.total_s);
