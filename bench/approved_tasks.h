@@ -11,6 +11,7 @@
 #include "bench/bench_support.h"
 #include "core/data_layout.h"
 #include "git/mirror.h"
+#include "merge/commit_step.h"
 #include "store/store.h"
 
 namespace corral::bench {
@@ -87,6 +88,15 @@ inline std::string store_approved_tasks(store::Store& db, const DataLayout& layo
     must(stored.is_ok(), "task records: " + stored.to_string());
   }
   return repo->id;
+}
+
+// Runs the commit step until every queue is empty (each task merged once).
+inline void merge_all(merge::CommitStep& commit_step) {
+  for (;;) {
+    auto worked = commit_step.work_once();
+    must(worked.is_ok(), "merging: " + (worked.is_ok() ? std::string() : worked.status().to_string()));
+    if (!*worked) return;
+  }
 }
 
 }  // namespace corral::bench

@@ -90,20 +90,9 @@ Result<DiffSummary> diff_commits(const std::string& repo_path, const std::string
                                  const std::string& to_commit) {
   auto repo = open_repository(repo_path);
   if (!repo.is_ok()) return repo.status();
-  auto from = lookup_commit(repo->get(), from_commit);
-  if (!from.is_ok()) return from.status();
-  auto to = lookup_commit(repo->get(), to_commit);
-  if (!to.is_ok()) return to.status();
-  auto from_tree = commit_tree(from->get());
-  if (!from_tree.is_ok()) return from_tree.status();
-  auto to_tree = commit_tree(to->get());
-  if (!to_tree.is_ok()) return to_tree.status();
-
-  git_diff* raw = nullptr;
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  int rc = git_diff_tree_to_tree(&raw, repo->get(), from_tree->get(), to_tree->get(), &options);
-  DiffPtr diff(raw);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "diffing commits"));
+  auto diffed = diff_of_commits(repo->get(), from_commit, to_commit);
+  if (!diffed.is_ok()) return diffed.status();
+  DiffPtr diff = std::move(*diffed);
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   find.flags = GIT_DIFF_FIND_RENAMES;
   CORRAL_RETURN_IF_ERROR(git_status(git_diff_find_similar(diff.get(), &find), "finding renames"));

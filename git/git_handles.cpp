@@ -99,4 +99,21 @@ Result<RemotePtr> anonymous_remote(git_repository* repo, const std::string& url,
   return remote;
 }
 
+Result<DiffPtr> diff_of_commits(git_repository* repo, const std::string& from, const std::string& to) {
+  auto from_commit = lookup_commit(repo, from);
+  if (!from_commit.is_ok()) return from_commit.status();
+  auto to_commit = lookup_commit(repo, to);
+  if (!to_commit.is_ok()) return to_commit.status();
+  auto from_tree = commit_tree(from_commit->get());
+  if (!from_tree.is_ok()) return from_tree.status();
+  auto to_tree = commit_tree(to_commit->get());
+  if (!to_tree.is_ok()) return to_tree.status();
+  git_diff* raw = nullptr;
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  int rc = git_diff_tree_to_tree(&raw, repo, from_tree->get(), to_tree->get(), &options);
+  DiffPtr diff(raw);
+  CORRAL_RETURN_IF_ERROR(git_status(rc, "diffing commits"));
+  return diff;
+}
+
 }  // namespace corral::git

@@ -57,5 +57,7 @@ std::string oid_hex(const git_oid& oid);
 // The commit and tree a hex id names in `repo`.
 Result<CommitPtr> lookup_commit(git_repository* repo, const std::string& hex);
 Result<TreePtr> commit_tree(git_commit* commit);
+// The diff between the trees of two commits (default options, no renames found yet).
+Result<DiffPtr> diff_of_commits(git_repository* repo, const std::string& from, const std::string& to);
 
 }  // namespace corral::git

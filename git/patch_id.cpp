@@ -8,23 +8,6 @@
 namespace corral::git {
 namespace {
 
-Result<DiffPtr> tree_diff(git_repository* repo, const std::string& from, const std::string& to) {
-  auto from_commit = lookup_commit(repo, from);
-  if (!from_commit.is_ok()) return from_commit.status();
-  auto to_commit = lookup_commit(repo, to);
-  if (!to_commit.is_ok()) return to_commit.status();
-  auto from_tree = commit_tree(from_commit->get());
-  if (!from_tree.is_ok()) return from_tree.status();
-  auto to_tree = commit_tree(to_commit->get());
-  if (!to_tree.is_ok()) return to_tree.status();
-  git_diff* raw = nullptr;
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  int rc = git_diff_tree_to_tree(&raw, repo, from_tree->get(), to_tree->get(), &options);
-  DiffPtr diff(raw);
-  CORRAL_RETURN_IF_ERROR(git_status(rc, "diffing commits"));
-  return diff;
-}
-
 // The patch without what a rebase moves though the change is the same: the
 // hunk headers' line numbers (their function context stays) and the blob
 // ids of "index" lines.
@@ -47,7 +30,7 @@ std::string without_positions(const std::string& patch) {
 Result<std::string> patch_id(const std::string& repo_path, const std::string& from, const std::string& to) {
   auto repo = open_repository(repo_path);
   if (!repo.is_ok()) return repo.status();
-  auto diff = tree_diff(repo->get(), from, to);
+  auto diff = diff_of_commits(repo->get(), from, to);
   if (!diff.is_ok()) return diff.status();
   if (git_diff_num_deltas(diff->get()) == 0) return std::string();
   git_oid id;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -43,14 +44,20 @@ class CommitStepTest : public corral::testing::InProcess {
   std::string run_task(std::map<std::string, std::string> writes) {
     std::string id = submit("change " + writes.begin()->first);
     backend_.script(id, {std::move(writes), 0, false});
+    run_until_succeeded({id});
+    return id;
+  }
+
+  // Scheduling passes until each of `ids` has run and succeeded.
+  void run_until_succeeded(const std::vector<std::string>& ids) {
     EXPECT_TRUE(corral::testing::wait_for(
         [&] {
           EXPECT_TRUE(scheduler_->tick().is_ok());
-          return task(id).state == TaskState::kSucceeded;
+          return std::all_of(ids.begin(), ids.end(),
+                             [&](const std::string& id) { return task(id).state == TaskState::kSucceeded; });
         },
         std::chrono::seconds(30)))
-        << id;
-    return id;
+        << ids.front();
   }
 
   // Runs the commit step until it finds nothing to do.

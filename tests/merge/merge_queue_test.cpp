@@ -162,12 +162,7 @@ TEST_F(MergeQueueTest, AConflictQueuesAFollowUpForTheSameAgentWithBothSidesAndIt
   backend_.script(second, {{{"README.md", "second readme\n"}}, 0, false});
   std::string child = submit("on top of second", 0, {second});
   backend_.script(child, {{{"child.txt", "child\n"}}, 0, false});
-  ASSERT_TRUE(corral::testing::wait_for(
-      [&] {
-        EXPECT_TRUE(scheduler_->tick().is_ok());
-        return task(first).state == TaskState::kSucceeded && task(second).state == TaskState::kSucceeded;
-      },
-      std::chrono::seconds(30)));
+  run_until_succeeded({first, second});
   settle();
   ASSERT_EQ(task(first).state, TaskState::kMerged);
   store::QueuedTask conflicted = task(second);
@@ -193,12 +188,7 @@ TEST_F(MergeQueueTest, AConflictQueuesAFollowUpForTheSameAgentWithBothSidesAndIt
 
   // The follow-up runs on the new tip and goes through the queue like any task.
   backend_.script(follow_up_id, {{{"README.md", "first readme\nsecond readme\n"}}, 0, false});
-  ASSERT_TRUE(corral::testing::wait_for(
-      [&] {
-        EXPECT_TRUE(scheduler_->tick().is_ok());
-        return task(follow_up_id).state == TaskState::kSucceeded;
-      },
-      std::chrono::seconds(30)));
+  run_until_succeeded({follow_up_id});
   settle();
   EXPECT_EQ(task(follow_up_id).state, TaskState::kMerged);
   EXPECT_EQ(repo_git("show main:README.md"), "first readme\nsecond readme");
@@ -210,12 +200,7 @@ TEST_F(MergeQueueTest, WithoutFollowUpsAConflictQueuesNothing) {
   std::string first = run_task({{"README.md", "one\n"}});
   std::string second = submit("second");
   backend_.script(second, {{{"README.md", "two\n"}}, 0, false});
-  ASSERT_TRUE(corral::testing::wait_for(
-      [&] {
-        EXPECT_TRUE(scheduler_->tick().is_ok());
-        return task(second).state == TaskState::kSucceeded;
-      },
-      std::chrono::seconds(30)));
+  run_until_succeeded({second});
   settle();
   EXPECT_EQ(task(first).state, TaskState::kMerged);
   EXPECT_EQ(task(second).state, TaskState::kConflicted);
