@@ -122,7 +122,7 @@ Result<int> MergeQueue::run(const std::atomic<bool>& stop) {
       ++left;
       continue;
     }
-    CORRAL_ASSIGN_OR_RETURN(bool landed, land_head(*repo, *tip));
+    CORRAL_ASSIGN_OR_RETURN(int landed, land_head(*repo, *tip));
     left += landed;
   }
   drop_from(0);
@@ -146,6 +146,7 @@ Result<std::vector<std::string>> MergeQueue::ready_tasks(int& left) {
 }
 
 Result<bool> MergeQueue::resume_half_done(const RepoContext& repo, const std::vector<std::string>& ready, int& left) {
+  bool resumed_any = false;  // every one: a batch leaves each of its members half done
   for (const std::string& id : ready) {
     auto record = merger_.store().with([&](store::Transaction& tx) { return tx.merges.find(id); });
     if (!record.is_ok()) return record.status();
@@ -153,10 +154,10 @@ Result<bool> MergeQueue::resume_half_done(const RepoContext& repo, const std::ve
     CORRAL_ASSIGN_OR_RETURN(TaskMerge merge, merger_.load(id, repo));
     CORRAL_ASSIGN_OR_RETURN(std::optional<Landing> resumed, merger_.resume(merge, repo));
     if (resumed && *resumed == Landing::kSettled) ++left;
-    drop_from(0);
-    return true;
+    resumed_any = true;
   }
-  return false;
+  if (resumed_any) drop_from(0);
+  return resumed_any;
 }
 
 Result<bool> MergeQueue::build_chain(const RepoContext& repo, const std::string& tip,
@@ -258,13 +259,25 @@ Status MergeQueue::end_failed_head() {
   return Status::ok();
 }
 
-Result<bool> MergeQueue::land_head(const RepoContext& repo, const std::string& tip) {
+Result<int> MergeQueue::land_head(const RepoContext& repo, const std::string& tip) {
+  // The head and the passed tasks right behind it, each built on the one
+  // before, up to the repository's batch size: one landing.
+  std::vector<Merger::Landed> batch;
+  std::string onto = tip;
+  for (Entry& entry : chain_) {
+    bool fits = static_cast<int>(batch.size()) < repo.settings.merge_batch && entry.check == Check::kPassed &&
+                entry.onto == onto;
+    if (!fits) break;
+    batch.push_back({&entry.merge, entry.onto, entry.commit});
+    onto = entry.commit;
+  }
   Entry& head = chain_.front();
-  CORRAL_ASSIGN_OR_RETURN(Landing landed, merger_.land(head.merge, repo, tip, head.commit));
+  CORRAL_ASSIGN_OR_RETURN(Landing landed, merger_.land(batch, repo));
   if (landed == Landing::kSettled) {
     moved_attempts_ = 0;
-    chain_.erase(chain_.begin());  // the next was built on exactly this commit
-    return true;
+    // The next was built on exactly the last one's commit.
+    chain_.erase(chain_.begin(), chain_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
+    return static_cast<int>(batch.size());
   }
   // The upstream moved (the next look rebuilds the chain) or is locked.
   int limit = merger_.options().max_publish_attempts;

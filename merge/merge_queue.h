@@ -7,7 +7,8 @@
 // once, each in its own sandbox (check_job.h). The head merges when its check
 // passed, by compare-and-swap from the tip it was built on; the next one was
 // built on exactly that commit, so it merges without another check once its
-// own passed. A failed check takes only its task out of the queue (an outcome
+// own passed (with merge_batch K, up to K passed tasks land together, in one
+// compare-and-swap and one publish). A failed check takes only its task out of the queue (an outcome
 // for routing), once every task ahead of it has passed; the tasks behind are
 // already built without it. The branch moving outside corral, or a task
 // ahead leaving, makes the checks built on the old prediction stale: they
@@ -78,7 +79,7 @@ class MergeQueue {
   // The ready tasks in order; tasks a parent will never merge are held
   // (`left` counts them).
   Result<std::vector<std::string>> ready_tasks(int& left);
-  // Finishes a merge a crash left half done among `ready`; true if there was one.
+  // Finishes every merge a crash left half done among `ready`; true if there was one.
   Result<bool> resume_half_done(const RepoContext& repo, const std::vector<std::string>& ready, int& left);
   // Makes the chain match `ready` on `tip` up to the depth, building and
   // starting checks where it does not; true if a task left the queue instead.
@@ -89,8 +90,9 @@ class MergeQueue {
   // Records each check that ended since the last look.
   Status collect_checks(const RepoContext& repo);
   Status end_failed_head();
-  // The head's landing: true if the task left the queue.
-  Result<bool> land_head(const RepoContext& repo, const std::string& tip);
+  // The head's landing, with the passed tasks behind it up to the batch
+  // size: how many tasks left the queue.
+  Result<int> land_head(const RepoContext& repo, const std::string& tip);
   void show(const std::string& branch, const std::string& tip, int depth);
   void wait_for_a_check(const std::atomic<bool>& stop);
 

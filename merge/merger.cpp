@@ -219,51 +219,61 @@ Result<bool> Merger::ask_again(TaskMerge& merge, const std::string& onto, const 
   return false;
 }
 
-Status Merger::set_merge_state(const TaskMerge& merge, store::MergeState state, const std::string& old_tip,
-                               const std::string& new_tip) {
+Status Merger::set_merge_state(const std::vector<Landed>& batch, store::MergeState state) {
   bool keep_tips = state != store::MergeState::kPending;
+  std::string old_tip = keep_tips ? batch.front().onto : "";
+  std::string new_tip = keep_tips ? batch.back().commit : "";
   return store_.with([&](store::Transaction& store) {
-    return store.merges.set(merge.task.id, state, keep_tips ? old_tip : "", keep_tips ? new_tip : "");
+    return store.db.in_transaction([&]() -> Status {
+      for (const Landed& landed : batch)
+        CORRAL_RETURN_IF_ERROR(store.merges.set(landed.merge->task.id, state, old_tip, new_tip));
+      return Status::ok();
+    });
   });
 }
 
-Result<Landing> Merger::land(TaskMerge& merge, const RepoContext& repo, const std::string& old_tip,
-                             const std::string& new_tip) {
-  auto opened = store_.with(
-      [&](store::Transaction& store) { return store.merges.open(merge.task.id, merge.task.repo_id, merge.branch); });
-  if (!opened.is_ok()) return opened.status();
+Result<Landing> Merger::land(const std::vector<Landed>& batch, const RepoContext& repo) {
+  for (const Landed& landed : batch) {
+    auto opened = store_.with([&](store::Transaction& store) {
+      return store.merges.open(landed.merge->task.id, landed.merge->task.repo_id, landed.merge->branch);
+    });
+    if (!opened.is_ok()) return opened.status();
+  }
+  const std::string& old_tip = batch.front().onto;
+  const std::string& new_tip = batch.back().commit;
   if (old_tip == new_tip) {
-    // The change is on the branch already: nothing moves, and it counts as merged once.
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kDone, old_tip, new_tip));
-    CORRAL_RETURN_IF_ERROR(finish_published(merge, repo, old_tip, new_tip));
+    // The changes are on the branch already: nothing moves, and each counts as merged once.
+    CORRAL_RETURN_IF_ERROR(set_merge_state(batch, store::MergeState::kDone));
+    for (const Landed& landed : batch) CORRAL_RETURN_IF_ERROR(finish_published(landed, repo, batch));
     return Landing::kSettled;
   }
-  CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPrepared, old_tip, new_tip));
-  Status moved = move_shared_branch(layout_, repo, merge.branch, old_tip, new_tip, [&] {
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kAdvanced, old_tip, new_tip));
+  CORRAL_RETURN_IF_ERROR(set_merge_state(batch, store::MergeState::kPrepared));
+  Status moved = move_shared_branch(layout_, repo, batch.front().merge->branch, old_tip, new_tip, [&] {
+    CORRAL_RETURN_IF_ERROR(set_merge_state(batch, store::MergeState::kAdvanced));
     reached(options_.at_stage, "merge_publish");
     return Status::ok();
   });
-  return after_publish(merge, repo, moved, old_tip, new_tip);
+  return after_publish(batch, repo, moved);
 }
 
-Result<Landing> Merger::after_publish(TaskMerge& merge, const RepoContext& repo, const Status& published,
-                                      const std::string& old_tip, const std::string& new_tip) {
+Result<Landing> Merger::after_publish(const std::vector<Landed>& batch, const RepoContext& repo,
+                                      const Status& published) {
   if (published.is_ok()) {
     reached(options_.at_stage, "merge_finish");
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kDone, old_tip, new_tip));
-    CORRAL_RETURN_IF_ERROR(finish_published(merge, repo, old_tip, new_tip));
+    CORRAL_RETURN_IF_ERROR(set_merge_state(batch, store::MergeState::kDone));
+    for (const Landed& landed : batch) CORRAL_RETURN_IF_ERROR(finish_published(landed, repo, batch));
     return Landing::kSettled;
   }
-  CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPending, "", ""));
+  CORRAL_RETURN_IF_ERROR(set_merge_state(batch, store::MergeState::kPending));
   // The upstream (or the record) moved, or a git process holds its lock: look again.
   if (published.code() == Code::kFailedPrecondition || published.code() == Code::kBusy) {
-    merge.last_refusal = published;
+    batch.front().merge->last_refusal = published;
     return Landing::kMoved;
   }
-  CORRAL_RETURN_IF_ERROR(end_task(merge.task.id, store::TaskState::kMergeFailed,
-                                  "publishing to the upstream failed: " + published.message(), "merge.failed",
-                                  {{"branch", merge.branch}}));
+  for (const Landed& landed : batch)
+    CORRAL_RETURN_IF_ERROR(end_task(landed.merge->task.id, store::TaskState::kMergeFailed,
+                                    "publishing to the upstream failed: " + published.message(), "merge.failed",
+                                    {{"branch", landed.merge->branch}}));
   return Landing::kSettled;
 }
 
@@ -274,8 +284,10 @@ Result<std::optional<Landing>> Merger::resume(TaskMerge& merge, const RepoContex
   const std::string& old_tip = record->old_tip;
   const std::string& new_tip = record->new_tip;
   if (record->state == store::MergeState::kPending) return std::optional<Landing>();
+  // A batch's members each recorded the batch's tips: each is finished alike.
+  std::vector<Landed> alone = {{&merge, old_tip, new_tip}};
   if (record->state == store::MergeState::kDone) {
-    CORRAL_RETURN_IF_ERROR(finish_published(merge, repo, old_tip, new_tip));
+    CORRAL_RETURN_IF_ERROR(finish_published(alone.front(), repo, alone));
     return std::optional<Landing>(Landing::kSettled);
   }
   const std::string& mirror = repo.record.mirror_path;
@@ -283,7 +295,7 @@ Result<std::optional<Landing>> Merger::resume(TaskMerge& merge, const RepoContex
   if (!recorded.is_ok()) return recorded.status();
   if (record->state == store::MergeState::kPrepared && *recorded != new_tip) {
     // The crash came before the compare-and-swap: nothing moved.
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kPending, "", ""));
+    CORRAL_RETURN_IF_ERROR(set_merge_state(alone, store::MergeState::kPending));
     return std::optional<Landing>(Landing::kMoved);
   }
   auto seen = observe_shared_branch(layout_, repo, merge.branch);
@@ -297,12 +309,12 @@ Result<std::optional<Landing>> Merger::resume(TaskMerge& merge, const RepoContex
   }
   if (already_there) {
     // The crash came after the upstream took it.
-    CORRAL_RETURN_IF_ERROR(set_merge_state(merge, store::MergeState::kDone, old_tip, new_tip));
-    CORRAL_RETURN_IF_ERROR(finish_published(merge, repo, old_tip, new_tip));
+    CORRAL_RETURN_IF_ERROR(set_merge_state(alone, store::MergeState::kDone));
+    CORRAL_RETURN_IF_ERROR(finish_published(alone.front(), repo, alone));
     return std::optional<Landing>(Landing::kSettled);
   }
   Status published = publish_shared_branch(layout_, repo, merge.branch, old_tip, new_tip);
-  auto landed = after_publish(merge, repo, published, old_tip, new_tip);
+  auto landed = after_publish(alone, repo, published);
   if (!landed.is_ok()) return landed.status();
   return std::optional<Landing>(*landed);
 }
@@ -323,8 +335,10 @@ std::string Merger::remove_task_branch(const TaskMerge& merge, const RepoContext
   return outcome;
 }
 
-Status Merger::finish_published(TaskMerge& merge, const RepoContext& repo, const std::string& old_tip,
-                                const std::string& new_tip) {
+Status Merger::finish_published(const Landed& landed, const RepoContext& repo, const std::vector<Landed>& batch) {
+  TaskMerge& merge = *landed.merge;
+  const std::string& old_tip = landed.onto;
+  const std::string& new_tip = landed.commit;
   auto commits = old_tip.empty() || old_tip == new_tip
                      ? Result<std::vector<git::CommitInfo>>(std::vector<git::CommitInfo>{})
                      : git::commits_between(repo.record.mirror_path, old_tip, new_tip);
@@ -336,6 +350,11 @@ Status Merger::finish_published(TaskMerge& merge, const RepoContext& repo, const
                   {"upstream", repo.upstream.url},
                   {"diff_hash", merge.review.diff_hash}};
   if (old_tip == new_tip) payload["already_on_branch"] = true;
+  if (batch.size() > 1) {
+    payload["batch"] = json::array();
+    for (const Landed& member : batch) payload["batch"].push_back(member.merge->task.id);
+    payload["published"] = batch.back().commit;
+  }
   if (!repo.settings.keep_task_branches) payload["task_branch"] = remove_task_branch(merge, repo);
   return store_.with([&](store::Transaction& store) -> Status {
     return store.db.in_transaction([&]() -> Status {

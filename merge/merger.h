@@ -12,7 +12,8 @@
 //              the interdiff
 //   land       write the intent (store/merges.h); move corral's record of the
 //              branch forward by compare-and-swap; publish to the upstream
-//              without force; on success the task is merged
+//              without force; on success the task is merged. A batch of
+//              consecutive tasks lands in one compare-and-swap and one publish.
 //   resume     after a crash, finish what the intent log shows half done, so
 //              a task is merged at most once
 #pragma once
@@ -22,6 +23,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "containers/sandbox_backend.h"
 #include "core/data_layout.h"
@@ -83,9 +85,18 @@ class Merger {
   // task left the queue: refused by the diff rules, or back in review.
   Result<bool> recheck(TaskMerge& merge, const RepoContext& repo, const std::string& onto, const std::string& commit);
 
-  // Lands `new_tip` (the task's change on `old_tip`) through the intent log.
-  Result<Landing> land(TaskMerge& merge, const RepoContext& repo, const std::string& old_tip,
-                       const std::string& new_tip);
+  // One task of a landing: its change on `onto`, as `commit`.
+  struct Landed {
+    TaskMerge* merge;
+    std::string onto;
+    std::string commit;
+  };
+  // Lands `batch` through the intent log: consecutive tasks of one queue,
+  // each's change on the one before it (the first on the branch's tip), in
+  // one compare-and-swap and one publish to the last one's commit. Every
+  // member's intent records the batch's two tips, so a restart finishes
+  // them alike. The refusal of a moved upstream is the first member's.
+  Result<Landing> land(const std::vector<Landed>& batch, const RepoContext& repo);
   // Finishes a merge the intent log shows past pending (a crash); nullopt if
   // there is none.
   Result<std::optional<Landing>> resume(TaskMerge& merge, const RepoContext& repo);
@@ -104,12 +115,11 @@ class Merger {
   Result<bool> ask_again(TaskMerge& merge, const std::string& onto, const std::string& commit,
                          const std::string& diff_hash, const std::string& reason, int required,
                          const nlohmann::json& findings, bool keep_approved);
-  Status set_merge_state(const TaskMerge& merge, store::MergeState state, const std::string& old_tip,
-                         const std::string& new_tip);
-  Result<Landing> after_publish(TaskMerge& merge, const RepoContext& repo, const Status& published,
-                                const std::string& old_tip, const std::string& new_tip);
-  Status finish_published(TaskMerge& merge, const RepoContext& repo, const std::string& old_tip,
-                          const std::string& new_tip);
+  // Every member's intent to `state` with the batch's tips, in one transaction.
+  Status set_merge_state(const std::vector<Landed>& batch, store::MergeState state);
+  Result<Landing> after_publish(const std::vector<Landed>& batch, const RepoContext& repo, const Status& published);
+  // merge.completed for one member: its own commits, and the batch it landed in.
+  Status finish_published(const Landed& landed, const RepoContext& repo, const std::vector<Landed>& batch);
   std::string remove_task_branch(const TaskMerge& merge, const RepoContext& repo);
 
   store::Store& store_;

@@ -31,6 +31,7 @@ struct RepoSettings {
   bool keep_task_branches = false;  // corral/<task> stays in the repository after its merge
   int check_timeout_seconds = 600;
   int merge_queue_depth = 4;        // how many tasks of a queue are checked at once, each on those ahead
+  int merge_batch = 1;              // how many passed tasks of a queue may land in one publish
   bool conflict_follow_up = false;  // a conflicted task queues a follow-up for its agent on the new tip
   routing::RoutingSettings routing = routing::default_routing_settings();  // pin, cap, thresholds, ...
   std::map<routing::Tier, routing::TierLimits> tier_limits;                // overrides of the defaults

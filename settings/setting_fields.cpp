@@ -102,6 +102,9 @@ const std::vector<Field> kFields = {
   {"merge_queue_depth", "--queue-depth", "How many tasks of a merge queue are checked at once, each on top of "
    "the tasks ahead of it (1: one at a time)",
    [](RepoSettings& s, Tier) -> Slot { return &s.merge_queue_depth; }, 1, 16},
+  {"merge_batch", "--merge-batch", "How many passed tasks at the head of a merge queue land together, in one "
+   "compare-and-swap and one publish (1: each alone)",
+   [](RepoSettings& s, Tier) -> Slot { return &s.merge_batch; }, 1, 16},
   {"conflict_follow_up", "--conflict-follow-up", "When a task conflicts with the branch, queue a follow-up task "
    "for the same agent on the new tip (default: send the task back)",
    [](RepoSettings& s, Tier) -> Slot { return &s.conflict_follow_up; }},

@@ -225,5 +225,52 @@ TEST_F(MergeQueueE2E, AnApprovalIsCarriedAcrossARebaseOrAskedAgainWithAnInterdif
   EXPECT_EQ(upstream_file("main", "list.txt"), "1\n2\nthree\n4\n5\nsix\n7\n8\n9\n10\n");
 }
 
+// SIGKILL inside a batch's landing (after corral's record moved, before the
+// upstream was told; and after it was told, before the tasks were marked):
+// after a restart each member is merged exactly once.
+class BatchCrash : public MergeQueueE2E, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(BatchCrash, AfterARestartEachMemberIsMergedExactlyOnce) {
+  settings({{"pin", "supervised"}, {"merge_batch", 3}});
+  stop_daemon(SIGTERM);
+  start_daemon("--test-pause-at " + GetParam());
+  ASSERT_TRUE(ready_);
+  std::string reviewer = token("rita", "reviewer");
+  std::vector<std::string> tasks;
+  for (int i = 0; i < 3; ++i)
+    tasks.push_back(submit_task("echo " + std::to_string(i) + " > b-" + std::to_string(i) + ".txt; true", "b"));
+  for (const std::string& task : tasks) ASSERT_EQ(wait_for_state(task, "review", 120)["state"], "review");
+  // Held while they are approved, so the three are ready at once.
+  ASSERT_EQ(corral("kill on --repo " + quote(upstream()) + " --hold-merges --reason batch").exit_code, 0);
+  for (const std::string& task : tasks)
+    ASSERT_EQ(judge(task, "approve", reviewer, diff_hash(task)).substr(0, 3), "201");
+  for (const std::string& task : tasks) ASSERT_EQ(wait_for_state(task, "merging", 60)["state"], "merging");
+  ASSERT_EQ(corral("kill off --repo " + quote(upstream()) + " --reason go").exit_code, 0);
+  std::string merges_query = "sqlite3 " + quote(data() + "/corral.db") + " \"SELECT state FROM merges ORDER BY 1\"";
+  bool at_finish = GetParam() == "merge_finish";
+  ASSERT_TRUE(testing::wait_for(
+      [&] {
+        std::string states = sh(merges_query).out;
+        return (states == "advanced\nadvanced\nadvanced\n" || (at_finish && states == "done\ndone\ndone\n")) &&
+               (!at_finish || upstream_git("rev-parse main") != base_);
+      },
+      std::chrono::seconds(60)))
+      << sh(merges_query).out;
+  EXPECT_EQ(upstream_git("rev-parse main") != base_, at_finish);
+  stop_daemon(SIGKILL);
+  start_daemon();
+  ASSERT_TRUE(ready_);
+  for (const std::string& task : tasks) ASSERT_EQ(wait_for_state(task, "merged", 120)["state"], "merged") << task;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(commits_of_task_on_main(tasks[i]), 1) << i;
+    EXPECT_EQ(count_events("merge.completed", tasks[i]), 1) << i;
+    EXPECT_EQ(upstream_file("main", "b-" + std::to_string(i) + ".txt"), std::to_string(i) + "\n");
+  }
+  EXPECT_EQ(upstream_git("rev-list --count " + base_ + "..main"), "3");
+  EXPECT_EQ(corral("audit verify").exit_code, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Points, BatchCrash, ::testing::Values("merge_publish", "merge_finish"));
+
 }  // namespace
 }  // namespace corral::e2e

@@ -99,6 +99,33 @@ TEST_F(MergeQueueTest, TheBranchMovingOutsideCorralRestartsTheChecksOnTheNewTip)
   EXPECT_EQ(tasks_on_main(repo()), ids);
 }
 
+// With merge_batch 3, the three tasks at the head that passed land in one
+// compare-and-swap and one publish; each is merged once, with its own commits.
+TEST_F(MergeQueueTest, PassedTasksAtTheHeadLandTogetherInOneBatch) {
+  set_settings({{"pin", "autonomous"}, {"merge_batch", 3}});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i)
+    ids.push_back(run_task({{"batch/f" + std::to_string(i) + ".txt", std::to_string(i) + "\n"}}));
+  std::string before = repo_git("rev-parse main");
+  settle();
+  for (const std::string& id : ids) EXPECT_EQ(task(id).state, TaskState::kMerged) << id;
+  EXPECT_EQ(tasks_on_main(repo()), ids);
+  std::vector<json> completed;
+  for (const std::string& id : ids) completed.push_back(events_of(id, "merge.completed").at(0)["payload"]);
+  json batch = json::array({ids[0], ids[1], ids[2]});
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(completed[i]["batch"], batch) << i;
+    EXPECT_EQ(completed[i]["published"], completed[2]["new"]) << "one publish for the three";
+    EXPECT_EQ(completed[i]["commits"].size(), 1u) << "each with its own commit";
+  }
+  EXPECT_EQ(completed[0]["old"], before);
+  EXPECT_EQ(completed[1]["old"], completed[0]["new"]);
+  EXPECT_FALSE(completed[3].contains("batch")) << "the fourth came alone";
+  auto records = store_->with([&](store::Transaction& tx) { return tx.merges.find(ids[1]); });
+  ASSERT_TRUE(records.is_ok() && *records);
+  EXPECT_EQ((*records)->new_tip, completed[2]["new"]) << "each member's intent is the batch's";
+}
+
 // The approval binds to the change: a rebase that leaves the hunks as they
 // were carries it over; one that changed a hunk asks the reviewer again and
 // shows them only what changed.

@@ -36,6 +36,7 @@ TEST(RepoSettings, RoundTripsThroughJson) {
                    {"check_command", "make test"},
                    {"check_timeout_seconds", 120},
                    {"merge_queue_depth", 8},
+                   {"merge_batch", 3},
                    {"conflict_follow_up", true},
                    {"pin", "trusted"},
                    {"require_human", true},
@@ -61,6 +62,7 @@ TEST(RepoSettings, RoundTripsThroughJson) {
   EXPECT_FALSE(is_protected(*settings, "release/1", "main"));
   EXPECT_EQ(diff_rules(*settings, tier).max_lines, 800);
   EXPECT_EQ(settings->merge_queue_depth, 8);
+  EXPECT_EQ(settings->merge_batch, 3);
   EXPECT_TRUE(settings->conflict_follow_up);
   EXPECT_EQ(diff_rules(*settings, tier).forbidden_paths.back(), "migrations/");
   auto again = parse_settings(settings_json(*settings));
@@ -99,6 +101,7 @@ TEST(RepoSettings, BadValuesNameTheField) {
       {{{"credentials", "ghp_literal_token"}}, "credentials must be \"env:NAME\""},
       {{{"check_timeout_seconds", 0}}, "setting 'check_timeout_seconds' must be a whole number from 1"},
       {{{"merge_queue_depth", 0}}, "setting 'merge_queue_depth' must be a whole number from 1 to 16"},
+      {{{"merge_batch", 17}}, "setting 'merge_batch' must be a whole number from 1 to 16"},
       {{{"conflict_follow_up", "yes"}}, "setting 'conflict_follow_up'"},
       {{{"tier_limits", {{"observe", {{"approvals", -1}}}}}}, "'tier_limits.observe.approvals'"},
       {{{"tier_limits", {{"legend", {{"approvals", 1}}}}}}, "setting 'tier_limits' has no tier 'legend'"},
