@@ -24,7 +24,7 @@ std::string patch_of(const std::string& patch, const std::vector<std::string>& f
     std::string_view part(patch.data() + at, end - at);
     std::string_view header = part.substr(0, part.find('\n'));
     for (const std::string& file : files) {
-      if (header.find(" a/" + file) != std::string_view::npos || header.find(" b/" + file) != std::string_view::npos) {
+      if (header.find(" a/" + file + " ") != std::string_view::npos || header.ends_with(" b/" + file)) {
         out += part;
         break;
       }
