@@ -8,11 +8,12 @@
 // passed, by compare-and-swap from the tip it was built on; the next one was
 // built on exactly that commit, so it merges without another check once its
 // own passed (with merge_batch K, up to K passed tasks land together, in one
-// compare-and-swap and one publish). A failed check takes only its task out of the queue (an outcome
-// for routing), once every task ahead of it has passed; the tasks behind are
-// already built without it. The branch moving outside corral, or a task
-// ahead leaving, makes the checks built on the old prediction stale: they
-// are stopped and built again on the new one. Nothing is forced, ever.
+// compare-and-swap and one publish). A failed check takes only its task out
+// of the queue (an outcome for routing), once every task ahead of it has
+// passed; as soon as it failed, the tasks behind are built again without it.
+// The branch moving outside corral, or a task ahead leaving, makes the checks
+// built on the old prediction stale: they are stopped and built again on the
+// new one. Nothing is forced, ever.
 //
 // A queue runs on one thread at a time; merge_queues.h gives each queue its
 // own, so one failing upstream holds only its own queue.
