@@ -185,7 +185,7 @@ TEST_F(MergeQueueTest, AConflictQueuesAFollowUpForTheSameAgentWithBothSidesAndIt
   set_settings({{"pin", "autonomous"}, {"conflict_follow_up", true}});
   std::string first = submit("first");
   std::string second = submit("second");
-  backend_.script(first, {{{"README.md", "first readme\n"}}, 0, false});
+  backend_.script(first, {{{"README.md", "first readme\n"}, {"README.md.bak", "a backup\n"}}, 0, false});
   backend_.script(second, {{{"README.md", "second readme\n"}}, 0, false});
   std::string child = submit("on top of second", 0, {second});
   backend_.script(child, {{{"child.txt", "child\n"}}, 0, false});
@@ -208,6 +208,8 @@ TEST_F(MergeQueueTest, AConflictQueuesAFollowUpForTheSameAgentWithBothSidesAndIt
   EXPECT_NE(follow_up.prompt.find("- README.md"), std::string::npos) << follow_up.prompt;
   EXPECT_NE(follow_up.prompt.find("+first readme"), std::string::npos) << "the branch's side\n" << follow_up.prompt;
   EXPECT_NE(follow_up.prompt.find("+second readme"), std::string::npos) << "the task's side\n" << follow_up.prompt;
+  EXPECT_EQ(follow_up.prompt.find("README.md.bak"), std::string::npos) << "only the conflicting files\n"
+                                                                       << follow_up.prompt;
   auto queued = events_of(follow_up_id, "task.queued");
   ASSERT_EQ(queued.size(), 1u);
   EXPECT_EQ(queued[0]["payload"]["follow_up_of"], second);
