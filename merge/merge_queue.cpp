@@ -17,10 +17,6 @@ using store::TaskState;
 // branch may have moved meanwhile).
 constexpr std::chrono::seconds kCheckWait{1};
 
-const char* check_name(bool has_job, bool passed, bool failed) {
-  return failed ? "failed" : passed ? (has_job ? "passed" : "none") : "checking";
-}
-
 }  // namespace
 
 Result<std::vector<QueueKey>> queues_with_work(store::Store& store) {
@@ -33,32 +29,36 @@ Result<std::vector<QueueKey>> queues_with_work(store::Store& store) {
   });
 }
 
-Result<std::vector<QueuePlace>> queue_places(store::Transaction& tx, const QueueKey& key) {
+Result<std::map<QueueKey, std::vector<QueuePlace>>> queues_of(store::Transaction& tx, const std::string& repo_id) {
   auto switches = tx.kill_switches.all();
   if (!switches.is_ok()) return switches.status();
-  std::vector<QueueTask> tasks;
+  std::map<QueueKey, std::vector<QueueTask>> tasks;
   std::set<std::string> ids;
   for (TaskState state : {TaskState::kMerging, TaskState::kReview}) {
-    auto listed = tx.queue.list({key.repo_id, state, 10000});
+    auto listed = tx.queue.list({repo_id, state, 10000});
     if (!listed.is_ok()) return listed.status();
     for (const store::QueuedTask& task : *listed) {
-      if (task.target_branch != key.target) continue;
       const store::KillSwitch* held = store::covering(*switches, task.repo_id, task.agent, /*merging=*/true);
-      tasks.push_back({task.id, state == TaskState::kMerging, task.priority, task.updated_at, task.seq, task.parents,
-                       held ? "the " + held->scope + " kill switch holds merges (" + held->reason + ")" : ""});
+      tasks[{task.repo_id, task.target_branch}].push_back(
+          {task.id, state == TaskState::kMerging, task.priority, task.updated_at, task.seq, task.parents,
+           held ? "the " + held->scope + " kill switch holds merges (" + held->reason + ")" : "", task.agent});
       ids.insert(task.id);
     }
   }
-  std::map<std::string, TaskState> outside;
-  for (const QueueTask& task : tasks) {
-    for (const std::string& parent : task.parents) {
-      if (ids.count(parent) || outside.count(parent)) continue;
-      auto found = tx.queue.find(parent);
-      if (!found.is_ok()) return found.status();
-      outside[parent] = *found ? (*found)->state : TaskState::kFailed;
+  std::map<std::string, TaskState> outside;  // the parents' states, when not in a queue themselves
+  for (const auto& [key, queued] : tasks) {
+    for (const QueueTask& task : queued) {
+      for (const std::string& parent : task.parents) {
+        if (ids.count(parent) || outside.count(parent)) continue;
+        auto found = tx.queue.find(parent);
+        if (!found.is_ok()) return found.status();
+        outside[parent] = *found ? (*found)->state : TaskState::kFailed;
+      }
     }
   }
-  return order_queue(std::move(tasks), outside);
+  std::map<QueueKey, std::vector<QueuePlace>> out;
+  for (auto& [key, queued] : tasks) out[key] = order_queue(std::move(queued), outside);
+  return out;
 }
 
 MergeQueue::MergeQueue(Merger& merger, QueueBoard& board, QueueKey key)
@@ -130,17 +130,17 @@ Result<int> MergeQueue::run(const std::atomic<bool>& stop) {
 }
 
 Result<std::vector<std::string>> MergeQueue::ready_tasks(int& left) {
-  auto places = merger_.store().with([&](store::Transaction& tx) { return queue_places(tx, key_); });
-  if (!places.is_ok()) return places.status();
+  auto queues = merger_.store().with([&](store::Transaction& tx) { return queues_of(tx, key_.repo_id); });
+  if (!queues.is_ok()) return queues.status();
   std::vector<std::string> ready;
-  for (const QueuePlace& place : *places) {
-    if (place.approved && !place.hold_reason.empty()) {
+  for (const QueuePlace& place : (*queues)[key_]) {
+    if (place.task.approved && !place.hold_reason.empty()) {
       CORRAL_RETURN_IF_ERROR(
-          merger_.end_task(place.task, TaskState::kHeld, place.hold_reason, "task.held", json::object()));
+          merger_.end_task(place.task.id, TaskState::kHeld, place.hold_reason, "task.held", json::object()));
       ++left;
       continue;
     }
-    if (place.ready) ready.push_back(place.task);
+    if (place.ready) ready.push_back(place.task.id);
   }
   return ready;
 }
@@ -297,6 +297,12 @@ Result<int> MergeQueue::land_head(const RepoContext& repo, const std::string& ti
   return true;
 }
 
+const char* MergeQueue::shown_state(const Entry& entry) {
+  if (entry.check == Check::kChecking) return "checking";
+  if (entry.check == Check::kFailed) return "failed";
+  return entry.job ? "passed" : "none";  // none: no check command, or nothing changed
+}
+
 void MergeQueue::show(const std::string& branch, const std::string& tip, int depth) {
   QueueStatus status;
   status.repo_id = key_.repo_id;
@@ -307,10 +313,8 @@ void MergeQueue::show(const std::string& branch, const std::string& tip, int dep
   status.active = true;
   std::vector<std::string> ahead;
   for (const Entry& entry : chain_) {
-    status.checks.push_back(
-        {entry.merge.task.id, entry.onto, entry.commit,
-         check_name(entry.job != nullptr, entry.check == Check::kPassed, entry.check == Check::kFailed),
-         entry.job ? entry.job->run_id() : "", ahead});
+    status.checks.push_back({entry.merge.task.id, entry.onto, entry.commit, shown_state(entry),
+                             entry.job ? entry.job->run_id() : "", ahead});
     ahead.push_back(entry.merge.task.id);
   }
   board_.show(status);

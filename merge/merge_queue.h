@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,8 +45,9 @@ struct QueueKey {
 // The queues with approved tasks in them now.
 Result<std::vector<QueueKey>> queues_with_work(store::Store& store);
 
-// The queue's tasks (approved and in review) in order, each with why it waits.
-Result<std::vector<QueuePlace>> queue_places(store::Transaction& tx, const QueueKey& key);
+// Each queue of `repo_id` ("" = every repository) that has tasks approved or
+// in review: its tasks in order, each with why it waits.
+Result<std::map<QueueKey, std::vector<QueuePlace>>> queues_of(store::Transaction& tx, const std::string& repo_id);
 
 class MergeQueue {
  public:
@@ -69,12 +71,12 @@ class MergeQueue {
     TaskMerge merge;
     std::string onto;
     std::string commit;
-    std::vector<std::string> ahead;  // the tasks whose changes `onto` holds, first to last
+    std::vector<std::string> ahead = {};  // the tasks whose changes `onto` holds, first to last
     Check check = Check::kChecking;
-    std::unique_ptr<CheckJob> job;  // none: no check command, or nothing changed
-    bool recorded = false;          // its check's end is in the event log (or it has none)
-    std::string failure;            // a failed check: the check.failed payload (JSON), and why
-    std::string failure_reason;
+    std::unique_ptr<CheckJob> job = {};  // none: no check command, or nothing changed
+    bool recorded = false;               // its check's end is in the event log (or it has none)
+    std::string failure = {};            // a failed check: the check.failed payload (JSON), and why
+    std::string failure_reason = {};
   };
 
   // The ready tasks in order; tasks a parent will never merge are held
@@ -95,6 +97,8 @@ class MergeQueue {
   // size: how many tasks left the queue.
   Result<int> land_head(const RepoContext& repo, const std::string& tip);
   void show(const std::string& branch, const std::string& tip, int depth);
+  // How the board shows an entry's check: checking, passed, failed, none.
+  static const char* shown_state(const Entry& entry);
   void wait_for_a_check(const std::atomic<bool>& stop);
 
   Merger& merger_;

@@ -50,7 +50,7 @@ std::vector<QueuePlace> order_queue(std::vector<QueueTask> tasks,
   std::vector<QueuePlace> out;
   std::map<std::string, bool> ready_ahead;
   for (const QueueTask* task : ordered) {
-    QueuePlace place{task->id, task->approved, false, "", ""};
+    QueuePlace place{*task, false, "", ""};
     for (const std::string& parent : task->parents) {
       if (in_queue.count(parent)) {
         auto ahead = ready_ahead.find(parent);

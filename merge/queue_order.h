@@ -28,11 +28,11 @@ struct QueueTask {
   int64_t seq = 0;          // submission order
   std::vector<std::string> parents;
   std::string switched_off;  // set: a kill switch holds its merge (why)
+  std::string agent = {};
 };
 
 struct QueuePlace {
-  std::string task;
-  bool approved = false;
+  QueueTask task;
   bool ready = false;
   std::string waits;        // why it is not ready ("" when ready)
   std::string hold_reason;  // set: a parent will never merge; the task is to be held

@@ -494,6 +494,62 @@ TEST_F(UpstreamLocked, AMergeNamesTheLockLandsNothingAndLandsOnceItIsGone) {
   EXPECT_EQ(upstream_file("main", "locked.txt"), "through\n");
 }
 
+// Two repositories, one whose upstream cannot be reached: its queue backs
+// off and raises an alert; the other keeps merging; once the upstream is
+// back, its tasks merge too.
+using UnreachableUpstream = CommitE2E;
+
+TEST_F(UnreachableUpstream, HoldsOnlyItsOwnRepositorysMergeQueue) {
+  std::printf("tried: an upstream renamed away while its approved task waits to merge, another repository merging\n");
+  auto queue_of = [&](const std::string& repo_id) {
+    auto shown = local("GET", "/v1/queues?repo=" + repo_id);
+    return shown["queues"].empty() ? nlohmann::json() : shown["queues"][0];
+  };
+  stop_daemon(SIGTERM);
+  start_daemon("--queue-retry-ms 50");
+  ASSERT_TRUE(ready_);
+  std::string other = dir_ / "other.git";
+  sh_ok("git clone -q --bare " + quote(repo()) + " " + quote(other));
+  std::string other_id = local("POST", "/v1/repos", nlohmann::json{{"path", other}}.dump()).value("id", "");
+  ASSERT_FALSE(other_id.empty());
+  settings({{"pin", "supervised"}});  // this one's tasks wait for a person first
+  local("PATCH", "/v1/repos/" + other_id + "/settings", nlohmann::json{{"pin", "autonomous"}}.dump());
+  ASSERT_EQ(local("GET", "/v1/repos/" + other_id)["settings"].value("pin", ""), "autonomous");
+  std::string held = submit_task("echo held > held.txt; true", "held");
+  ASSERT_EQ(wait_for_state(held, "review", 120)["state"], "review");
+  std::string reviewer = token("rita", "reviewer");
+  std::string hash = diff_hash(held);
+
+  std::string away = dir_ / "upstream-away.git";
+  std::filesystem::rename(upstream(), away);
+  ASSERT_EQ(judge(held, "approve", reviewer, hash).substr(0, 3), "201");
+  std::vector<std::string> others;
+  for (int i = 0; i < 3; ++i)
+    others.push_back(submit_to(other, "echo " + std::to_string(i) + " > o-" + std::to_string(i) + ".txt; true", "o",
+                               nlohmann::json::object()));
+  for (const std::string& task : others) ASSERT_EQ(wait_for_state(task, "merged", 180)["state"], "merged") << task;
+  EXPECT_EQ(local("GET", "/v1/tasks/" + held)["state"], "merging") << "waits, not failed";
+
+  ASSERT_TRUE(testing::wait_for([&] { return count_events("alert.raised") > 0; }, std::chrono::seconds(60)));
+  nlohmann::json alert = last_event("alert.raised");
+  EXPECT_EQ(alert["payload"]["kind"], "merge_queue_stalled");
+  EXPECT_EQ(alert["repo"], upstream_id_);
+  nlohmann::json queue = queue_of(upstream_id_);
+  EXPECT_GE(queue.value("failures", 0), 5) << queue.dump();
+  EXPECT_NE(queue.value("last_error", ""), "") << queue.dump();
+  EXPECT_NE(corral("queue show " + upstream_id_).out.find("backing off"), std::string::npos);
+  auto unknown = corral("queue show " + std::string(dir_ / "not-a-repository"));
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("not-a-repository"), std::string::npos) << unknown.err;
+  EXPECT_TRUE(testing::wait_for([&] { return !local("GET", "/v1/alerts?rule=merge_queue")["alerts"].empty(); },
+                                std::chrono::seconds(30)))
+      << "the alert rules saw it";
+
+  std::filesystem::rename(away, upstream());
+  EXPECT_EQ(wait_for_state(held, "merged", 400)["state"], "merged") << "merged once its upstream is back";
+  EXPECT_EQ(upstream_file("main", "held.txt"), "held\n");
+}
+
 using RandomKills = CommitE2E;
 
 TEST_F(RandomKills, KilledAtRandomDuringRunsAndMergesEveryInvariantHolds) {

@@ -110,6 +110,7 @@ TEST_F(MergeQueueE2E, KilledDuringSpeculativeChecksNothingMergesTwiceAndNothingI
   unsigned seed = std::random_device{}();
   std::printf("tried: seed %u, three SIGKILLs while checks run\n", seed);
   std::mt19937 random(seed);
+  int kills = 0;
   for (int kill = 0; kill < 3; ++kill) {
     bool checking = testing::wait_for(
         [&] {
@@ -121,9 +122,11 @@ TEST_F(MergeQueueE2E, KilledDuringSpeculativeChecksNothingMergesTwiceAndNothingI
     if (!checking) break;  // everything merged already
     std::this_thread::sleep_for(std::chrono::milliseconds(random() % 2500));
     stop_daemon(SIGKILL);
+    ++kills;
     start_daemon();
     ASSERT_TRUE(ready_) << testing::read_file(dir_ / "serve.log");
   }
+  ASSERT_GE(kills, 1) << "no kill landed while checks ran: the test tried nothing";
   for (const std::string& task : tasks) ASSERT_EQ(wait_for_state(task, "merged", 300)["state"], "merged") << task;
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(commits_of_task_on_main(tasks[i]), 1) << i;
@@ -136,55 +139,6 @@ TEST_F(MergeQueueE2E, KilledDuringSpeculativeChecksNothingMergesTwiceAndNothingI
       testing::wait_for([&] { return sh("ls -A " + quote(data() + "/runs") + " | grep '^c-.*[.]lock$'").out.empty(); },
                         std::chrono::seconds(30)))
       << "no check left holding a run lock";
-}
-
-// Two repositories, one whose upstream cannot be reached: its queue backs
-// off and raises an alert; the other keeps merging; once the upstream is
-// back, its tasks merge too.
-TEST_F(MergeQueueE2E, AnUnreachableUpstreamHoldsOnlyItsOwnQueue) {
-  stop_daemon(SIGTERM);
-  start_daemon("--queue-retry-ms 50");
-  ASSERT_TRUE(ready_);
-  std::string other = dir_ / "other.git";
-  sh_ok("git clone -q --bare " + quote(repo()) + " " + quote(other));
-  std::string other_id = local("POST", "/v1/repos", json{{"path", other}}.dump()).value("id", "");
-  ASSERT_FALSE(other_id.empty());
-  settings({{"pin", "supervised"}});  // this one's tasks wait for a person first
-  local("PATCH", "/v1/repos/" + other_id + "/settings", json{{"pin", "autonomous"}}.dump());
-  ASSERT_EQ(local("GET", "/v1/repos/" + other_id)["settings"].value("pin", ""), "autonomous");
-  std::string held = submit_task("echo held > held.txt; true", "held");
-  ASSERT_EQ(wait_for_state(held, "review", 120)["state"], "review");
-  std::string reviewer = token("rita", "reviewer");
-  std::string hash = diff_hash(held);
-
-  std::string away = dir_ / "upstream-away.git";
-  std::filesystem::rename(upstream(), away);
-  ASSERT_EQ(judge(held, "approve", reviewer, hash).substr(0, 3), "201");
-  std::vector<std::string> others;
-  for (int i = 0; i < 3; ++i)
-    others.push_back(submit_to(other, "echo " + std::to_string(i) + " > o-" + std::to_string(i) + ".txt; true", "o",
-                               json::object()));
-  for (const std::string& task : others) ASSERT_EQ(wait_for_state(task, "merged", 180)["state"], "merged") << task;
-  EXPECT_EQ(local("GET", "/v1/tasks/" + held)["state"], "merging") << "waits, not failed";
-
-  ASSERT_TRUE(testing::wait_for([&] { return count_events("alert.raised") > 0; }, std::chrono::seconds(60)));
-  json alert = last_event("alert.raised");
-  EXPECT_EQ(alert["payload"]["kind"], "merge_queue_stalled");
-  EXPECT_EQ(alert["repo"], upstream_id_);
-  json queue = queue_of(upstream_id_);
-  EXPECT_GE(queue.value("failures", 0), 5) << queue.dump();
-  EXPECT_NE(queue.value("last_error", ""), "") << queue.dump();
-  EXPECT_NE(corral("queue show " + upstream_id_).out.find("backing off"), std::string::npos);
-  auto unknown = corral("queue show " + std::string(dir_ / "not-a-repository"));
-  EXPECT_NE(unknown.exit_code, 0);
-  EXPECT_NE(unknown.err.find("not-a-repository"), std::string::npos) << unknown.err;
-  EXPECT_TRUE(testing::wait_for([&] { return !local("GET", "/v1/alerts?rule=merge_queue")["alerts"].empty(); },
-                                std::chrono::seconds(30)))
-      << "the alert rules saw it";
-
-  std::filesystem::rename(away, upstream());
-  EXPECT_EQ(wait_for_state(held, "merged", 400)["state"], "merged") << "merged once its upstream is back";
-  EXPECT_EQ(upstream_file("main", "held.txt"), "held\n");
 }
 
 // An approval survives a rebase that leaves the change as it was, and is

@@ -12,15 +12,15 @@ using store::TaskState;
 
 QueueTask approved(const std::string& id, const std::string& at, int priority = 0,
                    std::vector<std::string> parents = {}) {
-  return {id, true, priority, at, 0, std::move(parents), ""};
+  return {id, true, priority, at, 0, std::move(parents), "", ""};
 }
 QueueTask in_review(const std::string& id, int64_t seq, int priority = 0, std::vector<std::string> parents = {}) {
-  return {id, false, priority, "", seq, std::move(parents), ""};
+  return {id, false, priority, "", seq, std::move(parents), "", ""};
 }
 
 std::string order_of(const std::vector<QueuePlace>& places) {
   std::string out;
-  for (const QueuePlace& place : places) out += (out.empty() ? "" : " ") + place.task + (place.ready ? "" : "?");
+  for (const QueuePlace& place : places) out += (out.empty() ? "" : " ") + place.task.id + (place.ready ? "" : "?");
   return out;
 }
 
