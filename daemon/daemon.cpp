@@ -38,6 +38,7 @@ Daemon::~Daemon() { store_.set_task_listener(nullptr); }
 
 void Daemon::wake() {
   scheduler_.wake();
+  queues_.changed();  // before the wake-up, so the pass it causes sees it
   commit_wakeup_.notify();
   watcher_.wake();
   courier_.wake();

@@ -45,6 +45,8 @@ Result<std::optional<std::chrono::milliseconds>> MergeQueues::dispatch() {
   std::optional<std::chrono::milliseconds> next_due;
   for (const QueueKey& key : *keys) {
     if (stopping_ || running_.count(key)) continue;
+    auto idle = idle_.find(key);
+    if (idle != idle_.end() && idle->second == changes_) continue;
     auto waiting = backoff_.find(key);
     if (waiting != backoff_.end() && waiting->second.due > now) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(waiting->second.due - now);
@@ -52,6 +54,8 @@ Result<std::optional<std::chrono::milliseconds>> MergeQueues::dispatch() {
       continue;
     }
     auto running = std::make_unique<Running>();
+    running->changes_at_start = changes_;
+    ++runs_started_;
     running->queue = std::make_unique<MergeQueue>(merger_, board_, key);
     Running* raw = running.get();
     raw->thread = std::thread([this, raw] {
@@ -68,11 +72,13 @@ void MergeQueues::reap(const QueueKey& key, Running& running) {
   running.queue.reset();  // stops what it still ran
   Backoff& backoff = backoff_[key];
   if (running.outcome.is_ok()) {
+    idle_[key] = running.changes_at_start;
     if (backoff.failures > 0) spdlog::info("merge queue {} {}: its upstream answers again", key.repo_id, key.target);
     backoff_.erase(key);
     board_.set_backoff(key.repo_id, key.target, 0, "", "");
     return;
   }
+  idle_.erase(key);  // its backoff decides when it runs again
   ++backoff.failures;
   static thread_local std::mt19937 random{std::random_device{}()};
   auto delay = backoff_delay(policy_, backoff.failures, std::uniform_real_distribution<double>(0, 1)(random));

@@ -39,14 +39,21 @@ class MergeQueues {
   MergeQueues& operator=(const MergeQueues&) = delete;
 
   // Reaps the queues whose thread ended (a failure starts its backoff), then
-  // starts a thread for each queue with approved work that has none and is
-  // not backing off. How long until the next backoff ends, if any does.
+  // starts a thread for each queue with approved work that has none, is not
+  // backing off, and did not end idle since the last change. How long until
+  // the next backoff ends, if any does.
   Result<std::optional<std::chrono::milliseconds>> dispatch();
+  // A task or a kill switch changed: a queue that found nothing ready may
+  // have something now. Thread-safe (the store's task listener calls it).
+  void changed() { ++changes_; }
+  // How many queue runs were started (for tests).
+  int runs_started() const { return runs_started_; }
   // Stops every queue (a landing under way finishes) and waits for them.
   void stop();
 
  private:
   struct Running {
+    uint64_t changes_at_start = 0;  // changes_ when it started
     std::unique_ptr<MergeQueue> queue;
     std::atomic<bool> done{false};
     Result<int> outcome = 0;  // written before done
@@ -65,9 +72,15 @@ class MergeQueues {
   std::function<void()> ended_;
   QueueBackoff policy_;
   std::atomic<bool> stopping_{false};
-  // Only the dispatching thread touches these two.
+  std::atomic<uint64_t> changes_{0};
+  // Only the dispatching thread touches these.
   std::map<QueueKey, std::unique_ptr<Running>> running_;
   std::map<QueueKey, Backoff> backoff_;
+  // A queue whose run ended without an error, and the changes_ count it
+  // started at: its tasks wait for a change (an approval, a parent merged, a
+  // switch off), so it is not started again before one; nothing would move.
+  std::map<QueueKey, uint64_t> idle_;
+  int runs_started_ = 0;
 };
 
 }  // namespace corral::merge

@@ -5,6 +5,9 @@
 #include <sstream>
 #include <thread>
 
+#include "core/wakeup.h"
+#include "merge/merge_queues.h"
+#include "store/kill_switches.h"
 #include "tests/merge/merge_fixture.h"
 
 namespace corral::merge {
@@ -124,6 +127,40 @@ TEST_F(MergeQueueTest, PassedTasksAtTheHeadLandTogetherInOneBatch) {
   auto records = store_->with([&](store::Transaction& tx) { return tx.merges.find(ids[1]); });
   ASSERT_TRUE(records.is_ok() && *records);
   EXPECT_EQ((*records)->new_tip, completed[2]["new"]) << "each member's intent is the batch's";
+}
+
+// A queue whose tasks cannot move (a kill switch holds their merges) is not
+// started again and again, burning a thread and an upstream call each time:
+// it waits for a change.
+TEST_F(MergeQueueTest, AQueueWithNothingReadyWaitsForAChangeInsteadOfStartingAgain) {
+  set_settings({{"pin", "autonomous"}});
+  std::string id = run_task({{"held.txt", "held\n"}});
+  store::KillSwitch hold{store::repo_scope(repo_id_), true, true, "owner", "freeze", ""};
+  ASSERT_TRUE(store_->with([&](store::Transaction& tx) { return tx.kill_switches.set(hold); }).is_ok());
+  settle();
+  ASSERT_EQ(task(id).state, TaskState::kMerging) << "approved, held by the switch";
+
+  Wakeup ended;
+  MergeQueues queues(commit_step_->merger(), commit_step_->board(), [&] { ended.notify(); });
+  auto dispatch = [&] { ASSERT_TRUE(queues.dispatch().is_ok()); };
+  dispatch();
+  ASSERT_TRUE(ended.wait_for(std::chrono::seconds(10)));
+  for (int pass = 0; pass < 5; ++pass) {
+    dispatch();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(queues.runs_started(), 1) << "nothing changed: not started again";
+
+  hold.on = false;
+  ASSERT_TRUE(store_->with([&](store::Transaction& tx) { return tx.kill_switches.set(hold); }).is_ok());
+  queues.changed();
+  ASSERT_TRUE(corral::testing::wait_for(
+      [&] {
+        dispatch();
+        return task(id).state == TaskState::kMerged;
+      },
+      std::chrono::seconds(30)));
+  EXPECT_EQ(queues.runs_started(), 2);
 }
 
 // The approval binds to the change: a rebase that leaves the hunks as they
