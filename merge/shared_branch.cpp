@@ -50,7 +50,15 @@ nlohmann::json commits_json(const std::vector<git::CommitInfo>& commits) {
 Status publish_shared_branch(const DataLayout& layout, const RepoContext& repo, const std::string& branch,
                              const std::string& old_tip, const std::string& new_tip) {
   const std::string& mirror = repo.record.mirror_path;
-  Status published = git::publish_to_upstream(mirror, repo.upstream, branch, old_tip, new_tip);
+  Status published = Status::ok();
+  {
+    // A local upstream copies the commit by fetching from the mirror, which
+    // lists the mirror's refs: no run may add or remove one meanwhile (a
+    // speculative check's branch did, and the publish failed on it).
+    auto reading = FileLock::acquire_shared(layout.mirror_lock(repo.record.id));
+    if (!reading.is_ok()) return reading.status();
+    published = git::publish_to_upstream(mirror, repo.upstream, branch, old_tip, new_tip);
+  }
   if (published.is_ok()) return published;
   auto lock = FileLock::acquire(layout.mirror_lock(repo.record.id));
   if (!lock.is_ok()) return lock.status();

@@ -93,7 +93,7 @@ TEST_F(MergeQueueTest, TheBranchMovingOutsideCorralRestartsTheChecksOnTheNewTip)
   for (const std::string& id : ids) backend_.release(id);
   commit.join();
 
-  for (const std::string& id : ids) EXPECT_EQ(task(id).state, TaskState::kMerged) << id;
+  for (const std::string& id : ids) EXPECT_EQ(task(id).state, TaskState::kMerged) << id << ": " << task(id).reason;
   EXPECT_EQ(repo_git("rev-list --count " + old_tip + "..main"), "3") << "the person's commit, then both tasks";
   EXPECT_EQ(repo_git("merge-base --is-ancestor " + pushed + " main && echo kept"), "kept");
   auto passed = events_of(ids[0], "check.passed");
