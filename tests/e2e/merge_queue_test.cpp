@@ -75,10 +75,10 @@ TEST_F(MergeQueueE2E, ThirtyTasksTwoFailingChecksTheOthersMergeOnceInOrder) {
         int checking = 0;
         for (const json& task : queue.value("tasks", json::array()))
           checking += task.contains("check") && task["check"]["state"] == "checking";
-        if (checking > most_checking) {
-          most_checking = checking;
+        most_checking = std::max(most_checking, checking);
+        // The CLI asks again, a moment later: it may find the checks over; look until it shows one.
+        if (checking > 0 && shown_by_cli.find("checking on") == std::string::npos)
           shown_by_cli = corral("queue show " + upstream_id_).out;
-        }
         int ended = 0;
         for (const std::string& task : tasks) {
           std::string state = state_of(task);
